@@ -1,0 +1,119 @@
+//! The [`Driver`] trait and its link-time [`DriverRegistration`].
+
+use std::fmt;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+
+use crate::error::Result;
+use crate::fetch::{FetchOptions, Fetched};
+use crate::reference::DesignRef;
+
+/// What a driver supports beyond a plain fetch.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Capabilities {
+    /// Honours [`FetchOptions::if_none_match`] and can answer "not modified".
+    pub conditional_fetch: bool,
+    /// Reports a revision in the metadata.
+    pub revisions: bool,
+    /// Talks to a network (timeouts and retries apply).
+    pub network: bool,
+}
+
+impl Capabilities {
+    /// No capabilities beyond a plain fetch.
+    pub const NONE: Capabilities = Capabilities {
+        conditional_fetch: false,
+        revisions: false,
+        network: false,
+    };
+    /// Declares conditional-fetch support.
+    pub const fn with_conditional_fetch(mut self) -> Self {
+        self.conditional_fetch = true;
+        self
+    }
+    /// Declares revision support.
+    pub const fn with_revisions(mut self) -> Self {
+        self.revisions = true;
+        self
+    }
+    /// Declares that the driver uses the network.
+    pub const fn with_network(mut self) -> Self {
+        self.network = true;
+        self
+    }
+}
+
+/// Fetches the bytes a design reference names.
+///
+/// A driver enforces `options.max_size` while it reads and honours the
+/// deadline and cancellation where it can; the [`crate::Resolver`] checks
+/// size, deadline, cancellation and digest again around every call.
+#[async_trait]
+pub trait Driver: Send + Sync + fmt::Debug + 'static {
+    /// Short name, e.g. `file` or `http`.
+    fn name(&self) -> &'static str;
+    /// The schemes served, e.g. `["http", "https"]`.
+    fn schemes(&self) -> &'static [&'static str];
+    /// Declared capabilities.
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::NONE
+    }
+    /// Fetches the content `reference` names.
+    async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched>;
+}
+
+/// A driver's link-time registration; submit it with [`crate::register_driver!`].
+#[derive(Clone, Copy)]
+pub struct DriverRegistration {
+    name: &'static str,
+    crate_name: &'static str,
+    schemes: &'static [&'static str],
+    constructor: fn() -> Arc<dyn Driver>,
+}
+
+impl DriverRegistration {
+    /// A registration; prefer [`crate::register_driver!`], which fills `crate_name`.
+    pub const fn new(
+        name: &'static str,
+        crate_name: &'static str,
+        schemes: &'static [&'static str],
+        constructor: fn() -> Arc<dyn Driver>,
+    ) -> Self {
+        DriverRegistration {
+            name,
+            crate_name,
+            schemes,
+            constructor,
+        }
+    }
+    /// The driver's name.
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+    /// The crate that registered it.
+    pub fn crate_name(&self) -> &'static str {
+        self.crate_name
+    }
+    /// The schemes it serves.
+    pub fn schemes(&self) -> &'static [&'static str] {
+        self.schemes
+    }
+    /// Builds a driver with default options.
+    pub fn construct(&self) -> Arc<dyn Driver> {
+        (self.constructor)()
+    }
+}
+
+impl fmt::Debug for DriverRegistration {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DriverRegistration")
+            .field("name", &self.name)
+            .field("crate_name", &self.crate_name)
+            .field("schemes", &self.schemes)
+            .finish()
+    }
+}
+
+inventory::collect!(DriverRegistration);

@@ -1,0 +1,412 @@
+//! What a driver is asked ([`FetchOptions`]) and what it answers ([`Fetched`]).
+
+use std::fmt;
+use std::str::FromStr;
+use std::time::Duration;
+
+use bytes::{Bytes, BytesMut};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest as _, Sha256};
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, Result};
+use crate::reference::DesignRef;
+
+/// Default maximum size of a fetched design: 64 MiB.
+pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
+
+/// A secret string whose `Debug` and `Display` print `***`.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a secret.
+    pub fn new(value: impl Into<String>) -> Self {
+        Secret(value.into())
+    }
+    /// The secret itself: pass it to a transport, never print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(***)")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("***")
+    }
+}
+
+/// Credentials a driver may use in addition to those in the reference itself.
+#[derive(Clone, Debug, Default)]
+#[non_exhaustive]
+pub struct Credentials {
+    /// A bearer token (HTTP `Authorization: Bearer`, Deckhand `X-Auth-Token`).
+    pub bearer_token: Option<Secret>,
+}
+
+impl Credentials {
+    /// Credentials carrying a bearer token.
+    pub fn bearer(token: impl Into<String>) -> Self {
+        Credentials {
+            bearer_token: Some(Secret::new(token)),
+        }
+    }
+}
+
+/// Bounds and extras for one fetch. Build from `Default` with the `with_*` methods.
+///
+/// ```
+/// use std::time::Duration;
+/// use drydock_core::FetchOptions;
+/// let opts = FetchOptions::default().with_deadline(Duration::from_secs(5)).with_max_size(1 << 20);
+/// assert_eq!(opts.max_size, 1 << 20);
+/// ```
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct FetchOptions {
+    /// Overall deadline for the whole fetch, retries included.
+    pub deadline: Duration,
+    /// Time allowed to establish a connection (network drivers).
+    pub connect_timeout: Duration,
+    /// Longest silence allowed while reading (network drivers).
+    pub read_timeout: Duration,
+    /// Largest accepted content, in bytes.
+    pub max_size: u64,
+    /// Cancels the fetch when triggered.
+    pub cancel: CancellationToken,
+    /// When set, the content's SHA-256 must equal it.
+    pub expected_digest: Option<Digest>,
+    /// Credentials beyond those in the reference.
+    pub credentials: Credentials,
+    /// A previous ETag: a driver that supports it may answer "not modified".
+    pub if_none_match: Option<String>,
+}
+
+impl Default for FetchOptions {
+    fn default() -> Self {
+        FetchOptions {
+            deadline: Duration::from_secs(60),
+            connect_timeout: Duration::from_secs(10),
+            read_timeout: Duration::from_secs(30),
+            max_size: DEFAULT_MAX_SIZE,
+            cancel: CancellationToken::new(),
+            expected_digest: None,
+            credentials: Credentials::default(),
+            if_none_match: None,
+        }
+    }
+}
+
+impl FetchOptions {
+    /// Sets the overall deadline.
+    pub fn with_deadline(mut self, deadline: Duration) -> Self {
+        self.deadline = deadline;
+        self
+    }
+    /// Sets the connect timeout.
+    pub fn with_connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+    /// Sets the read timeout.
+    pub fn with_read_timeout(mut self, timeout: Duration) -> Self {
+        self.read_timeout = timeout;
+        self
+    }
+    /// Sets the maximum size in bytes.
+    pub fn with_max_size(mut self, max_size: u64) -> Self {
+        self.max_size = max_size;
+        self
+    }
+    /// Sets the cancellation token.
+    pub fn with_cancel(mut self, cancel: CancellationToken) -> Self {
+        self.cancel = cancel;
+        self
+    }
+    /// Requires the content to have this digest.
+    pub fn with_expected_digest(mut self, digest: Digest) -> Self {
+        self.expected_digest = Some(digest);
+        self
+    }
+    /// Sets the credentials.
+    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+    /// Sets a previous ETag for a conditional fetch.
+    pub fn with_if_none_match(mut self, etag: impl Into<String>) -> Self {
+        self.if_none_match = Some(etag.into());
+        self
+    }
+}
+
+/// A SHA-256 digest; printed and serialised as `sha256:<64 hex digits>`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Digest([u8; 32]);
+
+impl Digest {
+    /// The SHA-256 of `bytes`.
+    pub fn of(bytes: &[u8]) -> Self {
+        Digest(Sha256::digest(bytes).into())
+    }
+    /// The raw 32 bytes.
+    pub fn as_bytes(&self) -> &[u8; 32] {
+        &self.0
+    }
+    /// The 64 lower-case hex digits, without prefix.
+    pub fn hex(&self) -> String {
+        hex::encode(self.0)
+    }
+}
+
+impl fmt::Display for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "sha256:{}", self.hex())
+    }
+}
+
+impl fmt::Debug for Digest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Why a string is not a digest.
+#[derive(Debug, Clone, thiserror::Error)]
+#[error("`{0}` is not a SHA-256 digest: expected 64 hex digits, optionally prefixed by `sha256:`")]
+pub struct DigestParseError(String);
+
+impl FromStr for Digest {
+    type Err = DigestParseError;
+    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
+        let hex_part = s.strip_prefix("sha256:").unwrap_or(s);
+        let mut out = [0u8; 32];
+        hex::decode_to_slice(hex_part, &mut out).map_err(|_| DigestParseError(s.to_owned()))?;
+        Ok(Digest(out))
+    }
+}
+
+impl Serialize for Digest {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> Deserialize<'de> for Digest {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        let s = String::deserialize(d)?;
+        s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// What a driver knows about what it fetched. Never holds credentials.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[non_exhaustive]
+pub struct FetchMetadata {
+    /// Name of the driver that fetched it.
+    pub driver: String,
+    /// Content type, if the source said.
+    pub content_type: Option<String>,
+    /// Length in bytes.
+    pub length: u64,
+    /// SHA-256 of the bytes.
+    pub digest: Digest,
+    /// ETag, if the source gave one.
+    pub etag: Option<String>,
+    /// Revision, for sources that have them.
+    pub revision: Option<String>,
+    /// Last-Modified, if the source gave one.
+    pub last_modified: Option<String>,
+    /// Where the content finally came from (after redirects or symlinks), redacted.
+    pub location: String,
+    /// When the fetch completed.
+    pub fetched_at: DateTime<Utc>,
+    /// True when a conditional fetch found the content unchanged (the bytes are then empty).
+    pub not_modified: bool,
+}
+
+/// The answer of a driver: the bytes and their metadata.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct Fetched {
+    /// The content.
+    pub bytes: Bytes,
+    /// What is known about it.
+    pub metadata: FetchMetadata,
+}
+
+impl Fetched {
+    /// Content fetched by `driver` for `reference`; computes length and digest.
+    pub fn new(driver: &str, reference: &DesignRef, bytes: Bytes) -> Self {
+        let metadata = FetchMetadata {
+            driver: driver.to_owned(),
+            content_type: None,
+            length: bytes.len() as u64,
+            digest: Digest::of(&bytes),
+            etag: None,
+            revision: None,
+            last_modified: None,
+            location: reference.redacted().to_owned(),
+            fetched_at: Utc::now(),
+            not_modified: false,
+        };
+        Fetched { bytes, metadata }
+    }
+
+    /// A "not modified" answer to a conditional fetch: no bytes.
+    pub fn not_modified(driver: &str, reference: &DesignRef, etag: Option<String>) -> Self {
+        let mut fetched = Fetched::new(driver, reference, Bytes::new());
+        fetched.metadata.not_modified = true;
+        fetched.metadata.etag = etag;
+        fetched
+    }
+
+    /// Sets the content type.
+    pub fn with_content_type(mut self, v: impl Into<String>) -> Self {
+        self.metadata.content_type = Some(v.into());
+        self
+    }
+    /// Sets the ETag.
+    pub fn with_etag(mut self, v: impl Into<String>) -> Self {
+        self.metadata.etag = Some(v.into());
+        self
+    }
+    /// Sets the revision.
+    pub fn with_revision(mut self, v: impl Into<String>) -> Self {
+        self.metadata.revision = Some(v.into());
+        self
+    }
+    /// Sets Last-Modified.
+    pub fn with_last_modified(mut self, v: impl Into<String>) -> Self {
+        self.metadata.last_modified = Some(v.into());
+        self
+    }
+    /// Sets the final location; pass something without credentials.
+    pub fn with_location(mut self, v: impl Into<String>) -> Self {
+        self.metadata.location = v.into();
+        self
+    }
+}
+
+/// Collects a body chunk by chunk and refuses to grow past a limit.
+///
+/// Shared by every streaming driver so the limit is enforced the same way
+/// everywhere, whatever a source claims about its length.
+#[derive(Debug)]
+pub struct LimitedBody {
+    buf: BytesMut,
+    limit: u64,
+    reference: String,
+}
+
+impl LimitedBody {
+    /// An empty body for `reference` (redacted), expecting about `size_hint` bytes.
+    pub fn new(reference: &DesignRef, limit: u64, size_hint: Option<u64>) -> Self {
+        let capacity = size_hint.unwrap_or(0).min(limit) as usize;
+        LimitedBody {
+            buf: BytesMut::with_capacity(capacity),
+            limit,
+            reference: reference.redacted().to_owned(),
+        }
+    }
+
+    /// Checks a declared size (e.g. a file's length, `Content-Length`) before reading.
+    pub fn check_declared(reference: &DesignRef, limit: u64, size: u64) -> Result<()> {
+        if size > limit {
+            return Err(Error::TooLarge {
+                reference: reference.redacted().to_owned(),
+                limit,
+                size: Some(size),
+            });
+        }
+        Ok(())
+    }
+
+    /// Appends a chunk, failing with [`Error::TooLarge`] past the limit.
+    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
+        if self.buf.len() as u64 + chunk.len() as u64 > self.limit {
+            return Err(Error::TooLarge {
+                reference: self.reference.clone(),
+                limit: self.limit,
+                size: None,
+            });
+        }
+        self.buf.extend_from_slice(chunk);
+        Ok(())
+    }
+
+    /// The mutable buffer, for readers that fill it in place; call [`LimitedBody::check`] after.
+    pub fn buffer_mut(&mut self) -> &mut BytesMut {
+        &mut self.buf
+    }
+
+    /// Fails with [`Error::TooLarge`] if the buffer grew past the limit.
+    pub fn check(&self) -> Result<()> {
+        if self.buf.len() as u64 > self.limit {
+            return Err(Error::TooLarge {
+                reference: self.reference.clone(),
+                limit: self.limit,
+                size: None,
+            });
+        }
+        Ok(())
+    }
+
+    /// Bytes collected so far.
+    pub fn len(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// True when nothing was collected.
+    pub fn is_empty(&self) -> bool {
+        self.buf.is_empty()
+    }
+
+    /// The collected bytes.
+    pub fn finish(self) -> Bytes {
+        self.buf.freeze()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digest_round_trips_and_names_sha256() {
+        let d = Digest::of(b"abc");
+        let s = d.to_string();
+        assert_eq!(
+            s,
+            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+        assert_eq!(s.parse::<Digest>().unwrap(), d);
+        assert_eq!(d.hex().parse::<Digest>().unwrap(), d);
+        assert!("sha256:zz".parse::<Digest>().is_err());
+    }
+
+    #[test]
+    fn limited_body_refuses_past_the_limit() {
+        let r = DesignRef::parse("file:///x").unwrap();
+        let mut body = LimitedBody::new(&r, 4, None);
+        body.push(b"ab").unwrap();
+        body.push(b"cd").unwrap();
+        assert!(matches!(body.push(b"e"), Err(Error::TooLarge { limit: 4, .. })));
+        assert_eq!(body.finish(), Bytes::from_static(b"abcd"));
+        assert!(LimitedBody::check_declared(&r, 4, 5).is_err());
+    }
+
+    #[test]
+    fn secrets_do_not_print() {
+        let c = Credentials::bearer("tok-123");
+        assert!(!format!("{c:?}").contains("tok-123"));
+        assert_eq!(c.bearer_token.unwrap().expose(), "tok-123");
+    }
+}

@@ -1,0 +1,299 @@
+//! [`DesignRef`]: a parsed design reference whose printed forms never show secrets.
+
+use std::fmt;
+use std::str::FromStr;
+
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+use crate::error::{Error, Result};
+
+/// What replaces a secret in every printed form of a reference.
+pub const REDACTED: &str = "***";
+
+/// Query keys whose values are treated as secrets (matched case-insensitively, as substrings).
+const SECRET_QUERY_KEYS: &[&str] = &[
+    "token",
+    "password",
+    "passwd",
+    "secret",
+    "key",
+    "auth",
+    "credential",
+    "signature",
+];
+
+/// A design reference: a URI whose scheme picks a driver.
+///
+/// Compound schemes such as `deckhand+https` stay whole ([`DesignRef::scheme`]);
+/// the part after the last `+` is the transport ([`DesignRef::transport_scheme`]).
+/// `Display` and `Debug` replace the userinfo password and secret-looking query
+/// values with `***`; only [`DesignRef::url`] and [`DesignRef::password`] reveal them.
+///
+/// ```
+/// use drydock_core::DesignRef;
+/// let r: DesignRef = "deckhand+https://user:pw@deckhand:8443/rev/7?token=abc".parse().unwrap();
+/// assert_eq!(r.scheme(), "deckhand+https");
+/// assert_eq!(r.transport_scheme(), "https");
+/// assert_eq!(r.to_string(), "deckhand+https://user:***@deckhand:8443/rev/7?token=***");
+/// assert_eq!(r.password().as_deref(), Some("pw"));
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct DesignRef {
+    url: Url,
+    redacted: String,
+}
+
+impl DesignRef {
+    /// Parses a reference; the error names the input with its secrets redacted.
+    pub fn parse(input: &str) -> Result<Self> {
+        let invalid = |reason: String| Error::InvalidReference {
+            input: redact_str(input),
+            reason,
+        };
+        if input.trim().is_empty() {
+            return Err(invalid("the reference is empty".into()));
+        }
+        if input.trim() != input {
+            return Err(invalid(
+                "the reference has leading or trailing white space".into(),
+            ));
+        }
+        let url = Url::parse(input).map_err(|e| match e {
+            url::ParseError::RelativeUrlWithoutBase => {
+                invalid("it has no scheme; write it as a URI such as file:///abs/path/site.yaml".into())
+            }
+            other => invalid(other.to_string()),
+        })?;
+        let redacted = redact_url(&url);
+        Ok(DesignRef { url, redacted })
+    }
+
+    /// The full scheme, e.g. `file`, `https` or `deckhand+https` (lower case).
+    pub fn scheme(&self) -> &str {
+        self.url.scheme()
+    }
+
+    /// The transport part of a compound scheme (`https` for `deckhand+https`);
+    /// the scheme itself when it is not compound.
+    pub fn transport_scheme(&self) -> &str {
+        let scheme = self.url.scheme();
+        scheme.rsplit('+').next().unwrap_or(scheme)
+    }
+
+    /// The URL with the compound prefix stripped (`deckhand+https://h/x` → `https://h/x`).
+    pub fn transport_url(&self) -> Result<Url> {
+        let scheme = self.url.scheme();
+        let transport = self.transport_scheme();
+        if transport == scheme {
+            return Ok(self.url.clone());
+        }
+        let rest = &self.url.as_str()[scheme.len()..];
+        Url::parse(&format!("{transport}{rest}")).map_err(|e| Error::InvalidReference {
+            input: self.redacted.clone(),
+            reason: format!("not a valid {transport} URL once the scheme prefix is stripped: {e}"),
+        })
+    }
+
+    /// The parsed URL, credentials included: hand it to a transport, never print it.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The host, if any (IPv6 addresses in brackets).
+    pub fn host(&self) -> Option<String> {
+        self.url.host().map(|h| h.to_string())
+    }
+
+    /// The percent-decoded user name of the userinfo, if any.
+    pub fn username(&self) -> Option<String> {
+        let user = self.url.username();
+        (!user.is_empty()).then(|| decode(user))
+    }
+
+    /// The percent-decoded password of the userinfo, if any. Never print it.
+    pub fn password(&self) -> Option<String> {
+        self.url.password().map(decode)
+    }
+
+    /// The percent-decoded path.
+    pub fn decoded_path(&self) -> String {
+        decode(self.url.path())
+    }
+
+    /// The reference with secrets replaced by `***` (same as `Display`).
+    pub fn redacted(&self) -> &str {
+        &self.redacted
+    }
+}
+
+impl FromStr for DesignRef {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self> {
+        DesignRef::parse(s)
+    }
+}
+
+impl fmt::Display for DesignRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.redacted)
+    }
+}
+
+impl fmt::Debug for DesignRef {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("DesignRef").field(&self.redacted).finish()
+    }
+}
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+fn is_secret_key(key: &str) -> bool {
+    let key = key.to_ascii_lowercase();
+    SECRET_QUERY_KEYS.iter().any(|k| key.contains(k))
+}
+
+/// Redacts a parsed URL: the userinfo password and secret-looking query values.
+pub fn redact_url(url: &Url) -> String {
+    let mut out = url.clone();
+    if out.password().is_some() {
+        // Fails only for URLs that cannot carry credentials, which then have none.
+        let _ = out.set_password(Some(REDACTED));
+    }
+    if let Some(query) = url.query() {
+        out.set_query(Some(&redact_query(query)));
+    }
+    out.to_string()
+}
+
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if is_secret_key(&decode(key)) => format!("{key}={REDACTED}"),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Redacts a string that may not parse as a URL: any `user:password@` userinfo
+/// and secret-looking query values. Used in errors about unparseable input.
+pub fn redact_str(input: &str) -> String {
+    let (before_query, query) = match input.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (input, None),
+    };
+    let mut out = match before_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            let authority = match authority.rsplit_once('@') {
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{user}:{REDACTED}@{host}"),
+                    None => authority.to_owned(),
+                },
+                None => authority.to_owned(),
+            };
+            format!("{scheme}://{authority}{path}")
+        }
+        None => before_query.to_owned(),
+    };
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&redact_query(query));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compound_scheme_stays_whole_and_transport_is_inner() {
+        let r = DesignRef::parse("deckhand+http://deckhand:9000/api/v1.0/revisions/3").unwrap();
+        assert_eq!(r.scheme(), "deckhand+http");
+        assert_eq!(r.transport_scheme(), "http");
+        assert_eq!(
+            r.transport_url().unwrap().as_str(),
+            "http://deckhand:9000/api/v1.0/revisions/3"
+        );
+        let plain = DesignRef::parse("file:///etc/site.yaml").unwrap();
+        assert_eq!(plain.transport_scheme(), "file");
+    }
+
+    #[test]
+    fn scheme_is_case_insensitive() {
+        let r = DesignRef::parse("Deckhand+HTTPS://h/1").unwrap();
+        assert_eq!(r.scheme(), "deckhand+https");
+    }
+
+    #[test]
+    fn ipv6_hosts_parse_with_brackets() {
+        let r = DesignRef::parse("https://[::1]:8443/site.yaml").unwrap();
+        assert_eq!(r.host().as_deref(), Some("[::1]"));
+        let r = DesignRef::parse("deckhand+https://[fe80::1]:9000/e50b4d74").unwrap();
+        assert_eq!(r.host().as_deref(), Some("[fe80::1]"));
+        assert_eq!(r.transport_url().unwrap().port(), Some(9000));
+    }
+
+    #[test]
+    fn percent_encoding_is_decoded() {
+        let r = DesignRef::parse("file:///tmp/my%20site/d%C3%A9sign.yaml").unwrap();
+        assert_eq!(r.decoded_path(), "/tmp/my site/désign.yaml");
+        let r = DesignRef::parse("https://us%40er:p%3Ass@h/x").unwrap();
+        assert_eq!(r.username().as_deref(), Some("us@er"));
+        assert_eq!(r.password().as_deref(), Some("p:ss"));
+        assert!(!r.to_string().contains("p%3Ass"));
+    }
+
+    #[test]
+    fn display_and_debug_redact_password_and_secret_query() {
+        let r = DesignRef::parse("https://admin:hunter2@h/x?rev=3&api_token=abc&Password=x").unwrap();
+        for shown in [r.to_string(), format!("{r:?}")] {
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(!shown.contains("abc"), "{shown}");
+            assert!(shown.contains("admin:***@"), "{shown}");
+            assert!(shown.contains("rev=3"), "{shown}");
+            assert!(shown.contains("api_token=***"), "{shown}");
+            assert!(shown.contains("Password=***"), "{shown}");
+        }
+        assert_eq!(r.url().password(), Some("hunter2"));
+    }
+
+    #[test]
+    fn parse_errors_redact_the_input() {
+        for bad in [
+            "https://admin:hunter2@[::1/x",
+            "https://admin:hunter2@ho st/x",
+            "nouri?token=hunter2",
+            "https://admin:hunter2@h:99999/x",
+        ] {
+            let err = DesignRef::parse(bad).unwrap_err();
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains("hunter2"), "{shown}");
+            assert!(matches!(err, Error::InvalidReference { .. }), "{shown}");
+        }
+    }
+
+    #[test]
+    fn empty_and_schemeless_inputs_are_invalid() {
+        for bad in ["", "  ", "/etc/site.yaml", " file:///x"] {
+            assert!(matches!(
+                DesignRef::parse(bad),
+                Err(Error::InvalidReference { .. })
+            ));
+        }
+        let err = DesignRef::parse("site.yaml").unwrap_err().to_string();
+        assert!(err.contains("no scheme"), "{err}");
+    }
+
+    #[test]
+    fn redact_str_handles_userinfo_without_password() {
+        assert_eq!(redact_str("https://user@h/x"), "https://user@h/x");
+        assert_eq!(redact_str("x://u:p@h"), "x://u:***@h");
+    }
+}

@@ -1,0 +1,147 @@
+//! The validation report an ingester returns beside the design.
+
+use serde::{Deserialize, Serialize};
+
+/// Code of a schema violation.
+pub const SCHEMA_VIOLATION: &str = "DD001";
+/// Code of a processing error (unparseable input, unknown kind, …).
+pub const PROCESSING_ERROR: &str = "DD000";
+
+/// Overall outcome of validation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    /// No error-level message.
+    Success,
+    /// At least one error-level message.
+    Failure,
+}
+
+/// Severity of a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// For information.
+    Info,
+    /// Suspicious but accepted.
+    Warning,
+    /// The design is invalid.
+    Error,
+}
+
+/// A document a message refers to.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct DocumentRef {
+    /// The document's schema (`drydock/Network/v1`) or kind (`Network`).
+    pub schema: String,
+    /// The document's name.
+    pub name: String,
+}
+
+/// A position in the input, 1-based.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Location {
+    /// Line, from 1.
+    pub line: u64,
+    /// Column, from 1.
+    pub column: u64,
+}
+
+/// One problem (or note) found while ingesting.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Message {
+    /// `DD001` (schema violation) or `DD000` (processing error).
+    pub code: String,
+    /// Severity.
+    pub level: Level,
+    /// What is wrong.
+    pub message: String,
+    /// How to fix it, or more detail.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub diagnostic: Option<String>,
+    /// The field path inside the document, e.g. `data.interfaces.bond0.slaves[1]`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub path: Option<String>,
+    /// Where in the input.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The documents concerned.
+    pub documents: Vec<DocumentRef>,
+}
+
+impl Message {
+    /// An error-level message.
+    pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Message {
+            code: code.to_owned(),
+            level: Level::Error,
+            message: message.into(),
+            diagnostic: None,
+            path: None,
+            location: None,
+            documents: Vec::new(),
+        }
+    }
+    /// Sets the diagnostic.
+    pub fn with_diagnostic(mut self, d: impl Into<String>) -> Self {
+        self.diagnostic = Some(d.into());
+        self
+    }
+    /// Sets the field path.
+    pub fn with_path(mut self, p: impl Into<String>) -> Self {
+        self.path = Some(p.into());
+        self
+    }
+    /// Sets the location.
+    pub fn at(mut self, line: u64, column: u64) -> Self {
+        self.location = Some(Location { line, column });
+        self
+    }
+    /// Adds a document concerned.
+    pub fn about(mut self, schema: impl Into<String>, name: impl Into<String>) -> Self {
+        self.documents.push(DocumentRef {
+            schema: schema.into(),
+            name: name.into(),
+        });
+        self
+    }
+}
+
+/// Status plus messages. The status is Failure exactly when an error-level message exists.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ValidationReport {
+    /// Overall outcome.
+    pub status: Status,
+    /// Every message, in input order.
+    pub messages: Vec<Message>,
+}
+
+impl Default for ValidationReport {
+    fn default() -> Self {
+        ValidationReport {
+            status: Status::Success,
+            messages: Vec::new(),
+        }
+    }
+}
+
+impl ValidationReport {
+    /// Adds a message, turning the status to Failure for an error.
+    pub fn push(&mut self, message: Message) {
+        if message.level == Level::Error {
+            self.status = Status::Failure;
+        }
+        self.messages.push(message);
+    }
+    /// True when no error-level message exists.
+    pub fn is_success(&self) -> bool {
+        self.status == Status::Success
+    }
+    /// Number of error-level messages.
+    pub fn error_count(&self) -> usize {
+        self.messages
+            .iter()
+            .filter(|m| m.level == Level::Error)
+            .count()
+    }
+}

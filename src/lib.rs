@@ -1,0 +1,2 @@
+//! drydock facade (placeholder).
+pub use drydock_core::*;
