@@ -1,0 +1,120 @@
+//! How the CLI prints results, errors and progress.
+
+use std::io::IsTerminal;
+use std::time::Duration;
+
+use drydock::{Error, Level, Resolved};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// A spinner on stderr while long work runs; shown only on a terminal.
+pub struct Progress(Option<ProgressBar>);
+
+impl Progress {
+    /// Starts a spinner with `message` if stderr is a terminal.
+    pub fn start(message: &str) -> Self {
+        if !std::io::stderr().is_terminal() {
+            return Progress(None);
+        }
+        let bar = ProgressBar::new_spinner().with_message(message.to_owned());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.enable_steady_tick(Duration::from_millis(100));
+        Progress(Some(bar))
+    }
+
+    /// Removes the spinner.
+    pub fn finish(self) {
+        if let Some(bar) = self.0 {
+            bar.finish_and_clear();
+        }
+    }
+}
+
+/// Prints an error as one line plus a hint, on stderr.
+pub fn print_error(err: &Error) {
+    eprintln!("error: {err}");
+    eprintln!("hint: {}", err.hint());
+}
+
+/// The `--json` document.
+pub fn json_value(resolved: &Resolved) -> serde_json::Value {
+    serde_json::json!({
+        "reference": resolved.reference.redacted(),
+        "fetch": resolved.fetched.metadata,
+        "summary": resolved.ingested.summary,
+        "report": resolved.ingested.report,
+        "design": resolved.ingested.design,
+    })
+}
+
+/// Prints the `--json` document on stdout.
+pub fn print_json(resolved: &Resolved) {
+    println!("{}", json_value(resolved));
+}
+
+/// Prints a readable summary on stdout.
+pub fn print_human(resolved: &Resolved) {
+    let meta = &resolved.fetched.metadata;
+    let summary = &resolved.ingested.summary;
+    let report = &resolved.ingested.report;
+    println!("reference   {}", resolved.reference);
+    println!("fetched     {} bytes by the {} driver", meta.length, meta.driver);
+    println!("digest      {}", meta.digest);
+    println!("location    {}", meta.location);
+    for (label, value) in [
+        ("type", &meta.content_type),
+        ("etag", &meta.etag),
+        ("revision", &meta.revision),
+        ("modified", &meta.last_modified),
+    ] {
+        if let Some(value) = value {
+            println!("{label:<11} {value}");
+        }
+    }
+    println!(
+        "ingested    {} documents by the {} ingester",
+        summary.documents, summary.ingester
+    );
+    for (kind, count) in &summary.per_kind {
+        println!("  {kind:<20} {count}");
+    }
+    for (schema, count) in &summary.skipped {
+        println!("  skipped {schema:<12} {count}");
+    }
+    let warnings = report
+        .messages
+        .iter()
+        .filter(|m| m.level == Level::Warning)
+        .count();
+    println!(
+        "validation  {} ({} errors, {} warnings)",
+        if report.is_success() { "success" } else { "FAILURE" },
+        report.error_count(),
+        warnings
+    );
+    for m in &report.messages {
+        let docs: Vec<String> = m
+            .documents
+            .iter()
+            .map(|d| format!("{} {}", d.schema, d.name))
+            .collect();
+        let place = match (&m.path, &m.location) {
+            (Some(p), Some(l)) => format!(" at {p} (line {}, column {})", l.line, l.column),
+            (Some(p), None) => format!(" at {p}"),
+            (None, Some(l)) => format!(" (line {}, column {})", l.line, l.column),
+            (None, None) => String::new(),
+        };
+        println!(
+            "  {:?} {} [{}]{}: {}",
+            m.level,
+            m.code,
+            docs.join("; "),
+            place,
+            m.message
+        );
+        if let Some(d) = &m.diagnostic {
+            println!("      {d}");
+        }
+    }
+}

@@ -1,0 +1,36 @@
+//! `drydock schemes`: what this build can resolve and ingest.
+
+use clap::Args;
+use drydock::Registry;
+
+use super::EXIT_OK;
+
+/// Arguments of `drydock schemes`.
+#[derive(Debug, Args)]
+pub struct SchemesArgs {
+    /// Print one JSON object ({"schemes": [...], "ingesters": [...]}) instead of a table.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the registered schemes and ingesters.
+pub fn run(args: &SchemesArgs) -> u8 {
+    let registry = Registry::global();
+    let schemes = registry.schemes();
+    let ingesters = registry.ingesters();
+    if args.json {
+        let value = serde_json::json!({ "schemes": schemes, "ingesters": ingesters });
+        println!("{value}");
+        return EXIT_OK;
+    }
+    println!("{:<18} {:<10} CRATE", "SCHEME", "DRIVER");
+    for s in &schemes {
+        println!("{:<18} {:<10} {}", s.scheme, s.driver, s.crate_name);
+    }
+    println!();
+    println!("{:<18} {:<10} CRATE", "INGESTER", "");
+    for i in &ingesters {
+        println!("{:<18} {:<10} {}", i.name, "", i.crate_name);
+    }
+    EXIT_OK
+}
