@@ -1,0 +1,173 @@
+//! [`FileDriver`]: serves `file://` references from the local file system.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use chrono::{DateTime, Utc};
+use drydock_core::{
+    Bytes, Capabilities, DesignRef, Driver, Error, FetchOptions, Fetched, Result, async_trait,
+};
+use url::Url;
+
+use crate::error::FileError;
+use crate::options::FileOptions;
+use crate::path::local_path;
+use crate::read::{Request, read_file};
+
+/// Reads absolute local paths named by `file://` references.
+///
+/// The file is resolved (symlinks, `..`) and, if allowed roots are configured,
+/// must lie under one of them; it must be a regular file no larger than the
+/// limit, checked before reading and enforced while reading. Reading happens
+/// on tokio's blocking pool and stops on cancellation or deadline.
+#[derive(Debug, Clone)]
+pub struct FileDriver {
+    options: FileOptions,
+    /// `options.allowed_roots`, canonicalised.
+    roots: Vec<PathBuf>,
+}
+
+impl Default for FileDriver {
+    /// A driver reading any absolute path, with default options.
+    fn default() -> Self {
+        FileDriver {
+            options: FileOptions::default(),
+            roots: Vec::new(),
+        }
+    }
+}
+
+impl FileDriver {
+    /// A driver with `options`; fails if an allowed root cannot be
+    /// canonicalised (it does not exist, or is not reachable).
+    pub fn new(options: FileOptions) -> std::result::Result<Self, FileError> {
+        let roots = options
+            .allowed_roots
+            .iter()
+            .map(|root| canonical_root(root))
+            .collect::<std::result::Result<_, _>>()?;
+        Ok(FileDriver { options, roots })
+    }
+
+    /// The options it was built with.
+    pub fn options(&self) -> &FileOptions {
+        &self.options
+    }
+
+    /// The allowed roots after canonicalisation (empty: no restriction).
+    pub fn allowed_roots(&self) -> &[PathBuf] {
+        &self.roots
+    }
+
+    /// The absolute local path `reference` names, or why it names none.
+    /// Does not touch the file system.
+    pub fn local_path(&self, reference: &DesignRef) -> std::result::Result<PathBuf, FileError> {
+        local_path(reference)
+    }
+
+    fn limit(&self, options: &FetchOptions) -> u64 {
+        match self.options.max_size {
+            Some(cap) => cap.min(options.max_size),
+            None => options.max_size,
+        }
+    }
+}
+
+fn canonical_root(root: &Path) -> std::result::Result<PathBuf, FileError> {
+    let invalid = |source| FileError::InvalidRoot {
+        root: root.to_owned(),
+        source,
+    };
+    let canonical = fs::canonicalize(root).map_err(invalid)?;
+    if !canonical.is_dir() {
+        return Err(invalid(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "not a directory",
+        )));
+    }
+    Ok(canonical)
+}
+
+#[async_trait]
+impl Driver for FileDriver {
+    fn name(&self) -> &'static str {
+        crate::DRIVER_NAME
+    }
+
+    fn schemes(&self) -> &'static [&'static str] {
+        crate::SCHEMES
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::NONE
+    }
+
+    async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+        let path = self
+            .local_path(reference)
+            .map_err(|e| e.into_core(reference))?;
+        // A child token: cancelled with the caller's, and by us on deadline or drop,
+        // so the blocking reader never outlives the fetch by more than one chunk.
+        let stop = options.cancel.child_token();
+        let _stop_on_drop = stop.clone().drop_guard();
+        let request = Request {
+            reference: reference.clone(),
+            path,
+            limit: self.limit(options),
+            roots: self.roots.clone(),
+            cancel: stop.clone(),
+        };
+        let cancelled = || FileError::Cancelled {
+            reference: reference.redacted().to_owned(),
+        };
+        if stop.is_cancelled() {
+            return Err(cancelled().into_core(reference));
+        }
+        let reader = tokio::task::spawn_blocking(move || read_file(&request));
+        let read = tokio::select! {
+            biased;
+            _ = stop.cancelled() => Err(cancelled()),
+            outcome = tokio::time::timeout(options.deadline, reader) => match outcome {
+                Err(_elapsed) => {
+                    return Err(Error::DeadlineExceeded {
+                        reference: reference.redacted().to_owned(),
+                        deadline: options.deadline,
+                    });
+                }
+                Ok(Err(join)) => Err(FileError::Worker {
+                    reference: reference.redacted().to_owned(),
+                    reason: join.to_string(),
+                }),
+                Ok(Ok(read)) => read,
+            },
+        }
+        .map_err(|e| e.into_core(reference))?;
+        let mut fetched = Fetched::new(self.name(), reference, Bytes::from(read.bytes));
+        if let Ok(location) = Url::from_file_path(&read.canonical) {
+            fetched = fetched.with_location(location.to_string());
+        }
+        if let Some(modified) = read.modified {
+            fetched = fetched.with_last_modified(http_date(modified));
+        }
+        if let Some(content_type) = content_type(&read.canonical) {
+            fetched = fetched.with_content_type(content_type);
+        }
+        Ok(fetched)
+    }
+}
+
+/// `modified` as an HTTP date (`Tue, 24 Nov 2026 14:05:41 GMT`), as HTTP sources give it.
+fn http_date(modified: SystemTime) -> String {
+    DateTime::<Utc>::from(modified)
+        .format("%a, %d %b %Y %H:%M:%S GMT")
+        .to_string()
+}
+
+fn content_type(path: &Path) -> Option<&'static str> {
+    match path.extension()?.to_str()? {
+        "yaml" | "yml" => Some("application/yaml"),
+        "json" => Some("application/json"),
+        _ => None,
+    }
+}

@@ -1,0 +1,244 @@
+//! The blocking part of a fetch: resolve, check and read one file within a limit.
+
+use std::fs::{self, Metadata};
+use std::io::{self, Read};
+use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
+use std::os::unix::io::AsRawFd;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use drydock_core::{CancellationToken, DesignRef};
+
+use crate::error::FileError;
+
+/// Bytes read between two looks at the cancellation token.
+const CHUNK: usize = 8 << 20;
+/// First buffer size when the declared size is 0 (as for `/proc` files).
+const MIN_BUFFER: usize = 16 << 10;
+/// Largest buffer allocated up front from a declared size; beyond it the
+/// buffer grows as bytes really arrive.
+const MAX_PRESIZE: usize = 1 << 30;
+
+/// What one read needs.
+pub(crate) struct Request {
+    pub reference: DesignRef,
+    pub path: PathBuf,
+    pub limit: u64,
+    pub roots: Vec<PathBuf>,
+    pub cancel: CancellationToken,
+}
+
+/// What one read found.
+pub(crate) struct FileRead {
+    pub bytes: Vec<u8>,
+    pub canonical: PathBuf,
+    pub modified: Option<SystemTime>,
+}
+
+/// Why [`read_limited`] stopped early.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    TooLarge,
+    Cancelled,
+    Io(io::Error),
+}
+
+/// Resolves, checks and reads the file of `request`.
+pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
+    let reference = &request.reference;
+    let io_err = |path: &Path, e| FileError::from_io(reference, path.to_owned(), e);
+    let canonical = fs::canonicalize(&request.path).map_err(|e| io_err(&request.path, e))?;
+    check_roots(request, &canonical)?;
+    // stat before open: opening a FIFO blocks, opening a device can act on it.
+    let before = fs::metadata(&canonical).map_err(|e| io_err(&canonical, e))?;
+    check_kind(reference, &canonical, &before)?;
+    check_declared(request, &canonical, before.len())?;
+    // O_NONBLOCK: should the path turn into a FIFO after the check, open does
+    // not hang; O_NOFOLLOW: should it turn into a symlink, open fails.
+    let file = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_NOFOLLOW)
+        .open(&canonical)
+        .map_err(|e| io_err(&canonical, e))?;
+    // Check again what was actually opened.
+    let meta = file.metadata().map_err(|e| io_err(&canonical, e))?;
+    check_kind(reference, &canonical, &meta)?;
+    check_declared(request, &canonical, meta.len())?;
+    if !request.roots.is_empty()
+        && let Ok(opened) = fs::read_link(format!("/proc/self/fd/{}", file.as_raw_fd()))
+    {
+        // A directory on the way may have been swapped for a symlink after
+        // canonicalize: the kernel knows where the open file really is.
+        check_roots(request, &opened)?;
+    }
+    let cancel = &request.cancel;
+    let bytes = read_limited(file, meta.len(), request.limit, || cancel.is_cancelled()).map_err(
+        |stop| match stop {
+            Stop::TooLarge => too_large(request, &canonical, None),
+            Stop::Cancelled => FileError::Cancelled {
+                reference: reference.redacted().to_owned(),
+            },
+            Stop::Io(e) => io_err(&canonical, e),
+        },
+    )?;
+    Ok(FileRead {
+        bytes,
+        canonical,
+        modified: meta.modified().ok(),
+    })
+}
+
+fn check_roots(request: &Request, canonical: &Path) -> Result<(), FileError> {
+    if request.roots.is_empty() || request.roots.iter().any(|root| canonical.starts_with(root)) {
+        return Ok(());
+    }
+    Err(FileError::OutsideRoots {
+        reference: request.reference.redacted().to_owned(),
+        path: request.path.clone(),
+        canonical: canonical.to_owned(),
+        roots: request.roots.clone(),
+    })
+}
+
+fn check_kind(reference: &DesignRef, path: &Path, meta: &Metadata) -> Result<(), FileError> {
+    let kind = meta.file_type();
+    if kind.is_file() {
+        return Ok(());
+    }
+    let reference = reference.redacted().to_owned();
+    let path = path.to_owned();
+    if kind.is_dir() {
+        return Err(FileError::IsDirectory { reference, path });
+    }
+    let kind = if kind.is_fifo() {
+        "FIFO"
+    } else if kind.is_char_device() {
+        "character device"
+    } else if kind.is_block_device() {
+        "block device"
+    } else if kind.is_socket() {
+        "socket"
+    } else {
+        "special file"
+    };
+    Err(FileError::SpecialFile {
+        reference,
+        path,
+        kind,
+    })
+}
+
+fn check_declared(request: &Request, path: &Path, size: u64) -> Result<(), FileError> {
+    if size > request.limit {
+        return Err(too_large(request, path, Some(size)));
+    }
+    Ok(())
+}
+
+fn too_large(request: &Request, path: &Path, size: Option<u64>) -> FileError {
+    FileError::TooLarge {
+        reference: request.reference.redacted().to_owned(),
+        path: path.to_owned(),
+        limit: request.limit,
+        size,
+    }
+}
+
+/// Reads `reader` to its end into one buffer sized from `declared`, failing
+/// as soon as it yields more than `limit` bytes, whatever it declared.
+pub(crate) fn read_limited(
+    mut reader: impl Read,
+    declared: u64,
+    limit: u64,
+    cancelled: impl Fn() -> bool,
+) -> Result<Vec<u8>, Stop> {
+    // One byte beyond the limit is enough to know it was crossed.
+    let ceiling = usize::try_from(limit)
+        .unwrap_or(usize::MAX - 1)
+        .saturating_add(1);
+    let expected = usize::try_from(declared).unwrap_or(usize::MAX);
+    // declared + 1: the read that finds the end needs room, and must not force a
+    // reallocation. Zeroed allocation of fresh pages costs no memset.
+    let mut buf = vec![
+        0u8;
+        expected
+            .saturating_add(1)
+            .clamp(MIN_BUFFER, MAX_PRESIZE)
+            .min(ceiling)
+    ];
+    let mut len = 0;
+    loop {
+        if cancelled() {
+            return Err(Stop::Cancelled);
+        }
+        if len == buf.len() {
+            if len >= ceiling {
+                return Err(Stop::TooLarge);
+            }
+            // The file is longer than it said: grow geometrically, up to the ceiling.
+            buf.resize(len.saturating_mul(2).min(ceiling), 0);
+        }
+        let end = buf.len().min(len + CHUNK);
+        match reader.read(&mut buf[len..end]) {
+            Ok(0) => break,
+            Ok(n) => len += n,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            Err(e) => return Err(Stop::Io(e)),
+        }
+        if len >= ceiling {
+            return Err(Stop::TooLarge);
+        }
+    }
+    buf.truncate(len);
+    Ok(buf)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Yields `total` bytes in small reads, whatever size was declared for it.
+    struct Liar {
+        left: usize,
+    }
+
+    impl Read for Liar {
+        fn read(&mut self, out: &mut [u8]) -> io::Result<usize> {
+            let n = out.len().min(self.left).min(1000);
+            out[..n].fill(b'x');
+            self.left -= n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_source_longer_than_declared_stops_at_the_limit() {
+        let err = read_limited(Liar { left: 1 << 20 }, 10, 50_000, || false).unwrap_err();
+        assert!(matches!(err, Stop::TooLarge), "{err:?}");
+        // An endless source also stops.
+        let err = read_limited(Liar { left: usize::MAX }, 0, 1 << 20, || false).unwrap_err();
+        assert!(matches!(err, Stop::TooLarge), "{err:?}");
+    }
+
+    #[test]
+    fn a_source_longer_than_declared_but_within_the_limit_is_read_whole() {
+        let bytes = read_limited(Liar { left: 70_000 }, 3, 70_000, || false).unwrap();
+        assert_eq!(bytes.len(), 70_000);
+        let bytes = read_limited(Liar { left: 5 }, 5, 5, || false).unwrap();
+        assert_eq!(bytes, b"xxxxx");
+        let bytes = read_limited(Liar { left: 0 }, 0, 0, || false).unwrap();
+        assert!(bytes.is_empty());
+    }
+
+    #[test]
+    fn a_source_shorter_than_declared_is_read_as_it_is() {
+        let bytes = read_limited(Liar { left: 10 }, 1 << 20, 1 << 20, || false).unwrap();
+        assert_eq!(bytes.len(), 10);
+    }
+
+    #[test]
+    fn cancellation_stops_reading() {
+        let err = read_limited(Liar { left: 10 }, 10, 100, || true).unwrap_err();
+        assert!(matches!(err, Stop::Cancelled), "{err:?}");
+    }
+}
