@@ -1,0 +1,317 @@
+//! One attempt: send, follow redirects by hand (so credentials never leave
+//! their origin and https never drops to http), map the status, read the body.
+
+use std::time::Duration;
+
+use drydock_core::{FetchOptions, LimitedBody};
+use reqwest::header::{self, HeaderMap};
+use url::Url;
+
+use crate::error::HttpError;
+use crate::request::{Auth, HttpRequest, HttpResponse};
+
+/// How many bytes of an error body go into the message.
+const ERROR_BODY_PREFIX: usize = 512;
+
+/// A failed attempt and the server's `Retry-After`, if it sent one.
+pub(crate) struct AttemptError {
+    pub error: HttpError,
+    pub retry_after: Option<Duration>,
+}
+
+impl From<HttpError> for AttemptError {
+    fn from(error: HttpError) -> Self {
+        AttemptError {
+            error,
+            retry_after: None,
+        }
+    }
+}
+
+/// One attempt of a request, redirects included.
+pub(crate) struct Hop<'a> {
+    pub client: &'a reqwest::Client,
+    pub request: &'a HttpRequest,
+    pub options: &'a FetchOptions,
+    pub max_redirects: usize,
+}
+
+impl Hop<'_> {
+    pub async fn run(&self) -> Result<HttpResponse, AttemptError> {
+        let request = self.request;
+        let reference = &request.reference;
+        let origin = request.url.origin();
+        let mut url = request.url.clone();
+        let mut redirects = 0usize;
+        loop {
+            let mut builder = self.client.get(url.clone());
+            for (name, value) in &request.headers {
+                builder = builder.header(name, value);
+            }
+            if url.origin() == origin {
+                builder = match &request.auth {
+                    Auth::None => builder,
+                    Auth::Basic { username, password } => {
+                        builder.basic_auth(username, Some(password.expose()))
+                    }
+                    Auth::Bearer(token) => builder.bearer_auth(token.expose()),
+                    Auth::Header { name, value } => builder.header(name, value.expose()),
+                };
+            }
+            if let Some(etag) = &self.options.if_none_match {
+                builder = builder.header(header::IF_NONE_MATCH, etag);
+            }
+            let wait = self.options.connect_timeout + self.options.read_timeout;
+            let response = match tokio::time::timeout(wait, builder.send()).await {
+                Err(_) => {
+                    return Err(HttpError::Timeout {
+                        reference: reference.clone(),
+                        what: "waiting for the response",
+                        after: wait,
+                    }
+                    .into());
+                }
+                Ok(Err(e)) => return Err(classify(e, reference, &url, self.options).into()),
+                Ok(Ok(response)) => response,
+            };
+            let status = response.status().as_u16();
+            if matches!(status, 301 | 302 | 303 | 307 | 308) {
+                let next = location(response.headers(), &url).ok_or_else(|| {
+                    HttpError::UnexpectedStatus {
+                        reference: reference.clone(),
+                        status,
+                    }
+                })?;
+                let shown = drydock_core::redact_url(&next);
+                if !matches!(next.scheme(), "http" | "https") {
+                    return Err(HttpError::InvalidUrl {
+                        reference: reference.clone(),
+                        reason: format!("redirected to {shown}, which is not http(s)"),
+                    }
+                    .into());
+                }
+                if url.scheme() == "https" && next.scheme() == "http" {
+                    return Err(HttpError::InsecureRedirect {
+                        reference: reference.clone(),
+                        to: shown,
+                    }
+                    .into());
+                }
+                redirects += 1;
+                if redirects > self.max_redirects {
+                    return Err(HttpError::TooManyRedirects {
+                        reference: reference.clone(),
+                        limit: self.max_redirects,
+                        last: shown,
+                    }
+                    .into());
+                }
+                url = next;
+                continue;
+            }
+            let final_url = drydock_core::redact_url(&url);
+            let etag = header_text(response.headers(), header::ETAG);
+            let last_modified = header_text(response.headers(), header::LAST_MODIFIED);
+            let content_type = header_text(response.headers(), header::CONTENT_TYPE);
+            if status == 304 && self.options.if_none_match.is_some() {
+                return Ok(HttpResponse {
+                    bytes: bytes::Bytes::new(),
+                    status,
+                    final_url,
+                    etag: etag.or_else(|| self.options.if_none_match.clone()),
+                    last_modified,
+                    content_type,
+                    not_modified: true,
+                    attempts: 1,
+                });
+            }
+            if (200..300).contains(&status) {
+                let bytes = self.read_body(response).await?;
+                return Ok(HttpResponse {
+                    bytes,
+                    status,
+                    final_url,
+                    etag,
+                    last_modified,
+                    content_type,
+                    not_modified: false,
+                    attempts: 1,
+                });
+            }
+            return Err(self.status_error(response).await);
+        }
+    }
+
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<bytes::Bytes, HttpError> {
+        let reference = &self.request.reference;
+        let limit = self.options.max_size;
+        let too_large = |size| HttpError::TooLarge {
+            reference: reference.clone(),
+            limit,
+            size,
+        };
+        // Without decompression, reqwest reports the declared length here.
+        let declared = response.content_length();
+        if let Some(size) = declared
+            && size > limit
+        {
+            return Err(too_large(Some(size)));
+        }
+        // LimitedBody names the reference only in its own error, which is replaced below.
+        let named = drydock_core::DesignRef::parse(self.request.url.as_str())
+            .map_err(|e| HttpError::Config(e.to_string()))?;
+        let mut body = LimitedBody::new(&named, limit, declared);
+        loop {
+            let chunk = tokio::time::timeout(self.options.read_timeout, response.chunk()).await;
+            match chunk {
+                Err(_) => {
+                    return Err(HttpError::Timeout {
+                        reference: reference.clone(),
+                        what: "reading the body",
+                        after: self.options.read_timeout,
+                    });
+                }
+                Ok(Err(e)) => {
+                    return Err(HttpError::Truncated {
+                        reference: reference.clone(),
+                        received: body.len() as u64,
+                        reason: chain(&e),
+                    });
+                }
+                Ok(Ok(None)) => return Ok(body.finish()),
+                Ok(Ok(Some(chunk))) => body.push(&chunk).map_err(|_| too_large(None))?,
+            }
+        }
+    }
+
+    async fn status_error(&self, mut response: reqwest::Response) -> AttemptError {
+        let reference = self.request.reference.clone();
+        let status = response.status().as_u16();
+        let retry_after = retry_after(response.headers());
+        let mut prefix = Vec::new();
+        while prefix.len() < ERROR_BODY_PREFIX {
+            match tokio::time::timeout(self.options.read_timeout, response.chunk()).await {
+                Ok(Ok(Some(chunk))) => prefix.extend_from_slice(&chunk),
+                _ => break,
+            }
+        }
+        prefix.truncate(ERROR_BODY_PREFIX);
+        let body = self.scrub(String::from_utf8_lossy(&prefix).trim());
+        let error = match status {
+            404 | 410 => HttpError::NotFound { reference, status },
+            401 | 403 => HttpError::Unauthorized { reference, status },
+            429 | 500..=599 => HttpError::ServerError {
+                reference,
+                status,
+                body,
+            },
+            400..=499 => HttpError::ClientError {
+                reference,
+                status,
+                body,
+            },
+            _ => HttpError::UnexpectedStatus { reference, status },
+        };
+        AttemptError { error, retry_after }
+    }
+
+    /// Removes every secret of the request from text a server sent back.
+    fn scrub(&self, text: &str) -> String {
+        let mut out = text.to_owned();
+        for secret in self.request.auth.secrets() {
+            if !secret.is_empty() {
+                out = out.replace(&secret, drydock_core::REDACTED);
+            }
+        }
+        out
+    }
+}
+
+fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {
+    let value = headers.get(header::LOCATION)?.to_str().ok()?;
+    base.join(value).ok()
+}
+
+/// `Retry-After` as seconds or an HTTP date.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let value = headers.get(header::RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(secs) = value.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(value).ok()?;
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
+}
+
+/// Maps a reqwest error (URL stripped) to a typed one.
+fn classify(err: reqwest::Error, reference: &str, url: &Url, options: &FetchOptions) -> HttpError {
+    let err = err.without_url();
+    let host = url.host_str().unwrap_or("").to_owned();
+    if let Some(tls) = crate::tls::explain(&err, &host) {
+        return tls;
+    }
+    if err.is_timeout() {
+        let (what, after) = if err.is_connect() {
+            ("connecting", options.connect_timeout)
+        } else {
+            ("waiting for the response", options.read_timeout)
+        };
+        return HttpError::Timeout {
+            reference: reference.to_owned(),
+            what,
+            after,
+        };
+    }
+    HttpError::Connect {
+        reference: reference.to_owned(),
+        reason: chain(&err),
+    }
+}
+
+/// An error and its sources on one line.
+pub(crate) fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut out = err.to_string();
+    let mut current = err.source();
+    while let Some(e) = current {
+        let text = e.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        current = e.source();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn retry_after_reads_seconds_and_dates() {
+        let mut h = HeaderMap::new();
+        h.insert(header::RETRY_AFTER, "7".parse().unwrap());
+        assert_eq!(retry_after(&h), Some(Duration::from_secs(7)));
+        let later = std::time::SystemTime::now() + Duration::from_secs(120);
+        h.insert(
+            header::RETRY_AFTER,
+            httpdate::fmt_http_date(later).parse().unwrap(),
+        );
+        let got = retry_after(&h).unwrap();
+        assert!(
+            got > Duration::from_secs(100) && got <= Duration::from_secs(120),
+            "{got:?}"
+        );
+        h.insert(header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(retry_after(&h), None);
+    }
+}

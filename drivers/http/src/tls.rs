@@ -1,0 +1,185 @@
+//! Builds the rustls client configuration (ring provider, TLS 1.2 minimum) and
+//! explains certificate errors.
+
+use std::sync::Arc;
+
+use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, ServerCertVerifier};
+use rustls::crypto::CryptoProvider;
+use rustls::{ClientConfig, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use rustls_pki_types::pem::PemObject;
+use rustls_pki_types::{CertificateDer, PrivateKeyDer, ServerName, UnixTime};
+
+use crate::error::HttpError;
+use crate::options::{Pem, TlsOptions};
+
+/// The crypto provider of the whole workspace: ring.
+pub fn provider() -> Arc<CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn read_pem(pem: &Pem, what: &str) -> Result<Vec<u8>, HttpError> {
+    match pem {
+        Pem::Bytes(b) => Ok(b.clone()),
+        Pem::Path(p) => std::fs::read(p)
+            .map_err(|e| HttpError::Config(format!("cannot read {what} {}: {e}", p.display()))),
+    }
+}
+
+fn certs(pem: &Pem, what: &str) -> Result<Vec<CertificateDer<'static>>, HttpError> {
+    let bytes = read_pem(pem, what)?;
+    let certs = CertificateDer::pem_slice_iter(&bytes)
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| HttpError::Config(format!("{what}: not valid PEM: {e}")))?;
+    if certs.is_empty() {
+        return Err(HttpError::Config(format!("{what}: no certificate found")));
+    }
+    Ok(certs)
+}
+
+/// Builds the rustls configuration for `options`.
+pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
+    let provider = provider();
+    let builder = ClientConfig::builder_with_provider(provider.clone())
+        .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
+        .map_err(|e| HttpError::Config(format!("TLS versions: {e}")))?;
+    let verifier: Arc<dyn ServerCertVerifier> = if options.danger_accept_invalid_certs {
+        tracing::warn!(
+            "TLS certificate verification is OFF (danger_accept_invalid_certs): any server can impersonate any host"
+        );
+        Arc::new(AcceptAnything(provider.clone()))
+    } else if let Some(bundle) = &options.ca_bundle {
+        let cas = certs(bundle, "CA bundle")?;
+        if options.also_system_roots {
+            Arc::new(
+                rustls_platform_verifier::Verifier::new_with_extra_roots(cas, provider.clone())
+                    .map_err(|e| HttpError::Config(format!("system roots: {e}")))?,
+            )
+        } else {
+            let mut roots = RootCertStore::empty();
+            for ca in cas {
+                roots
+                    .add(ca)
+                    .map_err(|e| HttpError::Config(format!("CA bundle: {e}")))?;
+            }
+            rustls::client::WebPkiServerVerifier::builder_with_provider(
+                Arc::new(roots),
+                provider.clone(),
+            )
+            .build()
+            .map_err(|e| HttpError::Config(format!("CA bundle: {e}")))?
+        }
+    } else {
+        Arc::new(
+            rustls_platform_verifier::Verifier::new(provider.clone())
+                .map_err(|e| HttpError::Config(format!("system roots: {e}")))?,
+        )
+    };
+    let builder = builder
+        .dangerous()
+        .with_custom_certificate_verifier(verifier);
+    let mut config = match &options.client_identity {
+        Some(identity) => {
+            let chain = certs(&identity.cert_chain, "client certificate")?;
+            let key_pem = read_pem(&identity.key, "client key")?;
+            let key = PrivateKeyDer::from_pem_slice(&key_pem)
+                .map_err(|_| HttpError::Config("client key: no PEM private key found".into()))?;
+            builder
+                .with_client_auth_cert(chain, key)
+                .map_err(|e| HttpError::Config(format!("client certificate and key: {e}")))?
+        }
+        None => builder.with_no_client_auth(),
+    };
+    config.alpn_protocols = vec![b"http/1.1".to_vec()];
+    Ok(config)
+}
+
+/// Finds a rustls error in a source chain and explains it for `host`.
+pub fn explain(err: &(dyn std::error::Error + 'static), host: &str) -> Option<HttpError> {
+    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(e) = current {
+        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
+            return Some(HttpError::Tls {
+                host: host.to_owned(),
+                reason: describe(tls),
+            });
+        }
+        if let Some(io) = e.downcast_ref::<std::io::Error>()
+            && let Some(inner) = io.get_ref()
+            && let Some(tls) = inner.downcast_ref::<rustls::Error>()
+        {
+            return Some(HttpError::Tls {
+                host: host.to_owned(),
+                reason: describe(tls),
+            });
+        }
+        current = e.source();
+    }
+    None
+}
+
+fn describe(err: &rustls::Error) -> String {
+    use rustls::CertificateError as C;
+    match err {
+        rustls::Error::InvalidCertificate(cert) => match cert {
+            C::UnknownIssuer => "the server's certificate is not signed by a trusted CA (unknown issuer): set the CA bundle that issued it".into(),
+            C::Expired | C::ExpiredContext { .. } => "the server's certificate has expired".into(),
+            C::NotValidYet | C::NotValidYetContext { .. } => "the server's certificate is not valid yet".into(),
+            C::NotValidForName | C::NotValidForNameContext { .. } => {
+                "the server's certificate is not valid for this host name".into()
+            }
+            C::Revoked => "the server's certificate is revoked".into(),
+            C::BadSignature => "the server's certificate has a bad signature".into(),
+            other => format!("the server's certificate was rejected: {other:?}"),
+        },
+        rustls::Error::AlertReceived(alert) => {
+            format!("the server aborted the handshake ({alert:?}): it may require a client certificate, or refuse ours")
+        }
+        other => other.to_string(),
+    }
+}
+
+/// The verifier behind `danger_accept_invalid_certs`: checks signatures, trusts any chain.
+#[derive(Debug)]
+struct AcceptAnything(Arc<CryptoProvider>);
+
+impl ServerCertVerifier for AcceptAnything {
+    fn verify_server_cert(
+        &self,
+        _end_entity: &CertificateDer<'_>,
+        _intermediates: &[CertificateDer<'_>],
+        _server_name: &ServerName<'_>,
+        _ocsp: &[u8],
+        _now: UnixTime,
+    ) -> Result<ServerCertVerified, rustls::Error> {
+        Ok(ServerCertVerified::assertion())
+    }
+    fn verify_tls12_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls12_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn verify_tls13_signature(
+        &self,
+        message: &[u8],
+        cert: &CertificateDer<'_>,
+        dss: &DigitallySignedStruct,
+    ) -> Result<HandshakeSignatureValid, rustls::Error> {
+        rustls::crypto::verify_tls13_signature(
+            message,
+            cert,
+            dss,
+            &self.0.signature_verification_algorithms,
+        )
+    }
+    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
+        self.0.signature_verification_algorithms.supported_schemes()
+    }
+}
