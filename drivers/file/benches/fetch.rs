@@ -4,8 +4,9 @@
 //!
 //! `driver_fetch` is the whole `Driver::fetch` (resolve, checks, read into one
 //! pre-sized buffer, and the SHA-256 digest `Fetched::new` computes).
+//! `driver_read` is the same without the digest (`FileDriver::read`);
 //! `std_fs_read` (a plain read of the file) and `sha256` (the digest alone)
-//! are the two floors it is made of.
+//! are the floors it is made of.
 
 use std::hint::black_box;
 use std::io::Write;
@@ -50,6 +51,15 @@ fn fetch(c: &mut Criterion) {
                 .expect("fetch succeeds");
             assert_eq!(fetched.bytes.len(), SIZE);
             black_box(fetched)
+        })
+    });
+    group.bench_function("driver_read", |b| {
+        b.iter(|| {
+            let content = runtime
+                .block_on(driver.read(&reference, &options))
+                .expect("read succeeds");
+            assert_eq!(content.bytes.len(), SIZE);
+            black_box(content)
         })
     });
     group.bench_function("std_fs_read", |b| {

@@ -15,6 +15,21 @@ use crate::options::FileOptions;
 use crate::path::local_path;
 use crate::read::{Request, read_file};
 
+/// Content below this size is hashed on the async worker (a few microseconds).
+const INLINE_DIGEST_MAX: usize = 256 << 10;
+
+/// A file's bytes and what the driver learnt about it, before any digest.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct FileContent {
+    /// The content.
+    pub bytes: Bytes,
+    /// The canonical path read (symlinks and `..` resolved).
+    pub path: PathBuf,
+    /// The file's modification time, where the file system keeps one.
+    pub modified: Option<SystemTime>,
+}
+
 /// Reads absolute local paths named by `file://` references.
 ///
 /// The file is resolved (symlinks, `..`) and, if allowed roots are configured,
@@ -66,44 +81,10 @@ impl FileDriver {
         local_path(reference)
     }
 
-    fn limit(&self, options: &FetchOptions) -> u64 {
-        match self.options.max_size {
-            Some(cap) => cap.min(options.max_size),
-            None => options.max_size,
-        }
-    }
-}
-
-fn canonical_root(root: &Path) -> std::result::Result<PathBuf, FileError> {
-    let invalid = |source| FileError::InvalidRoot {
-        root: root.to_owned(),
-        source,
-    };
-    let canonical = fs::canonicalize(root).map_err(invalid)?;
-    if !canonical.is_dir() {
-        return Err(invalid(std::io::Error::new(
-            std::io::ErrorKind::NotADirectory,
-            "not a directory",
-        )));
-    }
-    Ok(canonical)
-}
-
-#[async_trait]
-impl Driver for FileDriver {
-    fn name(&self) -> &'static str {
-        crate::DRIVER_NAME
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        crate::SCHEMES
-    }
-
-    fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE
-    }
-
-    async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+    /// Reads the file `reference` names with every check of
+    /// [`Driver::fetch`], without computing a digest: `fetch` is this plus
+    /// [`Fetched::new`] (which hashes the bytes) and the metadata.
+    pub async fn read(&self, reference: &DesignRef, options: &FetchOptions) -> Result<FileContent> {
         let path = self
             .local_path(reference)
             .map_err(|e| e.into_core(reference))?;
@@ -143,14 +124,74 @@ impl Driver for FileDriver {
             },
         }
         .map_err(|e| e.into_core(reference))?;
-        let mut fetched = Fetched::new(self.name(), reference, Bytes::from(read.bytes));
-        if let Ok(location) = Url::from_file_path(&read.canonical) {
+        Ok(FileContent {
+            bytes: Bytes::from(read.bytes),
+            path: read.canonical,
+            modified: read.modified,
+        })
+    }
+
+    fn limit(&self, options: &FetchOptions) -> u64 {
+        match self.options.max_size {
+            Some(cap) => cap.min(options.max_size),
+            None => options.max_size,
+        }
+    }
+}
+
+fn canonical_root(root: &Path) -> std::result::Result<PathBuf, FileError> {
+    let invalid = |source| FileError::InvalidRoot {
+        root: root.to_owned(),
+        source,
+    };
+    let canonical = fs::canonicalize(root).map_err(invalid)?;
+    if !canonical.is_dir() {
+        return Err(invalid(std::io::Error::new(
+            std::io::ErrorKind::NotADirectory,
+            "not a directory",
+        )));
+    }
+    Ok(canonical)
+}
+
+#[async_trait]
+impl Driver for FileDriver {
+    fn name(&self) -> &'static str {
+        crate::DRIVER_NAME
+    }
+
+    fn schemes(&self) -> &'static [&'static str] {
+        crate::SCHEMES
+    }
+
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::NONE
+    }
+
+    async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+        let content = self.read(reference, options).await?;
+        let mut fetched = if content.bytes.len() < INLINE_DIGEST_MAX {
+            Fetched::new(self.name(), reference, content.bytes)
+        } else {
+            // Fetched::new hashes the bytes (~1 GB/s): keep that off the async workers.
+            let (name, owned) = (self.name(), reference.clone());
+            tokio::task::spawn_blocking(move || Fetched::new(name, &owned, content.bytes))
+                .await
+                .map_err(|join| {
+                    FileError::Worker {
+                        reference: reference.redacted().to_owned(),
+                        reason: join.to_string(),
+                    }
+                    .into_core(reference)
+                })?
+        };
+        if let Ok(location) = Url::from_file_path(&content.path) {
             fetched = fetched.with_location(location.to_string());
         }
-        if let Some(modified) = read.modified {
+        if let Some(modified) = content.modified {
             fetched = fetched.with_last_modified(http_date(modified));
         }
-        if let Some(content_type) = content_type(&read.canonical) {
+        if let Some(content_type) = content_type(&content.path) {
             fetched = fetched.with_content_type(content_type);
         }
         Ok(fetched)

@@ -9,7 +9,7 @@ mod read;
 
 use std::sync::Arc;
 
-pub use driver::FileDriver;
+pub use driver::{FileContent, FileDriver};
 pub use error::FileError;
 pub use options::FileOptions;
 
