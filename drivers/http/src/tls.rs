@@ -95,26 +95,25 @@ pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
 
 /// Finds a rustls error in a source chain and explains it for `host`.
 pub fn explain(err: &(dyn std::error::Error + 'static), host: &str) -> Option<HttpError> {
-    let mut current: Option<&(dyn std::error::Error + 'static)> = Some(err);
-    while let Some(e) = current {
-        if let Some(tls) = e.downcast_ref::<rustls::Error>() {
-            return Some(HttpError::Tls {
-                host: host.to_owned(),
-                reason: describe(tls),
-            });
-        }
-        if let Some(io) = e.downcast_ref::<std::io::Error>()
-            && let Some(inner) = io.get_ref()
-            && let Some(tls) = inner.downcast_ref::<rustls::Error>()
-        {
-            return Some(HttpError::Tls {
-                host: host.to_owned(),
-                reason: describe(tls),
-            });
-        }
-        current = e.source();
+    find_rustls(err).map(|tls| HttpError::Tls {
+        host: host.to_owned(),
+        reason: describe(tls),
+    })
+}
+
+/// Looks through sources and through (nested) `io::Error` wrappers, whose
+/// `source()` skips the error they wrap.
+fn find_rustls<'a>(err: &'a (dyn std::error::Error + 'static)) -> Option<&'a rustls::Error> {
+    if let Some(tls) = err.downcast_ref::<rustls::Error>() {
+        return Some(tls);
     }
-    None
+    if let Some(io) = err.downcast_ref::<std::io::Error>()
+        && let Some(inner) = io.get_ref()
+        && let Some(tls) = find_rustls(inner)
+    {
+        return Some(tls);
+    }
+    err.source().and_then(find_rustls)
 }
 
 fn describe(err: &rustls::Error) -> String {
