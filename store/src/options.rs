@@ -1,0 +1,153 @@
+//! [`StoreOptions`]: pool sizes and timeouts, and the default SQLite location.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+
+/// Pool sizes and timeouts for [`crate::Store::connect`].
+///
+/// ```
+/// use std::time::Duration;
+/// let options = drydock_store::StoreOptions {
+///     max_connections: 4,
+///     acquire_timeout: Duration::from_secs(2),
+///     ..Default::default()
+/// };
+/// assert!(options.migrate);
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreOptions {
+    /// Most connections the pool keeps open (SQLite: readers and the writer together).
+    pub max_connections: u32,
+    /// Connections kept open even when idle.
+    pub min_connections: u32,
+    /// How long a call waits for a free connection (or a new one to open) before
+    /// failing with [`crate::StoreError::Unavailable`].
+    #[serde(with = "secs")]
+    pub acquire_timeout: Duration,
+    /// Idle connections are closed after this long.
+    #[serde(with = "secs")]
+    pub idle_timeout: Duration,
+    /// SQLite only: how long a writer waits for the file's write lock before failing.
+    #[serde(with = "secs")]
+    pub busy_timeout: Duration,
+    /// PostgreSQL only: per-statement timeout set on every connection (zero: none).
+    #[serde(with = "secs")]
+    pub statement_timeout: Duration,
+    /// Apply the embedded migrations on connect (otherwise call [`crate::Store::migrate`]).
+    pub migrate: bool,
+}
+
+impl Default for StoreOptions {
+    fn default() -> Self {
+        StoreOptions {
+            max_connections: 10,
+            min_connections: 0,
+            acquire_timeout: Duration::from_secs(5),
+            idle_timeout: Duration::from_secs(300),
+            busy_timeout: Duration::from_secs(5),
+            statement_timeout: Duration::from_secs(60),
+            migrate: true,
+        }
+    }
+}
+
+mod secs {
+    use std::time::Duration;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(d: &Duration, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_f64(d.as_secs_f64())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
+        let secs = f64::deserialize(d)?;
+        Duration::try_from_secs_f64(secs).map_err(serde::de::Error::custom)
+    }
+}
+
+/// The SQLite database the CLI uses when none is given:
+/// `$XDG_DATA_HOME/drydock/drydock.db`, else `$HOME/.local/share/drydock/drydock.db`,
+/// else `./drydock.db`. [`crate::Store::connect`] creates the file and its directory.
+pub fn default_sqlite_path() -> PathBuf {
+    let base = std::env::var_os("XDG_DATA_HOME")
+        .filter(|v| !v.is_empty())
+        .map(PathBuf::from)
+        .or_else(|| {
+            std::env::var_os("HOME")
+                .filter(|v| !v.is_empty())
+                .map(|h| PathBuf::from(h).join(".local/share"))
+        });
+    match base {
+        Some(dir) => dir.join("drydock").join("drydock.db"),
+        None => PathBuf::from("drydock.db"),
+    }
+}
+
+/// [`default_sqlite_path`] as a `sqlite://` URL for [`crate::Store::connect`].
+pub fn default_sqlite_url() -> String {
+    format!("sqlite://{}", default_sqlite_path().display())
+}
+
+/// The URL with its password replaced by `***` and secret-looking query values hidden,
+/// for error messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) => {
+            if parsed.password().is_some() {
+                let _ = parsed.set_password(Some(drydock_core::REDACTED));
+            }
+            let pairs: Vec<(String, String)> = parsed
+                .query_pairs()
+                .map(|(k, v)| {
+                    let secret = ["password", "secret", "token", "key", "sslpassword"]
+                        .iter()
+                        .any(|s| k.to_ascii_lowercase().contains(s));
+                    let v = if secret {
+                        drydock_core::REDACTED.to_owned()
+                    } else {
+                        v.into_owned()
+                    };
+                    (k.into_owned(), v)
+                })
+                .collect();
+            if !pairs.is_empty() {
+                parsed.query_pairs_mut().clear().extend_pairs(pairs);
+            }
+            parsed.to_string()
+        }
+        // Unparseable: keep only the scheme, which cannot hold a secret.
+        Err(_) => match url.split_once(':') {
+            Some((scheme, _)) => format!("{scheme}:***"),
+            None => drydock_core::REDACTED.to_owned(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_password_and_secret_query() {
+        let r = redact_url("postgres://app:s3cret@db:5432/drydock?sslpassword=x&sslmode=require");
+        assert!(!r.contains("s3cret"), "{r}");
+        assert!(r.contains("app:***@db"), "{r}");
+        assert!(r.contains("sslmode=require"), "{r}");
+        assert!(!r.contains("sslpassword=x"), "{r}");
+    }
+
+    #[test]
+    fn unparseable_url_keeps_only_scheme() {
+        assert_eq!(redact_url("postgres://a:b@[bad"), "postgres:***");
+    }
+
+    #[test]
+    fn default_path_ends_in_drydock_db() {
+        assert!(default_sqlite_path().ends_with("drydock.db"));
+        assert!(default_sqlite_url().starts_with("sqlite://"));
+    }
+}

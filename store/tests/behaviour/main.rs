@@ -1,0 +1,50 @@
+//! The store's behaviour suite: every behaviour runs on PostgreSQL and on SQLite.
+
+mod build_data;
+mod harness;
+mod hostile;
+mod leader;
+mod messages;
+mod outages;
+mod proxy;
+mod snapshots;
+mod tasks;
+
+/// `behaviour!(module::function)` makes `module::function::{postgres, sqlite}` tests.
+macro_rules! behaviour {
+    ($($module:ident :: $name:ident),+ $(,)?) => {
+        $(
+            mod $name {
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn postgres() {
+                    crate::harness::postgres(stringify!($name), crate::$module::$name).await
+                }
+                #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+                async fn sqlite() {
+                    crate::harness::sqlite(stringify!($name), crate::$module::$name).await
+                }
+            }
+        )+
+    };
+}
+
+behaviour!(
+    tasks::create_and_get,
+    tasks::update_guards_lost_updates,
+    tasks::list_filters_by_status_and_action,
+    tasks::subtasks_active_complete_all,
+    tasks::claim_takes_oldest_matching,
+    tasks::eight_workers_claim_2000_tasks_once_each,
+    tasks::retention_deletes_old_tasks_subtasks_messages,
+    messages::append_one_and_many,
+    messages::concurrent_appends_are_gap_free,
+    build_data::series_and_latest_survive_task_deletion,
+    leader::claim_maintain_abdicate,
+    leader::four_contenders_one_leader_and_takeover,
+    snapshots::store_get_list_latest,
+    snapshots::same_bytes_stored_once,
+    snapshots::task_records_its_snapshot,
+    hostile::hostile_strings_round_trip_or_are_refused,
+    outages::unreachable_at_connect_is_a_typed_error,
+    outages::outage_mid_run_errors_then_recovers,
+);

@@ -1,0 +1,195 @@
+//! A database that is down, unreachable or locked gives typed errors, then works
+//! again when it is back, with nothing committed lost.
+
+use std::time::{Duration, Instant};
+
+use drydock_store::{
+    Backend, NewResultMessage, NewTask, Store, StoreError, StoreOptions, TaskAction, TaskFilter,
+};
+use sqlx::Connection;
+
+use crate::harness::Ctx;
+use crate::proxy::Proxy;
+
+pub async fn unreachable_at_connect_is_a_typed_error(ctx: Ctx) {
+    let quick = StoreOptions {
+        acquire_timeout: Duration::from_secs(1),
+        ..Default::default()
+    };
+    let url = match ctx.backend() {
+        // Port 1 on loopback: nothing listens there.
+        Backend::Postgres => "postgres://drydock:hunter2@127.0.0.1:1/drydock",
+        // A directory that cannot be created.
+        Backend::Sqlite => "sqlite:///proc/drydock-no-such-dir/drydock.db",
+    };
+    let err = Store::connect(url, &quick).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+    assert!(err.is_retryable());
+    let text = err.to_string();
+    assert!(!text.contains("hunter2"), "password leaked: {text}");
+    assert!(
+        text.contains("127.0.0.1:1") || text.contains("/proc/drydock-no-such-dir"),
+        "names the URL: {text}"
+    );
+    if ctx.backend() == Backend::Postgres {
+        assert!(text.contains("drydock:***@127.0.0.1:1"), "{text}");
+    }
+    let core: drydock_core::Error = err.into();
+    assert_eq!(core.kind(), drydock_core::ErrorKind::Unavailable);
+
+    let err = Store::connect("mysql://root:pw@127.0.0.1/x", &quick)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnsupportedUrl { .. }), "{err}");
+    assert!(!err.to_string().contains(":pw@"), "{err}");
+}
+
+pub async fn outage_mid_run_errors_then_recovers(ctx: Ctx) {
+    match ctx.backend() {
+        Backend::Postgres => postgres_cut(ctx).await,
+        Backend::Sqlite => sqlite_locked(ctx).await,
+    }
+}
+
+async fn write_some(store: &Store, n: usize) -> Vec<drydock_store::Uuid> {
+    let mut ids = Vec::new();
+    for i in 0..n {
+        let t = store
+            .create_task(&NewTask::new(TaskAction::VerifyNodes))
+            .await
+            .unwrap();
+        store
+            .append_message(t.task_id, &NewResultMessage::new(format!("m{i}"), false))
+            .await
+            .unwrap();
+        ids.push(t.task_id);
+    }
+    ids
+}
+
+async fn check_all_there(store: &Store, ids: &[drydock_store::Uuid]) {
+    for id in ids {
+        let t = store.get_task(*id).await.unwrap();
+        assert_eq!(t.messages.len(), 1, "committed message of {id} kept");
+    }
+}
+
+async fn retry_until_ok(store: &Store) -> drydock_store::Task {
+    let start = Instant::now();
+    loop {
+        match store
+            .create_task(&NewTask::new(TaskAction::VerifyNodes))
+            .await
+        {
+            Ok(t) => return t,
+            Err(e) => {
+                assert!(e.is_retryable(), "while recovering: {e}");
+                assert!(
+                    start.elapsed() < Duration::from_secs(20),
+                    "never recovered: {e}"
+                );
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    }
+}
+
+async fn postgres_cut(ctx: Ctx) {
+    let url = url::Url::parse(&ctx.url).unwrap();
+    let host = url.host_str().unwrap().trim_matches(['[', ']']).to_owned();
+    let upstream = tokio::net::lookup_host((host.as_str(), url.port().unwrap_or(5432)))
+        .await
+        .unwrap()
+        .next()
+        .unwrap();
+    let proxy = Proxy::start(upstream).await;
+    let mut via = url.clone();
+    via.set_host(Some("127.0.0.1")).unwrap();
+    via.set_port(Some(proxy.addr.port())).unwrap();
+    let options = StoreOptions {
+        acquire_timeout: Duration::from_secs(1),
+        max_connections: 3,
+        ..Default::default()
+    };
+    let store = Store::connect(via.as_str(), &options).await.unwrap();
+    let before = write_some(&store, 30).await;
+
+    proxy.cut().await;
+    for _ in 0..3 {
+        let err = store
+            .create_task(&NewTask::new(TaskAction::VerifyNodes))
+            .await
+            .unwrap_err();
+        assert!(err.is_retryable(), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains(&format!("127.0.0.1:{}", proxy.addr.port())),
+            "names the URL: {err}"
+        );
+        let err = store.get_task(before[0]).await.unwrap_err();
+        assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+    }
+    let err = store.claim_next_task(&[]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+
+    proxy.restore();
+    let after = retry_until_ok(&store).await;
+    check_all_there(&store, &before).await;
+    check_all_there(&ctx.store, &before).await;
+    let all = ctx.store.list_tasks(&TaskFilter::default()).await.unwrap();
+    assert_eq!(
+        all.len(),
+        before.len() + 1,
+        "nothing lost, nothing half-written"
+    );
+    assert!(all.iter().any(|t| t.task_id == after.task_id));
+}
+
+async fn sqlite_locked(ctx: Ctx) {
+    let options = StoreOptions {
+        busy_timeout: Duration::from_millis(300),
+        ..Default::default()
+    };
+    let store = ctx.another(&options).await;
+    let before = write_some(&store, 30).await;
+
+    // Another process takes the file's write lock and keeps it.
+    let mut holder = sqlx::SqliteConnection::connect(&ctx.url).await.unwrap();
+    sqlx::query("BEGIN EXCLUSIVE")
+        .execute(&mut holder)
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        let err = store
+            .create_task(&NewTask::new(TaskAction::VerifyNodes))
+            .await
+            .unwrap_err();
+        assert!(err.is_retryable(), "{err:?}");
+        assert!(
+            err.to_string().contains(&ctx.url.replace("sqlite://", "")),
+            "names the file: {err}"
+        );
+        let err = store
+            .append_message(before[0], &NewResultMessage::new("late", false))
+            .await
+            .unwrap_err();
+        assert!(err.is_retryable(), "{err:?}");
+    }
+    sqlx::query("COMMIT").execute(&mut holder).await.unwrap();
+    holder.close().await.unwrap();
+
+    let after = retry_until_ok(&store).await;
+    check_all_there(&store, &before).await;
+    let all = ctx.store.list_tasks(&TaskFilter::default()).await.unwrap();
+    assert_eq!(
+        all.len(),
+        before.len() + 1,
+        "nothing lost, nothing half-written"
+    );
+    assert!(all.iter().any(|t| t.task_id == after.task_id));
+
+    // A closed store answers with a typed error, not a panic or an empty result.
+    store.close().await;
+    let err = store.get_task(before[0]).await.unwrap_err();
+    assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+}
