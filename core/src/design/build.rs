@@ -1,0 +1,324 @@
+//! Document to model: the part both ingesters share.
+//!
+//! A format crate finds each document's kind, name and data node and calls
+//! [`build_item`] (or reports [`unknown_kind`], [`skipped`], …); an
+//! [`Assembler`] then gathers the outcomes, in input order, into an
+//! [`Ingested`]: the design, the validation report and the summary.
+
+use std::collections::HashMap;
+
+use serde::de::DeserializeOwned;
+
+use super::validate::{Violation, validate};
+use super::value::{Node, Path, ScalarKind, Value};
+use super::{DocumentSource, Item, Kind, SiteDesign, schemas};
+use crate::ingester::{IngestSummary, Ingested};
+use crate::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, ValidationReport};
+
+/// At most this many schema messages are reported for one document.
+pub const MAX_VIOLATIONS_PER_DOCUMENT: usize = 50;
+
+/// A built item of any kind.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Built {
+    /// A Region.
+    Region(Item<super::Region>),
+    /// A NetworkLink.
+    NetworkLink(Item<super::NetworkLink>),
+    /// A Network.
+    Network(Item<super::Network>),
+    /// A HardwareProfile.
+    HardwareProfile(Item<super::HardwareProfile>),
+    /// A HostProfile.
+    HostProfile(Item<super::HostProfile>),
+    /// A BaremetalNode.
+    BaremetalNode(Item<super::BaremetalNode>),
+    /// A Rack.
+    Rack(Item<super::Rack>),
+    /// A BootAction.
+    BootAction(Item<super::BootAction>),
+}
+
+/// What one document turned out to be.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// A valid item, with any warnings.
+    Item(Box<Built>, Vec<Message>),
+    /// An invalid drydock document (or unreadable input): its messages.
+    Invalid(Vec<Message>),
+    /// A document of another namespace, counted under this key.
+    Skipped(String),
+    /// An empty document (`---` with nothing after it).
+    Empty,
+}
+
+/// Validates `data` (the document's `data` or `spec`, named by `root`) against
+/// the schema of `kind` and builds the typed item.
+pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) -> Outcome {
+    let path = Path::root(root);
+    let mut violations = Vec::new();
+    validate(schemas::schema(kind), &data, &path, &mut violations);
+    if kind == Kind::BootAction {
+        check_package_lists(&data, &path, &mut violations);
+    }
+    let mut messages = violation_messages(&source, violations);
+    if messages.iter().any(|m| m.level == Level::Error) {
+        return Outcome::Invalid(messages);
+    }
+    let name = source.name.clone();
+    let json = data.into_json();
+    let built = match kind {
+        Kind::Region => typed(json, name, source).map(Built::Region),
+        Kind::NetworkLink => typed(json, name, source).map(Built::NetworkLink),
+        Kind::Network => typed(json, name, source).map(Built::Network),
+        Kind::HardwareProfile => typed(json, name, source).map(Built::HardwareProfile),
+        Kind::HostProfile => typed(json, name, source).map(Built::HostProfile),
+        Kind::BaremetalNode => typed(json, name, source).map(Built::BaremetalNode),
+        Kind::Rack => typed(json, name, source).map(Built::Rack),
+        Kind::BootAction => typed(json, name, source).map(Built::BootAction),
+    };
+    match built {
+        Ok(b) => Outcome::Item(Box::new(b), messages),
+        Err((source, e)) => {
+            messages.push(model_error(&source, &e));
+            Outcome::Invalid(messages)
+        }
+    }
+}
+
+fn typed<T: DeserializeOwned>(
+    json: serde_json::Value,
+    name: String,
+    source: DocumentSource,
+) -> Result<Item<T>, (DocumentSource, serde_json::Error)> {
+    match serde_json::from_value::<T>(json) {
+        Ok(data) => Ok(Item { name, source, data }),
+        Err(e) => Err((source, e)),
+    }
+}
+
+fn model_error(source: &DocumentSource, e: &serde_json::Error) -> Message {
+    Message::error(
+        PROCESSING_ERROR,
+        format!("Error processing document {}: {e}", source.name),
+    )
+    .with_diagnostic("The document passed the schema but does not fit the model.")
+    .at(u64::from(source.line), 1)
+    .about(source.schema.clone(), source.name.clone())
+}
+
+/// A package list's names must be strings: the original rejects e.g. an unquoted
+/// `0xffff`, which YAML 1.1 reads as the integer 65535.
+fn check_package_lists(data: &Node, path: &Path, out: &mut Vec<Violation>) {
+    let Some(Value::Seq(assets)) = data.get("assets").map(|n| &n.value) else {
+        return;
+    };
+    for (i, asset) in assets.iter().enumerate() {
+        if asset.get("type").and_then(Node::as_str) != Some("pkg_list") {
+            continue;
+        }
+        let Some(Value::Map(pkgs)) = asset.get("data").map(|n| &n.value) else {
+            continue;
+        };
+        for (key, _) in pkgs.iter().filter(|(k, _)| k.kind != ScalarKind::Str) {
+            out.push(Violation {
+                level: Level::Error,
+                path: path
+                    .key("assets")
+                    .index(i)
+                    .key("data")
+                    .key(&key.text)
+                    .to_string(),
+                mark: key.mark,
+                message: format!(
+                    "package name {} is not a string (YAML 1.1 reads it as {}); quote it",
+                    key.text,
+                    match key.kind {
+                        ScalarKind::Int => "an integer",
+                        ScalarKind::Float => "a float",
+                        ScalarKind::Bool => "a boolean",
+                        ScalarKind::Null => "null",
+                        _ => "a timestamp",
+                    }
+                ),
+            });
+        }
+    }
+}
+
+fn violation_messages(source: &DocumentSource, violations: Vec<Violation>) -> Vec<Message> {
+    let errors = violations
+        .iter()
+        .filter(|v| v.level == Level::Error)
+        .count();
+    let mut out: Vec<Message> = violations
+        .into_iter()
+        .take(MAX_VIOLATIONS_PER_DOCUMENT)
+        .map(|v| Message {
+            code: SCHEMA_VIOLATION.to_owned(),
+            level: v.level,
+            message: format!(
+                "{} schema validation error at {}: {}",
+                source.schema, v.path, v.message
+            ),
+            diagnostic: Some(format!(
+                "Review {} '{}' (line {}, column {}) against the {} schema.",
+                v.path, source.name, v.mark.line, v.mark.column, source.schema
+            )),
+            path: Some(v.path),
+            location: Some(crate::report::Location {
+                line: u64::from(v.mark.line),
+                column: u64::from(v.mark.column),
+            }),
+            documents: vec![doc_ref(source)],
+        })
+        .collect();
+    let shown = out.iter().filter(|m| m.level == Level::Error).count();
+    if errors > shown {
+        out.push(
+            Message::error(
+                SCHEMA_VIOLATION,
+                format!("{} more schema violations in this document", errors - shown),
+            )
+            .about(source.schema.clone(), source.name.clone()),
+        );
+    }
+    out
+}
+
+fn doc_ref(source: &DocumentSource) -> crate::report::DocumentRef {
+    crate::report::DocumentRef {
+        schema: source.schema.clone(),
+        name: source.name.clone(),
+    }
+}
+
+/// A processing error (`DD000`) about one document, located at `node`.
+pub fn document_error(
+    schema: &str,
+    name: &str,
+    mark: super::value::Mark,
+    message: impl Into<String>,
+    diagnostic: impl Into<String>,
+) -> Outcome {
+    Outcome::Invalid(vec![
+        Message::error(PROCESSING_ERROR, message)
+            .with_diagnostic(diagnostic)
+            .at(u64::from(mark.line), u64::from(mark.column))
+            .about(schema, name),
+    ])
+}
+
+/// Collects document outcomes, in input order, into an [`Ingested`].
+#[derive(Debug)]
+pub struct Assembler {
+    design: SiteDesign,
+    report: ValidationReport,
+    summary: IngestSummary,
+    first_seen: HashMap<(Kind, String), u32>,
+}
+
+impl Assembler {
+    /// An empty assembler for the ingester named `ingester`.
+    pub fn new(ingester: &str) -> Self {
+        Assembler {
+            design: SiteDesign::default(),
+            report: ValidationReport::default(),
+            summary: IngestSummary {
+                ingester: ingester.to_owned(),
+                ..IngestSummary::default()
+            },
+            first_seen: HashMap::new(),
+        }
+    }
+
+    /// Adds the outcome of one document.
+    pub fn add(&mut self, outcome: Outcome) {
+        self.summary.documents += 1;
+        match outcome {
+            Outcome::Item(built, warnings) => {
+                for m in warnings {
+                    self.report.push(m);
+                }
+                self.insert(*built);
+            }
+            Outcome::Invalid(messages) => {
+                for m in messages {
+                    self.report.push(m);
+                }
+            }
+            Outcome::Skipped(key) => *self.summary.skipped.entry(key).or_default() += 1,
+            Outcome::Empty => {
+                self.summary.documents -= 1;
+            }
+        }
+    }
+
+    /// Adds a message about the input as a whole (not one document).
+    pub fn push(&mut self, message: Message) {
+        self.report.push(message);
+    }
+
+    fn insert(&mut self, built: Built) {
+        macro_rules! put {
+            ($kind:expr, $map:ident, $item:expr) => {{
+                let item = $item;
+                if self.claim($kind, &item.name, &item.source) {
+                    self.design.$map.insert(item.name.clone(), item);
+                }
+            }};
+        }
+        match built {
+            Built::Region(i) => put!(Kind::Region, region, i),
+            Built::NetworkLink(i) => put!(Kind::NetworkLink, network_links, i),
+            Built::Network(i) => put!(Kind::Network, networks, i),
+            Built::HardwareProfile(i) => put!(Kind::HardwareProfile, hardware_profiles, i),
+            Built::HostProfile(i) => put!(Kind::HostProfile, host_profiles, i),
+            Built::BaremetalNode(i) => put!(Kind::BaremetalNode, baremetal_nodes, i),
+            Built::Rack(i) => put!(Kind::Rack, racks, i),
+            Built::BootAction(i) => put!(Kind::BootAction, boot_actions, i),
+        }
+    }
+
+    /// Records `kind`/`name`; a second document of the same kind and name is an error.
+    fn claim(&mut self, kind: Kind, name: &str, source: &DocumentSource) -> bool {
+        if let Some(first) = self.first_seen.get(&(kind, name.to_owned())) {
+            self.report.push(
+                Message::error(
+                    PROCESSING_ERROR,
+                    format!(
+                        "Duplicate {kind} '{name}': already defined by the document at line {first}"
+                    ),
+                )
+                .with_diagnostic("Each item must be defined once; remove or rename one of them.")
+                .at(u64::from(source.line), 1)
+                .about(source.schema.clone(), name),
+            );
+            return false;
+        }
+        self.first_seen.insert((kind, name.to_owned()), source.line);
+        *self
+            .summary
+            .per_kind
+            .entry(kind.as_str().to_owned())
+            .or_default() += 1;
+        true
+    }
+
+    /// The result.
+    pub fn finish(mut self) -> Ingested {
+        if self.design.region.len() > 1 {
+            let names = self.design.names(Kind::Region).join(", ");
+            self.report.push(Message {
+                level: Level::Warning,
+                ..Message::error(PROCESSING_ERROR, format!("More than one Region: {names}"))
+                    .with_diagnostic("A site design normally has exactly one Region.")
+            });
+        }
+        Ingested {
+            design: self.design,
+            report: self.report,
+            summary: self.summary,
+        }
+    }
+}

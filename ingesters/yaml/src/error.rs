@@ -1,0 +1,14 @@
+//! Errors of YAML loading.
+
+use drydock_core::design::value::Mark;
+
+/// Why a document (or the whole input) could not be parsed: a syntax error, a
+/// bound exceeded (depth, alias expansion), a duplicate key, or bytes that are not UTF-8.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (line {}, column {})", mark.line, mark.column)]
+pub struct LoadError {
+    /// What went wrong.
+    pub message: String,
+    /// Where.
+    pub mark: Mark,
+}

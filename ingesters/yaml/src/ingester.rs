@@ -1,0 +1,127 @@
+//! The legacy-format ingester: `apiVersion: drydock/v1`, `kind`, `metadata`, `spec`.
+
+use std::sync::Arc;
+
+use drydock_core::design::build::{Assembler, Outcome, build_item};
+use drydock_core::design::{DocumentSource, Kind};
+use drydock_core::report::{Message, PROCESSING_ERROR};
+use drydock_core::{Bytes, Detection, IngestOptions, Ingested, Ingester, Result};
+
+use crate::document::{body, head, header_str, metadata_name, root, sniff};
+use crate::options::YamlOptions;
+use crate::parse::{LoadError, LoadedDoc, load_stream};
+
+/// Reads legacy Drydock YAML (`apiVersion: drydock/v1`).
+#[derive(Clone, Debug, Default)]
+pub struct YamlIngester {
+    options: YamlOptions,
+}
+
+impl YamlIngester {
+    /// An ingester with these options.
+    pub fn new(options: YamlOptions) -> Self {
+        YamlIngester { options }
+    }
+}
+
+/// Builds the ingester with default options (the registry's constructor).
+pub fn new_ingester() -> Arc<dyn Ingester> {
+    Arc::new(YamlIngester::default())
+}
+
+impl Ingester for YamlIngester {
+    fn name(&self) -> &'static str {
+        crate::NAME
+    }
+
+    fn detect(&self, bytes: &[u8]) -> Detection {
+        let head = head(bytes);
+        match sniff(&head, "apiVersion") {
+            Some(v) if v.starts_with("drydock/") => Detection::Yes,
+            Some(_) => Detection::Maybe,
+            None if sniff(&head, "schema").is_some() => Detection::No,
+            None if sniff(&head, "kind").is_some() => Detection::Maybe,
+            None => Detection::No,
+        }
+    }
+
+    fn ingest(&self, bytes: &Bytes, _options: &IngestOptions) -> Result<Ingested> {
+        Ok(ingest_with(
+            crate::NAME,
+            bytes,
+            &self.options,
+            legacy_outcome,
+        ))
+    }
+}
+
+/// Loads `bytes` with `options`, maps every document with `outcome` (in
+/// parallel) and assembles the result: the frame both ingesters share.
+pub fn ingest_with(
+    name: &str,
+    bytes: &[u8],
+    options: &YamlOptions,
+    outcome: fn(std::result::Result<LoadedDoc, LoadError>) -> Outcome,
+) -> Ingested {
+    let mut asm = Assembler::new(name);
+    match load_stream(bytes, &options.limits, outcome) {
+        Ok(outcomes) => outcomes.into_iter().for_each(|o| asm.add(o)),
+        Err(e) => asm.push(
+            Message::error(
+                PROCESSING_ERROR,
+                format!("Error reading the design: {}", e.message),
+            )
+            .with_diagnostic("A site design must be UTF-8 text.")
+            .at(u64::from(e.mark.line), u64::from(e.mark.column)),
+        ),
+    }
+    asm.finish()
+}
+
+/// What one legacy document is: an item, an error, or another namespace's document.
+pub fn legacy_outcome(doc: std::result::Result<LoadedDoc, LoadError>) -> Outcome {
+    let (node, start) = match root(doc) {
+        Ok(x) => x,
+        Err(outcome) => return outcome,
+    };
+    let api = match header_str(&node, "apiVersion") {
+        Ok(a) => a,
+        Err(m) => return Outcome::Invalid(vec![*m]),
+    };
+    let kind_text = node.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+    let Some((namespace, version)) = api.split_once('/') else {
+        return Outcome::Skipped(format!("{api} {kind_text}").trim().to_owned());
+    };
+    if namespace != "drydock" {
+        return Outcome::Skipped(format!("{api} {kind_text}").trim().to_owned());
+    }
+    let schema = format!("{api} {kind_text}");
+    let unknown = |what: String| {
+        drydock_core::design::build::document_error(
+            &schema,
+            &metadata_name(&node, &schema).unwrap_or_default(),
+            start,
+            format!("Invalid document - {what}"),
+            "Known kinds: Region, NetworkLink, Network, HardwareProfile, HostProfile, BaremetalNode, Rack, BootAction; version v1.",
+        )
+    };
+    if version != "v1" {
+        return unknown(format!("unknown API version {api}"));
+    }
+    let kind = match header_str(&node, "kind").map(Kind::parse) {
+        Ok(Some(k)) => k,
+        Ok(None) => return unknown(format!("Kind {kind_text} and Version {version}")),
+        Err(m) => return Outcome::Invalid(vec![m.about(schema.clone(), "(unnamed)")]),
+    };
+    let name = match metadata_name(&node, &kind.schema_v1()) {
+        Ok(n) => n,
+        Err(m) => return Outcome::Invalid(vec![*m]),
+    };
+    let source = DocumentSource {
+        format: crate::NAME.to_owned(),
+        schema: kind.schema_v1(),
+        name,
+        line: start.line,
+    };
+    build_item(kind, source, body(node, "spec"), "spec")
+}

@@ -1,0 +1,468 @@
+//! YAML events to [`Node`] trees, with every hostile case bounded: nesting
+//! depth, nodes per document (alias expansion included), duplicate keys,
+//! complex keys and unknown tags are errors, never crashes.
+
+use std::collections::HashSet;
+
+use drydock_core::design::value::{Key, Mark, Node, ScalarKind, Short, Value};
+use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+
+use super::resolve;
+use super::{Limits, LoadError, LoadedDoc};
+
+enum Container {
+    Seq(Vec<Node>),
+    Map {
+        entries: Vec<(Key, Node)>,
+        key: Option<Key>,
+        merge_next: bool,
+        merges: Vec<Node>,
+    },
+}
+
+struct Frame {
+    container: Container,
+    mark: Mark,
+    anchor: usize,
+    nodes_at_start: usize,
+}
+
+struct Loader {
+    line_offset: u32,
+    limits: Limits,
+    max_nodes: usize,
+    stack: Vec<Frame>,
+    anchors: Vec<Option<(Node, usize)>>,
+    nodes: usize,
+    root: Option<Node>,
+    doc_mark: Mark,
+}
+
+/// Loads every document of one piece of text that starts at line `first_line`.
+pub fn load(text: &str, first_line: u32, limits: &Limits) -> Vec<Result<LoadedDoc, LoadError>> {
+    let mut out = Vec::new();
+    let mut l = Loader {
+        line_offset: first_line.saturating_sub(1),
+        limits: limits.clone(),
+        max_nodes: limits
+            .max_nodes_base
+            .saturating_add(text.len().saturating_mul(limits.max_nodes_per_byte)),
+        stack: Vec::new(),
+        anchors: Vec::new(),
+        nodes: 0,
+        root: None,
+        doc_mark: Mark::new(first_line, 1),
+    };
+    let mut parser = Parser::new_from_str(text);
+    for ev in &mut parser {
+        let (ev, span) = match ev {
+            Ok(x) => x,
+            Err(e) => {
+                let m = e.marker();
+                let mark = l.mark_at(m.line(), m.col());
+                out.push(Err(LoadError {
+                    message: format!("YAML syntax error: {}", e.info()),
+                    mark,
+                }));
+                return out;
+            }
+        };
+        match l.event(ev, span) {
+            Ok(Some(doc)) => out.push(Ok(doc)),
+            Ok(None) => {}
+            Err(e) => {
+                out.push(Err(e));
+                return out;
+            }
+        }
+    }
+    out
+}
+
+impl Loader {
+    fn mark_at(&self, line: usize, col: usize) -> Mark {
+        let line = u32::try_from(line).unwrap_or(u32::MAX);
+        let col = u32::try_from(col).unwrap_or(u32::MAX - 1);
+        Mark::new(self.line_offset.saturating_add(line), col + 1)
+    }
+
+    fn err<T>(&self, mark: Mark, message: String) -> Result<T, LoadError> {
+        Err(LoadError { message, mark })
+    }
+
+    fn event(&mut self, ev: Event<'_>, span: Span) -> Result<Option<LoadedDoc>, LoadError> {
+        let mark = self.mark_at(span.start.line(), span.start.col());
+        match ev {
+            Event::DocumentStart(_) => {
+                self.doc_mark = mark;
+                self.anchors.clear();
+                self.nodes = 0;
+                self.root = None;
+            }
+            Event::DocumentEnd => {
+                let root = self.root.take();
+                self.anchors.clear();
+                return Ok(Some(LoadedDoc {
+                    root,
+                    mark: self.doc_mark,
+                }));
+            }
+            Event::Scalar(text, style, anchor, tag) => {
+                let (value, kind) = self.scalar(&text, style, tag.as_deref(), mark)?;
+                let is_key = matches!(
+                    self.stack.last(),
+                    Some(Frame {
+                        container: Container::Map {
+                            key: None,
+                            merge_next: false,
+                            ..
+                        },
+                        ..
+                    })
+                );
+                self.count(1, mark)?;
+                if is_key {
+                    let merge = style == ScalarStyle::Plain && text == "<<" && tag.is_none();
+                    let key = Key {
+                        text: text.into_owned(),
+                        kind,
+                        mark,
+                    };
+                    if anchor > 0 {
+                        self.remember(anchor, Node::new(value, mark), 1);
+                    }
+                    if let Some(Frame {
+                        container:
+                            Container::Map {
+                                key: k, merge_next, ..
+                            },
+                        ..
+                    }) = self.stack.last_mut()
+                    {
+                        if merge {
+                            *merge_next = true;
+                        } else {
+                            *k = Some(key);
+                        }
+                    }
+                    return Ok(None);
+                }
+                let node = Node::new(value, mark);
+                if anchor > 0 {
+                    self.remember(anchor, node.clone(), 1);
+                }
+                self.push(node)?;
+            }
+            Event::SequenceStart(anchor, tag) => self.open(false, anchor, tag.as_deref(), mark)?,
+            Event::MappingStart(anchor, tag) => self.open(true, anchor, tag.as_deref(), mark)?,
+            Event::SequenceEnd | Event::MappingEnd => {
+                let Some(frame) = self.stack.pop() else {
+                    return self.err(mark, "unbalanced collection end".into());
+                };
+                let size = self.nodes - frame.nodes_at_start + 1;
+                let value = match frame.container {
+                    Container::Seq(items) => Value::Seq(items),
+                    Container::Map {
+                        entries, merges, ..
+                    } => Value::Map(finish_map(entries, merges)?),
+                };
+                let node = Node::new(value, frame.mark);
+                if frame.anchor > 0 {
+                    self.count(size, frame.mark)?;
+                    self.remember(frame.anchor, node.clone(), size);
+                }
+                self.push(node)?;
+            }
+            Event::Alias(id) => {
+                let Some(size) = self
+                    .anchors
+                    .get(id)
+                    .and_then(|a| a.as_ref())
+                    .map(|(_, s)| *s)
+                else {
+                    return self.err(mark, "alias to an unknown anchor".into());
+                };
+                // Count before cloning: an alias bomb stops here, before any memory is spent.
+                self.count(size, mark)?;
+                let Some(Some((node, _))) = self.anchors.get(id) else {
+                    return self.err(mark, "alias to an unknown anchor".into());
+                };
+                let node = node.clone();
+                if self.in_key_position() {
+                    return match node.value {
+                        Value::Seq(_) | Value::Map(_) => self.err(
+                            mark,
+                            "a mapping key must be a scalar, not a collection".into(),
+                        ),
+                        _ => {
+                            let text = match &node.value {
+                                Value::Str(s) | Value::Timestamp(s) => s.clone(),
+                                _ => Short(&node).to_string(),
+                            };
+                            self.set_key(Key {
+                                text,
+                                kind: kind_of_value(&node.value),
+                                mark,
+                            });
+                            Ok(None)
+                        }
+                    };
+                }
+                self.push(node)?;
+            }
+            Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+        }
+        Ok(None)
+    }
+
+    fn in_key_position(&self) -> bool {
+        matches!(
+            self.stack.last(),
+            Some(Frame {
+                container: Container::Map {
+                    key: None,
+                    merge_next: false,
+                    ..
+                },
+                ..
+            })
+        )
+    }
+
+    fn set_key(&mut self, key: Key) {
+        if let Some(Frame {
+            container: Container::Map { key: k, .. },
+            ..
+        }) = self.stack.last_mut()
+        {
+            *k = Some(key);
+        }
+    }
+
+    fn count(&mut self, n: usize, mark: Mark) -> Result<(), LoadError> {
+        self.nodes = self.nodes.saturating_add(n);
+        if self.nodes > self.max_nodes {
+            return self.err(
+                mark,
+                format!(
+                    "document expands to more than {} nodes (an alias bomb?)",
+                    self.max_nodes
+                ),
+            );
+        }
+        Ok(())
+    }
+
+    fn remember(&mut self, anchor: usize, node: Node, size: usize) {
+        if self.anchors.len() <= anchor {
+            self.anchors.resize(anchor + 1, None);
+        }
+        self.anchors[anchor] = Some((node, size));
+    }
+
+    fn push(&mut self, node: Node) -> Result<(), LoadError> {
+        match self.stack.last_mut() {
+            None => {
+                self.root = Some(node);
+                Ok(())
+            }
+            Some(Frame {
+                container: Container::Seq(items),
+                ..
+            }) => {
+                items.push(node);
+                Ok(())
+            }
+            Some(Frame {
+                container:
+                    Container::Map {
+                        entries,
+                        key,
+                        merge_next,
+                        merges,
+                    },
+                ..
+            }) => {
+                if *merge_next {
+                    *merge_next = false;
+                    merges.push(node);
+                } else if let Some(k) = key.take() {
+                    entries.push((k, node));
+                }
+                Ok(())
+            }
+        }
+    }
+
+    fn scalar(
+        &self,
+        text: &str,
+        style: ScalarStyle,
+        tag: Option<&Tag>,
+        mark: Mark,
+    ) -> Result<(Value, ScalarKind), LoadError> {
+        if let Some(tag) = tag {
+            let core = tag.is_yaml_core_schema() || tag.handle == "!!";
+            let suffix = tag.suffix.as_str();
+            return match (core, suffix) {
+                (true, "str") | (false, "") => Ok((Value::Str(text.to_string()), ScalarKind::Str)),
+                (true, "int" | "float" | "bool" | "null" | "timestamp") => {
+                    let v = resolve::plain(text);
+                    let k = kind_of_value(&v);
+                    if k.name() != suffix && !(suffix == "float" && k == ScalarKind::Int) {
+                        return self.err(mark, format!("'{text}' is not a valid !!{suffix}"));
+                    }
+                    Ok((v, k))
+                }
+                _ => self.err(
+                    mark,
+                    format!("unsupported tag {tag} (only YAML core tags are allowed)"),
+                ),
+            };
+        }
+        if style == ScalarStyle::Plain {
+            let v = resolve::plain(text);
+            let k = kind_of_value(&v);
+            Ok((v, k))
+        } else {
+            Ok((Value::Str(text.to_string()), ScalarKind::Str))
+        }
+    }
+
+    fn open(
+        &mut self,
+        is_map: bool,
+        anchor: usize,
+        tag: Option<&Tag>,
+        mark: Mark,
+    ) -> Result<(), LoadError> {
+        if let Some(t) = tag {
+            let core = t.is_yaml_core_schema() || t.handle == "!!";
+            let want = if is_map { "map" } else { "seq" };
+            if !(core && t.suffix == want) {
+                return self.err(mark, format!("unsupported tag {t} here (only !!{want})"));
+            }
+        }
+        if self.in_key_position() {
+            return self.err(
+                mark,
+                "a mapping key must be a scalar, not a collection".into(),
+            );
+        }
+        if self.stack.len() >= self.limits.max_depth {
+            return self.err(
+                mark,
+                format!("nesting deeper than {} levels", self.limits.max_depth),
+            );
+        }
+        self.count(1, mark)?;
+        let container = if is_map {
+            Container::Map {
+                entries: Vec::new(),
+                key: None,
+                merge_next: false,
+                merges: Vec::new(),
+            }
+        } else {
+            Container::Seq(Vec::new())
+        };
+        self.stack.push(Frame {
+            container,
+            mark,
+            anchor,
+            nodes_at_start: self.nodes,
+        });
+        Ok(())
+    }
+}
+
+trait KindName {
+    fn name(self) -> &'static str;
+}
+
+impl KindName for ScalarKind {
+    fn name(self) -> &'static str {
+        match self {
+            ScalarKind::Str => "str",
+            ScalarKind::Int => "int",
+            ScalarKind::Float => "float",
+            ScalarKind::Bool => "bool",
+            ScalarKind::Null => "null",
+            ScalarKind::Timestamp => "timestamp",
+        }
+    }
+}
+
+fn kind_of_value(v: &Value) -> ScalarKind {
+    match v {
+        Value::Null => ScalarKind::Null,
+        Value::Bool(_) => ScalarKind::Bool,
+        Value::Int(_) => ScalarKind::Int,
+        Value::Float(_) => ScalarKind::Float,
+        Value::Timestamp(_) => ScalarKind::Timestamp,
+        _ => ScalarKind::Str,
+    }
+}
+
+/// Rejects duplicate keys and applies `<<` merges (explicit keys win, then
+/// earlier merge sources), as PyYAML does.
+fn finish_map(
+    mut entries: Vec<(Key, Node)>,
+    merges: Vec<Node>,
+) -> Result<Vec<(Key, Node)>, LoadError> {
+    let mut order: Vec<usize> = (0..entries.len()).collect();
+    order.sort_by(|a, b| {
+        let (ka, kb) = (&entries[*a].0, &entries[*b].0);
+        (ka.text.as_str(), ka.kind as u8, ka.mark).cmp(&(kb.text.as_str(), kb.kind as u8, kb.mark))
+    });
+    for w in order.windows(2) {
+        let (first, dup) = (&entries[w[0]].0, &entries[w[1]].0);
+        if first.text == dup.text && first.kind == dup.kind {
+            return Err(LoadError {
+                message: format!(
+                    "duplicate key '{}' (first at line {}, column {})",
+                    dup.text, first.mark.line, first.mark.column
+                ),
+                mark: dup.mark,
+            });
+        }
+    }
+    let mut present: HashSet<(String, u8)> = if merges.is_empty() {
+        HashSet::new()
+    } else {
+        entries
+            .iter()
+            .map(|(k, _)| (k.text.clone(), k.kind as u8))
+            .collect()
+    };
+    for source in merges {
+        let maps = match source.value {
+            Value::Map(m) => vec![m],
+            Value::Seq(items) => items
+                .into_iter()
+                .map(|n| match n.value {
+                    Value::Map(m) => Ok(m),
+                    _ => Err(n.mark),
+                })
+                .collect::<Result<Vec<_>, Mark>>()
+                .map_err(|mark| LoadError {
+                    message: "a merge key (<<) needs mappings".into(),
+                    mark,
+                })?,
+            _ => {
+                return Err(LoadError {
+                    message: "a merge key (<<) needs a mapping".into(),
+                    mark: source.mark,
+                });
+            }
+        };
+        for map in maps {
+            for (k, v) in map {
+                if present.insert((k.text.clone(), k.kind as u8)) {
+                    entries.push((k, v));
+                }
+            }
+        }
+    }
+    Ok(entries)
+}

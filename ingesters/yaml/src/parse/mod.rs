@@ -1,0 +1,147 @@
+//! Bounded, parallel parsing of multi-document YAML into [`Node`] trees.
+//!
+//! The stream is decoded as UTF-8, split into documents at `---` markers
+//! ([`split`]), and the documents are parsed by `saphyr-parser` on all cores,
+//! each into a positioned tree ([`loader`]) with YAML 1.1 scalar resolution
+//! ([`resolve`]). A caller's function runs on each document in the worker
+//! thread, so building the model is parallel too; results come back in input order.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use drydock_core::design::value::{Mark, Node};
+
+pub use crate::error::LoadError;
+
+mod loader;
+pub mod resolve;
+pub mod split;
+
+/// Bounds on what one document may cost.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Deepest nesting of collections.
+    pub max_depth: usize,
+    /// Nodes any document may have, aliases expanded …
+    pub max_nodes_base: usize,
+    /// … plus this many per byte of the document.
+    pub max_nodes_per_byte: usize,
+    /// Worker threads; 0 means one per core (at most 8).
+    pub threads: usize,
+    /// Inputs smaller than this are parsed on the calling thread.
+    pub parallel_threshold: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_depth: 128,
+            max_nodes_base: 100_000,
+            max_nodes_per_byte: 4,
+            threads: 0,
+            parallel_threshold: 256 * 1024,
+        }
+    }
+}
+
+/// One parsed document.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LoadedDoc {
+    /// The root value; `None` for an empty document.
+    pub root: Option<Node>,
+    /// Where the document starts.
+    pub mark: Mark,
+}
+
+/// Decodes `bytes`, splits and parses them, and maps every document with
+/// `each`, in parallel for large inputs. Results are in input order. The only
+/// error is input that is not UTF-8; every other problem is a per-document
+/// `Err` handed to `each`.
+pub fn load_stream<R, F>(bytes: &[u8], limits: &Limits, each: F) -> Result<Vec<R>, LoadError>
+where
+    R: Send,
+    F: Fn(Result<LoadedDoc, LoadError>) -> R + Sync,
+{
+    let text = decode(bytes)?;
+    let pieces = split::split(text);
+    let threads = match limits.threads {
+        0 => std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(8),
+        n => n,
+    };
+    let run = |piece: &split::Piece, out: &mut Vec<R>| {
+        for doc in loader::load(&text[piece.start..piece.end], piece.first_line, limits) {
+            out.push(each(doc));
+        }
+    };
+    if threads <= 1 || text.len() < limits.parallel_threshold || pieces.len() < 2 {
+        let mut out = Vec::with_capacity(pieces.len());
+        for p in &pieces {
+            run(p, &mut out);
+        }
+        return Ok(out);
+    }
+    // Batches of about 64 KiB, taken in turn by the workers.
+    let mut batches: Vec<&[split::Piece]> = Vec::new();
+    let mut from = 0;
+    let mut bytes_in = 0;
+    for (i, p) in pieces.iter().enumerate() {
+        bytes_in += p.end - p.start;
+        if bytes_in >= 64 * 1024 || i + 1 == pieces.len() {
+            batches.push(&pieces[from..=i]);
+            from = i + 1;
+            bytes_in = 0;
+        }
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads.min(batches.len()))
+            .map(|_| {
+                s.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(batch) = batches.get(i) else { break };
+                        let mut out = Vec::with_capacity(batch.len());
+                        for p in *batch {
+                            run(p, &mut out);
+                        }
+                        mine.push((i, out));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| match w.join() {
+                Ok(v) => v,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    Ok(done.into_iter().flat_map(|(_, v)| v).collect())
+}
+
+/// UTF-8 text without a leading byte-order mark, or where the first bad byte is.
+fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    std::str::from_utf8(bytes).map_err(|e| {
+        let good = &bytes[..e.valid_up_to()];
+        let line = good.iter().filter(|b| **b == b'\n').count() + 1;
+        let line_start = good.iter().rposition(|b| *b == b'\n').map_or(0, |i| i + 1);
+        let column = String::from_utf8_lossy(&good[line_start..]).chars().count() + 1;
+        LoadError {
+            message: format!(
+                "input is not valid UTF-8: byte 0x{:02x} at offset {}",
+                bytes[e.valid_up_to()],
+                e.valid_up_to()
+            ),
+            mark: Mark::new(
+                u32::try_from(line).unwrap_or(u32::MAX),
+                u32::try_from(column).unwrap_or(u32::MAX),
+            ),
+        }
+    })
+}
