@@ -3,6 +3,8 @@
 mod output;
 mod resolve;
 mod schemes;
+mod snapshots;
+mod store;
 
 use clap::{Parser, Subcommand};
 
@@ -12,17 +14,18 @@ pub const EXIT_OK: u8 = 0;
 pub const EXIT_INVALID: u8 = 1;
 /// Exit status: bad reference, or the fetch or ingestion failed.
 pub const EXIT_FAILURE: u8 = 2;
-/// Exit status: the design resolved but could not be stored.
+/// Exit status: the store could not be opened, read or written.
 pub const EXIT_STORE: u8 = 3;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 the design is valid, 1 the design is invalid (see the report),
-2 bad reference or fetch/ingest failure, 3 the store could not be written.
+2 bad reference or fetch/ingest failure, 3 the store could not be used.
 
 Examples:
   drydock resolve file:///srv/designs/site.yaml
   drydock resolve https://user:pass@designs.example/site.yaml --json
   drydock resolve file:///srv/designs/site.yaml --store          # into the default SQLite store
+  drydock snapshots file:///srv/designs/site.yaml
   drydock schemes";
 
 /// Resolve bare-metal site designs (Airship Drydock design references) and
@@ -40,6 +43,8 @@ enum Command {
     Resolve(resolve::ResolveArgs),
     /// List the URI schemes and ingesters this build knows, with the crate providing each.
     Schemes(schemes::SchemesArgs),
+    /// List the snapshots stored for a reference, newest first.
+    Snapshots(snapshots::SnapshotsArgs),
 }
 
 /// Runs the command and returns the exit status.
@@ -47,5 +52,6 @@ pub async fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Resolve(args) => resolve::run(args).await,
         Command::Schemes(args) => schemes::run(&args),
+        Command::Snapshots(args) => snapshots::run(&args).await,
     }
 }

@@ -6,6 +6,8 @@ use std::time::Duration;
 use drydock::{Error, Level, Resolved};
 use indicatif::{ProgressBar, ProgressStyle};
 
+use super::store::Saved;
+
 /// A spinner on stderr while long work runs; shown only on a terminal.
 pub struct Progress(Option<ProgressBar>);
 
@@ -38,8 +40,9 @@ pub fn print_error(err: &Error) {
 }
 
 /// The `--json` document.
-pub fn json_value(resolved: &Resolved) -> serde_json::Value {
+pub fn json_value(resolved: &Resolved, snapshot: Option<&Saved>) -> serde_json::Value {
     serde_json::json!({
+        "snapshot": snapshot,
         "reference": resolved.reference.redacted(),
         "fetch": resolved.fetched.metadata,
         "summary": resolved.ingested.summary,
@@ -49,8 +52,8 @@ pub fn json_value(resolved: &Resolved) -> serde_json::Value {
 }
 
 /// Prints the `--json` document on stdout.
-pub fn print_json(resolved: &Resolved) {
-    println!("{}", json_value(resolved));
+pub fn print_json(resolved: &Resolved, snapshot: Option<&Saved>) {
+    println!("{}", json_value(resolved, snapshot));
 }
 
 /// Prints a readable summary on stdout.
@@ -59,7 +62,10 @@ pub fn print_human(resolved: &Resolved) {
     let summary = &resolved.ingested.summary;
     let report = &resolved.ingested.report;
     println!("reference   {}", resolved.reference);
-    println!("fetched     {} bytes by the {} driver", meta.length, meta.driver);
+    println!(
+        "fetched     {} bytes by the {} driver",
+        meta.length, meta.driver
+    );
     println!("digest      {}", meta.digest);
     println!("location    {}", meta.location);
     for (label, value) in [
@@ -89,7 +95,11 @@ pub fn print_human(resolved: &Resolved) {
         .count();
     println!(
         "validation  {} ({} errors, {} warnings)",
-        if report.is_success() { "success" } else { "FAILURE" },
+        if report.is_success() {
+            "success"
+        } else {
+            "FAILURE"
+        },
         report.error_count(),
         warnings
     );

@@ -5,8 +5,8 @@ use std::time::Duration;
 use clap::Args;
 use drydock::{Credentials, Digest, FetchOptions, ResolveOptions, Resolver, Status};
 
-use super::output;
-use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK};
+use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE};
+use super::{output, store};
 
 /// Arguments of `drydock resolve`.
 #[derive(Debug, Args)]
@@ -38,12 +38,26 @@ pub struct ResolveArgs {
     expect_digest: Option<Digest>,
 
     /// Bearer token for sources that take one (read from the environment; never printed).
-    #[arg(long, env = "DRYDOCK_TOKEN", hide_env_values = true, value_name = "TOKEN")]
+    #[arg(
+        long,
+        env = "DRYDOCK_TOKEN",
+        hide_env_values = true,
+        value_name = "TOKEN"
+    )]
     token: Option<String>,
+
+    /// Store the resolved design as a snapshot. Without a value: the embedded
+    /// SQLite store (`$XDG_DATA_HOME/drydock/drydock.db`, else
+    /// `~/.local/share/drydock/drydock.db`); or give a URL such as
+    /// sqlite:///var/lib/drydock.db or postgres://user@host/db.
+    /// An invalid design is stored too (with its report), so it can be inspected.
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", env = "DRYDOCK_STORE")]
+    store: Option<String>,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration such as 30s or 2m: {e}"))
+    humantime::parse_duration(s)
+        .map_err(|e| format!("`{s}` is not a duration such as 30s or 2m: {e}"))
 }
 
 fn parse_size(s: &str) -> Result<u64, String> {
@@ -77,10 +91,23 @@ pub async fn run(args: ResolveArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
+    let snapshot = match &args.store {
+        Some(url) => match store::save(url, &resolved).await {
+            Ok(saved) => Some(saved),
+            Err(err) => {
+                store::print_error(&err);
+                return EXIT_STORE;
+            }
+        },
+        None => None,
+    };
     if args.json {
-        output::print_json(&resolved);
+        output::print_json(&resolved, snapshot.as_ref());
     } else {
         output::print_human(&resolved);
+        if let Some(saved) = &snapshot {
+            store::print_saved(saved);
+        }
     }
     match resolved.ingested.report.status {
         Status::Success => EXIT_OK,

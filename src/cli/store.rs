@@ -1,0 +1,60 @@
+//! Saving resolved designs into a drydock store.
+
+use drydock::Resolved;
+use drydock_store::{NewSnapshot, Store, StoreError, StoreOptions, default_sqlite_url, redact_url};
+use serde::Serialize;
+
+/// What `--store` reports about the snapshot it wrote.
+#[derive(Debug, Serialize)]
+pub struct Saved {
+    /// The store's URL, credentials redacted.
+    pub store: String,
+    /// The snapshot's id.
+    pub snapshot_id: String,
+    /// Hex SHA-256 of the stored bytes.
+    pub digest: String,
+}
+
+/// The URL `--store` means: the default SQLite store when given without a value.
+pub fn resolve_url(url: &str) -> String {
+    if url.is_empty() {
+        default_sqlite_url()
+    } else {
+        url.to_owned()
+    }
+}
+
+/// Connects to the store (applying migrations) and saves the snapshot.
+pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
+    let url = resolve_url(url);
+    let store = Store::connect(&url, &StoreOptions::default()).await?;
+    let summary = store
+        .put_snapshot(&NewSnapshot::from_resolved(resolved))
+        .await;
+    store.close().await;
+    let summary = summary?;
+    Ok(Saved {
+        store: redact_url(&url),
+        snapshot_id: summary.snapshot_id.to_string(),
+        digest: summary.digest,
+    })
+}
+
+/// Prints a store error as one line plus a hint, on stderr.
+pub fn print_error(err: &StoreError) {
+    eprintln!("error: {err}");
+    let hint = if err.is_retryable() {
+        "the database is unreachable: check that it runs and the URL (--store / DRYDOCK_STORE), then retry"
+    } else {
+        "check the store URL (--store / DRYDOCK_STORE): sqlite:///path/file.db or postgres://user@host/db"
+    };
+    eprintln!("hint: {hint}");
+}
+
+/// Prints where the snapshot went.
+pub fn print_saved(saved: &Saved) {
+    println!(
+        "snapshot    {} stored in {}",
+        saved.snapshot_id, saved.store
+    );
+}

@@ -1,0 +1,111 @@
+//! The real `drydock` binary: exit statuses and error messages for bad input.
+
+use std::process::{Command, Output};
+
+fn drydock(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(args)
+        .env_remove("DRYDOCK_TOKEN")
+        .output()
+        .expect("the drydock binary runs")
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn a_reference_without_scheme_exits_2_with_message_and_hint() {
+    let out = drydock(&["resolve", "etc/site.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines.len(), 2, "{err}");
+    assert!(
+        lines[0].starts_with("error: invalid design reference `etc/site.yaml`"),
+        "{err}"
+    );
+    assert!(lines[0].contains("no scheme"), "{err}");
+    assert!(lines[1].starts_with("hint: "), "{err}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn an_unknown_scheme_exits_2_listing_the_known_ones() {
+    let out = drydock(&["resolve", "gopher://host/site.yaml"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("no driver for scheme `gopher`"), "{err}");
+    assert!(err.contains("file, http, https"), "{err}");
+}
+
+#[test]
+fn credentials_never_reach_stderr() {
+    for reference in [
+        "gopher://admin:hunter2@host/site.yaml?token=s3cr3t",
+        "https://admin:hunter2@[::1/site.yaml?token=s3cr3t",
+        "file://admin:hunter2@remote/site.yaml?token=s3cr3t",
+    ] {
+        let out = drydock(&["resolve", reference]);
+        assert_eq!(out.status.code(), Some(2), "{reference}");
+        let err = stderr(&out);
+        assert!(!err.contains("hunter2"), "{err}");
+        assert!(!err.contains("s3cr3t"), "{err}");
+        assert!(err.starts_with("error: "), "{err}");
+    }
+}
+
+#[test]
+fn a_missing_file_exits_2() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let missing = dir.path().join("absent.yaml");
+    let reference = format!("file://{}", missing.display());
+    let out = drydock(&["resolve", &reference]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("absent.yaml"), "{err}");
+    assert!(err.contains("hint: "), "{err}");
+}
+
+#[test]
+fn a_bad_option_value_is_explained() {
+    let out = drydock(&["resolve", "file:///x", "--timeout", "soon"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("not a duration"), "{}", stderr(&out));
+}
+
+#[test]
+fn schemes_lists_drivers_and_ingesters_with_their_crates() {
+    let out = drydock(&["schemes", "--json"]);
+    assert_eq!(out.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON on stdout");
+    let schemes: Vec<(&str, &str)> = value["schemes"]
+        .as_array()
+        .expect("schemes array")
+        .iter()
+        .map(|s| {
+            (
+                s["scheme"].as_str().unwrap_or(""),
+                s["crate_name"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    assert_eq!(
+        schemes,
+        [
+            ("file", "drydock-driver-file"),
+            ("http", "drydock-driver-http"),
+            ("https", "drydock-driver-http")
+        ]
+    );
+    let ingesters: Vec<&str> = value["ingesters"]
+        .as_array()
+        .expect("ingesters array")
+        .iter()
+        .filter_map(|i| i["name"].as_str())
+        .collect();
+    assert_eq!(ingesters, ["deckhand", "yaml"]);
+    let table = drydock(&["schemes"]);
+    let text = String::from_utf8_lossy(&table.stdout);
+    assert!(text.contains("drydock-driver-file"), "{text}");
+}
