@@ -218,10 +218,8 @@ impl Hop<'_> {
     /// Removes every secret of the request from text a server sent back.
     fn scrub(&self, text: &str) -> String {
         let mut out = text.to_owned();
-        for secret in self.request.auth.secrets() {
-            if !secret.is_empty() {
-                out = out.replace(&secret, drydock_core::REDACTED);
-            }
+        for secret in self.request.secrets() {
+            out = out.replace(&secret, drydock_core::REDACTED);
         }
         out
     }

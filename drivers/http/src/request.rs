@@ -58,6 +58,8 @@ pub struct HttpRequest {
     pub auth: Auth,
     /// Extra headers sent with every hop (e.g. `Accept`).
     pub headers: Vec<(String, String)>,
+    /// Secret query values of the URL, scrubbed from anything a server sends back.
+    query_secrets: Vec<String>,
 }
 
 impl HttpRequest {
@@ -94,11 +96,13 @@ impl HttpRequest {
         } else {
             Auth::None
         };
+        let query_secrets = secret_query_values(&clean, &reference);
         Ok(HttpRequest {
             url: clean,
             reference,
             auth,
             headers: Vec::new(),
+            query_secrets,
         })
     }
 
@@ -126,6 +130,28 @@ impl HttpRequest {
         self.headers.push((name.into(), value.into()));
         self
     }
+}
+
+impl HttpRequest {
+    /// Every secret this request carries (credentials, secret query values).
+    pub(crate) fn secrets(&self) -> Vec<String> {
+        let mut all = self.auth.secrets();
+        all.extend(self.query_secrets.iter().cloned());
+        all.retain(|s| !s.is_empty());
+        all
+    }
+}
+
+/// Query values that redaction replaced: what the redacted form shows as `***`.
+fn secret_query_values(url: &Url, redacted: &str) -> Vec<String> {
+    let Ok(shown) = Url::parse(redacted) else {
+        return Vec::new();
+    };
+    url.query_pairs()
+        .zip(shown.query_pairs())
+        .filter(|((_, real), (_, seen))| seen == drydock_core::REDACTED && real != seen)
+        .map(|((_, real), _)| real.into_owned())
+        .collect()
 }
 
 /// A successful fetch: the body (empty when not modified) and what the server said about it.

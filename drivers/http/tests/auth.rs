@@ -92,7 +92,10 @@ async fn secrets_echoed_by_a_server_are_scrubbed_from_errors() {
     let server = HttpFixture::start().await.unwrap();
     server.route(
         "/echo",
-        Route::status_with_body(400, "bad request from user:hunter2 with token tok-123"),
+        Route::status_with_body(
+            400,
+            "bad request from user:hunter2 with token tok-123 and query qsecret",
+        ),
     );
     let d = HttpDriver::new(options()).unwrap();
     let url = server
