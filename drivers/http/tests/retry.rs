@@ -187,8 +187,8 @@ async fn the_deadline_bounds_a_server_that_always_answers_503() {
     let shown = err.to_string();
     assert!(shown.contains("503"), "{shown}");
     let http = err.downcast_source::<HttpError>().unwrap();
-    assert!(http.attempts() > 3, "only {} attempts", http.attempts());
-    assert!(server.hits("/503") > 3);
+    assert!(http.attempts() >= 2, "only {} attempts", http.attempts());
+    assert_eq!(server.hits("/503") as u32, http.attempts());
 }
 
 #[tokio::test]
