@@ -109,7 +109,7 @@ fn model_error(source: &DocumentSource, e: &serde_json::Error) -> Message {
 
 /// A package list's names must be strings: the original rejects e.g. an unquoted
 /// `0xffff`, which YAML 1.1 reads as the integer 65535.
-fn check_package_lists(data: &Node, path: &Path, out: &mut Vec<Violation>) {
+fn check_package_lists(data: &Node, path: &Path<'_>, out: &mut Vec<Violation>) {
     let Some(Value::Seq(assets)) = data.get("assets").map(|n| &n.value) else {
         return;
     };
@@ -162,8 +162,17 @@ fn violation_messages(source: &DocumentSource, violations: Vec<Violation>) -> Ve
                 source.schema, v.path, v.message
             ),
             diagnostic: Some(format!(
-                "Review {} '{}' (line {}, column {}) against the {} schema.",
-                v.path, source.name, v.mark.line, v.mark.column, source.schema
+                "Review {} of '{}' (line {}, column {}) against the {} schema.{}",
+                v.path,
+                source.name,
+                v.mark.line,
+                v.mark.column,
+                source.schema,
+                if v.message.ends_with("is not of type 'string'") {
+                    " Quote the value to make it a string (YAML 1.1 reads yes/no/on/off, numbers and dates as other types)."
+                } else {
+                    ""
+                }
             )),
             path: Some(v.path),
             location: Some(crate::report::Location {

@@ -25,7 +25,7 @@ pub struct Violation {
 }
 
 /// Validates `node` (found at `path`) against `schema`, appending violations to `out`.
-pub fn validate(schema: &Schema, node: &Node, path: &Path, out: &mut Vec<Violation>) {
+pub fn validate(schema: &Schema, node: &Node, path: &Path<'_>, out: &mut Vec<Violation>) {
     let Some(schema) = schema.as_object() else {
         return;
     };
@@ -128,7 +128,7 @@ fn validate_object(
     schema: &serde_json::Map<String, Schema>,
     node: &Node,
     entries: &[(super::value::Key, Node)],
-    path: &Path,
+    path: &Path<'_>,
     out: &mut Vec<Violation>,
 ) {
     let props = schema.get("properties").and_then(Schema::as_object);

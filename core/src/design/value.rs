@@ -148,7 +148,8 @@ impl fmt::Display for Short<'_> {
             Value::Bool(b) => write!(f, "{b}"),
             Value::Int(i) => write!(f, "{i}"),
             Value::Float(x) => write!(f, "{x}"),
-            Value::Str(s) | Value::Timestamp(s) => {
+            Value::Timestamp(s) => write!(f, "{s} (a YAML timestamp)"),
+            Value::Str(s) => {
                 let cut: String = s.chars().take(60).collect();
                 if cut.len() < s.len() {
                     write!(f, "'{cut}…'")
@@ -163,51 +164,48 @@ impl fmt::Display for Short<'_> {
 }
 
 /// A field path inside a document, printed as `data.interfaces.bond0.slaves[1]`.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Path(Vec<Segment>);
-
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Segment {
-    Key(String),
-    Index(usize),
+///
+/// A chain of borrowed segments: extending it allocates nothing, and it is
+/// only turned into text when a message needs it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Path<'a> {
+    /// The first key (`data`, `spec`).
+    Root(&'a str),
+    /// A key below a parent.
+    Key(&'a Path<'a>, &'a str),
+    /// An index below a parent.
+    Index(&'a Path<'a>, usize),
 }
 
-impl Path {
+impl<'a> Path<'a> {
     /// A path of one key (`data`, `spec`).
-    pub fn root(key: &str) -> Self {
-        Path(vec![Segment::Key(key.to_owned())])
+    pub fn root(key: &'a str) -> Self {
+        Path::Root(key)
     }
     /// This path plus a key.
-    pub fn key(&self, key: &str) -> Self {
-        let mut p = self.clone();
-        p.0.push(Segment::Key(key.to_owned()));
-        p
+    pub fn key(&'a self, key: &'a str) -> Path<'a> {
+        Path::Key(self, key)
     }
     /// This path plus an index.
-    pub fn index(&self, i: usize) -> Self {
-        let mut p = self.clone();
-        p.0.push(Segment::Index(i));
-        p
+    pub fn index(&'a self, i: usize) -> Path<'a> {
+        Path::Index(self, i)
     }
 }
 
-impl fmt::Display for Path {
+fn plain_key(k: &str) -> bool {
+    !k.is_empty()
+        && k.chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '$'))
+}
+
+impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, s) in self.0.iter().enumerate() {
-            match s {
-                Segment::Index(n) => write!(f, "[{n}]")?,
-                Segment::Key(k) => {
-                    let plain = !k.is_empty()
-                        && k.chars()
-                            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '$'));
-                    match (i, plain) {
-                        (0, true) => f.write_str(k)?,
-                        (_, true) => write!(f, ".{k}")?,
-                        (_, false) => write!(f, "[{k:?}]")?,
-                    }
-                }
-            }
+        match self {
+            Path::Root(k) if plain_key(k) => f.write_str(k),
+            Path::Root(k) => write!(f, "[{k:?}]"),
+            Path::Key(parent, k) if plain_key(k) => write!(f, "{parent}.{k}"),
+            Path::Key(parent, k) => write!(f, "{parent}[{k:?}]"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
         }
-        Ok(())
     }
 }
