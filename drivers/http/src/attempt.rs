@@ -254,7 +254,7 @@ pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
 fn classify(err: reqwest::Error, reference: &str, url: &Url, options: &FetchOptions) -> HttpError {
     let err = err.without_url();
     let host = url.host_str().unwrap_or("").to_owned();
-    if let Some(tls) = crate::tls::explain(&err, &host) {
+    if let Some(tls) = crate::tls::explain(&err, &host, reference) {
         return tls;
     }
     if err.is_timeout() {

@@ -94,8 +94,10 @@ pub enum HttpError {
         reason: String,
     },
     /// The server's certificate was rejected, or the TLS handshake failed.
-    #[error("TLS with host {host} failed: {reason}")]
+    #[error("{reference}: TLS with host {host} failed: {reason}")]
     Tls {
+        /// The reference, redacted.
+        reference: String,
         /// The host name.
         host: String,
         /// Why, in rustls's words.

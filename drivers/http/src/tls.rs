@@ -93,9 +93,14 @@ pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
     Ok(config)
 }
 
-/// Finds a rustls error in a source chain and explains it for `host`.
-pub fn explain(err: &(dyn std::error::Error + 'static), host: &str) -> Option<HttpError> {
+/// Finds a rustls error in a source chain and explains it for `host` of `reference` (redacted).
+pub fn explain(
+    err: &(dyn std::error::Error + 'static),
+    host: &str,
+    reference: &str,
+) -> Option<HttpError> {
     find_rustls(err).map(|tls| HttpError::Tls {
+        reference: reference.to_owned(),
         host: host.to_owned(),
         reason: describe(tls),
     })

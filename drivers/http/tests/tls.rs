@@ -152,6 +152,11 @@ async fn mutual_tls_needs_the_client_certificate() {
         .await
         .unwrap_err();
     assert!(
+        err.to_string().contains("client certificate"),
+        "{}",
+        everything(&err)
+    );
+    assert!(
         err.to_string().contains("127.0.0.1"),
         "{}",
         everything(&err)
