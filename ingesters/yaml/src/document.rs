@@ -21,7 +21,7 @@ pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<(Node, Mark), Outcome> 
             .at(u64::from(e.mark.line), u64::from(e.mark.column)),
         ])
     })?;
-    let Some(node) = doc.root else {
+    let Some(node) = doc.root.filter(|n| n.value != Value::Null) else {
         return Err(Outcome::Empty);
     };
     if !matches!(node.value, Value::Map(_)) {

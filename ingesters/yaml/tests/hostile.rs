@@ -1,0 +1,171 @@
+//! Hostile input ends in a clear report, within bounded time and memory:
+//! never a crash, a hang or a stack overflow.
+
+use drydock_core::{Bytes, IngestOptions, Ingested, Ingester, Status};
+use drydock_ingester_yaml::YamlIngester;
+
+const NETWORK: &str =
+    "apiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: mgmt\nspec:\n  mtu: 1500\n";
+
+fn ingest(bytes: impl Into<Bytes>) -> Ingested {
+    YamlIngester::default()
+        .ingest(&bytes.into(), &IngestOptions::default())
+        .expect("problems are reported, not returned as errors")
+}
+
+fn only_error(out: &Ingested) -> &drydock_core::Message {
+    assert_eq!(out.report.status, Status::Failure, "{:#?}", out.report);
+    assert_eq!(out.report.error_count(), 1, "{:#?}", out.report);
+    &out.report.messages[0]
+}
+
+#[test]
+fn non_utf8_bytes_are_reported_with_their_position() {
+    let mut bytes = NETWORK.as_bytes().to_vec();
+    bytes.extend_from_slice(b"  vlan: '\xff\xfe'\n");
+    let out = ingest(bytes);
+    let m = only_error(&out);
+    assert_eq!(m.code, "DD000");
+    assert!(m.message.contains("not valid UTF-8"), "{}", m.message);
+    assert!(m.message.contains("0xff"), "{}", m.message);
+    let loc = m.location.unwrap();
+    assert_eq!((loc.line, loc.column), (7, 10));
+    assert!(out.design.is_empty());
+}
+
+#[test]
+fn a_syntax_error_names_line_and_column_and_spares_other_documents() {
+    let text = format!(
+        "{NETWORK}---\napiVersion: drydock/v1\nkind: Rack\nmetadata: {{name: [r1\nspec: {{}}\n"
+    );
+    let out = ingest(text);
+    let m = only_error(&out);
+    assert!(m.message.contains("YAML syntax error"), "{}", m.message);
+    assert_eq!(m.location.unwrap().line, 11);
+    assert!(out.design.networks.contains_key("mgmt"));
+}
+
+#[test]
+fn a_document_that_is_not_a_mapping_is_an_error() {
+    for doc in ["- a\n- b\n", "just a string\n", "42\n"] {
+        let out = ingest(format!("{NETWORK}---\n{doc}"));
+        let m = only_error(&out);
+        assert!(m.message.contains("not a mapping"), "{}", m.message);
+        assert_eq!(m.location.unwrap().line, 8);
+        assert!(out.design.networks.contains_key("mgmt"));
+    }
+}
+
+#[test]
+fn duplicate_keys_are_errors_at_the_second_key() {
+    let out = ingest(format!("{NETWORK}  mtu: 9000\n"));
+    let m = only_error(&out);
+    assert!(
+        m.message.contains("duplicate key 'mtu' (first at line 6"),
+        "{}",
+        m.message
+    );
+    assert_eq!(m.location.unwrap().line, 7);
+}
+
+#[test]
+fn an_alias_bomb_is_stopped_before_it_expands() {
+    let mut bomb = String::from(
+        "apiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: lol\nspec:\n  labels:\n    l0: &l0 [lol]\n",
+    );
+    for i in 1..10 {
+        let prev = format!("*l{}", i - 1);
+        bomb.push_str(&format!("    l{i}: &l{i} [{}]\n", vec![prev; 9].join(", ")));
+    }
+    let out = ingest(bomb);
+    let m = only_error(&out);
+    assert!(m.message.contains("expands to more than"), "{}", m.message);
+}
+
+#[test]
+fn aliases_within_bounds_still_work() {
+    let text = "apiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: a\nspec:\n  labels: &l {x: '1'}\n---\n\
+                apiVersion: drydock/v1\nkind: NetworkLink\nmetadata:\n  name: b\nspec:\n  labels:\n    <<: {y: '2'}\n    z: '3'\n";
+    let out = ingest(text);
+    assert!(out.report.is_success(), "{:#?}", out.report);
+    let labels = out.design.network_links["b"].data.labels.clone().unwrap();
+    assert_eq!(labels.keys().collect::<Vec<_>>(), ["y", "z"]);
+}
+
+#[test]
+fn nesting_thousands_deep_is_refused_not_overflowing() {
+    let flow = format!(
+        "{NETWORK}  labels:\n    deep: {}{}\n",
+        "[".repeat(10_000),
+        "]".repeat(10_000)
+    );
+    let out = ingest(flow);
+    let m = only_error(&out);
+    assert!(
+        m.message.contains("nesting deeper than") || m.message.contains("recursion limit"),
+        "{}",
+        m.message
+    );
+    let block = format!(
+        "{NETWORK}  labels:\n    deep:\n      {}x\n",
+        "- ".repeat(10_000)
+    );
+    let out = ingest(block);
+    let m = only_error(&out);
+    assert!(
+        m.message.contains("nesting deeper than 128 levels"),
+        "{}",
+        m.message
+    );
+}
+
+#[test]
+fn a_single_document_of_tens_of_megabytes_is_ingested() {
+    let line = "      QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2d3h5ejAxMjM0NTY3ODk=\n";
+    let mut text = String::from(
+        "apiVersion: drydock/v1\nkind: BootAction\nmetadata:\n  name: big\nspec:\n  assets:\n    - type: file\n      path: /var/tmp/big\n      data: |\n",
+    );
+    text.push_str(
+        &line
+            .replacen("      ", "        ", 1)
+            .repeat(24 * 1024 * 1024 / line.len()),
+    );
+    assert!(text.len() > 24_000_000);
+    let out = ingest(text);
+    assert!(out.report.is_success(), "{:#?}", out.report);
+    let asset = &out.design.boot_actions["big"].data.assets.as_ref().unwrap()[0];
+    match asset.data.as_ref().unwrap() {
+        drydock_core::design::AssetData::Text(t) => assert!(t.len() > 23_000_000),
+        other => panic!("unexpected {other:?}"),
+    }
+}
+
+#[test]
+fn unsupported_tags_are_errors() {
+    let out = ingest(format!("{NETWORK}  vlan: !python/object:os.system 'rm'\n"));
+    let m = only_error(&out);
+    assert!(m.message.contains("unsupported tag"), "{}", m.message);
+    let out = ingest(format!("{NETWORK}  vlan: !!str 100\n"));
+    assert!(out.report.is_success(), "{:#?}", out.report);
+    assert_eq!(
+        out.design.networks["mgmt"].data.vlan.as_deref(),
+        Some("100")
+    );
+}
+
+#[test]
+fn a_mapping_key_that_is_a_collection_is_an_error() {
+    let out = ingest(format!("{NETWORK}  labels:\n    ? [a, b]\n    : c\n"));
+    let m = only_error(&out);
+    assert!(m.message.contains("must be a scalar"), "{}", m.message);
+}
+
+#[test]
+fn empty_input_and_empty_documents_are_an_empty_success() {
+    for text in ["", "# only a comment\n", "---\n---\n...\n"] {
+        let out = ingest(text.to_owned());
+        assert!(out.report.is_success(), "{text:?}: {:#?}", out.report);
+        assert!(out.design.is_empty());
+        assert_eq!(out.summary.documents, 0);
+    }
+}
