@@ -1,1 +1,287 @@
-fn main() {}
+//! Store benchmark, on SQLite and (when reachable) PostgreSQL:
+//! claims per second with 8 workers over 10,000 queued tasks; result messages
+//! per second appended in batches of 100; storing and reading back the
+//! snapshot of a 10,000-node site. Each figure is the median of `RUNS` runs,
+//! each on a fresh database.
+//!
+//! `cargo bench -p drydock-store --bench store` (PostgreSQL from
+//! `DRYDOCK_TEST_PG_URL`, else `postgres://postgres@127.0.0.1:5432/test`).
+//!
+//! `postgres-async-commit` repeats the PostgreSQL run with
+//! `synchronous_commit=off`, to show how much of the time is the WAL flush of
+//! each commit (durability traded away: not how the store is configured).
+//! Pass `sqlite`, `postgres` or `postgres-async` to run only those.
+//!
+//! The 10,000-node design is synthetic (about 8 MB of YAML-like bytes and a
+//! model of the same size), until the fixtures' site generator exists.
+
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use chrono::Utc;
+use drydock_store::{
+    NewResultMessage, NewSnapshot, NewTask, SnapshotMetadata, Store, StoreOptions, TaskAction,
+};
+use serde_json::{Value, json};
+use sqlx::Connection;
+
+const RUNS: usize = 3;
+const TASKS: usize = 10_000;
+const WORKERS: usize = 8;
+const BATCH: usize = 100;
+const BATCHES: usize = 200;
+const NODES: usize = 10_000;
+
+fn main() {
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let site = synthetic_site();
+        println!(
+            "synthetic {NODES}-node site: {:.1} MB bytes, {:.1} MB model JSON",
+            site.bytes.len() as f64 / 1e6,
+            site.model.to_string().len() as f64 / 1e6
+        );
+        let args: Vec<String> = std::env::args()
+            .skip(1)
+            .filter(|a| !a.starts_with("--"))
+            .collect();
+        let wanted =
+            |name: &str| args.is_empty() || args.iter().any(|a| name.starts_with(a.as_str()));
+        if wanted("sqlite") {
+            bench("sqlite", &site, || async {
+                let dir = tempfile::tempdir().expect("temp dir");
+                let url = format!("sqlite://{}/bench.db", dir.path().display());
+                (url, Cleanup::Dir(dir))
+            })
+            .await;
+        }
+        let admin_url = std::env::var("DRYDOCK_TEST_PG_URL")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(_) => {
+                for (label, options) in [
+                    ("postgres", ""),
+                    (
+                        "postgres-async-commit",
+                        "?options=-c%20synchronous_commit%3Doff",
+                    ),
+                ] {
+                    if !wanted(label) {
+                        continue;
+                    }
+                    bench(label, &site, || async {
+                        let mut admin = sqlx::PgConnection::connect(&admin_url)
+                            .await
+                            .expect("admin");
+                        let db = format!("drydock_bench_{}", uuid::Uuid::new_v4().simple());
+                        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
+                            .execute(&mut admin)
+                            .await
+                            .expect("create database");
+                        let mut url = url::Url::parse(&admin_url).expect("url");
+                        url.set_path(&db);
+                        (
+                            format!("{url}{options}"),
+                            Cleanup::Db(admin_url.clone(), db),
+                        )
+                    })
+                    .await
+                }
+            }
+            Err(e) => println!(
+                "postgres: SKIPPED, {} unreachable: {e}",
+                drydock_store::redact_url(&admin_url)
+            ),
+        }
+    });
+}
+
+enum Cleanup {
+    Dir(#[allow(dead_code)] tempfile::TempDir),
+    Db(String, String),
+}
+
+impl Cleanup {
+    async fn run(self) {
+        if let Cleanup::Db(admin, db) = self {
+            if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
+                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
+                    "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
+                )))
+                .execute(&mut c)
+                .await;
+            }
+        }
+    }
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+async fn bench<F, Fut>(name: &str, site: &NewSnapshot, fresh: F)
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = (String, Cleanup)>,
+{
+    let (mut claims, mut msgs, mut put, mut get) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    for _ in 0..RUNS {
+        let (url, cleanup) = fresh().await;
+        let store = Store::connect(&url, &StoreOptions::default())
+            .await
+            .expect("connect");
+        claims.push(claim_rate(&store, &url).await);
+        msgs.push(message_rate(&store).await);
+        let (p, g) = snapshot_times(&store, site).await;
+        put.push(p.as_secs_f64());
+        get.push(g.as_secs_f64());
+        store.close().await;
+        cleanup.run().await;
+    }
+    println!(
+        "{name}: claims/s with {WORKERS} workers over {TASKS} tasks (median of {RUNS}): {:.0}",
+        median(claims)
+    );
+    println!(
+        "{name}: messages/s in batches of {BATCH} (median of {RUNS}): {:.0}",
+        median(msgs)
+    );
+    println!(
+        "{name}: {NODES}-node snapshot put: {:.3} s, get: {:.3} s (medians of {RUNS})",
+        median(put),
+        median(get)
+    );
+}
+
+async fn claim_rate(store: &Store, url: &str) -> f64 {
+    let mut set = tokio::task::JoinSet::new();
+    for w in 0..WORKERS {
+        let s = store.clone();
+        set.spawn(async move {
+            for _ in 0..TASKS / WORKERS {
+                s.create_task(&NewTask::new(if w % 2 == 0 {
+                    TaskAction::DeployNode
+                } else {
+                    TaskAction::PrepareNodes
+                }))
+                .await
+                .expect("create");
+            }
+        });
+    }
+    set.join_all().await;
+    let mut workers = Vec::new();
+    for _ in 0..WORKERS {
+        let options = StoreOptions {
+            max_connections: 1,
+            migrate: false,
+            ..Default::default()
+        };
+        workers.push(Store::connect(url, &options).await.expect("worker connect"));
+    }
+    let start = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for s in workers {
+        set.spawn(async move {
+            let mut n = 0usize;
+            while s.claim_next_task(&[]).await.expect("claim").is_some() {
+                n += 1;
+            }
+            n
+        });
+    }
+    let claimed: usize = set.join_all().await.into_iter().sum();
+    let elapsed = start.elapsed();
+    assert_eq!(claimed, TASKS);
+    TASKS as f64 / elapsed.as_secs_f64()
+}
+
+async fn message_rate(store: &Store) -> f64 {
+    let task = store
+        .create_task(&NewTask::new(TaskAction::DeployNodes))
+        .await
+        .expect("task");
+    let batch: Vec<NewResultMessage> = (0..BATCH)
+        .map(|i| {
+            let mut m = NewResultMessage::new(format!("node n{i:05} step applied"), i % 17 == 0)
+                .with_context(format!("n{i:05}"), "node");
+            m.extra = Some(json!({"step": i}));
+            m
+        })
+        .collect();
+    let start = Instant::now();
+    for _ in 0..BATCHES {
+        store
+            .append_messages(task.task_id, &batch)
+            .await
+            .expect("append");
+    }
+    let elapsed = start.elapsed();
+    (BATCH * BATCHES) as f64 / elapsed.as_secs_f64()
+}
+
+async fn snapshot_times(store: &Store, site: &NewSnapshot) -> (Duration, Duration) {
+    let start = Instant::now();
+    let stored = store.put_snapshot(site).await.expect("put snapshot");
+    let put = start.elapsed();
+    let start = Instant::now();
+    let back = store
+        .get_snapshot(stored.snapshot_id)
+        .await
+        .expect("get snapshot");
+    let get = start.elapsed();
+    assert_eq!(back.bytes.len(), site.bytes.len());
+    (put, get)
+}
+
+fn synthetic_site() -> NewSnapshot {
+    let mut yaml = String::new();
+    let mut nodes: Vec<Value> = Vec::with_capacity(NODES);
+    for i in 0..NODES {
+        let rack = i / 40;
+        yaml.push_str(&format!(
+            "---\nschema: drydock/BaremetalNode/v1\nmetadata:\n  schema: metadata/Document/v1\n  name: node{i:05}\n  \
+             storagePolicy: cleartext\n  labels:\n    rack: rack{rack:03}\ndata:\n  host_profile: compute\n  \
+             addressing:\n    - network: oob\n      address: 10.{}.{}.10\n    - network: pxe\n      address: 172.16.{}.{}\n  \
+             oob:\n    type: ipmi\n    account: admin\n  metadata:\n    tags: [compute, rack{rack:03}]\n    rack: rack{rack:03}\n  \
+             interfaces:\n    bond0:\n      device_link: pxe-link\n      slaves: [enp3s0f0, enp3s0f1]\n      networks: [pxe, mgmt]\n",
+            rack % 256,
+            i % 256,
+            rack % 256,
+            i % 256
+        ));
+        nodes.push(json!({
+            "name": format!("node{i:05}"),
+            "host_profile": "compute",
+            "addressing": [
+                {"network": "oob", "address": format!("10.{}.{}.10", rack % 256, i % 256)},
+                {"network": "pxe", "address": format!("172.16.{}.{}", rack % 256, i % 256)}
+            ],
+            "oob": {"type": "ipmi", "account": "admin", "network": "oob"},
+            "tags": ["compute", format!("rack{rack:03}")],
+            "rack": format!("rack{rack:03}"),
+            "interfaces": [{"name": "bond0", "device_link": "pxe-link", "slaves": ["enp3s0f0", "enp3s0f1"], "networks": ["pxe", "mgmt"]}],
+            "storage": {"physical_devices": [{"name": "sda", "labels": {"role": "root"}, "partitions": [{"name": "root", "size": "30g", "mountpoint": "/"}]}]}
+        }));
+    }
+    let model = json!({"site": {"name": "bench", "tag_definitions": []}, "baremetal_nodes": nodes, "racks": (0..NODES / 40).map(|r| json!({"name": format!("rack{r:03}")})).collect::<Vec<_>>()});
+    NewSnapshot {
+        reference: "https://designs.local/bench/site.yaml".into(),
+        metadata: SnapshotMetadata {
+            driver: "http".into(),
+            content_type: Some("application/yaml".into()),
+            etag: Some("\"bench\"".into()),
+            revision: None,
+            last_modified: None,
+            location: "https://designs.local/bench/site.yaml".into(),
+            fetched_at: drydock_store::now(),
+        },
+        bytes: Bytes::from(yaml),
+        model,
+        report: json!({"status": "Success", "messages": [], "at": Utc::now().to_rfc3339()}),
+    }
+}

@@ -53,7 +53,7 @@ CREATE TABLE tasks (
     version            BIGINT NOT NULL DEFAULT 1,
     message_seq        BIGINT NOT NULL DEFAULT 0   -- last result_message.sequence used
 );
-CREATE INDEX tasks_queue ON tasks (status, created);
+CREATE INDEX tasks_queued ON tasks (created) WHERE status = 'queued';
 CREATE INDEX tasks_parent ON tasks (parent_task_id);
 CREATE INDEX tasks_created ON tasks (created);
 

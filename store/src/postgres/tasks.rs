@@ -234,7 +234,9 @@ impl PgStore {
              WHERE t.task_id = (SELECT q.task_id FROM tasks q WHERE q.status = 'queued' \
              AND (cardinality($1::text[]) = 0 OR q.action = ANY($1)) \
              ORDER BY q.created, q.seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ",
-            cols!()
+            cols!(),
+            ", (SELECT json_agg(m ORDER BY m.sequence) FROM result_message m WHERE m.task_id = t.task_id) \
+             AS messages"
         );
         let row = sqlx::query(sql)
             .bind(strs(actions, TaskAction::as_str))
@@ -244,8 +246,18 @@ impl PgStore {
             .map_err(|e| self.err(e))?;
         match row {
             Some(row) => {
+                // The messages come in the same round trip, as one JSON array.
                 let mut task = self.task(&row)?;
-                task.messages = self.messages(task.task_id).await?;
+                let messages: Option<serde_json::Value> =
+                    row.try_get("messages").map_err(|e| self.err(e))?;
+                if let Some(messages) = messages {
+                    task.messages =
+                        serde_json::from_value(messages).map_err(|e| StoreError::Corrupt {
+                            field: "result_message".into(),
+                            url: self.url.clone(),
+                            reason: e.to_string(),
+                        })?;
+                }
                 Ok(Some(task))
             }
             None => Ok(None),

@@ -1,0 +1,98 @@
+//! `NewSnapshot::from_resolved` on a design resolved through a real `Resolver`
+//! (an in-memory driver and ingester registered on a private registry).
+
+use std::sync::Arc;
+
+use drydock_core::{
+    Bytes, DesignRef, Detection, Driver, FetchOptions, Fetched, IngestOptions, Ingested, Ingester,
+    Registry, ResolveOptions, Resolver, async_trait,
+};
+use drydock_store::{NewSnapshot, Store, StoreOptions};
+
+const BODY: &str = "apiVersion: drydock/v1\nkind: Region\nmetadata:\n  name: sitename\n";
+
+#[derive(Debug)]
+struct Memo;
+
+#[async_trait]
+impl Driver for Memo {
+    fn name(&self) -> &'static str {
+        "memo"
+    }
+    fn schemes(&self) -> &'static [&'static str] {
+        &["memo"]
+    }
+    async fn fetch(&self, r: &DesignRef, _: &FetchOptions) -> drydock_core::Result<Fetched> {
+        let mut f = Fetched::new(self.name(), r, Bytes::from_static(BODY.as_bytes()));
+        f.metadata.etag = Some("\"v7\"".into());
+        f.metadata.revision = Some("7".into());
+        f.metadata.content_type = Some("application/yaml".into());
+        Ok(f)
+    }
+}
+
+#[derive(Debug)]
+struct Plain;
+
+impl Ingester for Plain {
+    fn name(&self) -> &'static str {
+        "plain"
+    }
+    fn detect(&self, _: &[u8]) -> Detection {
+        Detection::Yes
+    }
+    fn ingest(&self, _: &Bytes, _: &IngestOptions) -> drydock_core::Result<Ingested> {
+        Ok(Ingested::default())
+    }
+}
+
+#[tokio::test]
+async fn snapshot_of_a_resolved_design_has_no_credentials() {
+    let registry = Registry::builder()
+        .driver_instance("memo-test", Arc::new(Memo))
+        .ingester_instance("plain-test", Arc::new(Plain))
+        .build()
+        .unwrap();
+    let resolver = Resolver::with_registry(Arc::new(registry));
+    let resolved = resolver
+        .resolve(
+            "memo://svc:s3cret@designs.local/site.yaml?token=abc",
+            &ResolveOptions::default(),
+        )
+        .await
+        .unwrap();
+    let new = NewSnapshot::from_resolved(&resolved);
+    assert_eq!(new.reference, "memo://designs.local/site.yaml?token=***");
+    assert!(!new.metadata.location.contains("s3cret") && !new.metadata.location.contains("svc@"));
+    assert_eq!(new.metadata.driver, "memo");
+    assert_eq!(new.metadata.etag.as_deref(), Some("\"v7\""));
+    assert_eq!(new.metadata.revision.as_deref(), Some("7"));
+    assert_eq!(new.digest(), resolved.fetched.metadata.digest.hex());
+    assert_eq!(
+        new.model,
+        serde_json::to_value(&resolved.ingested.design).unwrap()
+    );
+    assert_eq!(
+        new.report,
+        serde_json::to_value(&resolved.ingested.report).unwrap()
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::connect(
+        &format!("sqlite://{}/d.db", dir.path().display()),
+        &StoreOptions::default(),
+    )
+    .await
+    .unwrap();
+    let stored = store.put_snapshot(&new).await.unwrap();
+    let back = store.get_snapshot(stored.snapshot_id).await.unwrap();
+    assert_eq!(&back.bytes[..], BODY.as_bytes());
+    assert_eq!(back.summary.metadata, new.metadata);
+    assert_eq!(back.model, new.model);
+    let latest = store
+        .latest_snapshot("memo://designs.local/site.yaml?token=***")
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(latest.summary.snapshot_id, stored.snapshot_id);
+}
