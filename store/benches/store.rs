@@ -106,14 +106,11 @@ enum Cleanup {
 
 impl Cleanup {
     async fn run(self) {
-        if let Cleanup::Db(admin, db) = self {
-            if let Ok(mut c) = sqlx::PgConnection::connect(&admin).await {
-                let _ = sqlx::query(sqlx::AssertSqlSafe(format!(
-                    "DROP DATABASE IF EXISTS {db} WITH (FORCE)"
-                )))
-                .execute(&mut c)
-                .await;
-            }
+        if let Cleanup::Db(admin, db) = self
+            && let Ok(mut c) = sqlx::PgConnection::connect(&admin).await
+        {
+            let sql = format!("DROP DATABASE IF EXISTS {db} WITH (FORCE)");
+            let _ = sqlx::query(sqlx::AssertSqlSafe(sql)).execute(&mut c).await;
         }
     }
 }
