@@ -61,7 +61,10 @@ impl Hop<'_> {
             if let Some(etag) = &self.options.if_none_match {
                 builder = builder.header(header::IF_NONE_MATCH, etag);
             }
-            let wait = self.options.connect_timeout + self.options.read_timeout;
+            let wait = self
+                .options
+                .connect_timeout
+                .saturating_add(self.options.read_timeout);
             let response = match tokio::time::timeout(wait, builder.send()).await {
                 Err(_) => {
                     return Err(HttpError::Timeout {

@@ -100,7 +100,7 @@ impl HttpClient {
             });
         }
         let client = self.pool(options.connect_timeout)?;
-        let deadline_at = Instant::now() + options.deadline;
+        let deadline_at = later(options.deadline);
         let progress = Mutex::new(Progress::default());
         let lock = || progress.lock().unwrap_or_else(|p| p.into_inner());
         let attempts = async {
@@ -141,7 +141,7 @@ impl HttpClient {
                             Some(ra) => ra,
                             None => policy.backoff(attempt),
                         };
-                        if Instant::now() + wait >= deadline_at {
+                        if later(wait) >= deadline_at {
                             tracing::debug!(reference = %request.reference, attempt, ?wait, "next attempt would pass the deadline: giving up");
                             return Err(give_up(error));
                         }
@@ -168,4 +168,11 @@ impl HttpClient {
             outcome = attempts => outcome,
         }
     }
+}
+
+/// Now plus `d`, saturating far in the future (a `Duration::MAX` deadline means none).
+fn later(d: Duration) -> Instant {
+    let now = Instant::now();
+    now.checked_add(d)
+        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }

@@ -251,3 +251,17 @@ async fn cancellation_stops_a_fetch_in_flight_and_before_it_starts() {
         "a cancelled fetch sent a request"
     );
 }
+
+#[tokio::test]
+async fn an_unbounded_deadline_and_timeouts_do_not_overflow() {
+    let server = HttpFixture::start().await.unwrap();
+    server.put("/x", "fine");
+    let opts = fetch_opts()
+        .with_deadline(Duration::MAX)
+        .with_connect_timeout(Duration::MAX)
+        .with_read_timeout(Duration::MAX);
+    let got = fetch(&driver(), server.url("/x").as_str(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(&got.bytes[..], b"fine");
+}
