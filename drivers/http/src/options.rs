@@ -71,6 +71,11 @@ impl HttpOptions {
         self.use_env_proxy = on;
         self
     }
+    /// Sets the `User-Agent`.
+    pub fn with_user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
 }
 
 /// PEM material, inline or in a file.
@@ -129,6 +134,11 @@ impl TlsOptions {
     /// Trusts only the CAs of this PEM bundle.
     pub fn with_ca_bundle(mut self, pem: Pem) -> Self {
         self.ca_bundle = Some(pem);
+        self
+    }
+    /// With a CA bundle, also trusts the system roots.
+    pub fn with_system_roots_too(mut self, on: bool) -> Self {
+        self.also_system_roots = on;
         self
     }
     /// Presents this identity to servers that ask for one.

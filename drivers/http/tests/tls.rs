@@ -204,3 +204,18 @@ async fn an_https_to_http_redirect_is_refused() {
     assert!(err.to_string().contains("https to plain http"), "{err}");
     assert_eq!(plain.hits("/x"), 0);
 }
+
+#[tokio::test]
+async fn a_ca_bundle_can_be_added_to_the_system_roots() {
+    let pki = TestPki::generate().unwrap();
+    let server = HttpFixture::start_tls(pki.server_config().unwrap())
+        .await
+        .unwrap();
+    server.put("/x", "both");
+    let d =
+        HttpDriver::new(options().with_tls(trusting(&pki).with_system_roots_too(true))).unwrap();
+    let got = fetch(&d, server.url("/x").as_str(), &fetch_opts())
+        .await
+        .unwrap();
+    assert_eq!(&got.bytes[..], b"both");
+}
