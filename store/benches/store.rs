@@ -7,10 +7,10 @@
 //! `cargo bench -p drydock-store --bench store` (PostgreSQL from
 //! `DRYDOCK_TEST_PG_URL`, else `postgres://postgres@127.0.0.1:5432/test`).
 //!
-//! `postgres-async-commit` repeats the PostgreSQL run with
-//! `synchronous_commit=off`, to show how much of the time is the WAL flush of
-//! each commit (durability traded away: not how the store is configured).
-//! Pass `sqlite`, `postgres` or `postgres-async` to run only those.
+//! The `-relaxed` runs use `StoreOptions { durable_commits: false }`
+//! (PostgreSQL `synchronous_commit=off`, SQLite `synchronous=NORMAL`), to
+//! show how much of the time is the flush of each commit to disk.
+//! Pass `sqlite`, `postgres`, `postgres-relaxed`, … to run only those.
 //!
 //! The 10,000-node design is synthetic (about 8 MB of YAML-like bytes and a
 //! model of the same size), until the fixtures' site generator exists.
@@ -50,51 +50,55 @@ fn main() {
             .collect();
         let wanted =
             |name: &str| args.is_empty() || args.iter().any(|a| name.starts_with(a.as_str()));
-        if wanted("sqlite") {
-            bench("sqlite", &site, || async {
-                let dir = tempfile::tempdir().expect("temp dir");
-                let url = format!("sqlite://{}/bench.db", dir.path().display());
-                (url, Cleanup::Dir(dir))
-            })
-            .await;
-        }
         let admin_url = std::env::var("DRYDOCK_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
-        match sqlx::PgConnection::connect(&admin_url).await {
-            Ok(_) => {
-                for (label, options) in [
-                    ("postgres", ""),
-                    (
-                        "postgres-async-commit",
-                        "?options=-c%20synchronous_commit%3Doff",
-                    ),
-                ] {
-                    if !wanted(label) {
-                        continue;
-                    }
-                    bench(label, &site, || async {
-                        let mut admin = sqlx::PgConnection::connect(&admin_url)
-                            .await
-                            .expect("admin");
-                        let db = format!("drydock_bench_{}", uuid::Uuid::new_v4().simple());
-                        sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-                            .execute(&mut admin)
-                            .await
-                            .expect("create database");
-                        let mut url = url::Url::parse(&admin_url).expect("url");
-                        url.set_path(&db);
-                        (
-                            format!("{url}{options}"),
-                            Cleanup::Db(admin_url.clone(), db),
-                        )
-                    })
-                    .await
-                }
+        let pg_up = match sqlx::PgConnection::connect(&admin_url).await {
+            Ok(_) => true,
+            Err(e) => {
+                println!(
+                    "postgres: SKIPPED, {} unreachable: {e}",
+                    drydock_store::redact_url(&admin_url)
+                );
+                false
             }
-            Err(e) => println!(
-                "postgres: SKIPPED, {} unreachable: {e}",
-                drydock_store::redact_url(&admin_url)
-            ),
+        };
+        for (label, durable) in [
+            ("sqlite", true),
+            ("sqlite-relaxed", false),
+            ("postgres", true),
+            ("postgres-relaxed", false),
+        ] {
+            if !wanted(label) || (label.starts_with("postgres") && !pg_up) {
+                continue;
+            }
+            let options = StoreOptions {
+                durable_commits: durable,
+                ..Default::default()
+            };
+            let admin_url = admin_url.clone();
+            bench(label, &site, &options, move || {
+                let admin_url = admin_url.clone();
+                async move {
+                    if label.starts_with("sqlite") {
+                        let dir = tempfile::tempdir().expect("temp dir");
+                        let url = format!("sqlite://{}/bench.db", dir.path().display());
+                        return (url, Cleanup::Dir(dir));
+                    }
+                    let mut admin = sqlx::PgConnection::connect(&admin_url)
+                        .await
+                        .expect("admin");
+                    let db = format!("drydock_bench_{}", uuid::Uuid::new_v4().simple());
+                    let sql = format!("CREATE DATABASE {db}");
+                    sqlx::query(sqlx::AssertSqlSafe(sql))
+                        .execute(&mut admin)
+                        .await
+                        .expect("create database");
+                    let mut url = url::Url::parse(&admin_url).expect("url");
+                    url.set_path(&db);
+                    (url.to_string(), Cleanup::Db(admin_url, db))
+                }
+            })
+            .await;
         }
     });
 }
@@ -120,7 +124,7 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn bench<F, Fut>(name: &str, site: &NewSnapshot, fresh: F)
+async fn bench<F, Fut>(name: &str, site: &NewSnapshot, options: &StoreOptions, fresh: F)
 where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = (String, Cleanup)>,
@@ -128,10 +132,8 @@ where
     let (mut claims, mut msgs, mut put, mut get) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     for _ in 0..RUNS {
         let (url, cleanup) = fresh().await;
-        let store = Store::connect(&url, &StoreOptions::default())
-            .await
-            .expect("connect");
-        claims.push(claim_rate(&store, &url).await);
+        let store = Store::connect(&url, options).await.expect("connect");
+        claims.push(claim_rate(&store, &url, options).await);
         msgs.push(message_rate(&store).await);
         let (p, g) = snapshot_times(&store, site).await;
         put.push(p.as_secs_f64());
@@ -154,7 +156,7 @@ where
     );
 }
 
-async fn claim_rate(store: &Store, url: &str) -> f64 {
+async fn claim_rate(store: &Store, url: &str, options: &StoreOptions) -> f64 {
     let mut set = tokio::task::JoinSet::new();
     for w in 0..WORKERS {
         let s = store.clone();
@@ -176,7 +178,7 @@ async fn claim_rate(store: &Store, url: &str) -> f64 {
         let options = StoreOptions {
             max_connections: 1,
             migrate: false,
-            ..Default::default()
+            ..options.clone()
         };
         workers.push(Store::connect(url, &options).await.expect("worker connect"));
     }

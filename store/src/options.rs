@@ -36,6 +36,12 @@ pub struct StoreOptions {
     /// PostgreSQL only: per-statement timeout set on every connection (zero: none).
     #[serde(with = "secs")]
     pub statement_timeout: Duration,
+    /// Every acknowledged write survives a crash of the database server or of
+    /// the machine (PostgreSQL `synchronous_commit=on`, SQLite `synchronous=FULL`).
+    /// False trades that for speed: PostgreSQL `synchronous_commit=off` (a server
+    /// crash may lose the last fraction of a second of acknowledged commits, never
+    /// corrupts), SQLite `synchronous=NORMAL` (a power loss may lose the last commits).
+    pub durable_commits: bool,
     /// Apply the embedded migrations on connect (otherwise call [`crate::Store::migrate`]).
     pub migrate: bool,
 }
@@ -49,6 +55,7 @@ impl Default for StoreOptions {
             idle_timeout: Duration::from_secs(300),
             busy_timeout: Duration::from_secs(5),
             statement_timeout: Duration::from_secs(60),
+            durable_commits: true,
             migrate: true,
         }
     }

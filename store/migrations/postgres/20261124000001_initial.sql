@@ -59,7 +59,7 @@ CREATE INDEX tasks_parent ON tasks (parent_task_id);
 CREATE INDEX tasks_created ON tasks (created);
 
 CREATE TABLE result_message (
-    task_id      UUID NOT NULL REFERENCES tasks (task_id) ON DELETE CASCADE,
+    task_id      UUID NOT NULL,              -- no foreign key: appends lock the task row instead
     sequence     BIGINT NOT NULL,
     message      TEXT NOT NULL,
     error        BOOLEAN NOT NULL,

@@ -38,6 +38,9 @@ impl PgStore {
             let ms = options.statement_timeout.as_millis().to_string();
             connect = connect.options([("statement_timeout", ms.as_str())]);
         }
+        if !options.durable_commits {
+            connect = connect.options([("synchronous_commit", "off")]);
+        }
         let pool = PgPoolOptions::new()
             .max_connections(options.max_connections.max(1))
             .min_connections(options.min_connections)

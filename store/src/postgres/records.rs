@@ -30,15 +30,15 @@ impl PgStore {
             .collect();
         // One statement: the row lock on the task orders concurrent appenders,
         // and the counter hands out a gap-free run of sequence numbers.
-        let rows = sqlx::query(
+        let base: Option<i64> = sqlx::query_scalar(
             "WITH s AS ( \
                UPDATE tasks SET message_seq = message_seq + $2, result_error_count = result_error_count + $3 \
-               WHERE task_id = $1 RETURNING message_seq - $2 AS base) \
-             INSERT INTO result_message (task_id, sequence, message, error, context, context_type, ts, extra) \
-             SELECT $1, s.base + m.ord, m.message, m.error, m.context, m.context_type, m.ts, m.extra::jsonb \
-             FROM s, UNNEST($4::text[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) \
-               WITH ORDINALITY AS m(message, error, context, context_type, ts, extra, ord) \
-             RETURNING sequence",
+               WHERE task_id = $1 RETURNING message_seq - $2 AS base), \
+             ins AS (INSERT INTO result_message (task_id, sequence, message, error, context, context_type, ts, extra) \
+               SELECT $1, s.base + m.ord, m.message, m.error, m.context, m.context_type, m.ts, m.extra::jsonb \
+               FROM s, UNNEST($4::text[], $5::bool[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]) \
+                 WITH ORDINALITY AS m(message, error, context, context_type, ts, extra, ord)) \
+             SELECT base FROM s",
         )
         .bind(task_id)
         .bind(n)
@@ -49,19 +49,11 @@ impl PgStore {
         .bind(kinds)
         .bind(stamps)
         .bind(extras)
-        .fetch_all(&self.pool)
+        .fetch_optional(&self.pool)
         .await
         .map_err(|e| self.err(e))?;
-        if rows.is_empty() {
-            return Err(not_found(task_id));
-        }
-        let mut seqs = rows
-            .iter()
-            .map(|r| r.try_get::<i64, _>(0))
-            .collect::<std::result::Result<Vec<_>, _>>()
-            .map_err(|e| self.err(e))?;
-        seqs.sort_unstable();
-        Ok(seqs)
+        let base = base.ok_or_else(|| not_found(task_id))?;
+        Ok((base + 1..=base + n).collect())
     }
 
     pub(crate) async fn messages(&self, task_id: Uuid) -> Result<Vec<ResultMessage>> {

@@ -265,16 +265,33 @@ impl PgStore {
     }
 
     pub(crate) async fn delete_tasks_before(&self, cutoff: DateTime<Utc>) -> Result<u64> {
-        let done = sqlx::query(
+        // First lock the doomed tasks: appenders lock the task row too, so once
+        // this returns no message can be added to them, and the delete below
+        // (a new snapshot) sees every message already committed.
+        let mut tx = self.pool.begin().await.map_err(|e| self.err(e))?;
+        sqlx::query(
             "WITH RECURSIVE doomed(task_id) AS ( \
                SELECT task_id FROM tasks WHERE created < $1 \
                UNION SELECT c.task_id FROM tasks c JOIN doomed d ON c.parent_task_id = d.task_id) \
-             DELETE FROM tasks WHERE task_id IN (SELECT task_id FROM doomed)",
+             SELECT 1 FROM tasks WHERE task_id IN (SELECT task_id FROM doomed) FOR UPDATE",
         )
         .bind(cutoff)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| self.err(e))?;
-        Ok(done.rows_affected())
+        let deleted: i64 = sqlx::query_scalar(
+            "WITH RECURSIVE doomed(task_id) AS ( \
+               SELECT task_id FROM tasks WHERE created < $1 \
+               UNION SELECT c.task_id FROM tasks c JOIN doomed d ON c.parent_task_id = d.task_id), \
+             gone AS (DELETE FROM tasks WHERE task_id IN (SELECT task_id FROM doomed) RETURNING task_id), \
+             messages AS (DELETE FROM result_message WHERE task_id IN (SELECT task_id FROM gone)) \
+             SELECT count(*) FROM gone",
+        )
+        .bind(cutoff)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| self.err(e))?;
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok(deleted as u64)
     }
 }
