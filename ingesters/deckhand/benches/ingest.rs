@@ -66,8 +66,8 @@ fn main() {
     };
     let ingester = DeckhandIngester::default();
     println!(
-        "{:>7} {:>9} {:>7} {:>10} {:>10} {:>11} {:>9} {:>12}",
-        "nodes", "MB", "docs", "median", "min", "parse-only", "MB/s", "peak heap"
+        "{:>7} {:>9} {:>7} {:>10} {:>10} {:>11} {:>19} {:>9} {:>12}",
+        "nodes", "MB", "docs", "median", "min", "parse-only", "cpu/run (parse)", "MB/s", "peak heap"
     );
     for n in sizes {
         let bytes = Bytes::from(sitegen::deckhand(&SiteSpec::new(n)));
@@ -75,18 +75,22 @@ fn main() {
         let mut times = Vec::with_capacity(runs);
         let mut parse_times = Vec::with_capacity(runs);
         let mut docs = 0;
+        let mut cpu = Duration::ZERO;
+        let mut parse_cpu = Duration::ZERO;
         for _ in 0..runs {
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_time());
             let out = ingester
                 .ingest(&bytes, &IngestOptions::default())
                 .expect("ingests");
             times.push(t.elapsed());
+            cpu += cpu_time().saturating_sub(c);
             assert!(out.report.is_success(), "generated site is valid");
             docs = out.summary.documents;
             drop(out);
-            let t = Instant::now();
+            let (t, c) = (Instant::now(), cpu_time());
             let parsed = load_stream(&bytes, &Limits::default(), |d| d.is_ok()).expect("utf-8");
             parse_times.push(t.elapsed());
+            parse_cpu += cpu_time().saturating_sub(c);
             assert!(parsed.iter().all(|ok| *ok));
         }
         parse_times.sort();
@@ -104,13 +108,14 @@ fn main() {
         let median = times[runs / 2];
         let mb = bytes.len() as f64 / 1e6;
         println!(
-            "{:>7} {:>9.2} {:>7} {:>10} {:>10} {:>11} {:>9.1} {:>8.1} MiB",
+            "{:>7} {:>9.2} {:>7} {:>10} {:>10} {:>11} {:>19} {:>9.1} {:>8.1} MiB",
             n,
             mb,
             docs,
             fmt(median),
             fmt(times[0]),
             fmt(parse_times[runs / 2]),
+            format!("{} / {}", fmt(cpu / runs as u32), fmt(parse_cpu / runs as u32)),
             mb / median.as_secs_f64(),
             (peak_over_input + bytes.len()) as f64 / MIB,
         );
@@ -119,4 +124,17 @@ fn main() {
 
 fn fmt(d: Duration) -> String {
     format!("{:.1} ms", d.as_secs_f64() * 1e3)
+}
+
+/// User + system CPU time of this process so far (Linux `/proc/self/stat`, 10 ms ticks).
+fn cpu_time() -> Duration {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let after = stat.rsplit_once(')').map_or("", |(_, r)| r);
+    let f: Vec<u64> = after
+        .split_whitespace()
+        .skip(11)
+        .take(2)
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    Duration::from_millis(f.iter().sum::<u64>() * 10)
 }

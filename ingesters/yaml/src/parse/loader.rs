@@ -2,12 +2,13 @@
 //! depth, nodes per document (alias expansion included), duplicate keys,
 //! complex keys and unknown tags are errors, never crashes.
 
-use std::collections::HashSet;
+use std::borrow::Cow;
 
 use drydock_core::design::value::{Key, Mark, Node, ScalarKind, Short, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
-use super::resolve;
+use super::mapping::finish_map;
+use super::resolve::{self, KindName, kind_of_value};
 use super::{Limits, LoadError, LoadedDoc};
 
 enum Container {
@@ -108,29 +109,27 @@ impl Loader {
                 }));
             }
             Event::Scalar(text, style, anchor, tag) => {
-                let (value, kind) = self.scalar(&text, style, tag.as_deref(), mark)?;
-                let is_key = matches!(
-                    self.stack.last(),
-                    Some(Frame {
-                        container: Container::Map {
-                            key: None,
-                            merge_next: false,
-                            ..
-                        },
-                        ..
-                    })
-                );
                 self.count(1, mark)?;
-                if is_key {
+                if self.in_key_position() {
                     let merge = style == ScalarStyle::Plain && text == "<<" && tag.is_none();
+                    let kind = match (&tag, style) {
+                        (None, ScalarStyle::Plain) => resolve::kind_of(&text),
+                        (None, _) => ScalarKind::Str,
+                        (Some(_), _) => {
+                            self.scalar(Cow::Borrowed(&text), style, tag.as_deref(), mark)?
+                                .1
+                        }
+                    };
+                    if anchor > 0 {
+                        let (value, _) =
+                            self.scalar(Cow::Borrowed(&text), style, tag.as_deref(), mark)?;
+                        self.remember(anchor, Node::new(value, mark), 1);
+                    }
                     let key = Key {
-                        text: text.into_owned(),
+                        text: owned(text),
                         kind,
                         mark,
                     };
-                    if anchor > 0 {
-                        self.remember(anchor, Node::new(value, mark), 1);
-                    }
                     if let Some(Frame {
                         container:
                             Container::Map {
@@ -147,6 +146,7 @@ impl Loader {
                     }
                     return Ok(None);
                 }
+                let (value, _) = self.scalar(text, style, tag.as_deref(), mark)?;
                 let node = Node::new(value, mark);
                 if anchor > 0 {
                     self.remember(anchor, node.clone(), 1);
@@ -296,7 +296,7 @@ impl Loader {
 
     fn scalar(
         &self,
-        text: &str,
+        text: Cow<'_, str>,
         style: ScalarStyle,
         tag: Option<&Tag>,
         mark: Mark,
@@ -305,9 +305,9 @@ impl Loader {
             let core = tag.is_yaml_core_schema() || tag.handle == "!!";
             let suffix = tag.suffix.as_str();
             return match (core, suffix) {
-                (true, "str") | (false, "") => Ok((Value::Str(text.to_string()), ScalarKind::Str)),
+                (true, "str") | (false, "") => Ok((Value::Str(owned(text)), ScalarKind::Str)),
                 (true, "int" | "float" | "bool" | "null" | "timestamp") => {
-                    let v = resolve::plain(text);
+                    let v = resolve::plain(&text);
                     let k = kind_of_value(&v);
                     if k.name() != suffix && !(suffix == "float" && k == ScalarKind::Int) {
                         return self.err(mark, format!("'{text}' is not a valid !!{suffix}"));
@@ -321,11 +321,11 @@ impl Loader {
             };
         }
         if style == ScalarStyle::Plain {
-            let v = resolve::plain(text);
+            let v = resolve::plain_owned(text);
             let k = kind_of_value(&v);
             Ok((v, k))
         } else {
-            Ok((Value::Str(text.to_string()), ScalarKind::Str))
+            Ok((Value::Str(owned(text)), ScalarKind::Str))
         }
     }
 
@@ -376,93 +376,11 @@ impl Loader {
     }
 }
 
-trait KindName {
-    fn name(self) -> &'static str;
-}
-
-impl KindName for ScalarKind {
-    fn name(self) -> &'static str {
-        match self {
-            ScalarKind::Str => "str",
-            ScalarKind::Int => "int",
-            ScalarKind::Float => "float",
-            ScalarKind::Bool => "bool",
-            ScalarKind::Null => "null",
-            ScalarKind::Timestamp => "timestamp",
-        }
+/// The scalar's text as a `String` without spare capacity (the design keeps it).
+fn owned(text: Cow<'_, str>) -> String {
+    let mut s = text.into_owned();
+    if s.capacity() > s.len() + 8 {
+        s.shrink_to_fit();
     }
-}
-
-fn kind_of_value(v: &Value) -> ScalarKind {
-    match v {
-        Value::Null => ScalarKind::Null,
-        Value::Bool(_) => ScalarKind::Bool,
-        Value::Int(_) => ScalarKind::Int,
-        Value::Float(_) => ScalarKind::Float,
-        Value::Timestamp(_) => ScalarKind::Timestamp,
-        _ => ScalarKind::Str,
-    }
-}
-
-/// Rejects duplicate keys and applies `<<` merges (explicit keys win, then
-/// earlier merge sources), as PyYAML does.
-fn finish_map(
-    mut entries: Vec<(Key, Node)>,
-    merges: Vec<Node>,
-) -> Result<Vec<(Key, Node)>, LoadError> {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|a, b| {
-        let (ka, kb) = (&entries[*a].0, &entries[*b].0);
-        (ka.text.as_str(), ka.kind as u8, ka.mark).cmp(&(kb.text.as_str(), kb.kind as u8, kb.mark))
-    });
-    for w in order.windows(2) {
-        let (first, dup) = (&entries[w[0]].0, &entries[w[1]].0);
-        if first.text == dup.text && first.kind == dup.kind {
-            return Err(LoadError {
-                message: format!(
-                    "duplicate key '{}' (first at line {}, column {})",
-                    dup.text, first.mark.line, first.mark.column
-                ),
-                mark: dup.mark,
-            });
-        }
-    }
-    let mut present: HashSet<(String, u8)> = if merges.is_empty() {
-        HashSet::new()
-    } else {
-        entries
-            .iter()
-            .map(|(k, _)| (k.text.clone(), k.kind as u8))
-            .collect()
-    };
-    for source in merges {
-        let maps = match source.value {
-            Value::Map(m) => vec![m],
-            Value::Seq(items) => items
-                .into_iter()
-                .map(|n| match n.value {
-                    Value::Map(m) => Ok(m),
-                    _ => Err(n.mark),
-                })
-                .collect::<Result<Vec<_>, Mark>>()
-                .map_err(|mark| LoadError {
-                    message: "a merge key (<<) needs mappings".into(),
-                    mark,
-                })?,
-            _ => {
-                return Err(LoadError {
-                    message: "a merge key (<<) needs a mapping".into(),
-                    mark: source.mark,
-                });
-            }
-        };
-        for map in maps {
-            for (k, v) in map {
-                if present.insert((k.text.clone(), k.kind as u8)) {
-                    entries.push((k, v));
-                }
-            }
-        }
-    }
-    Ok(entries)
+    s
 }

@@ -13,6 +13,7 @@ use drydock_core::design::value::{Mark, Node};
 pub use crate::error::LoadError;
 
 mod loader;
+mod mapping;
 pub mod resolve;
 pub mod split;
 

@@ -18,6 +18,20 @@ pub fn plain(s: &str) -> Value {
     }
 }
 
+/// Resolves a plain scalar, reusing its buffer when it is a string.
+pub fn plain_owned(s: std::borrow::Cow<'_, str>) -> Value {
+    match kind_of(&s) {
+        ScalarKind::Str => {
+            let mut s = s.into_owned();
+            if s.capacity() > s.len() + 8 {
+                s.shrink_to_fit();
+            }
+            Value::Str(s)
+        }
+        _ => plain(&s),
+    }
+}
+
 /// The kind a plain scalar resolves to.
 pub fn kind_of(s: &str) -> ScalarKind {
     if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
@@ -212,6 +226,37 @@ fn float_value(s: &str) -> f64 {
         return sign * acc;
     }
     sign * clean.parse::<f64>().unwrap_or(f64::NAN)
+}
+
+/// The YAML tag suffix of a scalar kind (`int`, `str`, …).
+pub trait KindName {
+    /// The suffix.
+    fn name(self) -> &'static str;
+}
+
+impl KindName for ScalarKind {
+    fn name(self) -> &'static str {
+        match self {
+            ScalarKind::Str => "str",
+            ScalarKind::Int => "int",
+            ScalarKind::Float => "float",
+            ScalarKind::Bool => "bool",
+            ScalarKind::Null => "null",
+            ScalarKind::Timestamp => "timestamp",
+        }
+    }
+}
+
+/// The kind of a resolved value (collections count as strings).
+pub fn kind_of_value(v: &Value) -> ScalarKind {
+    match v {
+        Value::Null => ScalarKind::Null,
+        Value::Bool(_) => ScalarKind::Bool,
+        Value::Int(_) => ScalarKind::Int,
+        Value::Float(_) => ScalarKind::Float,
+        Value::Timestamp(_) => ScalarKind::Timestamp,
+        _ => ScalarKind::Str,
+    }
 }
 
 #[cfg(test)]
