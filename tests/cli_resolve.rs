@@ -1,0 +1,248 @@
+//! The real `drydock` binary on fixture designs: exit statuses, JSON output, storing.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn designs() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/designs")
+}
+
+fn reference(relative: &str) -> String {
+    format!("file://{}", designs().join(relative).display())
+}
+
+fn drydock(args: &[&str], data_home: &Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args(args)
+        .env("XDG_DATA_HOME", data_home)
+        .env_remove("DRYDOCK_STORE")
+        .env_remove("DRYDOCK_TOKEN")
+        .output()
+        .expect("the drydock binary runs")
+}
+
+fn json(out: &Output) -> serde_json::Value {
+    serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not one JSON object ({e}): {}",
+            String::from_utf8_lossy(&out.stdout)
+        )
+    })
+}
+
+#[test]
+fn valid_designs_exit_0_in_both_formats() {
+    let home = tempfile::tempdir().expect("temp dir");
+    for (file, ingester, nodes) in [
+        ("valid/site-deckhand.yaml", "deckhand", None),
+        ("valid/site-legacy.yaml", "yaml", None),
+        ("deckhand_fullsite.yaml", "deckhand", Some(3)),
+        ("fullsite.yaml", "yaml", Some(2)),
+    ] {
+        let out = drydock(&["resolve", &reference(file)], home.path());
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{file}: {text}{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert!(
+            text.contains(&format!("by the {ingester} ingester")),
+            "{text}"
+        );
+        assert!(text.contains("validation  success"), "{text}");
+        assert!(text.contains("sha256:"), "{text}");
+        if let Some(nodes) = nodes {
+            assert!(
+                text.contains(&format!("BaremetalNode        {nodes}")),
+                "{text}"
+            );
+        }
+    }
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = drydock(
+        &["resolve", &reference("deckhand_fullsite.yaml"), "--json"],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v = json(&out);
+    assert_eq!(v["report"]["status"], "success");
+    assert!(v["report"]["messages"].is_array());
+    for kind in [
+        "region",
+        "network_links",
+        "networks",
+        "hardware_profiles",
+        "host_profiles",
+        "baremetal_nodes",
+        "racks",
+        "boot_actions",
+    ] {
+        assert!(v["design"][kind].is_object(), "design.{kind} missing: {v}");
+    }
+    assert_eq!(
+        v["design"]["baremetal_nodes"].as_object().map(|m| m.len()),
+        Some(3)
+    );
+    assert_eq!(v["fetch"]["driver"], "file");
+    assert_eq!(
+        v["fetch"]["length"].as_u64(),
+        std::fs::metadata(designs().join("deckhand_fullsite.yaml"))
+            .ok()
+            .map(|m| m.len())
+    );
+    assert!(
+        v["fetch"]["digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:"))
+    );
+    assert_eq!(v["summary"]["ingester"], "deckhand");
+    assert!(v["snapshot"].is_null());
+}
+
+#[test]
+fn invalid_designs_exit_1_with_a_failure_report() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let dir = designs().join("invalid");
+    let mut seen = 0;
+    for entry in std::fs::read_dir(&dir).expect("invalid fixtures") {
+        let path = entry.expect("dir entry").path();
+        let out = drydock(
+            &["resolve", &format!("file://{}", path.display()), "--json"],
+            home.path(),
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}: {}",
+            path.display(),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let v = json(&out);
+        assert_eq!(v["report"]["status"], "failure", "{}", path.display());
+        let messages = v["report"]["messages"].as_array().expect("messages");
+        assert!(
+            messages.iter().any(|m| m["level"] == "error"
+                && m["code"].as_str().is_some_and(|c| c.starts_with("DD"))),
+            "{}: {v}",
+            path.display()
+        );
+        for m in messages {
+            assert!(m["message"].is_string() && m["documents"].is_array(), "{m}");
+        }
+        seen += 1;
+    }
+    assert!(seen >= 10, "only {seen} invalid fixtures");
+}
+
+#[test]
+fn invalid_design_human_output_names_the_problem() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let out = drydock(
+        &["resolve", &reference("invalid/bad-enum-bonding-mode.yaml")],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("validation  FAILURE"), "{text}");
+    assert!(text.contains("DD001"), "{text}");
+    assert!(text.contains("line "), "{text}");
+}
+
+#[test]
+fn store_saves_a_snapshot_once_per_content_and_lists_it() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let design = reference("deckhand_fullsite.yaml");
+    let first = drydock(&["resolve", &design, "--store", "--json"], home.path());
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&first.stderr)
+    );
+    let first = json(&first);
+    let store = first["snapshot"]["store"]
+        .as_str()
+        .expect("store url")
+        .to_owned();
+    assert!(store.ends_with("drydock/drydock.db"), "{store}");
+    assert!(home.path().join("drydock/drydock.db").is_file());
+    let second = json(&drydock(
+        &["resolve", &design, "--store", "--json"],
+        home.path(),
+    ));
+    assert_ne!(
+        first["snapshot"]["snapshot_id"],
+        second["snapshot"]["snapshot_id"]
+    );
+    assert_eq!(first["snapshot"]["digest"], second["snapshot"]["digest"]);
+
+    let listed = drydock(&["snapshots", &design, "--json"], home.path());
+    assert_eq!(listed.status.code(), Some(0));
+    let listed = json(&listed);
+    let ids: Vec<&serde_json::Value> = listed
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|s| &s["snapshot_id"])
+        .collect();
+    assert_eq!(
+        ids,
+        [
+            &second["snapshot"]["snapshot_id"],
+            &first["snapshot"]["snapshot_id"]
+        ],
+        "newest first"
+    );
+}
+
+#[test]
+fn an_invalid_design_is_stored_with_its_report_and_exits_1() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let design = reference("invalid/missing-name.yaml");
+    let out = drydock(&["resolve", &design, "--store"], home.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("snapshot "));
+}
+
+#[test]
+fn an_unusable_store_exits_3_and_hides_its_password() {
+    let home = tempfile::tempdir().expect("temp dir");
+    let blocker = home.path().join("not-a-dir");
+    std::fs::write(&blocker, b"x").expect("write");
+    let url = format!("sqlite://{}/sub/drydock.db", blocker.display());
+    let out = drydock(
+        &["resolve", &reference("fullsite.yaml"), "--store", &url],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with("error: ") && err.contains("hint: "),
+        "{err}"
+    );
+
+    let out = drydock(
+        &[
+            "resolve",
+            &reference("fullsite.yaml"),
+            "--store",
+            "postgres://drydock:hunter2@127.0.0.1:1/none",
+        ],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(err.contains("127.0.0.1:1"), "{err}");
+}
