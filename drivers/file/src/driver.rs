@@ -97,6 +97,7 @@ impl FileDriver {
             path,
             limit: self.limit(options),
             roots: self.roots.clone(),
+            configured_roots: self.options.allowed_roots.clone(),
             cancel: stop.clone(),
         };
         let cancelled = || FileError::Cancelled {

@@ -4,7 +4,7 @@ use std::fs::{self, Metadata};
 use std::io::{self, Read};
 use std::os::unix::fs::{FileTypeExt, OpenOptionsExt};
 use std::os::unix::io::AsRawFd;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::SystemTime;
 
 use drydock_core::{CancellationToken, DesignRef};
@@ -24,7 +24,10 @@ pub(crate) struct Request {
     pub reference: DesignRef,
     pub path: PathBuf,
     pub limit: u64,
+    /// Canonicalised allowed roots.
     pub roots: Vec<PathBuf>,
+    /// The roots as configured (a missing file's path is compared by name).
+    pub configured_roots: Vec<PathBuf>,
     pub cancel: CancellationToken,
 }
 
@@ -47,7 +50,14 @@ pub(crate) enum Stop {
 pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
     let reference = &request.reference;
     let io_err = |path: &Path, e| FileError::from_io(reference, path.to_owned(), e);
-    let canonical = fs::canonicalize(&request.path).map_err(|e| io_err(&request.path, e))?;
+    let canonical = match fs::canonicalize(&request.path) {
+        Ok(canonical) => canonical,
+        Err(e) => {
+            // Confined: say nothing about what does or does not exist outside the roots.
+            check_roots(request, &lexical(&request.path))?;
+            return Err(io_err(&request.path, e));
+        }
+    };
     check_roots(request, &canonical)?;
     // stat before open: opening a FIFO blocks, opening a device can act on it.
     let before = fs::metadata(&canonical).map_err(|e| io_err(&canonical, e))?;
@@ -89,7 +99,11 @@ pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
 }
 
 fn check_roots(request: &Request, canonical: &Path) -> Result<(), FileError> {
-    if request.roots.is_empty() || request.roots.iter().any(|root| canonical.starts_with(root)) {
+    let under = |root: &PathBuf| canonical.starts_with(root);
+    if request.roots.is_empty()
+        || request.roots.iter().any(under)
+        || request.configured_roots.iter().any(under)
+    {
         return Ok(());
     }
     Err(FileError::OutsideRoots {
@@ -98,6 +112,21 @@ fn check_roots(request: &Request, canonical: &Path) -> Result<(), FileError> {
         canonical: canonical.to_owned(),
         roots: request.roots.clone(),
     })
+}
+
+/// `path` with `.` and `..` resolved by name only (for paths that do not exist).
+fn lexical(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for component in path.components() {
+        match component {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    out
 }
 
 fn check_kind(reference: &DesignRef, path: &Path, meta: &Metadata) -> Result<(), FileError> {

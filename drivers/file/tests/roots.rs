@@ -150,3 +150,20 @@ fn a_missing_or_non_directory_root_is_a_construction_error() {
         assert!(err.to_string().contains("allowed root"), "{err}");
     }
 }
+
+#[tokio::test]
+async fn a_confined_driver_does_not_tell_what_exists_outside_its_roots() {
+    let l = layout();
+    let driver = confined(&l.root);
+    for outside in [
+        l.outside.with_file_name("missing.yaml"),
+        l.root.join("../missing.yaml"),
+    ] {
+        let err = fetch(&driver, &outside).await.unwrap_err();
+        assert_outside(&err);
+    }
+    let err = fetch(&driver, &l.root.join("missing.yaml"))
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "{err}");
+}
