@@ -66,16 +66,15 @@ pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) ->
         return Outcome::Invalid(messages);
     }
     let name = source.name.clone();
-    let json = data.into_json();
     let built = match kind {
-        Kind::Region => typed(json, name, source).map(Built::Region),
-        Kind::NetworkLink => typed(json, name, source).map(Built::NetworkLink),
-        Kind::Network => typed(json, name, source).map(Built::Network),
-        Kind::HardwareProfile => typed(json, name, source).map(Built::HardwareProfile),
-        Kind::HostProfile => typed(json, name, source).map(Built::HostProfile),
-        Kind::BaremetalNode => typed(json, name, source).map(Built::BaremetalNode),
-        Kind::Rack => typed(json, name, source).map(Built::Rack),
-        Kind::BootAction => typed(json, name, source).map(Built::BootAction),
+        Kind::Region => typed(data, name, source).map(Built::Region),
+        Kind::NetworkLink => typed(data, name, source).map(Built::NetworkLink),
+        Kind::Network => typed(data, name, source).map(Built::Network),
+        Kind::HardwareProfile => typed(data, name, source).map(Built::HardwareProfile),
+        Kind::HostProfile => typed(data, name, source).map(Built::HostProfile),
+        Kind::BaremetalNode => typed(data, name, source).map(Built::BaremetalNode),
+        Kind::Rack => typed(data, name, source).map(Built::Rack),
+        Kind::BootAction => typed(data, name, source).map(Built::BootAction),
     };
     match built {
         Ok(b) => Outcome::Item(Box::new(b), messages),
@@ -87,17 +86,17 @@ pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) ->
 }
 
 fn typed<T: DeserializeOwned>(
-    json: serde_json::Value,
+    data: Node,
     name: String,
     source: DocumentSource,
-) -> Result<Item<T>, (DocumentSource, serde_json::Error)> {
-    match serde_json::from_value::<T>(json) {
+) -> Result<Item<T>, (DocumentSource, serde::de::value::Error)> {
+    match T::deserialize(data) {
         Ok(data) => Ok(Item { name, source, data }),
         Err(e) => Err((source, e)),
     }
 }
 
-fn model_error(source: &DocumentSource, e: &serde_json::Error) -> Message {
+fn model_error(source: &DocumentSource, e: &serde::de::value::Error) -> Message {
     Message::error(
         PROCESSING_ERROR,
         format!("Error processing document {}: {e}", source.name),

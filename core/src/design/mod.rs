@@ -16,6 +16,7 @@ use serde::{Deserialize, Serialize};
 
 mod bootaction;
 pub mod build;
+mod de;
 mod host;
 mod network;
 mod schemas;

@@ -34,6 +34,10 @@ pub fn plain_owned(s: std::borrow::Cow<'_, str>) -> Value {
 
 /// The kind a plain scalar resolves to.
 pub fn kind_of(s: &str) -> ScalarKind {
+    // Fast path: only null and boolean words start with a letter.
+    if s.as_bytes().first().is_some_and(u8::is_ascii_alphabetic) && s.len() > 5 {
+        return ScalarKind::Str;
+    }
     if matches!(s, "" | "~" | "null" | "Null" | "NULL") {
         ScalarKind::Null
     } else if matches!(
@@ -103,6 +107,10 @@ fn is_int(s: &str) -> bool {
     }
     if let Some(o) = t.strip_prefix('0') {
         return !o.is_empty() && all(o, |c| matches!(c, b'0'..=b'7' | b'_'));
+    }
+    if !t.contains(':') {
+        return t.as_bytes().first().is_some_and(|c| (b'1'..=b'9').contains(c))
+            && all(t, |c| c.is_ascii_digit() || c == b'_');
     }
     let groups: Vec<&str> = t.split(':').collect();
     let first = groups[0];
