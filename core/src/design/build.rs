@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
-use super::validate::{Violation, validate};
+use super::validate::{Violation, Violations, validate};
 use super::value::{Node, Path, ScalarKind, Value};
 use super::{DocumentSource, Item, Kind, SiteDesign, schemas};
 use crate::ingester::{IngestSummary, Ingested};
@@ -56,7 +56,7 @@ pub enum Outcome {
 /// the schema of `kind` and builds the typed item.
 pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) -> Outcome {
     let path = Path::root(root);
-    let mut violations = Vec::new();
+    let mut violations = Violations::new(MAX_VIOLATIONS_PER_DOCUMENT);
     validate(schemas::schema(kind), &data, &path, &mut violations);
     if kind == Kind::BootAction {
         check_package_lists(&data, &path, &mut violations);
@@ -108,7 +108,7 @@ fn model_error(source: &DocumentSource, e: &serde::de::value::Error) -> Message 
 
 /// A package list's names must be strings: the original rejects e.g. an unquoted
 /// `0xffff`, which YAML 1.1 reads as the integer 65535.
-fn check_package_lists(data: &Node, path: &Path<'_>, out: &mut Vec<Violation>) {
+fn check_package_lists(data: &Node, path: &Path<'_>, out: &mut Violations) {
     let Some(Value::Seq(assets)) = data.get("assets").map(|n| &n.value) else {
         return;
     };
@@ -145,14 +145,11 @@ fn check_package_lists(data: &Node, path: &Path<'_>, out: &mut Vec<Violation>) {
     }
 }
 
-fn violation_messages(source: &DocumentSource, violations: Vec<Violation>) -> Vec<Message> {
-    let errors = violations
-        .iter()
-        .filter(|v| v.level == Level::Error)
-        .count();
+fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Message> {
+    let errors = violations.errors;
     let mut out: Vec<Message> = violations
+        .list
         .into_iter()
-        .take(MAX_VIOLATIONS_PER_DOCUMENT)
         .map(|v| Message {
             code: SCHEMA_VIOLATION.to_owned(),
             level: v.level,

@@ -24,8 +24,40 @@ pub struct Violation {
     pub message: String,
 }
 
+/// Violations found, at most `cap` kept (the rest only counted): bounded
+/// memory whatever the input.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Violations {
+    /// The violations kept, in document order.
+    pub list: Vec<Violation>,
+    /// Error-level violations found, kept or not.
+    pub errors: usize,
+    cap: usize,
+}
+
+impl Violations {
+    /// An empty collection keeping at most `cap` violations.
+    pub fn new(cap: usize) -> Self {
+        Violations {
+            list: Vec::new(),
+            errors: 0,
+            cap,
+        }
+    }
+
+    /// Records a violation.
+    pub fn push(&mut self, v: Violation) {
+        if v.level == Level::Error {
+            self.errors += 1;
+        }
+        if self.list.len() < self.cap {
+            self.list.push(v);
+        }
+    }
+}
+
 /// Validates `node` (found at `path`) against `schema`, appending violations to `out`.
-pub fn validate(schema: &Schema, node: &Node, path: &Path<'_>, out: &mut Vec<Violation>) {
+pub fn validate(schema: &Schema, node: &Node, path: &Path<'_>, out: &mut Violations) {
     let Some(schema) = schema.as_object() else {
         return;
     };
@@ -93,9 +125,9 @@ pub fn validate(schema: &Schema, node: &Node, path: &Path<'_>, out: &mut Vec<Vio
         let matching = subs
             .iter()
             .filter(|s| {
-                let mut tmp = Vec::new();
+                let mut tmp = Violations::new(0);
                 validate(s, node, path, &mut tmp);
-                tmp.iter().all(|v| v.level != Level::Error)
+                tmp.errors == 0
             })
             .count();
         if matching != 1 {
@@ -129,7 +161,7 @@ fn validate_object(
     node: &Node,
     entries: &[(super::value::Key, Node)],
     path: &Path<'_>,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) {
     let props = schema.get("properties").and_then(Schema::as_object);
     if let Some(Schema::Array(required)) = schema.get("required") {
@@ -161,14 +193,19 @@ fn validate_object(
         }
     }
     if !unexpected.is_empty() {
-        let names = unexpected
+        let more = unexpected.len().saturating_sub(10);
+        let mut names = unexpected
             .iter()
+            .take(10)
             .map(|k| match k.kind {
                 ScalarKind::Str => format!("'{}'", k.text),
                 _ => k.text.clone(),
             })
             .collect::<Vec<_>>()
             .join(", ");
+        if more > 0 {
+            names.push_str(&format!(" and {more} more"));
+        }
         let verb = if unexpected.len() == 1 { "was" } else { "were" };
         let allowed = props
             .map(|p| p.keys().cloned().collect::<Vec<_>>().join(", "))

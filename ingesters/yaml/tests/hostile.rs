@@ -169,3 +169,27 @@ fn empty_input_and_empty_documents_are_an_empty_success() {
         assert_eq!(out.summary.documents, 0);
     }
 }
+
+#[test]
+fn a_document_with_a_million_problems_gets_a_bounded_report() {
+    let mut text = String::from(NETWORK);
+    text.push_str("  routes:\n");
+    for i in 0..300_000 {
+        text.push_str(&format!("    - {i}\n"));
+    }
+    text.push_str("  dns:\n");
+    for i in 0..200_000 {
+        text.push_str(&format!("    k{i}: v\n"));
+    }
+    let out = ingest(text);
+    assert_eq!(out.report.status, Status::Failure);
+    assert_eq!(out.report.messages.len(), 51, "50 shown and one summary");
+    let last = out.report.messages.last().unwrap();
+    assert!(
+        last.message.starts_with("299951 more schema violations"),
+        "{}",
+        last.message
+    );
+    let total: usize = out.report.messages.iter().map(|m| m.message.len()).sum();
+    assert!(total < 20_000, "report text stays small: {total}");
+}

@@ -109,7 +109,10 @@ fn is_int(s: &str) -> bool {
         return !o.is_empty() && all(o, |c| matches!(c, b'0'..=b'7' | b'_'));
     }
     if !t.contains(':') {
-        return t.as_bytes().first().is_some_and(|c| (b'1'..=b'9').contains(c))
+        return t
+            .as_bytes()
+            .first()
+            .is_some_and(|c| (b'1'..=b'9').contains(c))
             && all(t, |c| c.is_ascii_digit() || c == b'_');
     }
     let groups: Vec<&str> = t.split(':').collect();
