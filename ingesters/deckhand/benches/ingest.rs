@@ -3,6 +3,7 @@
 //! peak heap during ingestion (a counting global allocator).
 //!
 //! `cargo bench -p drydock-ingester-deckhand --bench ingest [-- SIZES…]`
+//! (`DRYDOCK_BENCH_THREADS=1` for the serial path).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -10,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use drydock_core::{Bytes, IngestOptions, Ingester};
 use drydock_fixtures::sitegen::{self, SiteSpec};
-use drydock_ingester_deckhand::{DeckhandIngester, Limits};
+use drydock_ingester_deckhand::{DeckhandIngester, DeckhandOptions, Limits};
 use drydock_ingester_yaml::parse::load_stream;
 
 struct Counting;
@@ -64,10 +65,27 @@ fn main() {
     } else {
         sizes
     };
-    let ingester = DeckhandIngester::default();
+    // DRYDOCK_BENCH_THREADS=1 measures the serial path (0 or unset: one per core).
+    let threads = std::env::var("DRYDOCK_BENCH_THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
+    let limits = Limits {
+        threads,
+        ..Limits::default()
+    };
+    let ingester = DeckhandIngester::new(DeckhandOptions::with_limits(limits.clone()));
     println!(
         "{:>7} {:>9} {:>7} {:>10} {:>10} {:>11} {:>19} {:>9} {:>12}",
-        "nodes", "MB", "docs", "median", "min", "parse-only", "cpu/run (parse)", "MB/s", "peak heap"
+        "nodes",
+        "MB",
+        "docs",
+        "median",
+        "min",
+        "parse-only",
+        "cpu/run (parse)",
+        "MB/s",
+        "peak heap"
     );
     for n in sizes {
         let bytes = Bytes::from(sitegen::deckhand(&SiteSpec::new(n)));
@@ -88,7 +106,7 @@ fn main() {
             docs = out.summary.documents;
             drop(out);
             let (t, c) = (Instant::now(), cpu_time());
-            let parsed = load_stream(&bytes, &Limits::default(), |d| d.is_ok()).expect("utf-8");
+            let parsed = load_stream(&bytes, &limits, |d| d.is_ok()).expect("utf-8");
             parse_times.push(t.elapsed());
             parse_cpu += cpu_time().saturating_sub(c);
             assert!(parsed.iter().all(|ok| *ok));
@@ -115,7 +133,11 @@ fn main() {
             fmt(median),
             fmt(times[0]),
             fmt(parse_times[runs / 2]),
-            format!("{} / {}", fmt(cpu / runs as u32), fmt(parse_cpu / runs as u32)),
+            format!(
+                "{} / {}",
+                fmt(cpu / runs as u32),
+                fmt(parse_cpu / runs as u32)
+            ),
             mb / median.as_secs_f64(),
             (peak_over_input + bytes.len()) as f64 / MIB,
         );
