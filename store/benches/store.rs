@@ -31,6 +31,8 @@ const WORKERS: usize = 8;
 const BATCH: usize = 100;
 const BATCHES: usize = 200;
 const NODES: usize = 10_000;
+/// Concurrent message writers.
+const WRITERS: usize = 4;
 
 fn main() {
     let rt = tokio::runtime::Builder::new_multi_thread()
@@ -130,11 +132,13 @@ where
     Fut: std::future::Future<Output = (String, Cleanup)>,
 {
     let (mut claims, mut msgs, mut put, mut get) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut msgs4 = Vec::new();
     for _ in 0..RUNS {
         let (url, cleanup) = fresh().await;
         let store = Store::connect(&url, options).await.expect("connect");
         claims.push(claim_rate(&store, &url, options).await);
         msgs.push(message_rate(&store).await);
+        msgs4.push(concurrent_message_rate(&store).await);
         let (p, g) = snapshot_times(&store, site).await;
         put.push(p.as_secs_f64());
         get.push(g.as_secs_f64());
@@ -148,6 +152,10 @@ where
     println!(
         "{name}: messages/s in batches of {BATCH} (median of {RUNS}): {:.0}",
         median(msgs)
+    );
+    println!(
+        "{name}: messages/s in batches of {BATCH}, {WRITERS} writers on their own tasks (median of {RUNS}): {:.0}",
+        median(msgs4)
     );
     println!(
         "{name}: {NODES}-node snapshot put: {:.3} s, get: {:.3} s (medians of {RUNS})",
@@ -204,14 +212,7 @@ async fn message_rate(store: &Store) -> f64 {
         .create_task(&NewTask::new(TaskAction::DeployNodes))
         .await
         .expect("task");
-    let batch: Vec<NewResultMessage> = (0..BATCH)
-        .map(|i| {
-            let mut m = NewResultMessage::new(format!("node n{i:05} step applied"), i % 17 == 0)
-                .with_context(format!("n{i:05}"), "node");
-            m.extra = Some(json!({"step": i}));
-            m
-        })
-        .collect();
+    let batch = message_batch();
     let start = Instant::now();
     for _ in 0..BATCHES {
         store
@@ -221,6 +222,43 @@ async fn message_rate(store: &Store) -> f64 {
     }
     let elapsed = start.elapsed();
     (BATCH * BATCHES) as f64 / elapsed.as_secs_f64()
+}
+
+fn message_batch() -> Vec<NewResultMessage> {
+    (0..BATCH)
+        .map(|i| {
+            let mut m = NewResultMessage::new(format!("node n{i:05} step applied"), i % 17 == 0)
+                .with_context(format!("n{i:05}"), "node");
+            m.extra = Some(json!({ "step": i }));
+            m
+        })
+        .collect()
+}
+
+async fn concurrent_message_rate(store: &Store) -> f64 {
+    let batch = std::sync::Arc::new(message_batch());
+    let mut tasks = Vec::new();
+    for _ in 0..WRITERS {
+        tasks.push(
+            store
+                .create_task(&NewTask::new(TaskAction::DeployNodes))
+                .await
+                .expect("task")
+                .task_id,
+        );
+    }
+    let start = Instant::now();
+    let mut set = tokio::task::JoinSet::new();
+    for task in tasks {
+        let (s, batch) = (store.clone(), batch.clone());
+        set.spawn(async move {
+            for _ in 0..BATCHES / WRITERS * 2 {
+                s.append_messages(task, &batch).await.expect("append");
+            }
+        });
+    }
+    set.join_all().await;
+    (BATCH * (BATCHES / WRITERS * 2) * WRITERS) as f64 / start.elapsed().as_secs_f64()
 }
 
 async fn snapshot_times(store: &Store, site: &NewSnapshot) -> (Duration, Duration) {

@@ -148,6 +148,18 @@ mod tests {
     }
 
     #[test]
+    fn options_refuse_unknown_keys_and_take_seconds() {
+        let o: StoreOptions =
+            serde_json::from_str(r#"{"max_connections": 3, "acquire_timeout": 0.5}"#).unwrap();
+        assert_eq!(o.max_connections, 3);
+        assert_eq!(o.acquire_timeout, Duration::from_millis(500));
+        assert!(o.durable_commits && o.migrate);
+        let e = serde_json::from_str::<StoreOptions>(r#"{"max_conections": 3}"#).unwrap_err();
+        assert!(e.to_string().contains("max_conections"), "{e}");
+        assert!(serde_json::from_str::<StoreOptions>(r#"{"busy_timeout": -1}"#).is_err());
+    }
+
+    #[test]
     fn unparseable_url_keeps_only_scheme() {
         assert_eq!(redact_url("postgres://a:b@[bad"), "postgres:***");
     }

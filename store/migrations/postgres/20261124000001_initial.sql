@@ -89,3 +89,16 @@ CREATE TABLE active_instance (
     identity    UUID NOT NULL,
     last_ping   TIMESTAMPTZ NOT NULL
 );
+
+-- Designs are large: compress them with lz4 where the server has it (much
+-- faster than the default pglz); servers built without lz4 keep pglz.
+DO $$
+BEGIN
+    ALTER TABLE design_content
+        ALTER COLUMN bytes SET COMPRESSION lz4,
+        ALTER COLUMN model SET COMPRESSION lz4,
+        ALTER COLUMN report SET COMPRESSION lz4;
+EXCEPTION WHEN feature_not_supported OR invalid_parameter_value THEN
+    NULL;
+END
+$$;

@@ -31,7 +31,17 @@ impl PgStore {
         let mut connect =
             PgConnectOptions::from_str(url).map_err(|e| StoreError::UnsupportedUrl {
                 url: redacted.clone(),
-                reason: crate::options::redact_url(&e.to_string()),
+                reason: match url::Url::parse(url) {
+                    Ok(parsed) => {
+                        let text = format!("not a valid PostgreSQL URL: {e}");
+                        match parsed.password().filter(|p| !p.is_empty()) {
+                            Some(pw) => text.replace(pw, drydock_core::REDACTED),
+                            None => text,
+                        }
+                    }
+                    // Unparseable: the driver's message could quote a secret.
+                    Err(_) => "not a valid PostgreSQL URL".into(),
+                },
             })?;
         connect = connect.application_name("drydock");
         if !options.statement_timeout.is_zero() {

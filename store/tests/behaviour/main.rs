@@ -46,5 +46,6 @@ behaviour!(
     snapshots::task_records_its_snapshot,
     hostile::hostile_strings_round_trip_or_are_refused,
     outages::unreachable_at_connect_is_a_typed_error,
+    outages::migrations_explicit_and_idempotent,
     outages::outage_mid_run_errors_then_recovers,
 );

@@ -44,6 +44,43 @@ pub async fn unreachable_at_connect_is_a_typed_error(ctx: Ctx) {
     assert!(!err.to_string().contains(":pw@"), "{err}");
 }
 
+/// Migrations: idempotent, explicit when asked, and a store without them fails typed.
+pub async fn migrations_explicit_and_idempotent(ctx: Ctx) {
+    ctx.store.migrate().await.unwrap();
+    let manual = StoreOptions {
+        migrate: false,
+        ..Default::default()
+    };
+    let again = ctx.another(&manual).await;
+    again.migrate().await.unwrap();
+    again
+        .create_task(&NewTask::new(TaskAction::Noop))
+        .await
+        .unwrap();
+    if ctx.backend() == Backend::Sqlite {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}/new/deeper/fresh.db", dir.path().display());
+        let fresh = Store::connect(&url, &manual).await.unwrap();
+        assert!(
+            dir.path().join("new/deeper/fresh.db").exists(),
+            "file and directories created"
+        );
+        let err = fresh
+            .create_task(&NewTask::new(TaskAction::Noop))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::Database { .. }),
+            "no tables yet: {err:?}"
+        );
+        fresh.migrate().await.unwrap();
+        fresh
+            .create_task(&NewTask::new(TaskAction::Noop))
+            .await
+            .unwrap();
+    }
+}
+
 pub async fn outage_mid_run_errors_then_recovers(ctx: Ctx) {
     match ctx.backend() {
         Backend::Postgres => postgres_cut(ctx).await,
