@@ -358,13 +358,13 @@ impl Loader {
         self.count(1, mark)?;
         let container = if is_map {
             Container::Map {
-                entries: Vec::new(),
+                entries: Vec::with_capacity(4),
                 key: None,
                 merge_next: false,
                 merges: Vec::new(),
             }
         } else {
-            Container::Seq(Vec::new())
+            Container::Seq(Vec::with_capacity(4))
         };
         self.stack.push(Frame {
             container,
