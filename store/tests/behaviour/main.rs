@@ -1,6 +1,7 @@
 //! The store's behaviour suite: every behaviour runs on PostgreSQL and on SQLite.
 
 mod build_data;
+mod claims;
 mod harness;
 mod hostile;
 mod leader;
@@ -33,8 +34,8 @@ behaviour!(
     tasks::update_guards_lost_updates,
     tasks::list_filters_by_status_and_action,
     tasks::subtasks_active_complete_all,
-    tasks::claim_takes_oldest_matching,
-    tasks::eight_workers_claim_2000_tasks_once_each,
+    claims::claim_takes_oldest_matching,
+    claims::eight_workers_claim_2000_tasks_once_each,
     tasks::retention_deletes_old_tasks_subtasks_messages,
     messages::append_one_and_many,
     messages::concurrent_appends_are_gap_free,
