@@ -26,7 +26,7 @@ pub enum Backend {
     Sqlite,
 }
 
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 enum Inner {
     Postgres(PgStore),
     Sqlite(SqliteStore),
@@ -34,9 +34,19 @@ enum Inner {
 
 /// The persistence of drydock: tasks, result messages, build data, the
 /// active-instance lease and design snapshots. Cheap to clone (a pool handle).
-#[derive(Clone, Debug)]
+/// `Debug` shows the backend and the redacted URL only.
+#[derive(Clone)]
 pub struct Store {
     inner: Inner,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend())
+            .field("url", &self.url())
+            .finish()
+    }
 }
 
 macro_rules! dispatch {
@@ -251,10 +261,6 @@ impl Store {
 
     /// The newest snapshot of `reference`, if any.
     pub async fn latest_snapshot(&self, reference: &str) -> Result<Option<Snapshot>> {
-        let list = self.list_snapshots(reference).await?;
-        match list.first() {
-            Some(s) => self.get_snapshot(s.snapshot_id).await.map(Some),
-            None => Ok(None),
-        }
+        dispatch!(self.latest_snapshot(reference))
     }
 }

@@ -16,7 +16,7 @@ use crate::options::StoreOptions;
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 
 /// A pool of PostgreSQL connections.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct PgStore {
     pub(crate) pool: PgPool,
     pub(crate) url: String,

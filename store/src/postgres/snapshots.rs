@@ -167,4 +167,19 @@ impl PgStore {
             .collect::<std::result::Result<_, _>>()
             .map_err(|e| self.err(e))
     }
+
+    pub(crate) async fn latest_snapshot(&self, reference: &str) -> Result<Option<Snapshot>> {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT s.snapshot_id FROM design_snapshot s WHERE s.reference = $1 \
+             ORDER BY s.stored_at DESC, s.seq DESC LIMIT 1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        match id {
+            Some(id) => self.get_snapshot(id).await.map(Some),
+            None => Ok(None),
+        }
+    }
 }

@@ -23,7 +23,7 @@ use crate::options::StoreOptions;
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
 /// A pool of connections to one SQLite file.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub(crate) struct SqliteStore {
     pub(crate) pool: SqlitePool,
     pub(crate) url: String,

@@ -158,4 +158,19 @@ impl SqliteStore {
         .map_err(|e| self.err(e))?;
         rows.iter().map(|r| self.summary(r)).collect()
     }
+
+    pub(crate) async fn latest_snapshot(&self, reference: &str) -> Result<Option<Snapshot>> {
+        let id: Option<Uuid> = sqlx::query_scalar(
+            "SELECT s.snapshot_id FROM design_snapshot s WHERE s.reference = $1 \
+             ORDER BY s.stored_at DESC, s.rowid DESC LIMIT 1",
+        )
+        .bind(reference)
+        .fetch_optional(&self.pool)
+        .await
+        .map_err(|e| self.err(e))?;
+        match id {
+            Some(id) => self.get_snapshot(id).await.map(Some),
+            None => Ok(None),
+        }
+    }
 }

@@ -34,6 +34,18 @@ pub async fn unreachable_at_connect_is_a_typed_error(ctx: Ctx) {
     if ctx.backend() == Backend::Postgres {
         assert!(text.contains("drydock:***@127.0.0.1:1"), "{text}");
     }
+    if ctx.backend() == Backend::Postgres {
+        // The test server trusts everyone, so a password in the URL is accepted and ignored:
+        // it must show up nowhere.
+        let mut with_pw = url::Url::parse(&ctx.url).unwrap();
+        with_pw.set_password(Some("hunter2")).unwrap();
+        let store = Store::connect(with_pw.as_str(), &quick).await.unwrap();
+        let shown = format!("{store:?} {}", store.url());
+        assert!(
+            !shown.contains("hunter2") && shown.contains("***"),
+            "{shown}"
+        );
+    }
     let core: drydock_core::Error = err.into();
     assert_eq!(core.kind(), drydock_core::ErrorKind::Unavailable);
 
