@@ -57,7 +57,10 @@ pub enum Error {
         reason: String,
     },
     /// No driver is registered for the scheme.
-    #[error("no driver for scheme `{scheme}` (registered schemes: {})", list(known))]
+    #[error(
+        "no driver for scheme `{scheme}` (registered schemes: {})",
+        list(known)
+    )]
     UnsupportedScheme {
         /// The scheme asked for.
         scheme: String,
@@ -101,7 +104,10 @@ pub enum Error {
         known: Vec<String>,
     },
     /// No registered ingester recognised the content.
-    #[error("no ingester recognises the content of {reference} (registered ingesters: {})", list(known))]
+    #[error(
+        "no ingester recognises the content of {reference} (registered ingesters: {})",
+        list(known)
+    )]
     NoIngesterDetected {
         /// The reference, redacted.
         reference: String,
@@ -247,9 +253,15 @@ impl Error {
             }
             ErrorKind::NotFound => "check that the reference points at an existing design",
             ErrorKind::PermissionDenied => "check permissions or the credentials for this source",
-            ErrorKind::TooLarge => "raise the size limit (--max-size) if the design really is this large",
-            ErrorKind::Integrity => "the content changed: check the source, or update the expected digest",
-            ErrorKind::DeadlineExceeded => "raise the deadline (--timeout) or check that the source answers",
+            ErrorKind::TooLarge => {
+                "raise the size limit (--max-size) if the design really is this large"
+            }
+            ErrorKind::Integrity => {
+                "the content changed: check the source, or update the expected digest"
+            }
+            ErrorKind::DeadlineExceeded => {
+                "raise the deadline (--timeout) or check that the source answers"
+            }
             ErrorKind::Cancelled => "the operation was cancelled on request",
             ErrorKind::Unavailable => "the source is unavailable: try again later",
             ErrorKind::Rejected => "the source refused the request: check the reference",

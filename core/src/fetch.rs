@@ -240,16 +240,38 @@ pub struct Fetched {
     pub bytes: Bytes,
     /// What is known about it.
     pub metadata: FetchMetadata,
+    /// The digest computed by [`Fetched::new`] and the buffer it was computed
+    /// over, so the resolver need not hash the same bytes twice.
+    seal: Seal,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Seal {
+    digest: Digest,
+    ptr: usize,
+    len: usize,
+}
+
+impl Seal {
+    fn of(bytes: &Bytes, digest: Digest) -> Self {
+        Seal {
+            digest,
+            ptr: bytes.as_ptr() as usize,
+            len: bytes.len(),
+        }
+    }
 }
 
 impl Fetched {
     /// Content fetched by `driver` for `reference`; computes length and digest.
     pub fn new(driver: &str, reference: &DesignRef, bytes: Bytes) -> Self {
+        let digest = Digest::of(&bytes);
+        let seal = Seal::of(&bytes, digest);
         let metadata = FetchMetadata {
             driver: driver.to_owned(),
             content_type: None,
             length: bytes.len() as u64,
-            digest: Digest::of(&bytes),
+            digest,
             etag: None,
             revision: None,
             last_modified: None,
@@ -257,7 +279,23 @@ impl Fetched {
             fetched_at: Utc::now(),
             not_modified: false,
         };
-        Fetched { bytes, metadata }
+        Fetched {
+            bytes,
+            metadata,
+            seal,
+        }
+    }
+
+    /// The SHA-256 of the bytes: the one computed by [`Fetched::new`] while the
+    /// bytes and the metadata are as it made them, else computed afresh.
+    /// `Bytes` is immutable, so the same buffer means the same content.
+    pub fn verified_digest(&self) -> Digest {
+        let current = Seal::of(&self.bytes, self.metadata.digest);
+        if current == self.seal {
+            self.seal.digest
+        } else {
+            Digest::of(&self.bytes)
+        }
     }
 
     /// A "not modified" answer to a conditional fetch: no bytes.
@@ -398,9 +436,25 @@ mod tests {
         let mut body = LimitedBody::new(&r, 4, None);
         body.push(b"ab").unwrap();
         body.push(b"cd").unwrap();
-        assert!(matches!(body.push(b"e"), Err(Error::TooLarge { limit: 4, .. })));
+        assert!(matches!(
+            body.push(b"e"),
+            Err(Error::TooLarge { limit: 4, .. })
+        ));
         assert_eq!(body.finish(), Bytes::from_static(b"abcd"));
         assert!(LimitedBody::check_declared(&r, 4, 5).is_err());
+    }
+
+    #[test]
+    fn verified_digest_sees_replaced_bytes_and_digests() {
+        let r = DesignRef::parse("file:///x").unwrap();
+        let fetched = Fetched::new("t", &r, Bytes::from_static(b"abc"));
+        assert_eq!(fetched.verified_digest(), Digest::of(b"abc"));
+        let mut swapped = fetched.clone();
+        swapped.bytes = Bytes::from_static(b"abd");
+        assert_eq!(swapped.verified_digest(), Digest::of(b"abd"));
+        let mut lied = fetched.clone();
+        lied.metadata.digest = Digest::of(b"other");
+        assert_eq!(lied.verified_digest(), Digest::of(b"abc"));
     }
 
     #[test]

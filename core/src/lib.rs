@@ -58,7 +58,9 @@ pub use fetch::{
     Credentials, DEFAULT_MAX_SIZE, Digest, DigestParseError, FetchMetadata, FetchOptions, Fetched,
     LimitedBody, Secret,
 };
-pub use ingester::{Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration};
+pub use ingester::{
+    Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
+};
 pub use reference::{DesignRef, REDACTED, redact_str, redact_url};
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, Status, ValidationReport};

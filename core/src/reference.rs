@@ -60,9 +60,9 @@ impl DesignRef {
             ));
         }
         let url = Url::parse(input).map_err(|e| match e {
-            url::ParseError::RelativeUrlWithoutBase => {
-                invalid("it has no scheme; write it as a URI such as file:///abs/path/site.yaml".into())
-            }
+            url::ParseError::RelativeUrlWithoutBase => invalid(
+                "it has no scheme; write it as a URI such as file:///abs/path/site.yaml".into(),
+            ),
             other => invalid(other.to_string()),
         })?;
         let redacted = redact_url(&url);
@@ -252,7 +252,8 @@ mod tests {
 
     #[test]
     fn display_and_debug_redact_password_and_secret_query() {
-        let r = DesignRef::parse("https://admin:hunter2@h/x?rev=3&api_token=abc&Password=x").unwrap();
+        let r =
+            DesignRef::parse("https://admin:hunter2@h/x?rev=3&api_token=abc&Password=x").unwrap();
         for shown in [r.to_string(), format!("{r:?}")] {
             assert!(!shown.contains("hunter2"), "{shown}");
             assert!(!shown.contains("abc"), "{shown}");

@@ -177,8 +177,9 @@ impl RegistryBuilder {
         for reg in drivers {
             self = self.driver(reg);
         }
-        let mut ingesters: Vec<&IngesterRegistration> =
-            inventory::iter::<IngesterRegistration>.into_iter().collect();
+        let mut ingesters: Vec<&IngesterRegistration> = inventory::iter::<IngesterRegistration>
+            .into_iter()
+            .collect();
         ingesters.sort_by_key(|r| (r.crate_name(), r.name()));
         for reg in ingesters {
             self = self.ingester(reg);
@@ -188,7 +189,11 @@ impl RegistryBuilder {
 
     /// Adds a registration, constructing its driver with default options.
     pub fn driver(mut self, registration: &DriverRegistration) -> Self {
-        let schemes = registration.schemes().iter().map(|s| s.to_string()).collect();
+        let schemes = registration
+            .schemes()
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         let driver = registration.construct();
         self.drivers
             .push((registration.crate_name().to_owned(), schemes, driver));

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::error::{Error, Result};
-use crate::fetch::{Digest, FetchOptions, Fetched};
+use crate::fetch::{FetchOptions, Fetched};
 use crate::ingester::{IngestOptions, Ingested};
 use crate::reference::DesignRef;
 use crate::registry::Registry;
@@ -160,15 +160,16 @@ impl Resolver {
         fetched: &Fetched,
         ingester: Option<&str>,
     ) -> Result<Ingested> {
-        let ingester = match ingester {
-            Some(name) => self.registry.ingester(name)?,
-            None => self.registry.detect(&fetched.bytes).ok_or_else(|| {
-                Error::NoIngesterDetected {
-                    reference: reference.redacted().to_owned(),
-                    known: self.registry.ingester_names(),
-                }
-            })?,
-        };
+        let ingester =
+            match ingester {
+                Some(name) => self.registry.ingester(name)?,
+                None => self.registry.detect(&fetched.bytes).ok_or_else(|| {
+                    Error::NoIngesterDetected {
+                        reference: reference.redacted().to_owned(),
+                        known: self.registry.ingester_names(),
+                    }
+                })?,
+            };
         let bytes = fetched.bytes.clone();
         let options = IngestOptions::for_source(reference.redacted());
         // Ingestion is CPU-bound: keep it off the async workers.
@@ -181,7 +182,11 @@ impl Resolver {
     }
 }
 
-fn check_fetched(reference: &DesignRef, options: &FetchOptions, fetched: Fetched) -> Result<Fetched> {
+fn check_fetched(
+    reference: &DesignRef,
+    options: &FetchOptions,
+    fetched: Fetched,
+) -> Result<Fetched> {
     let size = fetched.bytes.len() as u64;
     if size > options.max_size {
         return Err(Error::TooLarge {
@@ -193,7 +198,7 @@ fn check_fetched(reference: &DesignRef, options: &FetchOptions, fetched: Fetched
     if fetched.metadata.not_modified {
         return Ok(fetched);
     }
-    let actual = Digest::of(&fetched.bytes);
+    let actual = fetched.verified_digest();
     if actual != fetched.metadata.digest {
         return Err(Error::IntegrityMismatch {
             reference: reference.redacted().to_owned(),

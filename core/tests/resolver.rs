@@ -1,0 +1,223 @@
+//! The Resolver's own guarantees, whatever the driver does: allow-list,
+//! deadline, cancellation, size, digest, ingester choice.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use drydock_core::{
+    Bytes, DesignRef, Detection, Digest, Driver, Error, ErrorKind, FetchOptions, Fetched,
+    IngestOptions, Ingested, Ingester, Registry, ResolveOptions, Resolver, Result, async_trait,
+};
+
+/// What the test driver does when asked.
+#[derive(Debug, Clone, Copy)]
+enum Behaviour {
+    Serve,
+    Stall,
+    Oversize,
+    LieAboutDigest,
+}
+
+#[derive(Debug)]
+struct TestDriver(Behaviour);
+
+#[async_trait]
+impl Driver for TestDriver {
+    fn name(&self) -> &'static str {
+        "test"
+    }
+    fn schemes(&self) -> &'static [&'static str] {
+        &["test", "other"]
+    }
+    async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+        match self.0 {
+            Behaviour::Serve => Ok(Fetched::new(
+                "test",
+                reference,
+                Bytes::from_static(b"kind: demo\n"),
+            )),
+            Behaviour::Stall => {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                unreachable!("the resolver gives up first")
+            }
+            Behaviour::Oversize => {
+                let big = vec![b'x'; options.max_size as usize + 1];
+                Ok(Fetched::new("test", reference, Bytes::from(big)))
+            }
+            Behaviour::LieAboutDigest => {
+                let mut fetched = Fetched::new("test", reference, Bytes::from_static(b"abc"));
+                fetched.bytes = Bytes::from_static(b"abd");
+                Ok(fetched)
+            }
+        }
+    }
+}
+
+#[derive(Debug)]
+struct DemoIngester;
+
+impl Ingester for DemoIngester {
+    fn name(&self) -> &'static str {
+        "demo"
+    }
+    fn detect(&self, bytes: &[u8]) -> Detection {
+        if bytes.starts_with(b"kind: demo") {
+            Detection::Yes
+        } else {
+            Detection::No
+        }
+    }
+    fn ingest(&self, _: &Bytes, _: &IngestOptions) -> Result<Ingested> {
+        Ok(Ingested::default())
+    }
+}
+
+fn resolver(behaviour: Behaviour) -> Resolver {
+    let registry = Registry::builder()
+        .driver_instance("test-crate", Arc::new(TestDriver(behaviour)))
+        .ingester_instance("test-crate", Arc::new(DemoIngester))
+        .build()
+        .expect("registry");
+    Resolver::with_registry(Arc::new(registry))
+}
+
+fn reference(s: &str) -> DesignRef {
+    DesignRef::parse(s).expect("valid reference")
+}
+
+#[tokio::test]
+async fn serves_and_detects_the_ingester() {
+    let resolved = resolver(Behaviour::Serve)
+        .resolve("test://h/site", &ResolveOptions::default())
+        .await
+        .expect("resolves");
+    assert_eq!(
+        resolved.fetched.metadata.digest,
+        Digest::of(b"kind: demo\n")
+    );
+    assert_eq!(resolved.fetched.metadata.length, 11);
+}
+
+#[tokio::test]
+async fn the_allow_list_refuses_other_schemes() {
+    let r = resolver(Behaviour::Serve).allow_only(["test"]);
+    let err = r
+        .fetch(&reference("other://h/x"), &FetchOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::SchemeNotAllowed { scheme, allowed } if scheme == "other" && allowed == &["test"]),
+        "{err}"
+    );
+    assert!(
+        r.fetch(&reference("test://h/x"), &FetchOptions::default())
+            .await
+            .is_ok()
+    );
+}
+
+#[tokio::test]
+async fn the_deadline_bounds_a_stalled_driver() {
+    let options = FetchOptions::default().with_deadline(Duration::from_millis(50));
+    let err = resolver(Behaviour::Stall)
+        .fetch(&reference("test://user:pw@h/x"), &options)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::DeadlineExceeded);
+    assert!(err.is_retryable());
+    assert!(!err.to_string().contains("pw@"), "{err}");
+}
+
+#[tokio::test]
+async fn cancellation_stops_a_stalled_driver() {
+    let options = FetchOptions::default();
+    let cancel = options.cancel.clone();
+    tokio::spawn(async move {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+        cancel.cancel();
+    });
+    let err = resolver(Behaviour::Stall)
+        .fetch(&reference("test://h/x"), &options)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Cancelled);
+}
+
+#[tokio::test]
+async fn an_oversized_answer_is_refused_even_if_the_driver_ignores_the_limit() {
+    let options = FetchOptions::default().with_max_size(10);
+    let err = resolver(Behaviour::Oversize)
+        .fetch(&reference("test://h/x"), &options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            err,
+            Error::TooLarge {
+                limit: 10,
+                size: Some(11),
+                ..
+            }
+        ),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn a_digest_that_does_not_match_the_bytes_is_an_integrity_error() {
+    let err = resolver(Behaviour::LieAboutDigest)
+        .fetch(&reference("test://h/x"), &FetchOptions::default())
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Integrity);
+}
+
+#[tokio::test]
+async fn an_unexpected_digest_names_both_digests() {
+    let expected = Digest::of(b"something else");
+    let options = FetchOptions::default().with_expected_digest(expected);
+    let err = resolver(Behaviour::Serve)
+        .fetch(&reference("test://h/x"), &options)
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains(&expected.to_string()), "{text}");
+    assert!(
+        text.contains(&Digest::of(b"kind: demo\n").to_string()),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn unknown_or_undetected_ingesters_are_typed_errors() {
+    let r = resolver(Behaviour::Serve);
+    let err = r
+        .resolve(
+            "test://h/x",
+            &ResolveOptions::default().with_ingester("nope"),
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, Error::UnknownIngester { name, known } if name == "nope" && known == &["demo"]),
+        "{err}"
+    );
+
+    let registry = Registry::builder()
+        .driver_instance(
+            "test-crate",
+            Arc::new(TestDriver(Behaviour::LieAboutDigest)),
+        )
+        .build()
+        .expect("registry");
+    let fetched = Fetched::new(
+        "test",
+        &reference("test://h/x"),
+        Bytes::from_static(b"no format"),
+    );
+    let err = Resolver::with_registry(Arc::new(registry))
+        .ingest(&reference("test://h/x"), &fetched, None)
+        .await
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NoIngester);
+}
