@@ -65,6 +65,14 @@ impl DesignRef {
             ),
             other => invalid(other.to_string()),
         })?;
+        // `file:etc/x` would silently become `file:///etc/x`: insist on `scheme://`.
+        let after_scheme = input.split_once(':').map_or("", |(_, rest)| rest);
+        if !after_scheme.starts_with("//") {
+            return Err(invalid(format!(
+                "it lacks `//` after `{scheme}:`; write it as {scheme}://host/path, e.g. file:///abs/path/site.yaml",
+                scheme = url.scheme()
+            )));
+        }
         let redacted = redact_url(&url);
         Ok(DesignRef { url, redacted })
     }
@@ -290,6 +298,11 @@ mod tests {
         }
         let err = DesignRef::parse("site.yaml").unwrap_err().to_string();
         assert!(err.contains("no scheme"), "{err}");
+        let err = DesignRef::parse("file:etc/site.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("lacks `//`"), "{err}");
+        assert!(DesignRef::parse("mailto:a@b").is_err());
     }
 
     #[test]
