@@ -1,7 +1,7 @@
 //! Document to model: the part both ingesters share.
 //!
 //! A format crate finds each document's kind, name and data node and calls
-//! [`build_item`] (or reports [`unknown_kind`], [`skipped`], …); an
+//! [`build_item`] (or returns an [`Outcome`] such as [`document_error`]); an
 //! [`Assembler`] then gathers the outcomes, in input order, into an
 //! [`Ingested`]: the design, the validation report and the summary.
 
@@ -117,6 +117,17 @@ fn check_package_lists(data: &Node, path: &Path<'_>, out: &mut Violations) {
             continue;
         }
         let Some(Value::Map(pkgs)) = asset.get("data").map(|n| &n.value) else {
+            if asset.get("location").is_none() {
+                let assets = path.key("assets");
+                out.push(Violation {
+                    level: Level::Error,
+                    path: assets.index(i).to_string(),
+                    mark: asset.mark,
+                    message:
+                        "a pkg_list asset needs a mapping of packages in 'data' or a 'location'"
+                            .to_owned(),
+                });
+            }
             continue;
         };
         for (key, _) in pkgs.iter().filter(|(k, _)| k.kind != ScalarKind::Str) {

@@ -2,8 +2,11 @@
 //!
 //! Copied from Drydock's `drydock-schemas/` with its typos fixed
 //! (`additionalPropties`, `propertes`, `tor_switches` keyed by switch name) and
-//! the rules of the original's object model added: bonding and trunking mode
-//! enums, integer counters, apt/rpm repository types, octal permissions.
+//! the rules of the original's object model and processing code added:
+//! bonding and trunking mode enums, integer counters, apt/rpm repository
+//! types, octal permissions, a BaremetalNode needs at least one address, a
+//! BootAction needs `assets`, a node filter its `filter_set_type`, device
+//! aliases and SR-IOV settings are objects.
 //! Repository `arches` stays optional: the original never enforced it.
 
 use std::sync::OnceLock;

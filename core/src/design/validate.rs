@@ -1,7 +1,7 @@
 //! A small JSON-schema (draft 4 subset) validator over [`Node`] trees, reporting
 //! the field path and input position of every violation.
 //!
-//! Keywords understood: `type`, `properties`, `additionalProperties`, `items`,
+//! Keywords understood: `type`, `properties`, `additionalProperties`, `items`, `minItems`,
 //! `required`, `enum`, `oneOf`, `pattern` (the patterns Drydock's schemas use),
 //! `format` (`ipv4`, `uri`: warnings, as the original never checked them) and
 //! `x-octal` (a permission string of octal digits, a rule of the original's model).
@@ -146,6 +146,16 @@ pub fn validate(schema: &Schema, node: &Node, path: &Path<'_>, out: &mut Violati
     match &node.value {
         Value::Map(entries) => validate_object(schema, node, entries, path, out),
         Value::Seq(items) => {
+            if let Some(min) = schema.get("minItems").and_then(Schema::as_u64)
+                && (items.len() as u64) < min
+            {
+                out.push(Violation {
+                    level: Level::Error,
+                    path: path.to_string(),
+                    mark: node.mark,
+                    message: format!("{} is too short: at least {min} expected", Short(node)),
+                });
+            }
             if let Some(item_schema) = schema.get("items") {
                 for (i, item) in items.iter().enumerate() {
                     validate(item_schema, item, &path.index(i), out);

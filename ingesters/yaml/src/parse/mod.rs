@@ -2,7 +2,7 @@
 //!
 //! The stream is decoded as UTF-8, split into documents at `---` markers
 //! ([`split`]), and the documents are parsed by `saphyr-parser` on all cores,
-//! each into a positioned tree ([`loader`]) with YAML 1.1 scalar resolution
+//! each into a positioned tree (the `loader` module) with YAML 1.1 scalar resolution
 //! ([`resolve`]). A caller's function runs on each document in the worker
 //! thread, so building the model is parallel too; results come back in input order.
 
