@@ -265,3 +265,27 @@ async fn an_unbounded_deadline_and_timeouts_do_not_overflow() {
         .unwrap();
     assert_eq!(&got.bytes[..], b"fine");
 }
+
+#[tokio::test]
+async fn the_read_timeout_bounds_silence_not_the_whole_body() {
+    let server = HttpFixture::start().await.unwrap();
+    server.route(
+        "/drip",
+        Route::Drip {
+            chunks: 8,
+            chunk: 1000,
+            every: Duration::from_millis(100),
+        },
+    );
+    let d = HttpDriver::new(options().with_retry(RetryPolicy::never())).unwrap();
+    let opts = fetch_opts().with_read_timeout(Duration::from_millis(400));
+    let started = Instant::now();
+    let got = fetch(&d, server.url("/drip").as_str(), &opts)
+        .await
+        .unwrap();
+    assert_eq!(got.bytes.len(), 8000);
+    assert!(
+        started.elapsed() > Duration::from_millis(400),
+        "the body was not slower than the read timeout"
+    );
+}
