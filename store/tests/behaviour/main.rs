@@ -32,6 +32,7 @@ macro_rules! behaviour {
 behaviour!(
     tasks::create_and_get,
     tasks::update_guards_lost_updates,
+    tasks::racing_updates_lose_nothing,
     tasks::list_filters_by_status_and_action,
     tasks::subtasks_active_complete_all,
     claims::claim_takes_oldest_matching,

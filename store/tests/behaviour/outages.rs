@@ -192,6 +192,43 @@ async fn postgres_cut(ctx: Ctx) {
         "nothing lost, nothing half-written"
     );
     assert!(all.iter().any(|t| t.task_id == after.task_id));
+
+    // The server kills every session of this database, as a restart would.
+    let db = url.path().trim_start_matches('/').to_owned();
+    let mut admin = sqlx::PgConnection::connect(&crate::harness::pg_admin_url())
+        .await
+        .unwrap();
+    let killed: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM (SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = $1 AND pid <> pg_backend_pid()) k",
+    )
+    .bind(&db)
+    .fetch_one(&mut admin)
+    .await
+    .unwrap();
+    assert!(killed > 0, "the store's sessions were there to kill");
+    let mut failures = 0;
+    let again = loop {
+        match store
+            .create_task(&NewTask::new(TaskAction::VerifyNodes))
+            .await
+        {
+            Ok(t) => break t,
+            Err(e) => {
+                assert!(e.is_retryable(), "after the sessions were killed: {e:?}");
+                failures += 1;
+                assert!(failures < 50, "never recovered: {e}");
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        }
+    };
+    check_all_there(&store, &before).await;
+    assert_eq!(
+        ctx.store.get_task(again.task_id).await.unwrap().task_id,
+        again.task_id
+    );
+    let all = ctx.store.list_tasks(&TaskFilter::default()).await.unwrap();
+    assert_eq!(all.len(), before.len() + 2);
 }
 
 async fn sqlite_locked(ctx: Ctx) {
