@@ -17,6 +17,13 @@ use crate::sqlite::SqliteStore;
 /// URL schemes [`Store::connect`] accepts.
 pub const SCHEMES: &[&str] = &["postgres", "postgresql", "sqlite"];
 
+/// The longest leadership grace period honoured (a century).
+const MAX_GRACE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
+
+/// Retention periods are capped at this many days (about 2,700 years), within
+/// both backends' timestamp range.
+const MAX_RETENTION_DAYS: u32 = 1_000_000;
+
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -159,7 +166,11 @@ impl Store {
     /// depth) and their result messages; returns the number of tasks deleted.
     /// Build data and snapshots are kept.
     pub async fn delete_tasks_older_than(&self, days: u32) -> Result<u64> {
-        let cutoff = crate::model::now() - chrono::Duration::days(i64::from(days));
+        let cutoff = crate::model::now()
+            .checked_sub_signed(chrono::Duration::days(i64::from(
+                days.min(MAX_RETENTION_DAYS),
+            )))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
         dispatch!(self.delete_tasks_before(cutoff))
     }
 
@@ -208,7 +219,9 @@ impl Store {
 
     /// Takes or renews leadership for `instance`: succeeds if nobody leads, if
     /// `instance` already does, or if the leader's last ping is older than `grace`.
+    /// A grace period longer than a century counts as a century.
     pub async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
+        let grace = grace.min(MAX_GRACE);
         dispatch!(self.claim_leadership(instance, grace))
     }
 

@@ -23,6 +23,14 @@ macro_rules! cols {
     };
 }
 
+/// The task's messages as one JSON array, in the same round trip.
+macro_rules! messages_col {
+    () => {
+        ", (SELECT json_agg(m ORDER BY m.sequence) FROM result_message m WHERE m.task_id = t.task_id) \
+         AS messages"
+    };
+}
+
 fn raw(row: &PgRow) -> std::result::Result<RawTask, sqlx::Error> {
     Ok(RawTask {
         task_id: row.try_get("task_id")?,
@@ -59,6 +67,21 @@ fn strs<T: Copy>(items: &[T], f: fn(T) -> &'static str) -> Vec<&'static str> {
 impl PgStore {
     pub(crate) fn task(&self, row: &PgRow) -> Result<Task> {
         raw(row).map_err(|e| self.err(e))?.into_task(&self.url)
+    }
+
+    /// A task row selected with `messages_col!()`, messages attached.
+    fn task_with_messages(&self, row: &PgRow) -> Result<Task> {
+        let mut task = self.task(row)?;
+        let messages: Option<serde_json::Value> =
+            row.try_get("messages").map_err(|e| self.err(e))?;
+        if let Some(messages) = messages {
+            task.messages = serde_json::from_value(messages).map_err(|e| StoreError::Corrupt {
+                field: "result_message".into(),
+                url: self.url.clone(),
+                reason: e.to_string(),
+            })?;
+        }
+        Ok(task)
     }
 
     fn tasks(&self, rows: &[PgRow]) -> Result<Vec<Task>> {
@@ -105,16 +128,19 @@ impl PgStore {
     }
 
     pub(crate) async fn get_task(&self, task_id: Uuid) -> Result<Task> {
-        let sql = concat!("SELECT ", cols!(), " FROM tasks t WHERE t.task_id = $1");
+        let sql = concat!(
+            "SELECT ",
+            cols!(),
+            messages_col!(),
+            " FROM tasks t WHERE t.task_id = $1"
+        );
         let row = sqlx::query(sql)
             .bind(task_id)
             .fetch_optional(&self.pool)
             .await
             .map_err(|e| self.err(e))?
             .ok_or_else(|| not_found(task_id))?;
-        let mut task = self.task(&row)?;
-        task.messages = self.messages(task_id).await?;
-        Ok(task)
+        self.task_with_messages(&row)
     }
 
     pub(crate) async fn update_task(&self, t: &Task) -> Result<Task> {
@@ -124,7 +150,8 @@ impl PgStore {
              result_reason = $11, result_successes = $12, result_failures = $13, result_links = $14, \
              retry = $15, updated = $16, terminated = $17, terminated_by = $18, terminate = $19, \
              version = t.version + 1 WHERE t.task_id = $1 AND t.version = $2 RETURNING ",
-            cols!()
+            cols!(),
+            messages_col!()
         );
         let row = sqlx::query(sql)
             .bind(t.task_id)
@@ -150,11 +177,7 @@ impl PgStore {
             .await
             .map_err(|e| self.err(e))?;
         match row {
-            Some(row) => {
-                let mut task = self.task(&row)?;
-                task.messages = self.messages(t.task_id).await?;
-                Ok(task)
-            }
+            Some(row) => self.task_with_messages(&row),
             None => {
                 let current: Option<i64> =
                     sqlx::query_scalar("SELECT version FROM tasks WHERE task_id = $1")
@@ -235,8 +258,7 @@ impl PgStore {
              AND (cardinality($1::text[]) = 0 OR q.action = ANY($1)) \
              ORDER BY q.created, q.seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ",
             cols!(),
-            ", (SELECT json_agg(m ORDER BY m.sequence) FROM result_message m WHERE m.task_id = t.task_id) \
-             AS messages"
+            messages_col!()
         );
         let row = sqlx::query(sql)
             .bind(strs(actions, TaskAction::as_str))
@@ -245,21 +267,7 @@ impl PgStore {
             .await
             .map_err(|e| self.err(e))?;
         match row {
-            Some(row) => {
-                // The messages come in the same round trip, as one JSON array.
-                let mut task = self.task(&row)?;
-                let messages: Option<serde_json::Value> =
-                    row.try_get("messages").map_err(|e| self.err(e))?;
-                if let Some(messages) = messages {
-                    task.messages =
-                        serde_json::from_value(messages).map_err(|e| StoreError::Corrupt {
-                            field: "result_message".into(),
-                            url: self.url.clone(),
-                            reason: e.to_string(),
-                        })?;
-                }
-                Ok(Some(task))
-            }
+            Some(row) => self.task_with_messages(&row).map(Some),
             None => Ok(None),
         }
     }

@@ -142,7 +142,10 @@ impl SqliteStore {
 
     pub(crate) async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
         let now = now();
-        let cutoff = chrono::Duration::from_std(grace).map_or(now, |g| now - g);
+        let cutoff = chrono::Duration::from_std(grace)
+            .ok()
+            .and_then(|g| now.checked_sub_signed(g))
+            .unwrap_or(chrono::DateTime::<chrono::Utc>::MIN_UTC);
         let mut tx = self.write().await?;
         let row: Option<Uuid> = sqlx::query_scalar(
             "INSERT INTO active_instance (dummy_key, identity, last_ping) VALUES (1, $1, $2) \

@@ -38,6 +38,9 @@ pub async fn claim_maintain_abdicate(ctx: Ctx) {
     );
     assert_eq!(s.current_leader().await.unwrap().unwrap().instance_id, b);
     assert!(!s.maintain_leadership(a).await.unwrap());
+    // An absurd grace period is a very long one, not an error or an instant takeover.
+    assert!(!s.claim_leadership(a, Duration::MAX).await.unwrap());
+    assert!(s.claim_leadership(b, Duration::MAX).await.unwrap());
 }
 
 /// Four contenders, each its own pool, claim in lockstep rounds: exactly one ever

@@ -326,5 +326,10 @@ pub async fn retention_deletes_old_tasks_subtasks_messages(ctx: Ctx) {
     );
     assert_eq!(ctx.count("build_data").await, 1, "build data survives");
     assert_eq!(s.delete_tasks_older_than(7).await.unwrap(), 0);
+    assert_eq!(
+        s.delete_tasks_older_than(u32::MAX).await.unwrap(),
+        0,
+        "a huge period deletes nothing"
+    );
     assert_eq!(s.delete_tasks_older_than(0).await.unwrap(), 1);
 }
