@@ -109,8 +109,12 @@ mod tests {
     /// The URL standard makes `file:etc/x` (no slashes) absolute before the
     /// driver sees it; only `file://etc/x` keeps the mistake visible.
     #[test]
-    fn a_reference_without_slashes_is_made_absolute_by_the_url_parser() {
-        assert_eq!(path_of("file:etc/x").unwrap(), PathBuf::from("/etc/x"));
+    fn a_reference_without_slashes_is_refused_before_the_driver() {
+        // The URL parser would make `file:etc/x` into /etc/x; DesignRef refuses it.
+        for input in ["file:etc/x", "file:", "file:/etc/x"] {
+            let err = DesignRef::parse(input).unwrap_err();
+            assert!(err.to_string().contains("file:///"), "{err}");
+        }
     }
 
     #[test]
@@ -153,7 +157,7 @@ mod tests {
 
     #[test]
     fn empty_paths_are_refused() {
-        for input in ["file://", "file:///", "file:", "file://localhost"] {
+        for input in ["file://", "file:///", "file://localhost"] {
             let err = path_of(input).unwrap_err();
             assert!(
                 matches!(err, FileError::EmptyPath { .. }),
