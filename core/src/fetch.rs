@@ -1,16 +1,14 @@
 //! What a driver is asked ([`FetchOptions`]) and what it answers ([`Fetched`]).
 
 use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest as _, Sha256};
 use tokio_util::sync::CancellationToken;
 
-use crate::error::{Error, Result};
+use crate::digest::Digest;
 use crate::reference::DesignRef;
 
 /// Default maximum size of a fetched design: 64 MiB.
@@ -147,65 +145,6 @@ impl FetchOptions {
     }
 }
 
-/// A SHA-256 digest; printed and serialised as `sha256:<64 hex digits>`.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Digest([u8; 32]);
-
-impl Digest {
-    /// The SHA-256 of `bytes`.
-    pub fn of(bytes: &[u8]) -> Self {
-        Digest(Sha256::digest(bytes).into())
-    }
-    /// The raw 32 bytes.
-    pub fn as_bytes(&self) -> &[u8; 32] {
-        &self.0
-    }
-    /// The 64 lower-case hex digits, without prefix.
-    pub fn hex(&self) -> String {
-        hex::encode(self.0)
-    }
-}
-
-impl fmt::Display for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "sha256:{}", self.hex())
-    }
-}
-
-impl fmt::Debug for Digest {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
-/// Why a string is not a digest.
-#[derive(Debug, Clone, thiserror::Error)]
-#[error("`{0}` is not a SHA-256 digest: expected 64 hex digits, optionally prefixed by `sha256:`")]
-pub struct DigestParseError(String);
-
-impl FromStr for Digest {
-    type Err = DigestParseError;
-    fn from_str(s: &str) -> std::result::Result<Self, Self::Err> {
-        let hex_part = s.strip_prefix("sha256:").unwrap_or(s);
-        let mut out = [0u8; 32];
-        hex::decode_to_slice(hex_part, &mut out).map_err(|_| DigestParseError(s.to_owned()))?;
-        Ok(Digest(out))
-    }
-}
-
-impl Serialize for Digest {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_str(self)
-    }
-}
-
-impl<'de> Deserialize<'de> for Digest {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
-        let s = String::deserialize(d)?;
-        s.parse().map_err(serde::de::Error::custom)
-    }
-}
-
 /// What a driver knows about what it fetched. Never holds credentials.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
@@ -333,116 +272,9 @@ impl Fetched {
     }
 }
 
-/// Collects a body chunk by chunk and refuses to grow past a limit.
-///
-/// Shared by every streaming driver so the limit is enforced the same way
-/// everywhere, whatever a source claims about its length.
-#[derive(Debug)]
-pub struct LimitedBody {
-    buf: BytesMut,
-    limit: u64,
-    reference: String,
-}
-
-impl LimitedBody {
-    /// An empty body for `reference` (redacted), expecting about `size_hint` bytes.
-    pub fn new(reference: &DesignRef, limit: u64, size_hint: Option<u64>) -> Self {
-        let capacity = size_hint.unwrap_or(0).min(limit) as usize;
-        LimitedBody {
-            buf: BytesMut::with_capacity(capacity),
-            limit,
-            reference: reference.redacted().to_owned(),
-        }
-    }
-
-    /// Checks a declared size (e.g. a file's length, `Content-Length`) before reading.
-    pub fn check_declared(reference: &DesignRef, limit: u64, size: u64) -> Result<()> {
-        if size > limit {
-            return Err(Error::TooLarge {
-                reference: reference.redacted().to_owned(),
-                limit,
-                size: Some(size),
-            });
-        }
-        Ok(())
-    }
-
-    /// Appends a chunk, failing with [`Error::TooLarge`] past the limit.
-    pub fn push(&mut self, chunk: &[u8]) -> Result<()> {
-        if self.buf.len() as u64 + chunk.len() as u64 > self.limit {
-            return Err(Error::TooLarge {
-                reference: self.reference.clone(),
-                limit: self.limit,
-                size: None,
-            });
-        }
-        self.buf.extend_from_slice(chunk);
-        Ok(())
-    }
-
-    /// The mutable buffer, for readers that fill it in place; call [`LimitedBody::check`] after.
-    pub fn buffer_mut(&mut self) -> &mut BytesMut {
-        &mut self.buf
-    }
-
-    /// Fails with [`Error::TooLarge`] if the buffer grew past the limit.
-    pub fn check(&self) -> Result<()> {
-        if self.buf.len() as u64 > self.limit {
-            return Err(Error::TooLarge {
-                reference: self.reference.clone(),
-                limit: self.limit,
-                size: None,
-            });
-        }
-        Ok(())
-    }
-
-    /// Bytes collected so far.
-    pub fn len(&self) -> usize {
-        self.buf.len()
-    }
-
-    /// True when nothing was collected.
-    pub fn is_empty(&self) -> bool {
-        self.buf.is_empty()
-    }
-
-    /// The collected bytes.
-    pub fn finish(self) -> Bytes {
-        self.buf.freeze()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn digest_round_trips_and_names_sha256() {
-        let d = Digest::of(b"abc");
-        let s = d.to_string();
-        assert_eq!(
-            s,
-            "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
-        );
-        assert_eq!(s.parse::<Digest>().unwrap(), d);
-        assert_eq!(d.hex().parse::<Digest>().unwrap(), d);
-        assert!("sha256:zz".parse::<Digest>().is_err());
-    }
-
-    #[test]
-    fn limited_body_refuses_past_the_limit() {
-        let r = DesignRef::parse("file:///x").unwrap();
-        let mut body = LimitedBody::new(&r, 4, None);
-        body.push(b"ab").unwrap();
-        body.push(b"cd").unwrap();
-        assert!(matches!(
-            body.push(b"e"),
-            Err(Error::TooLarge { limit: 4, .. })
-        ));
-        assert_eq!(body.finish(), Bytes::from_static(b"abcd"));
-        assert!(LimitedBody::check_declared(&r, 4, 5).is_err());
-    }
 
     #[test]
     fn verified_digest_sees_replaced_bytes_and_digests() {

@@ -37,7 +37,9 @@
 //! ```
 #![deny(missing_docs)]
 
+mod body;
 pub mod design;
+mod digest;
 mod driver;
 mod error;
 mod fetch;
@@ -51,13 +53,12 @@ pub use async_trait::async_trait;
 pub use bytes::Bytes;
 pub use tokio_util::sync::CancellationToken;
 
+pub use body::LimitedBody;
 pub use design::SiteDesign;
+pub use digest::{Digest, DigestParseError};
 pub use driver::{Capabilities, Driver, DriverRegistration};
 pub use error::{BoxError, Error, ErrorKind, Result};
-pub use fetch::{
-    Credentials, DEFAULT_MAX_SIZE, Digest, DigestParseError, FetchMetadata, FetchOptions, Fetched,
-    LimitedBody, Secret,
-};
+pub use fetch::{Credentials, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched, Secret};
 pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
