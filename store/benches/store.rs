@@ -12,17 +12,16 @@
 //! show how much of the time is the flush of each commit to disk.
 //! Pass `sqlite`, `postgres`, `postgres-relaxed`, … to run only those.
 //!
-//! The 10,000-node design is synthetic (about 8 MB of YAML-like bytes and a
-//! model of the same size), until the fixtures' site generator exists.
+//! The 10,000-node design is the fixtures' generated site in Deckhand format,
+//! ingested for real: its raw bytes, model JSON and report are stored.
 
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use chrono::Utc;
 use drydock_store::{
     NewResultMessage, NewSnapshot, NewTask, SnapshotMetadata, Store, StoreOptions, TaskAction,
 };
-use serde_json::{Value, json};
+use serde_json::json;
 use sqlx::Connection;
 
 const RUNS: usize = 3;
@@ -40,9 +39,9 @@ fn main() {
         .build()
         .expect("runtime");
     rt.block_on(async {
-        let site = synthetic_site();
+        let site = generated_site();
         println!(
-            "synthetic {NODES}-node site: {:.1} MB bytes, {:.1} MB model JSON",
+            "generated {NODES}-node site: {:.1} MB bytes, {:.1} MB model JSON",
             site.bytes.len() as f64 / 1e6,
             site.model.to_string().len() as f64 / 1e6
         );
@@ -275,37 +274,17 @@ async fn snapshot_times(store: &Store, site: &NewSnapshot) -> (Duration, Duratio
     (put, get)
 }
 
-fn synthetic_site() -> NewSnapshot {
-    let mut yaml = String::new();
-    let mut nodes: Vec<Value> = Vec::with_capacity(NODES);
-    for i in 0..NODES {
-        let rack = i / 40;
-        yaml.push_str(&format!(
-            "---\nschema: drydock/BaremetalNode/v1\nmetadata:\n  schema: metadata/Document/v1\n  name: node{i:05}\n  \
-             storagePolicy: cleartext\n  labels:\n    rack: rack{rack:03}\ndata:\n  host_profile: compute\n  \
-             addressing:\n    - network: oob\n      address: 10.{}.{}.10\n    - network: pxe\n      address: 172.16.{}.{}\n  \
-             oob:\n    type: ipmi\n    account: admin\n  metadata:\n    tags: [compute, rack{rack:03}]\n    rack: rack{rack:03}\n  \
-             interfaces:\n    bond0:\n      device_link: pxe-link\n      slaves: [enp3s0f0, enp3s0f1]\n      networks: [pxe, mgmt]\n",
-            rack % 256,
-            i % 256,
-            rack % 256,
-            i % 256
-        ));
-        nodes.push(json!({
-            "name": format!("node{i:05}"),
-            "host_profile": "compute",
-            "addressing": [
-                {"network": "oob", "address": format!("10.{}.{}.10", rack % 256, i % 256)},
-                {"network": "pxe", "address": format!("172.16.{}.{}", rack % 256, i % 256)}
-            ],
-            "oob": {"type": "ipmi", "account": "admin", "network": "oob"},
-            "tags": ["compute", format!("rack{rack:03}")],
-            "rack": format!("rack{rack:03}"),
-            "interfaces": [{"name": "bond0", "device_link": "pxe-link", "slaves": ["enp3s0f0", "enp3s0f1"], "networks": ["pxe", "mgmt"]}],
-            "storage": {"physical_devices": [{"name": "sda", "labels": {"role": "root"}, "partitions": [{"name": "root", "size": "30g", "mountpoint": "/"}]}]}
-        }));
-    }
-    let model = json!({"site": {"name": "bench", "tag_definitions": []}, "baremetal_nodes": nodes, "racks": (0..NODES / 40).map(|r| json!({"name": format!("rack{r:03}")})).collect::<Vec<_>>()});
+/// The generated `NODES`-node site (drydock_fixtures::sitegen), ingested by
+/// the Deckhand ingester: real bytes, model and report, as the CLI stores them.
+fn generated_site() -> NewSnapshot {
+    use drydock_core::{IngestOptions, Ingester};
+    let yaml =
+        drydock_fixtures::sitegen::deckhand(&drydock_fixtures::sitegen::SiteSpec::new(NODES));
+    let bytes = Bytes::from(yaml);
+    let ingested = drydock_ingester_deckhand::DeckhandIngester::default()
+        .ingest(&bytes, &IngestOptions::for_source("bench"))
+        .expect("the generated site ingests");
+    assert!(ingested.report.is_success(), "the generated site is valid");
     NewSnapshot {
         reference: "https://designs.local/bench/site.yaml".into(),
         metadata: SnapshotMetadata {
@@ -317,8 +296,8 @@ fn synthetic_site() -> NewSnapshot {
             location: "https://designs.local/bench/site.yaml".into(),
             fetched_at: drydock_store::now(),
         },
-        bytes: Bytes::from(yaml),
-        model,
-        report: json!({"status": "Success", "messages": [], "at": Utc::now().to_rfc3339()}),
+        bytes,
+        model: serde_json::to_value(&ingested.design).expect("model JSON"),
+        report: serde_json::to_value(&ingested.report).expect("report JSON"),
     }
 }
