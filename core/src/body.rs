@@ -1,7 +1,9 @@
 //! [`LimitedBody`]: the one place the size limit of a streamed body is enforced.
 
 use bytes::{Bytes, BytesMut};
+use sha2::{Digest as _, Sha256};
 
+use crate::digest::{Digest, HashedBytes};
 use crate::error::{Error, Result};
 use crate::reference::DesignRef;
 
@@ -14,6 +16,10 @@ pub struct LimitedBody {
     buf: BytesMut,
     limit: u64,
     reference: String,
+    /// SHA-256 of what [`LimitedBody::push`] appended, so hashing overlaps the transfer.
+    hasher: Sha256,
+    /// How many bytes the hasher has seen.
+    hashed: usize,
 }
 
 impl LimitedBody {
@@ -24,6 +30,8 @@ impl LimitedBody {
             buf: BytesMut::with_capacity(capacity),
             limit,
             reference: reference.redacted().to_owned(),
+            hasher: Sha256::new(),
+            hashed: 0,
         }
     }
 
@@ -49,10 +57,15 @@ impl LimitedBody {
             });
         }
         self.buf.extend_from_slice(chunk);
+        if self.hashed + chunk.len() == self.buf.len() {
+            self.hasher.update(chunk);
+            self.hashed += chunk.len();
+        }
         Ok(())
     }
 
     /// The mutable buffer, for readers that fill it in place; call [`LimitedBody::check`] after.
+    /// (What is written here is hashed by [`LimitedBody::finish_hashed`] at the end.)
     pub fn buffer_mut(&mut self) -> &mut BytesMut {
         &mut self.buf
     }
@@ -83,6 +96,17 @@ impl LimitedBody {
     pub fn finish(self) -> Bytes {
         self.buf.freeze()
     }
+
+    /// The collected bytes with their SHA-256, computed while they were pushed
+    /// (or now, for bytes written through [`LimitedBody::buffer_mut`]).
+    pub fn finish_hashed(self) -> HashedBytes {
+        let bytes = self.buf.freeze();
+        if self.hashed == bytes.len() {
+            HashedBytes::from_parts(bytes, Digest::from_hasher(self.hasher))
+        } else {
+            HashedBytes::new(bytes)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +124,23 @@ mod tests {
             Err(Error::TooLarge { limit: 4, .. })
         ));
         assert_eq!(body.finish(), Bytes::from_static(b"abcd"));
+    }
+
+    #[test]
+    fn finish_hashed_hashes_pushed_and_in_place_bytes() {
+        let r = DesignRef::parse("file:///x").unwrap();
+        let mut body = LimitedBody::new(&r, 100, None);
+        body.push(b"ab").unwrap();
+        body.push(b"cd").unwrap();
+        let hashed = body.finish_hashed();
+        assert_eq!(hashed.digest(), Digest::of(b"abcd"));
+        let mut body = LimitedBody::new(&r, 100, None);
+        body.push(b"ab").unwrap();
+        body.buffer_mut().extend_from_slice(b"cd");
+        body.push(b"ef").unwrap();
+        let hashed = body.finish_hashed();
+        assert_eq!(&hashed[..], b"abcdef");
+        assert_eq!(hashed.digest(), Digest::of(b"abcdef"));
         assert!(LimitedBody::check_declared(&r, 4, 5).is_err());
     }
 }

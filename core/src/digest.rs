@@ -1,7 +1,10 @@
 //! [`Digest`]: the SHA-256 of fetched content.
 
 use std::fmt;
+use std::ops::Deref;
 use std::str::FromStr;
+
+use bytes::Bytes;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
@@ -14,6 +17,10 @@ impl Digest {
     /// The SHA-256 of `bytes`.
     pub fn of(bytes: &[u8]) -> Self {
         Digest(Sha256::digest(bytes).into())
+    }
+    /// The digest a finished hasher holds.
+    pub(crate) fn from_hasher(hasher: Sha256) -> Self {
+        Digest(hasher.finalize().into())
     }
     /// The raw 32 bytes.
     pub fn as_bytes(&self) -> &[u8; 32] {
@@ -62,6 +69,46 @@ impl<'de> Deserialize<'de> for Digest {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
         let s = String::deserialize(d)?;
         s.parse().map_err(serde::de::Error::custom)
+    }
+}
+
+/// Bytes together with their SHA-256, which only drydock-core computes: built
+/// by [`HashedBytes::new`] or by [`crate::LimitedBody::finish_hashed`] (which
+/// hashes while a body streams in), and trusted by the resolver without a
+/// second pass. Dereferences to [`Bytes`].
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HashedBytes {
+    bytes: Bytes,
+    digest: Digest,
+}
+
+impl HashedBytes {
+    /// Hashes `bytes`.
+    pub fn new(bytes: Bytes) -> Self {
+        let digest = Digest::of(&bytes);
+        HashedBytes { bytes, digest }
+    }
+
+    /// Pairs bytes with the digest core itself computed over exactly them.
+    pub(crate) fn from_parts(bytes: Bytes, digest: Digest) -> Self {
+        HashedBytes { bytes, digest }
+    }
+
+    /// The SHA-256 of the bytes.
+    pub fn digest(&self) -> Digest {
+        self.digest
+    }
+
+    /// The bytes.
+    pub fn into_bytes(self) -> Bytes {
+        self.bytes
+    }
+}
+
+impl Deref for HashedBytes {
+    type Target = Bytes;
+    fn deref(&self) -> &Bytes {
+        &self.bytes
     }
 }
 

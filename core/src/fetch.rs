@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::digest::Digest;
+use crate::digest::{Digest, HashedBytes};
 use crate::reference::DesignRef;
 
 /// Default maximum size of a fetched design: 64 MiB.
@@ -204,7 +204,14 @@ impl Seal {
 impl Fetched {
     /// Content fetched by `driver` for `reference`; computes length and digest.
     pub fn new(driver: &str, reference: &DesignRef, bytes: Bytes) -> Self {
-        let digest = Digest::of(&bytes);
+        Fetched::from_hashed(driver, reference, HashedBytes::new(bytes))
+    }
+
+    /// Content whose digest core already computed, e.g. while it streamed in
+    /// through [`crate::LimitedBody`]: no second pass over the bytes.
+    pub fn from_hashed(driver: &str, reference: &DesignRef, hashed: HashedBytes) -> Self {
+        let digest = hashed.digest();
+        let bytes = hashed.into_bytes();
         let seal = Seal::of(&bytes, digest);
         let metadata = FetchMetadata {
             driver: driver.to_owned(),

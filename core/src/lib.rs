@@ -55,7 +55,7 @@ pub use tokio_util::sync::CancellationToken;
 
 pub use body::LimitedBody;
 pub use design::SiteDesign;
-pub use digest::{Digest, DigestParseError};
+pub use digest::{Digest, DigestParseError, HashedBytes};
 pub use driver::{Capabilities, Driver, DriverRegistration};
 pub use error::{BoxError, Error, ErrorKind, Result};
 pub use fetch::{Credentials, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched, Secret};

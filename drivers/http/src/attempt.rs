@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use drydock_core::{FetchOptions, LimitedBody};
+use drydock_core::{FetchOptions, HashedBytes, LimitedBody};
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
@@ -118,7 +118,7 @@ impl Hop<'_> {
             let content_type = header_text(response.headers(), header::CONTENT_TYPE);
             if status == 304 && self.options.if_none_match.is_some() {
                 return Ok(HttpResponse {
-                    bytes: bytes::Bytes::new(),
+                    bytes: HashedBytes::new(bytes::Bytes::new()),
                     status,
                     final_url,
                     etag: etag.or_else(|| self.options.if_none_match.clone()),
@@ -145,7 +145,7 @@ impl Hop<'_> {
         }
     }
 
-    async fn read_body(&self, mut response: reqwest::Response) -> Result<bytes::Bytes, HttpError> {
+    async fn read_body(&self, mut response: reqwest::Response) -> Result<HashedBytes, HttpError> {
         let reference = &self.request.reference;
         let limit = self.options.max_size;
         let too_large = |size| HttpError::TooLarge {
@@ -181,7 +181,8 @@ impl Hop<'_> {
                         reason: chain(&e),
                     });
                 }
-                Ok(Ok(None)) => return Ok(body.finish()),
+                // Hashed chunk by chunk as it arrived: no second pass over the body.
+                Ok(Ok(None)) => return Ok(body.finish_hashed()),
                 Ok(Ok(Some(chunk))) => body.push(&chunk).map_err(|_| too_large(None))?,
             }
         }

@@ -108,7 +108,7 @@ impl Driver for HttpDriver {
         let mut fetched = if response.not_modified {
             Fetched::not_modified(NAME, reference, response.etag.clone())
         } else {
-            let mut f = digest(reference, response.bytes).await?;
+            let mut f = Fetched::from_hashed(NAME, reference, response.bytes);
             if let Some(etag) = response.etag {
                 f = f.with_etag(etag);
             }
@@ -122,24 +122,4 @@ impl Driver for HttpDriver {
         }
         Ok(fetched.with_location(response.final_url))
     }
-}
-
-/// Bodies from this size up are hashed on the blocking pool, not on an async worker.
-const INLINE_DIGEST_MAX: usize = 1 << 20;
-
-/// [`Fetched::new`] (which hashes the bytes), off the async workers for large bodies.
-async fn digest(reference: &DesignRef, bytes: drydock_core::Bytes) -> Result<Fetched> {
-    if bytes.len() < INLINE_DIGEST_MAX {
-        return Ok(Fetched::new(NAME, reference, bytes));
-    }
-    let owned = reference.clone();
-    tokio::task::spawn_blocking(move || Fetched::new(NAME, &owned, bytes))
-        .await
-        .map_err(|join| {
-            let reason = format!(
-                "{}: hashing the content failed: {join}",
-                reference.redacted()
-            );
-            Error::fetch(ErrorKind::Other, NAME, reference.redacted(), reason)
-        })
 }

@@ -1,7 +1,6 @@
 //! What one fetch asks for ([`HttpRequest`], [`Auth`]) and what it returns ([`HttpResponse`]).
 
-use bytes::Bytes;
-use drydock_core::{DesignRef, Secret};
+use drydock_core::{DesignRef, HashedBytes, Secret};
 use url::Url;
 
 use crate::error::HttpError;
@@ -158,8 +157,8 @@ fn secret_query_values(url: &Url, redacted: &str) -> Vec<String> {
 #[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct HttpResponse {
-    /// The body, decompressed.
-    pub bytes: Bytes,
+    /// The body, decompressed, with its SHA-256 (computed as it streamed in).
+    pub bytes: HashedBytes,
     /// The final status (2xx, or 304 when not modified).
     pub status: u16,
     /// The final URL after redirects, redacted.
