@@ -1,40 +1,4 @@
-//! # drydock-core
-//!
-//! The small core every drydock crate stands on: [`DesignRef`] (a design
-//! reference whose printed forms hide secrets), the [`Driver`] and
-//! [`Ingester`] traits, the link-time [`Registry`], the [`Resolver`], the
-//! site-design model ([`design`]), the validation [`report`] and one [`Error`].
-//!
-//! A driver crate registers itself with one macro line and nothing else:
-//!
-//! ```
-//! use std::sync::Arc;
-//! use drydock_core::{async_trait, register_driver, DesignRef, Driver, FetchOptions, Fetched, Result};
-//!
-//! /// Serves `memo://` references from a constant.
-//! #[derive(Debug, Default)]
-//! struct MemoDriver;
-//!
-//! #[async_trait]
-//! impl Driver for MemoDriver {
-//!     fn name(&self) -> &'static str { "memo" }
-//!     fn schemes(&self) -> &'static [&'static str] { &["memo"] }
-//!     async fn fetch(&self, r: &DesignRef, _: &FetchOptions) -> Result<Fetched> {
-//!         Ok(Fetched::new(self.name(), r, "hello".into()))
-//!     }
-//! }
-//!
-//! fn new_driver() -> Arc<dyn Driver> { Arc::new(MemoDriver) }
-//! register_driver!(name: "memo", schemes: &["memo"], constructor: new_driver);
-//!
-//! # #[tokio::main(flavor = "current_thread")]
-//! # async fn main() -> Result<()> {
-//! let registry = drydock_core::Registry::global();
-//! let reference = DesignRef::parse("memo://anything")?;
-//! let fetched = registry.driver("memo")?.fetch(&reference, &FetchOptions::default()).await?;
-//! assert_eq!(&fetched.bytes[..], b"hello");
-//! # Ok(()) }
-//! ```
+#![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
 mod body;
