@@ -109,3 +109,20 @@ fn schemes_lists_drivers_and_ingesters_with_their_crates() {
     let text = String::from_utf8_lossy(&table.stdout);
     assert!(text.contains("drydock-driver-file"), "{text}");
 }
+
+#[test]
+fn verbose_logs_never_show_credentials() {
+    // Port 1 on loopback refuses connections: the http driver retries and logs each attempt.
+    let out = drydock(&[
+        "-vv",
+        "resolve",
+        "http://admin:hunter2@127.0.0.1:1/site.yaml?token=s3cr3t",
+        "--timeout",
+        "1s",
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    assert!(err.contains("retrying") || err.contains("attempt"), "{err}");
+    assert!(!err.contains("hunter2"), "{err}");
+    assert!(!err.contains("s3cr3t"), "{err}");
+}

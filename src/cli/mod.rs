@@ -33,8 +33,37 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "drydock", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
+    /// Log what happens on stderr: -v for retries and decisions, -vv for more.
+    /// (Warnings, e.g. about disabled TLS verification, are always shown.)
+    #[arg(short, long, action = clap::ArgAction::Count, global = true)]
+    verbose: u8,
+
     #[command(subcommand)]
     command: Command,
+}
+
+impl Cli {
+    /// Sends log lines to stderr at the level `--verbose` asks for.
+    pub fn init_logging(&self) {
+        let level = match self.verbose {
+            0 => tracing::Level::WARN,
+            1 => tracing::Level::DEBUG,
+            _ => tracing::Level::TRACE,
+        };
+        use tracing_subscriber::layer::SubscriberExt as _;
+        use tracing_subscriber::util::SubscriberInitExt as _;
+        // drydock's own crates at the level asked; dependencies only warn.
+        let filter = tracing_subscriber::filter::Targets::new()
+            .with_default(tracing::Level::WARN)
+            .with_target("drydock", level);
+        let layer = tracing_subscriber::fmt::layer()
+            .with_writer(std::io::stderr)
+            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+        let _ = tracing_subscriber::registry()
+            .with(layer)
+            .with(filter)
+            .try_init();
+    }
 }
 
 #[derive(Debug, Subcommand)]
