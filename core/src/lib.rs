@@ -29,7 +29,7 @@ pub use ingester::{
 pub use reference::{DesignRef, REDACTED, redact_str, redact_url};
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, Status, ValidationReport};
-pub use resolver::{ResolveOptions, Resolved, Resolver};
+pub use resolver::{DEADLINE_GRACE, ResolveOptions, Resolved, Resolver};
 
 #[doc(hidden)]
 pub mod __private {

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOptions, Fetched};
@@ -120,7 +121,7 @@ impl Resolver {
         let fetched = tokio::select! {
             biased;
             _ = options.cancel.cancelled() => return Err(Error::Cancelled { reference: redacted() }),
-            outcome = tokio::time::timeout(options.deadline, driver.fetch(reference, options)) => {
+            outcome = tokio::time::timeout(backstop(options.deadline), driver.fetch(reference, options)) => {
                 outcome.map_err(|_| Error::DeadlineExceeded {
                     reference: redacted(),
                     deadline: options.deadline,
@@ -180,6 +181,17 @@ impl Resolver {
             source: format!("the ingester panicked: {join}").into(),
         })?
     }
+}
+
+/// How long past the deadline the resolver waits before abandoning a driver.
+///
+/// A driver that honours the deadline answers by then with its own error (the
+/// last failure and the attempt count), which says more than a bare
+/// "deadline exceeded"; one that ignores it is cut off this much later.
+pub const DEADLINE_GRACE: Duration = Duration::from_millis(250);
+
+fn backstop(deadline: Duration) -> Duration {
+    deadline.saturating_add(DEADLINE_GRACE)
 }
 
 fn check_fetched(

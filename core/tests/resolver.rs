@@ -125,6 +125,8 @@ async fn the_deadline_bounds_a_stalled_driver() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DeadlineExceeded);
     assert!(err.is_retryable());
+    let text = err.to_string();
+    assert!(text.contains("50ms"), "{text}");
     assert!(!err.to_string().contains("pw@"), "{err}");
 }
 
