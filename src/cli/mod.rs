@@ -1,5 +1,6 @@
 //! Argument parsing and dispatch for the `drydock` binary.
 
+mod drivers;
 mod output;
 mod resolve;
 mod schemes;

@@ -3,16 +3,17 @@
 use std::time::Duration;
 
 use clap::Args;
-use drydock::{Credentials, Digest, FetchOptions, ResolveOptions, Resolver, Status};
+use drydock::{Credentials, Digest, FetchOptions, ResolveOptions, Status};
 
+use super::drivers::DriverArgs;
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE};
 use super::{output, store};
 
 /// Arguments of `drydock resolve`.
 #[derive(Debug, Args)]
 pub struct ResolveArgs {
-    /// The design reference: a URI such as file:///abs/path/site.yaml,
-    /// https://host/site.yaml or deckhand+https://host:8443/<revision>.
+    /// The design reference: a URI such as file:///abs/path/site.yaml or
+    /// https://user:pass@host/site.yaml (`drydock schemes` lists the schemes).
     /// Credentials in the URI are used but never printed.
     reference: String,
 
@@ -51,8 +52,11 @@ pub struct ResolveArgs {
     /// `~/.local/share/drydock/drydock.db`); or give a URL such as
     /// sqlite:///var/lib/drydock.db or postgres://user@host/db.
     /// An invalid design is stored too (with its report), so it can be inspected.
-    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", env = "DRYDOCK_STORE")]
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "", env = "DRYDOCK_STORE", hide_env_values = true)]
     store: Option<String>,
+
+    #[command(flatten)]
+    drivers: DriverArgs,
 }
 
 fn parse_duration(s: &str) -> Result<Duration, String> {
@@ -81,8 +85,15 @@ pub async fn run(args: ResolveArgs) -> u8 {
     if let Some(name) = args.ingester {
         options = options.with_ingester(name);
     }
+    let resolver = match args.drivers.resolver() {
+        Ok(resolver) => resolver,
+        Err(err) => {
+            err.print();
+            return EXIT_FAILURE;
+        }
+    };
     let progress = output::Progress::start(&format!("resolving {}", redact_arg(&args.reference)));
-    let outcome = Resolver::new().resolve(&args.reference, &options).await;
+    let outcome = resolver.resolve(&args.reference, &options).await;
     progress.finish();
     let resolved = match outcome {
         Ok(resolved) => resolved,
