@@ -70,7 +70,7 @@ impl Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Fetch a design reference, ingest it and print what was found.
-    Resolve(resolve::ResolveArgs),
+    Resolve(Box<resolve::ResolveArgs>),
     /// List the URI schemes and ingesters this build knows, with the crate providing each.
     Schemes(schemes::SchemesArgs),
     /// List the snapshots stored for a reference, newest first.
@@ -80,7 +80,7 @@ enum Command {
 /// Runs the command and returns the exit status.
 pub async fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Resolve(args) => resolve::run(args).await,
+        Command::Resolve(args) => resolve::run(*args).await,
         Command::Schemes(args) => schemes::run(&args),
         Command::Snapshots(args) => snapshots::run(&args).await,
     }
