@@ -44,7 +44,7 @@ pub struct DriverArgs {
 
     /// Most attempts per http(s) fetch, retries included (1 = no retry). Retries
     /// happen only on connection errors, timeouts, 5xx and 429, within --timeout.
-    #[arg(long, value_name = "N", default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..=100))]
+    #[arg(long, value_name = "N", default_value_t = RetryPolicy::default().max_attempts, value_parser = clap::value_parser!(u32).range(1..=100))]
     attempts: u32,
 
     /// Only read file:// references under this directory (repeatable); symlinks

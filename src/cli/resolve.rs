@@ -92,7 +92,10 @@ pub async fn run(args: ResolveArgs) -> u8 {
             return EXIT_FAILURE;
         }
     };
-    let progress = output::Progress::start(&format!("resolving {}", redact_arg(&args.reference)));
+    let progress = output::Progress::start(&format!(
+        "resolving {}",
+        drydock::redact_str(&args.reference)
+    ));
     let outcome = resolver.resolve(&args.reference, &options).await;
     progress.finish();
     let resolved = match outcome {
@@ -124,8 +127,4 @@ pub async fn run(args: ResolveArgs) -> u8 {
         Status::Success => EXIT_OK,
         Status::Failure => EXIT_INVALID,
     }
-}
-
-fn redact_arg(reference: &str) -> String {
-    drydock::redact_str(reference)
 }

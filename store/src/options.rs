@@ -103,29 +103,8 @@ pub fn default_sqlite_url() -> String {
 /// for error messages and logs.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
-        Ok(mut parsed) => {
-            if parsed.password().is_some() {
-                let _ = parsed.set_password(Some(drydock_core::REDACTED));
-            }
-            let pairs: Vec<(String, String)> = parsed
-                .query_pairs()
-                .map(|(k, v)| {
-                    let secret = ["password", "secret", "token", "key", "sslpassword"]
-                        .iter()
-                        .any(|s| k.to_ascii_lowercase().contains(s));
-                    let v = if secret {
-                        drydock_core::REDACTED.to_owned()
-                    } else {
-                        v.into_owned()
-                    };
-                    (k.into_owned(), v)
-                })
-                .collect();
-            if !pairs.is_empty() {
-                parsed.query_pairs_mut().clear().extend_pairs(pairs);
-            }
-            parsed.to_string()
-        }
+        // The same redaction as every design reference (drydock-core).
+        Ok(parsed) => drydock_core::redact_url(&parsed),
         // Unparseable: keep only the scheme, which cannot hold a secret.
         Err(_) => match url.split_once(':') {
             Some((scheme, _)) => format!("{scheme}:***"),
