@@ -12,6 +12,7 @@ mod reference;
 mod registry;
 pub mod report;
 mod resolver;
+pub mod text;
 
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
@@ -26,7 +27,7 @@ pub use fetch::{Credentials, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetc
 pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
-pub use reference::{DesignRef, REDACTED, redact_str, redact_url};
+pub use reference::{DesignRef, REDACTED, is_secret_key, redact_str, redact_url};
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, Status, ValidationReport};
 pub use resolver::{DEADLINE_GRACE, ResolveOptions, Resolved, Resolver};

@@ -11,16 +11,25 @@ use crate::error::{Error, Result};
 /// What replaces a secret in every printed form of a reference.
 pub const REDACTED: &str = "***";
 
-/// Query keys whose values are treated as secrets (matched case-insensitively, as substrings).
-const SECRET_QUERY_KEYS: &[&str] = &[
+/// Words that make a query key secret (matched case-insensitively against
+/// the key's words: `api_token`, `X-Auth-Token`, `accessKey` and `password`
+/// are secret; `author`, `keyboard` and `monkey` are not).
+const SECRET_QUERY_WORDS: &[&str] = &[
     "token",
     "password",
     "passwd",
+    "pwd",
     "secret",
     "key",
     "auth",
+    "authorization",
     "credential",
+    "credentials",
     "signature",
+    "sig",
+    "apikey",
+    "sessionid",
+    "session",
 ];
 
 /// A design reference: a URI whose scheme picks a driver.
@@ -133,6 +142,47 @@ impl DesignRef {
     pub fn redacted(&self) -> &str {
         &self.redacted
     }
+
+    /// The key that names the same design whatever credentials reach it: the
+    /// normalised URL (scheme and host in lower case, `.` and `..` segments
+    /// resolved, default port dropped) without userinfo, fragment, or query
+    /// parameters whose key names a secret; every other parameter is kept
+    /// byte for byte, in order. Used to store and to look up snapshots.
+    ///
+    /// ```
+    /// use drydock_core::DesignRef;
+    /// let a = DesignRef::parse("HTTPS://alice:pw@Designs.Example:443/a/./site.yaml?rev=2&token=x").unwrap();
+    /// let b = DesignRef::parse("https://designs.example/a/site.yaml?rev=2&token=y").unwrap();
+    /// assert_eq!(a.canonical_key(), "https://designs.example/a/site.yaml?rev=2");
+    /// assert_eq!(a.canonical_key(), b.canonical_key());
+    /// let c = DesignRef::parse("https://designs.example/a/site.yaml?author=bob").unwrap();
+    /// assert_eq!(c.canonical_key(), "https://designs.example/a/site.yaml?author=bob");
+    /// ```
+    pub fn canonical_key(&self) -> String {
+        let mut url = self.url.clone();
+        // Special schemes (http, https, file) have their host lower-cased by the
+        // URL parser already; compound ones (deckhand+https) keep it as written.
+        if let Some(host) = self.url.host_str()
+            && host.bytes().any(|b| b.is_ascii_uppercase())
+        {
+            let _ = url.set_host(Some(&host.to_ascii_lowercase()));
+        }
+        // Both fail only for URLs that cannot carry userinfo, which then have none.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.set_fragment(None);
+        if let Some(query) = self.url.query() {
+            let kept: Vec<&str> = query
+                .split('&')
+                .filter(|pair| {
+                    let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
+                    !is_secret_key(&decode(key))
+                })
+                .collect();
+            url.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+        }
+        url.to_string()
+    }
 }
 
 impl FromStr for DesignRef {
@@ -158,9 +208,32 @@ fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 
-fn is_secret_key(key: &str) -> bool {
-    let key = key.to_ascii_lowercase();
-    SECRET_QUERY_KEYS.iter().any(|k| key.contains(k))
+/// Whether a query key names a secret: one of its words (split at
+/// non-alphanumerics and lower-to-upper case changes) is a secret word.
+pub fn is_secret_key(key: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            previous_lower = false;
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    words
+        .iter()
+        .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
 }
 
 /// Redacts a parsed URL: the userinfo password and secret-looking query values.
@@ -303,6 +376,59 @@ mod tests {
             .to_string();
         assert!(err.contains("lacks `//`"), "{err}");
         assert!(DesignRef::parse("mailto:a@b").is_err());
+    }
+
+    #[test]
+    fn secret_keys_are_whole_words() {
+        for secret in [
+            "token",
+            "api_token",
+            "X-Auth-Token",
+            "accessKey",
+            "Password",
+            "sig",
+            "client_secret",
+        ] {
+            assert!(is_secret_key(secret), "{secret}");
+        }
+        for plain in [
+            "author",
+            "keyboard",
+            "monkey",
+            "rev",
+            "schema",
+            "status.bucket",
+            "design_ref",
+        ] {
+            assert!(!is_secret_key(plain), "{plain}");
+        }
+        let r = DesignRef::parse("https://h/x?author=alice&api_token=abc").unwrap();
+        assert_eq!(r.redacted(), "https://h/x?author=alice&api_token=***");
+    }
+
+    #[test]
+    fn canonical_key_keeps_references_apart_and_drops_credentials() {
+        let key = |s: &str| DesignRef::parse(s).unwrap().canonical_key();
+        assert_ne!(
+            key("https://h/x?author=alice"),
+            key("https://h/x?author=bob")
+        );
+        assert_eq!(key("https://u:p@h/x?token=1#frag"), "https://h/x");
+        assert_eq!(key("FILE:///a/b/../site.yaml"), "file:///a/site.yaml");
+        assert_eq!(
+            key(
+                "deckhand+http://h:9000/api/v1.0/revisions/5/rendered-documents?status.bucket=a&status.bucket=b"
+            ),
+            "deckhand+http://h:9000/api/v1.0/revisions/5/rendered-documents?status.bucket=a&status.bucket=b"
+        );
+        assert_eq!(
+            key("https://h/x?rev=1&password=a&b=2"),
+            "https://h/x?rev=1&b=2"
+        );
+        assert_eq!(
+            key("Deckhand+HTTPS://Deckhand.Svc:8443/api/./7"),
+            "deckhand+https://deckhand.svc:8443/api/7"
+        );
     }
 
     #[test]
