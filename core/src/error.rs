@@ -163,6 +163,20 @@ pub enum Error {
         #[source]
         source: BoxError,
     },
+    /// The store (database) failed; `source` is the store crate's own error,
+    /// whose message names the (redacted) database.
+    #[error("{source}")]
+    Store {
+        /// What kind of failure it is.
+        kind: ErrorKind,
+        /// Whether trying again later could succeed.
+        retryable: bool,
+        /// What the user can do about it, chosen by the store for this error.
+        hint: &'static str,
+        /// The store's error.
+        #[source]
+        source: BoxError,
+    },
     /// An ingester failed outright (validation problems go into the report instead).
     #[error("{ingester} ingester failed on {reference}: {source}")]
     Ingest {
@@ -223,7 +237,7 @@ impl Error {
             Error::IntegrityMismatch { .. } => ErrorKind::Integrity,
             Error::DeadlineExceeded { .. } => ErrorKind::DeadlineExceeded,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
-            Error::Fetch { kind, .. } => *kind,
+            Error::Fetch { kind, .. } | Error::Store { kind, .. } => *kind,
             Error::Ingest { .. } => ErrorKind::InvalidDocument,
         }
     }
@@ -231,7 +245,7 @@ impl Error {
     /// Whether trying the same operation again later could succeed.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Fetch { retryable, .. } => *retryable,
+            Error::Fetch { retryable, .. } | Error::Store { retryable, .. } => *retryable,
             Error::DeadlineExceeded { .. } => true,
             _ => false,
         }
@@ -239,6 +253,9 @@ impl Error {
 
     /// A one-line suggestion of what the user can do about it.
     pub fn hint(&self) -> &'static str {
+        if let Error::Store { hint, .. } = self {
+            return hint;
+        }
         match self.kind() {
             ErrorKind::InvalidReference => {
                 "write the reference as a full URI, e.g. file:///abs/path/site.yaml or https://host/site.yaml"
@@ -273,7 +290,9 @@ impl Error {
     /// The driver crate's own error, if this is one and it is of type `E`.
     pub fn downcast_source<E: std::error::Error + 'static>(&self) -> Option<&E> {
         match self {
-            Error::Fetch { source, .. } | Error::Ingest { source, .. } => source.downcast_ref(),
+            Error::Fetch { source, .. }
+            | Error::Ingest { source, .. }
+            | Error::Store { source, .. } => source.downcast_ref(),
             _ => None,
         }
     }
