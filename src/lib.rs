@@ -1,36 +1,65 @@
 //! # drydock
 //!
 //! Resolve design references (URIs naming a bare-metal site design), ingest
-//! them into Drydock's typed site-design model, and persist them.
+//! them into Drydock's typed site-design model, validate them, and persist
+//! them with tasks, result messages, build data and boot actions.
 //!
-//! This facade re-exports [`drydock_core`] and links every first-party driver
-//! and ingester, so that their link-time registrations are present in any
-//! program that depends on `drydock`:
+//! An orchestrator depends on this crate alone. It re-exports
+//! [`drydock_core`] (references, the registry, the [`Resolver`], the model,
+//! errors), the store ([`store`], feature `store`), and links every
+//! first-party driver and ingester so that their link-time registrations are
+//! present in any program that depends on `drydock`. Features (all on by
+//! default): `file`, `http`, `store`, `cli` (the `drydock` binary: turn it
+//! off and no clap or indicatif is compiled).
 //!
 //! ```no_run
 //! # async fn run() -> drydock::Result<()> {
-//! use drydock::{ResolveOptions, Resolver};
-//! let resolved = Resolver::new()
-//!     .resolve("file:///srv/designs/site.yaml", &ResolveOptions::default())
-//!     .await?;
+//! use drydock::{ResolveOptions, config::Config};
+//! // The same configuration the CLI reads: file, environment, defaults.
+//! let config = Config::load(None, &drydock::Env::process())?;
+//! let resolver = config.resolver()?;
+//! let options = ResolveOptions::default().with_fetch(config.fetch_options());
+//! let resolved = resolver.resolve("file:///srv/designs/site.yaml", &options).await?;
 //! println!("{:?}: {} errors", resolved.ingested.report.status, resolved.ingested.report.error_count());
 //! # Ok(()) }
 //! ```
 #![deny(missing_docs)]
 
+pub mod config;
+
+#[doc(inline)]
 pub use drydock_core::*;
 
 /// The `file://` driver.
+#[cfg(feature = "file")]
+#[doc(inline)]
 pub use drydock_driver_file as driver_file;
 /// The `http://` and `https://` driver.
+#[cfg(feature = "http")]
+#[doc(inline)]
 pub use drydock_driver_http as driver_http;
 /// The Deckhand-format ingester (`schema: drydock/<Kind>/v1`).
+#[doc(inline)]
 pub use drydock_ingester_deckhand as ingester_deckhand;
 /// The legacy-format ingester (`apiVersion: drydock/v1`).
+#[doc(inline)]
 pub use drydock_ingester_yaml as ingester_yaml;
+/// Persistence: tasks, result messages, build data, the leader lease and
+/// design snapshots, on PostgreSQL or SQLite.
+#[cfg(feature = "store")]
+#[doc(inline)]
+pub use drydock_store as store;
 
-/// The schemes served by the drivers this facade links, sorted.
-pub const BUILTIN_SCHEMES: &[&str] = &["file", "http", "https"];
+/// The schemes served by the drivers this facade links (with the features
+/// turned on), sorted.
+pub const BUILTIN_SCHEMES: &[&str] = &[
+    #[cfg(feature = "file")]
+    "file",
+    #[cfg(feature = "http")]
+    "http",
+    #[cfg(feature = "http")]
+    "https",
+];
 
 /// The ingesters this facade links, sorted.
 pub const BUILTIN_INGESTERS: &[&str] = &["deckhand", "yaml"];

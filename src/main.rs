@@ -7,7 +7,20 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = match cli::Cli::try_parse() {
+        Ok(args) => args,
+        Err(err) => {
+            // --help and --version print and succeed; a wrong command line is
+            // its own exit status, distinct from "bad reference" (2).
+            let code = if err.use_stderr() {
+                cli::EXIT_USAGE
+            } else {
+                cli::EXIT_OK
+            };
+            let _ = err.print();
+            return ExitCode::from(code);
+        }
+    };
     args.init_logging();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()

@@ -124,10 +124,19 @@ async fn unusable_tls_settings_are_named() {
         missing,
     ])
     .await;
-    assert_eq!(out.status.code(), Some(2));
+    // A configuration that cannot be used (here, by a flag) exits 4.
+    assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.starts_with("error: cannot use --ca-bundle"), "{err}");
+    assert!(
+        err.starts_with("error: configuration [drivers.http]"),
+        "{err}"
+    );
+    assert!(err.contains("--ca-bundle"), "{err}");
     assert!(err.contains("absent-ca.pem"), "{err}");
+    assert!(
+        err.lines().nth(1).is_some_and(|l| l.starts_with("hint: ")),
+        "{err}"
+    );
 
     let garbage = write(dir.path(), "garbage.pem", "not a certificate");
     let out = drydock(vec![
@@ -137,7 +146,8 @@ async fn unusable_tls_settings_are_named() {
         garbage,
     ])
     .await;
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(4));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("garbage.pem"));
 
     let out = drydock(vec![
         "resolve".into(),
@@ -146,7 +156,7 @@ async fn unusable_tls_settings_are_named() {
         "x.pem".into(),
     ])
     .await;
-    assert_eq!(out.status.code(), Some(2), "clap requires --client-key");
+    assert_eq!(out.status.code(), Some(64), "clap requires --client-key");
     assert!(String::from_utf8_lossy(&out.stderr).contains("--client-key"));
 }
 

@@ -22,17 +22,32 @@ pub struct LimitedBody {
     hashed: usize,
 }
 
+/// The most a size hint makes [`LimitedBody`] allocate up front: a source may
+/// declare any length (or lie), so memory grows with what really arrives.
+pub const MAX_PREALLOCATION: u64 = 1 << 20;
+
 impl LimitedBody {
     /// An empty body for `reference` (redacted), expecting about `size_hint` bytes.
     pub fn new(reference: &DesignRef, limit: u64, size_hint: Option<u64>) -> Self {
-        let capacity = size_hint.unwrap_or(0).min(limit) as usize;
+        LimitedBody::named(reference.redacted(), limit, size_hint)
+    }
+
+    /// An empty body named `reference` (already redacted) in errors.
+    /// At most [`MAX_PREALLOCATION`] bytes are reserved whatever the hint.
+    pub fn named(reference: &str, limit: u64, size_hint: Option<u64>) -> Self {
+        let capacity = size_hint.unwrap_or(0).min(limit).min(MAX_PREALLOCATION) as usize;
         LimitedBody {
             buf: BytesMut::with_capacity(capacity),
             limit,
-            reference: reference.redacted().to_owned(),
+            reference: reference.to_owned(),
             hasher: Sha256::new(),
             hashed: 0,
         }
+    }
+
+    /// The capacity reserved so far.
+    pub fn capacity(&self) -> usize {
+        self.buf.capacity()
     }
 
     /// Checks a declared size (e.g. a file's length, `Content-Length`) before reading.
@@ -42,6 +57,7 @@ impl LimitedBody {
                 reference: reference.redacted().to_owned(),
                 limit,
                 size: Some(size),
+                source: None,
             });
         }
         Ok(())
@@ -54,6 +70,7 @@ impl LimitedBody {
                 reference: self.reference.clone(),
                 limit: self.limit,
                 size: None,
+                source: None,
             });
         }
         self.buf.extend_from_slice(chunk);
@@ -77,6 +94,7 @@ impl LimitedBody {
                 reference: self.reference.clone(),
                 limit: self.limit,
                 size: None,
+                source: None,
             });
         }
         Ok(())
@@ -124,6 +142,12 @@ mod tests {
             Err(Error::TooLarge { limit: 4, .. })
         ));
         assert_eq!(body.finish(), Bytes::from_static(b"abcd"));
+    }
+
+    #[test]
+    fn a_huge_size_hint_reserves_little() {
+        let body = LimitedBody::named("x", u64::MAX, Some(u64::MAX));
+        assert!(body.capacity() as u64 <= MAX_PREALLOCATION);
     }
 
     #[test]

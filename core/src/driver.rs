@@ -5,6 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 
+use crate::config::DriverConfig;
 use crate::error::Result;
 use crate::fetch::{FetchOptions, Fetched};
 use crate::reference::DesignRef;
@@ -64,31 +65,42 @@ pub trait Driver: Send + Sync + fmt::Debug + 'static {
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched>;
 }
 
+/// Builds a driver from its section of the configuration.
+pub type ConfigureFn = fn(&DriverConfig) -> Result<Arc<dyn Driver>>;
+
 /// A driver's link-time registration; submit it with [`crate::register_driver!`].
+///
+/// Besides the schemes, it carries how to build the driver from its typed
+/// options (`configure`) and what those options are by default (`defaults`,
+/// as JSON, for listings).
 #[derive(Clone, Copy)]
 pub struct DriverRegistration {
     name: &'static str,
     crate_name: &'static str,
     schemes: &'static [&'static str],
-    constructor: fn() -> Arc<dyn Driver>,
+    configure: ConfigureFn,
+    defaults: fn() -> serde_json::Value,
 }
 
 impl DriverRegistration {
-    /// A registration; prefer [`crate::register_driver!`], which fills `crate_name`.
+    /// A registration; prefer [`crate::register_driver!`], which fills
+    /// `crate_name` and derives `configure` and `defaults` from the options type.
     pub const fn new(
         name: &'static str,
         crate_name: &'static str,
         schemes: &'static [&'static str],
-        constructor: fn() -> Arc<dyn Driver>,
+        configure: ConfigureFn,
+        defaults: fn() -> serde_json::Value,
     ) -> Self {
         DriverRegistration {
             name,
             crate_name,
             schemes,
-            constructor,
+            configure,
+            defaults,
         }
     }
-    /// The driver's name.
+    /// The driver's name; its configuration section is `[drivers.<name>]`.
     pub fn name(&self) -> &'static str {
         self.name
     }
@@ -100,9 +112,17 @@ impl DriverRegistration {
     pub fn schemes(&self) -> &'static [&'static str] {
         self.schemes
     }
-    /// Builds a driver with default options.
-    pub fn construct(&self) -> Arc<dyn Driver> {
-        (self.constructor)()
+    /// Builds the driver from its configuration section.
+    pub fn configure(&self, config: &DriverConfig) -> Result<Arc<dyn Driver>> {
+        (self.configure)(config)
+    }
+    /// Builds the driver with default options.
+    pub fn construct(&self) -> Result<Arc<dyn Driver>> {
+        self.configure(&DriverConfig::defaults(self.name))
+    }
+    /// The driver's options with their defaults, as JSON (secrets as `***`).
+    pub fn default_options(&self) -> serde_json::Value {
+        (self.defaults)()
     }
 }
 

@@ -40,6 +40,8 @@ pub enum ErrorKind {
     Rejected,
     /// The content could not be processed into a design.
     InvalidDocument,
+    /// The configuration is invalid (unknown key, wrong type, unusable value).
+    Config,
     /// Anything else a driver reports.
     Other,
 }
@@ -115,7 +117,10 @@ pub enum Error {
         known: Vec<String>,
     },
     /// The content exceeds the size limit.
-    #[error("{reference}: content of {} exceeds the limit of {limit} bytes", size_text(*size))]
+    #[error("{}", match source {
+        Some(driver) => driver.to_string(),
+        None => format!("{reference}: content of {} exceeds the limit of {limit} bytes", size_text(*size)),
+    })]
     TooLarge {
         /// The reference, redacted.
         reference: String,
@@ -123,6 +128,9 @@ pub enum Error {
         limit: u64,
         /// The size, when known (None: the limit was crossed while reading).
         size: Option<u64>,
+        /// The driver's own error, with what only it knows (e.g. the local path).
+        #[source]
+        source: Option<BoxError>,
     },
     /// The content's digest is not the one the caller expected.
     #[error("{reference}: integrity check failed: expected {expected}, got {actual}")]
@@ -135,12 +143,39 @@ pub enum Error {
         actual: String,
     },
     /// The overall deadline passed.
-    #[error("{reference}: deadline of {deadline:?} exceeded")]
+    #[error(
+        "{reference}: deadline of {} exceeded{}{}",
+        humantime::format_duration(*deadline),
+        attempts_text(*attempts),
+        last.as_ref().map(|e| format!("; last error: {e}")).unwrap_or_default()
+    )]
     DeadlineExceeded {
         /// The reference, redacted.
         reference: String,
         /// The deadline that passed.
         deadline: Duration,
+        /// Attempts started before it passed (0 when not counted).
+        attempts: u32,
+        /// The last failed attempt's error, if one failed before the deadline.
+        last: Option<Box<Error>>,
+    },
+    /// Retrying did not help: the last attempt's error and how many were made.
+    #[error("{last} (gave up after {attempts} attempts)")]
+    Retried {
+        /// Attempts made.
+        attempts: u32,
+        /// The last attempt's error.
+        last: Box<Error>,
+    },
+    /// A configuration section cannot be used.
+    #[error("configuration [{section}] in {origin}: {reason}")]
+    Config {
+        /// The section, e.g. `drivers.http`.
+        section: String,
+        /// Where it came from: a file path, "the command line", …
+        origin: String,
+        /// What is wrong, naming the key.
+        reason: String,
     },
     /// The caller cancelled.
     #[error("{reference}: cancelled")]
@@ -159,6 +194,8 @@ pub enum Error {
         reference: String,
         /// Whether trying again later could succeed.
         retryable: bool,
+        /// How long the source asked to wait before trying again (`Retry-After`).
+        retry_after: Option<Duration>,
         /// The driver's error; its message names the reference (redacted).
         #[source]
         source: BoxError,
@@ -198,6 +235,14 @@ fn list(items: &[String]) -> String {
     }
 }
 
+fn attempts_text(attempts: u32) -> String {
+    match attempts {
+        0 => String::new(),
+        1 => " after 1 attempt".to_owned(),
+        n => format!(" after {n} attempts"),
+    }
+}
+
 fn size_text(size: Option<u64>) -> String {
     match size {
         Some(size) => format!("{size} bytes"),
@@ -219,7 +264,43 @@ impl Error {
             driver: driver.to_owned(),
             reference: reference.into(),
             retryable,
+            retry_after: None,
             source: source.into(),
+        }
+    }
+
+    /// For a [`Error::Fetch`]: says whether retrying can help, overriding
+    /// what its kind implies (e.g. a server error known to be permanent).
+    pub fn with_retryable(mut self, value: bool) -> Self {
+        if let Error::Fetch { retryable, .. } = &mut self {
+            *retryable = value;
+        }
+        self
+    }
+
+    /// For a [`Error::Fetch`]: how long the source asked to wait (`Retry-After`).
+    pub fn with_retry_after(mut self, wait: Option<Duration>) -> Self {
+        if let Error::Fetch { retry_after, .. } = &mut self {
+            *retry_after = wait;
+        }
+        self
+    }
+
+    /// How long the source asked to wait before another attempt, if it said.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Error::Fetch { retry_after, .. } => *retry_after,
+            Error::Retried { last, .. } => last.retry_after(),
+            _ => None,
+        }
+    }
+
+    /// Attempts made, for errors that count them (1 otherwise).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Retried { attempts, .. } => *attempts,
+            Error::DeadlineExceeded { attempts, .. } => (*attempts).max(1),
+            _ => 1,
         }
     }
 
@@ -238,6 +319,8 @@ impl Error {
             Error::DeadlineExceeded { .. } => ErrorKind::DeadlineExceeded,
             Error::Cancelled { .. } => ErrorKind::Cancelled,
             Error::Fetch { kind, .. } | Error::Store { kind, .. } => *kind,
+            Error::Retried { last, .. } => last.kind(),
+            Error::Config { .. } => ErrorKind::Config,
             Error::Ingest { .. } => ErrorKind::InvalidDocument,
         }
     }
@@ -246,6 +329,7 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Fetch { retryable, .. } | Error::Store { retryable, .. } => *retryable,
+            Error::Retried { last, .. } => last.is_retryable(),
             Error::DeadlineExceeded { .. } => true,
             _ => false,
         }
@@ -253,8 +337,10 @@ impl Error {
 
     /// A one-line suggestion of what the user can do about it.
     pub fn hint(&self) -> &'static str {
-        if let Error::Store { hint, .. } = self {
-            return hint;
+        match self {
+            Error::Store { hint, .. } => return hint,
+            Error::Retried { last, .. } => return last.hint(),
+            _ => {}
         }
         match self.kind() {
             ErrorKind::InvalidReference => {
@@ -283,6 +369,9 @@ impl Error {
             ErrorKind::Unavailable => "the source is unavailable: try again later",
             ErrorKind::Rejected => "the source refused the request: check the reference",
             ErrorKind::InvalidDocument => "check that the content is a drydock site design",
+            ErrorKind::Config => {
+                "fix the named key in the configuration file (--config / DRYDOCK_CONFIG) or the flag that set it"
+            }
             ErrorKind::Other => "see the message above",
         }
     }
@@ -293,6 +382,14 @@ impl Error {
             Error::Fetch { source, .. }
             | Error::Ingest { source, .. }
             | Error::Store { source, .. } => source.downcast_ref(),
+            Error::TooLarge {
+                source: Some(source),
+                ..
+            } => source.downcast_ref(),
+            Error::Retried { last, .. } => last.downcast_source(),
+            Error::DeadlineExceeded {
+                last: Some(last), ..
+            } => last.downcast_source(),
             _ => None,
         }
     }

@@ -1,6 +1,6 @@
 //! What a driver is asked ([`FetchOptions`]) and what it answers ([`Fetched`]).
 
-use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -8,55 +8,13 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
+use crate::credentials::CredentialSource;
 use crate::digest::{Digest, HashedBytes};
+use crate::layer::SharedProgress;
 use crate::reference::DesignRef;
 
 /// Default maximum size of a fetched design: 64 MiB.
 pub const DEFAULT_MAX_SIZE: u64 = 64 * 1024 * 1024;
-
-/// A secret string whose `Debug` and `Display` print `***`.
-#[derive(Clone, PartialEq, Eq, Default)]
-pub struct Secret(String);
-
-impl Secret {
-    /// Wraps a secret.
-    pub fn new(value: impl Into<String>) -> Self {
-        Secret(value.into())
-    }
-    /// The secret itself: pass it to a transport, never print it.
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Debug for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("Secret(***)")
-    }
-}
-
-impl fmt::Display for Secret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("***")
-    }
-}
-
-/// Credentials a driver may use in addition to those in the reference itself.
-#[derive(Clone, Debug, Default)]
-#[non_exhaustive]
-pub struct Credentials {
-    /// A bearer token (HTTP `Authorization: Bearer`, Deckhand `X-Auth-Token`).
-    pub bearer_token: Option<Secret>,
-}
-
-impl Credentials {
-    /// Credentials carrying a bearer token.
-    pub fn bearer(token: impl Into<String>) -> Self {
-        Credentials {
-            bearer_token: Some(Secret::new(token)),
-        }
-    }
-}
 
 /// Bounds and extras for one fetch. Build from `Default` with the `with_*` methods.
 ///
@@ -81,10 +39,15 @@ pub struct FetchOptions {
     pub cancel: CancellationToken,
     /// When set, the content's SHA-256 must equal it.
     pub expected_digest: Option<Digest>,
-    /// Credentials beyond those in the reference.
-    pub credentials: Credentials,
+    /// Credentials for this fetch, overriding the reference's userinfo and
+    /// whatever the driver was configured with.
+    pub credentials: Option<Arc<dyn CredentialSource>>,
     /// A previous ETag: a driver that supports it may answer "not modified".
     pub if_none_match: Option<String>,
+    /// A previous Last-Modified: a driver that supports it may answer "not modified".
+    pub if_modified_since: Option<String>,
+    /// Attempts and last error, shared by the deadline and retry layers.
+    pub(crate) progress: Option<SharedProgress>,
 }
 
 impl Default for FetchOptions {
@@ -96,8 +59,10 @@ impl Default for FetchOptions {
             max_size: DEFAULT_MAX_SIZE,
             cancel: CancellationToken::new(),
             expected_digest: None,
-            credentials: Credentials::default(),
+            credentials: None,
             if_none_match: None,
+            if_modified_since: None,
+            progress: None,
         }
     }
 }
@@ -133,15 +98,24 @@ impl FetchOptions {
         self.expected_digest = Some(digest);
         self
     }
-    /// Sets the credentials.
-    pub fn with_credentials(mut self, credentials: Credentials) -> Self {
-        self.credentials = credentials;
+    /// Sets the credentials for this fetch.
+    pub fn with_credentials(mut self, credentials: Arc<dyn CredentialSource>) -> Self {
+        self.credentials = Some(credentials);
         self
     }
     /// Sets a previous ETag for a conditional fetch.
     pub fn with_if_none_match(mut self, etag: impl Into<String>) -> Self {
         self.if_none_match = Some(etag.into());
         self
+    }
+    /// Sets a previous Last-Modified for a conditional fetch.
+    pub fn with_if_modified_since(mut self, date: impl Into<String>) -> Self {
+        self.if_modified_since = Some(date.into());
+        self
+    }
+    /// True when the fetch carries a condition (ETag or Last-Modified).
+    pub fn is_conditional(&self) -> bool {
+        self.if_none_match.is_some() || self.if_modified_since.is_some()
     }
 }
 
@@ -252,6 +226,21 @@ impl Fetched {
         fetched
     }
 
+    /// Content already held elsewhere (a cache), with the metadata it was
+    /// fetched with; the digest is recomputed once over the bytes.
+    pub fn from_parts(bytes: Bytes, metadata: FetchMetadata) -> Self {
+        let hashed = HashedBytes::new(bytes);
+        let seal = Seal::of(&hashed, hashed.digest());
+        let mut metadata = metadata;
+        metadata.digest = hashed.digest();
+        metadata.length = hashed.len() as u64;
+        Fetched {
+            bytes: hashed.into_bytes(),
+            metadata,
+            seal,
+        }
+    }
+
     /// Sets the content type.
     pub fn with_content_type(mut self, v: impl Into<String>) -> Self {
         self.metadata.content_type = Some(v.into());
@@ -294,12 +283,5 @@ mod tests {
         let mut lied = fetched.clone();
         lied.metadata.digest = Digest::of(b"other");
         assert_eq!(lied.verified_digest(), Digest::of(b"abc"));
-    }
-
-    #[test]
-    fn secrets_do_not_print() {
-        let c = Credentials::bearer("tok-123");
-        assert!(!format!("{c:?}").contains("tok-123"));
-        assert_eq!(c.bearer_token.unwrap().expose(), "tok-123");
     }
 }

@@ -2,12 +2,15 @@
 #![deny(missing_docs)]
 
 mod body;
+pub mod config;
+mod credentials;
 pub mod design;
 mod digest;
 mod driver;
 mod error;
 mod fetch;
 mod ingester;
+pub mod layer;
 mod reference;
 mod registry;
 pub mod report;
@@ -19,43 +22,86 @@ pub use bytes::Bytes;
 pub use tokio_util::sync::CancellationToken;
 
 pub use body::LimitedBody;
+pub use config::{DriverConfig, DriversConfig, Env};
+pub use credentials::{AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
 pub use design::SiteDesign;
 pub use digest::{Digest, DigestParseError, HashedBytes};
-pub use driver::{Capabilities, Driver, DriverRegistration};
+pub use driver::{Capabilities, ConfigureFn, Driver, DriverRegistration};
 pub use error::{BoxError, Error, ErrorKind, Result};
-pub use fetch::{Credentials, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched, Secret};
+pub use fetch::{DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched};
 pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
+pub use layer::{Layer, RetryPolicy};
 pub use reference::{DesignRef, REDACTED, is_secret_key, redact_str, redact_url};
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, Status, ValidationReport};
-pub use resolver::{DEADLINE_GRACE, ResolveOptions, Resolved, Resolver};
+pub use resolver::{ResolveOptions, Resolved, Resolver, ResolverBuilder};
 
 #[doc(hidden)]
 pub mod __private {
     pub use inventory;
+    pub use serde_json;
 }
 
 /// Registers a driver at link time.
 ///
-/// `name` is the driver's name, `schemes` the schemes it serves (plain data,
-/// usually the crate's `pub const SCHEMES`), `constructor` a
-/// `fn() -> Arc<dyn Driver>` building it with default options.
+/// `name` is the driver's name (its configuration section is
+/// `[drivers.<name>]`), `schemes` the schemes it serves (plain data, usually
+/// the crate's `pub const SCHEMES`), `options` its typed options (a serde
+/// struct with `#[serde(default, deny_unknown_fields)]`, `Default` and
+/// `Serialize`), and `configure` a
+/// `fn(Options, &DriverConfig) -> Result<Arc<dyn Driver>>` building it.
+/// A driver without options may give `constructor: fn() -> Arc<dyn Driver>`
+/// instead of `options` and `configure`.
 ///
 /// The crate that calls this must be referenced by the final program
 /// (`use my_driver as _;`), or the linker drops it and its registration.
 #[macro_export]
 macro_rules! register_driver {
+    (name: $name:expr, schemes: $schemes:expr, options: $options:ty, configure: $configure:path $(,)?) => {
+        const _: () = {
+            fn __drydock_configure(
+                config: &$crate::DriverConfig,
+            ) -> $crate::Result<::std::sync::Arc<dyn $crate::Driver>> {
+                let options: $options = config.options()?;
+                $configure(options, config)
+            }
+            fn __drydock_defaults() -> $crate::__private::serde_json::Value {
+                $crate::config::describe::<$options>()
+            }
+            $crate::__private::inventory::submit! {
+                $crate::DriverRegistration::new(
+                    $name,
+                    ::core::env!("CARGO_PKG_NAME"),
+                    $schemes,
+                    __drydock_configure,
+                    __drydock_defaults,
+                )
+            }
+        };
+    };
     (name: $name:expr, schemes: $schemes:expr, constructor: $constructor:path $(,)?) => {
-        $crate::__private::inventory::submit! {
-            $crate::DriverRegistration::new(
-                $name,
-                ::core::env!("CARGO_PKG_NAME"),
-                $schemes,
-                $constructor,
-            )
-        }
+        const _: () = {
+            fn __drydock_configure(
+                config: &$crate::DriverConfig,
+            ) -> $crate::Result<::std::sync::Arc<dyn $crate::Driver>> {
+                let _: $crate::config::NoOptions = config.options()?;
+                Ok($constructor())
+            }
+            fn __drydock_defaults() -> $crate::__private::serde_json::Value {
+                $crate::config::describe::<$crate::config::NoOptions>()
+            }
+            $crate::__private::inventory::submit! {
+                $crate::DriverRegistration::new(
+                    $name,
+                    ::core::env!("CARGO_PKG_NAME"),
+                    $schemes,
+                    __drydock_configure,
+                    __drydock_defaults,
+                )
+            }
+        };
     };
 }
 

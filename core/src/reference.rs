@@ -11,24 +11,27 @@ use crate::error::{Error, Result};
 /// What replaces a secret in every printed form of a reference.
 pub const REDACTED: &str = "***";
 
-/// Words that make a query key secret (matched case-insensitively against
-/// the key's words: `api_token`, `X-Auth-Token`, `accessKey` and `password`
-/// are secret; `author`, `keyboard` and `monkey` are not).
-const SECRET_QUERY_WORDS: &[&str] = &[
-    "token",
+/// Words that make a query key secret wherever they appear in it
+/// (`sslpassword`, `x_api_token`, `client_secret`).
+const SECRET_QUERY_SUBSTRINGS: &[&str] = &[
     "password",
     "passwd",
-    "pwd",
     "secret",
+    "token",
+    "credential",
+    "apikey",
+    "sessionid",
+];
+
+/// Words that make a query key secret only as a whole word of it (`auth`,
+/// `X-Amz-Signature`, `sig`: but `author`, `keyboard` and `monkey` are not).
+const SECRET_QUERY_WORDS: &[&str] = &[
+    "pwd",
     "key",
     "auth",
     "authorization",
-    "credential",
-    "credentials",
     "signature",
     "sig",
-    "apikey",
-    "sessionid",
     "session",
 ];
 
@@ -231,9 +234,11 @@ pub fn is_secret_key(key: &str) -> bool {
     if !current.is_empty() {
         words.push(current);
     }
-    words
-        .iter()
-        .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
+    let whole = key.to_ascii_lowercase();
+    SECRET_QUERY_SUBSTRINGS.iter().any(|s| whole.contains(s))
+        || words
+            .iter()
+            .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
 }
 
 /// Redacts a parsed URL: the userinfo password and secret-looking query values.

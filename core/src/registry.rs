@@ -11,6 +11,7 @@ use std::sync::{Arc, OnceLock};
 
 use serde::Serialize;
 
+use crate::config::DriversConfig;
 use crate::driver::{Driver, DriverRegistration};
 use crate::error::{Error, Result};
 use crate::ingester::{Detection, Ingester, IngesterRegistration};
@@ -26,6 +27,19 @@ pub struct SchemeInfo {
     pub crate_name: String,
 }
 
+/// One registered driver: its schemes and its options with their defaults.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct DriverInfo {
+    /// The driver's name; its configuration section is `[drivers.<name>]`.
+    pub name: String,
+    /// The crate that registered it.
+    pub crate_name: String,
+    /// The schemes it serves.
+    pub schemes: Vec<String>,
+    /// Its options with their defaults (secrets as `***`).
+    pub options: serde_json::Value,
+}
+
 /// One ingester and who provides it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct IngesterInfo {
@@ -38,9 +52,68 @@ pub struct IngesterInfo {
 #[derive(Debug, Clone)]
 struct DriverEntry {
     crate_name: String,
-    driver: Arc<dyn Driver>,
+    driver: Built,
     /// Crate of a second registration of the same scheme.
     duplicate: Option<String>,
+}
+
+/// A driver, or why its configuration could not build it (reported on use).
+#[derive(Debug, Clone)]
+enum Built {
+    Driver(Arc<dyn Driver>),
+    Failed {
+        name: String,
+        section: String,
+        origin: String,
+        reason: String,
+    },
+}
+
+impl Built {
+    fn from(name: &str, result: Result<Arc<dyn Driver>>) -> Self {
+        match result {
+            Ok(driver) => Built::Driver(driver),
+            Err(Error::Config {
+                section,
+                origin,
+                reason,
+            }) => Built::Failed {
+                name: name.to_owned(),
+                section,
+                origin,
+                reason,
+            },
+            Err(other) => Built::Failed {
+                name: name.to_owned(),
+                section: format!("drivers.{name}"),
+                origin: crate::config::DEFAULTS_ORIGIN.to_owned(),
+                reason: other.to_string(),
+            },
+        }
+    }
+
+    fn get(&self) -> Result<Arc<dyn Driver>> {
+        match self {
+            Built::Driver(d) => Ok(d.clone()),
+            Built::Failed {
+                section,
+                origin,
+                reason,
+                ..
+            } => Err(Error::Config {
+                section: section.clone(),
+                origin: origin.clone(),
+                reason: reason.clone(),
+            }),
+        }
+    }
+
+    fn name(&self) -> &str {
+        match self {
+            Built::Driver(d) => d.name(),
+            Built::Failed { name, .. } => name,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -55,6 +128,7 @@ struct IngesterEntry {
 pub struct Registry {
     drivers: BTreeMap<String, DriverEntry>,
     ingesters: BTreeMap<String, IngesterEntry>,
+    infos: Vec<DriverInfo>,
 }
 
 static GLOBAL: OnceLock<Arc<Registry>> = OnceLock::new();
@@ -90,7 +164,7 @@ impl Registry {
                 first: crate_name.clone(),
                 second: second.clone(),
             }),
-            Some(entry) => Ok(entry.driver.clone()),
+            Some(entry) => entry.driver.get(),
             None => Err(Error::UnsupportedScheme {
                 scheme,
                 known: self.drivers.keys().cloned().collect(),
@@ -142,6 +216,12 @@ impl Registry {
             .collect()
     }
 
+    /// Every driver registered through [`RegistryBuilder::with_linked`] (or
+    /// its configured form), with its options' defaults, sorted by name.
+    pub fn drivers(&self) -> Vec<DriverInfo> {
+        self.infos.clone()
+    }
+
     /// Every ingester, sorted by name.
     pub fn ingesters(&self) -> Vec<IngesterInfo> {
         self.ingesters
@@ -162,21 +242,84 @@ impl Registry {
 /// Builds a [`Registry`]; duplicates fail [`RegistryBuilder::build`].
 #[derive(Default)]
 pub struct RegistryBuilder {
-    drivers: Vec<(String, Vec<String>, Arc<dyn Driver>)>,
+    drivers: Vec<(String, Vec<String>, Built)>,
     overrides: Vec<(String, Arc<dyn Driver>)>,
     ingesters: Vec<(String, Arc<dyn Ingester>)>,
+    infos: Vec<DriverInfo>,
     lenient: bool,
 }
 
+fn linked_drivers() -> Vec<&'static DriverRegistration> {
+    let mut drivers: Vec<&DriverRegistration> =
+        inventory::iter::<DriverRegistration>.into_iter().collect();
+    drivers.sort_by_key(|r| (r.crate_name(), r.name()));
+    drivers
+}
+
 impl RegistryBuilder {
-    /// Adds every registration linked into the program.
-    pub fn with_linked(mut self) -> Self {
-        let mut drivers: Vec<&DriverRegistration> =
-            inventory::iter::<DriverRegistration>.into_iter().collect();
-        drivers.sort_by_key(|r| (r.crate_name(), r.name()));
-        for reg in drivers {
-            self = self.driver(reg);
+    /// Adds every registration linked into the program, each driver built
+    /// with default options.
+    pub fn with_linked(self) -> Self {
+        self.with_linked_configured_lenient(&DriversConfig::default())
+    }
+
+    /// Adds every registration linked into the program, each driver built
+    /// from its section of `config`. A section naming no linked driver is
+    /// [`Error::Config`] naming it and listing the drivers that exist; a
+    /// section a driver refuses is that driver's error.
+    pub fn with_linked_configured(self, config: &DriversConfig) -> Result<Self> {
+        let known: Vec<&str> = linked_drivers().iter().map(|r| r.name()).collect();
+        if let Some(unknown) = config
+            .sections
+            .keys()
+            .find(|k| !known.contains(&k.as_str()))
+        {
+            return Err(Error::Config {
+                section: format!("drivers.{unknown}"),
+                origin: config.for_driver(unknown).origin().to_owned(),
+                reason: format!(
+                    "no driver named `{unknown}` is linked (drivers: {})",
+                    known.join(", ")
+                ),
+            });
         }
+        let mut builder = self;
+        for reg in linked_drivers() {
+            let driver = reg.configure(&config.for_driver(reg.name()))?;
+            builder = builder.push_registration(reg, Built::Driver(driver));
+        }
+        Ok(builder.with_linked_ingesters())
+    }
+
+    /// As [`RegistryBuilder::with_linked_configured`], but a driver whose
+    /// section it refuses is recorded and its error returned when one of its
+    /// schemes is used (so one bad section does not disable the others).
+    pub fn with_linked_configured_lenient(mut self, config: &DriversConfig) -> Self {
+        for reg in linked_drivers() {
+            let built = Built::from(reg.name(), reg.configure(&config.for_driver(reg.name())));
+            self = self.push_registration(reg, built);
+        }
+        self.with_linked_ingesters()
+    }
+
+    fn push_registration(mut self, reg: &DriverRegistration, built: Built) -> Self {
+        let schemes = reg
+            .schemes()
+            .iter()
+            .map(|s| s.to_string())
+            .collect::<Vec<_>>();
+        self.infos.push(DriverInfo {
+            name: reg.name().to_owned(),
+            crate_name: reg.crate_name().to_owned(),
+            schemes: schemes.clone(),
+            options: reg.default_options(),
+        });
+        self.drivers
+            .push((reg.crate_name().to_owned(), schemes, built));
+        self
+    }
+
+    fn with_linked_ingesters(mut self) -> Self {
         let mut ingesters: Vec<&IngesterRegistration> = inventory::iter::<IngesterRegistration>
             .into_iter()
             .collect();
@@ -188,22 +331,16 @@ impl RegistryBuilder {
     }
 
     /// Adds a registration, constructing its driver with default options.
-    pub fn driver(mut self, registration: &DriverRegistration) -> Self {
-        let schemes = registration
-            .schemes()
-            .iter()
-            .map(|s| s.to_string())
-            .collect();
-        let driver = registration.construct();
-        self.drivers
-            .push((registration.crate_name().to_owned(), schemes, driver));
-        self
+    pub fn driver(self, registration: &DriverRegistration) -> Self {
+        let built = Built::from(registration.name(), registration.construct());
+        self.push_registration(registration, built)
     }
 
     /// Adds a driver instance for all its schemes.
     pub fn driver_instance(mut self, crate_name: &str, driver: Arc<dyn Driver>) -> Self {
         let schemes = driver.schemes().iter().map(|s| s.to_string()).collect();
-        self.drivers.push((crate_name.to_owned(), schemes, driver));
+        self.drivers
+            .push((crate_name.to_owned(), schemes, Built::Driver(driver)));
         self
     }
 
@@ -227,7 +364,11 @@ impl RegistryBuilder {
 
     /// Builds the registry; fails on a scheme or ingester name registered twice.
     pub fn build(self) -> Result<Registry> {
-        let mut registry = Registry::default();
+        let mut registry = Registry {
+            infos: self.infos,
+            ..Registry::default()
+        };
+        registry.infos.sort_by(|a, b| a.name.cmp(&b.name));
         for (crate_name, schemes, driver) in self.drivers {
             for scheme in schemes {
                 let scheme = scheme.to_ascii_lowercase();
@@ -254,7 +395,7 @@ impl RegistryBuilder {
             for scheme in driver.schemes() {
                 let entry = DriverEntry {
                     crate_name: crate_name.clone(),
-                    driver: driver.clone(),
+                    driver: Built::Driver(driver.clone()),
                     duplicate: None,
                 };
                 registry.drivers.insert(scheme.to_ascii_lowercase(), entry);

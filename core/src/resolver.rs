@@ -2,11 +2,12 @@
 
 use std::collections::BTreeSet;
 use std::sync::Arc;
-use std::time::Duration;
 
+use crate::driver::Driver;
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOptions, Fetched};
 use crate::ingester::{IngestOptions, Ingested};
+use crate::layer::{Layer, RetryPolicy, apply_layers};
 use crate::reference::DesignRef;
 use crate::registry::Registry;
 
@@ -45,7 +46,8 @@ pub struct Resolved {
     pub ingested: Ingested,
 }
 
-/// Resolves design references through a [`Registry`].
+/// Resolves design references through a [`Registry`], with layers
+/// (cancellation, deadline, retry, and any a program adds) around every driver.
 ///
 /// ```no_run
 /// # async fn run() -> drydock_core::Result<()> {
@@ -58,6 +60,7 @@ pub struct Resolved {
 pub struct Resolver {
     registry: Arc<Registry>,
     allowed: Option<BTreeSet<String>>,
+    layers: Vec<Arc<dyn Layer>>,
 }
 
 impl Default for Resolver {
@@ -66,18 +69,73 @@ impl Default for Resolver {
     }
 }
 
+/// Builds a [`Resolver`]: its registry, its retry policy, extra layers and
+/// an allow-list of schemes.
+#[derive(Debug, Default)]
+pub struct ResolverBuilder {
+    registry: Option<Arc<Registry>>,
+    retry: RetryPolicy,
+    extra: Vec<Arc<dyn Layer>>,
+    allowed: Option<BTreeSet<String>>,
+}
+
+impl ResolverBuilder {
+    /// Resolves through `registry` instead of [`Registry::global`].
+    pub fn registry(mut self, registry: Arc<Registry>) -> Self {
+        self.registry = Some(registry);
+        self
+    }
+    /// Retries transient failures with `policy` (default [`RetryPolicy::default`]).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+    /// Adds a layer inside the standard ones (cancellation, deadline, retry),
+    /// outside the driver; layers added first are outermost.
+    pub fn layer(mut self, layer: Arc<dyn Layer>) -> Self {
+        self.extra.push(layer);
+        self
+    }
+    /// Restricts the resolver to these schemes (e.g. no `file` for references
+    /// written inside a design).
+    pub fn allow_only<I, S>(mut self, schemes: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let set = schemes
+            .into_iter()
+            .map(|s| s.as_ref().to_ascii_lowercase())
+            .collect();
+        self.allowed = Some(set);
+        self
+    }
+    /// The resolver.
+    pub fn build(self) -> Resolver {
+        let mut layers = crate::layer::standard_layers(self.retry);
+        layers.extend(self.extra);
+        Resolver {
+            registry: self.registry.unwrap_or_else(Registry::global),
+            allowed: self.allowed,
+            layers,
+        }
+    }
+}
+
 impl Resolver {
-    /// A resolver over everything linked into the program.
+    /// A resolver over everything linked into the program, default options.
     pub fn new() -> Self {
-        Resolver::with_registry(Registry::global())
+        Resolver::builder().build()
     }
 
-    /// A resolver over a given registry.
+    /// A builder.
+    pub fn builder() -> ResolverBuilder {
+        ResolverBuilder::default()
+    }
+
+    /// A resolver over a given registry, with the standard layers.
     pub fn with_registry(registry: Arc<Registry>) -> Self {
-        Resolver {
-            registry,
-            allowed: None,
-        }
+        Resolver::builder().registry(registry).build()
     }
 
     /// Restricts the resolver to these schemes (e.g. no `file` for references
@@ -100,8 +158,8 @@ impl Resolver {
         &self.registry
     }
 
-    /// Fetches the bytes within the options' bounds, verifying size and digest.
-    pub async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+    /// The driver for `reference`'s scheme, wrapped in this resolver's layers.
+    pub fn driver_for(&self, reference: &DesignRef) -> Result<Arc<dyn Driver>> {
         let scheme = reference.scheme();
         if let Some(allowed) = &self.allowed
             && !allowed.contains(scheme)
@@ -112,22 +170,13 @@ impl Resolver {
             });
         }
         let driver = self.registry.driver(scheme)?;
-        let redacted = || reference.redacted().to_owned();
-        if options.cancel.is_cancelled() {
-            return Err(Error::Cancelled {
-                reference: redacted(),
-            });
-        }
-        let fetched = tokio::select! {
-            biased;
-            _ = options.cancel.cancelled() => return Err(Error::Cancelled { reference: redacted() }),
-            outcome = tokio::time::timeout(backstop(options.deadline), driver.fetch(reference, options)) => {
-                outcome.map_err(|_| Error::DeadlineExceeded {
-                    reference: redacted(),
-                    deadline: options.deadline,
-                })??
-            }
-        };
+        Ok(apply_layers(&self.layers, driver))
+    }
+
+    /// Fetches the bytes within the options' bounds, verifying size and digest.
+    pub async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+        let driver = self.driver_for(reference)?;
+        let fetched = driver.fetch(reference, options).await?;
         check_fetched(reference, options, fetched)
     }
 
@@ -183,17 +232,6 @@ impl Resolver {
     }
 }
 
-/// How long past the deadline the resolver waits before abandoning a driver.
-///
-/// A driver that honours the deadline answers by then with its own error (the
-/// last failure and the attempt count), which says more than a bare
-/// "deadline exceeded"; one that ignores it is cut off this much later.
-pub const DEADLINE_GRACE: Duration = Duration::from_millis(250);
-
-fn backstop(deadline: Duration) -> Duration {
-    deadline.saturating_add(DEADLINE_GRACE)
-}
-
 fn check_fetched(
     reference: &DesignRef,
     options: &FetchOptions,
@@ -205,6 +243,7 @@ fn check_fetched(
             reference: reference.redacted().to_owned(),
             limit: options.max_size,
             size: Some(size),
+            source: None,
         });
     }
     if fetched.metadata.not_modified {

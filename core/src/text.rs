@@ -47,9 +47,76 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Secrets shorter than this are not scrubbed (replacing every `ab` in a
+/// message would destroy it without protecting anything).
+pub const MIN_SCRUBBED_LEN: usize = 4;
+
+/// `text` with every secret replaced by `***`, in each form a server may echo
+/// it back: as is, percent-encoded (upper- and lower-case hex, `+` for
+/// spaces), and base64 (standard and URL-safe, padded or not). Used on
+/// anything a server sends (error bodies, headers, redirect targets) before
+/// it is shown, logged or stored.
+///
+/// ```
+/// use drydock_core::text::scrub_secrets;
+/// let echoed = "denied token=s%2Fcret (Authorization: Basic dXNlcjpzL2NyZXQ=) s/cret";
+/// let shown = scrub_secrets(echoed, &["s/cret", "user:s/cret"]);
+/// assert_eq!(shown, "denied token=*** (Authorization: Basic ***) ***");
+/// ```
+pub fn scrub_secrets<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
+    use base64::Engine as _;
+    use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+    let mut forms: Vec<String> = Vec::new();
+    for secret in secrets {
+        let secret = secret.as_ref();
+        if secret.len() < MIN_SCRUBBED_LEN {
+            continue;
+        }
+        let encoded =
+            percent_encoding::utf8_percent_encode(secret, percent_encoding::NON_ALPHANUMERIC)
+                .to_string();
+        forms.push(encoded.to_ascii_lowercase());
+        forms.push(encoded);
+        forms.push(url::form_urlencoded::byte_serialize(secret.as_bytes()).collect());
+        for engine in [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
+            forms.push(engine.encode(secret.as_bytes()));
+        }
+        forms.push(secret.to_owned());
+    }
+    // Longest first, so a form is replaced before any shorter form inside it.
+    forms.sort_by_key(|f| std::cmp::Reverse(f.len()));
+    forms.dedup();
+    let mut out = text.to_owned();
+    for form in forms.iter().filter(|f| f.len() >= MIN_SCRUBBED_LEN) {
+        if out.contains(form.as_str()) {
+            out = out.replace(form.as_str(), crate::reference::REDACTED);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn secrets_are_scrubbed_in_every_encoding() {
+        use base64::Engine as _;
+        let secret = "p@ss w/rd+1";
+        let b64 = base64::engine::general_purpose::STANDARD.encode(secret);
+        let b64url = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(secret);
+        let text = format!(
+            "raw {secret} pct p%40ss%20w%2Frd%2B1 lower p%40ss%20w%2frd%2b1 form p%40ss+w%2Frd%2B1 b64 {b64} url {b64url}"
+        );
+        let shown = scrub_secrets(&text, &[secret]);
+        assert!(
+            !shown.contains("ss w") && !shown.contains("ss%20") && !shown.contains("ss+w"),
+            "{shown}"
+        );
+        assert!(!shown.contains(&b64) && !shown.contains(&b64url), "{shown}");
+        assert_eq!(shown.matches("***").count(), 6, "{shown}");
+        assert_eq!(scrub_secrets("abc abc", &["ab"]), "abc abc");
+    }
 
     #[test]
     fn every_control_class_is_escaped() {

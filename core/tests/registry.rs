@@ -4,9 +4,9 @@
 use std::sync::Arc;
 
 use drydock_core::{
-    Bytes, DesignRef, Detection, Driver, DriverRegistration, Error, ErrorKind, FetchOptions,
-    Fetched, IngestOptions, Ingested, Ingester, Registry, Result, async_trait, register_driver,
-    register_ingester,
+    Bytes, DesignRef, Detection, Driver, DriverConfig, DriverRegistration, Error, ErrorKind,
+    FetchOptions, Fetched, IngestOptions, Ingested, Ingester, Registry, Result, async_trait,
+    register_driver, register_ingester,
 };
 
 /// A driver for any fixed set of schemes, answering with its own name.
@@ -150,15 +150,30 @@ fn a_duplicate_scheme_is_an_error_naming_both_crates() {
 
 #[test]
 fn a_duplicate_from_registrations_names_their_crates() {
-    fn one() -> Arc<dyn Driver> {
-        driver("one", &["dup"])
+    fn one(_: &DriverConfig) -> Result<Arc<dyn Driver>> {
+        Ok(driver("one", &["dup"]))
     }
-    fn two() -> Arc<dyn Driver> {
-        driver("two", &["dup"])
+    fn two(_: &DriverConfig) -> Result<Arc<dyn Driver>> {
+        Ok(driver("two", &["dup"]))
+    }
+    fn none() -> serde_json::Value {
+        serde_json::Value::Null
     }
     let err = Registry::builder()
-        .driver(&DriverRegistration::new("one", "crate-one", &["dup"], one))
-        .driver(&DriverRegistration::new("two", "crate-two", &["dup"], two))
+        .driver(&DriverRegistration::new(
+            "one",
+            "crate-one",
+            &["dup"],
+            one,
+            none,
+        ))
+        .driver(&DriverRegistration::new(
+            "two",
+            "crate-two",
+            &["dup"],
+            two,
+            none,
+        ))
         .build()
         .unwrap_err();
     assert!(

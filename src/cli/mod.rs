@@ -1,9 +1,10 @@
 //! Argument parsing and dispatch for the `drydock` binary.
 
-mod drivers;
+mod config_cmd;
 mod output;
 mod resolve;
 mod schemes;
+mod settings;
 mod snapshots;
 mod store;
 
@@ -17,17 +18,27 @@ pub const EXIT_INVALID: u8 = 1;
 pub const EXIT_FAILURE: u8 = 2;
 /// Exit status: the store could not be opened, read or written.
 pub const EXIT_STORE: u8 = 3;
+/// Exit status: the configuration (file, environment or a flag's value) is unusable.
+pub const EXIT_CONFIG: u8 = 4;
+/// Exit status: the command line itself is wrong (unknown flag, missing argument).
+pub const EXIT_USAGE: u8 = 64;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 the design is valid, 1 the design is invalid (see the report),
-2 bad reference or fetch/ingest failure, 3 the store could not be used.
+2 bad reference or fetch/ingest failure, 3 the store could not be used,
+4 the configuration is unusable, 64 the command line is wrong.
+
+Configuration: a TOML file (--config, DRYDOCK_CONFIG, else
+$XDG_CONFIG_HOME/drydock/config.toml when present), then DRYDOCK__SECTION__KEY
+environment overrides, then flags. `drydock config` prints the result.
 
 Examples:
   drydock resolve file:///srv/designs/site.yaml
   drydock resolve https://user:pass@designs.example/site.yaml --json
   drydock resolve file:///srv/designs/site.yaml --store          # into the default SQLite store
   drydock snapshots file:///srv/designs/site.yaml
-  drydock schemes";
+  drydock schemes --json                                         # drivers, schemes, options
+  drydock config";
 
 /// Resolve bare-metal site designs (Airship Drydock design references) and
 /// ingest them into Drydock's site-design model.
@@ -38,6 +49,9 @@ pub struct Cli {
     /// (Warnings, e.g. about disabled TLS verification, are always shown.)
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
+
+    #[command(flatten)]
+    config: settings::ConfigArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -71,17 +85,20 @@ impl Cli {
 enum Command {
     /// Fetch a design reference, ingest it and print what was found.
     Resolve(Box<resolve::ResolveArgs>),
-    /// List the URI schemes and ingesters this build knows, with the crate providing each.
+    /// List the drivers (with their URI schemes and options) and ingesters this build knows.
     Schemes(schemes::SchemesArgs),
     /// List the snapshots stored for a reference, newest first.
     Snapshots(snapshots::SnapshotsArgs),
+    /// Print the effective configuration (file, environment, defaults), secrets as ***.
+    Config(config_cmd::ConfigCmdArgs),
 }
 
 /// Runs the command and returns the exit status.
 pub async fn run(cli: Cli) -> u8 {
     match cli.command {
-        Command::Resolve(args) => resolve::run(*args).await,
+        Command::Resolve(args) => resolve::run(&cli.config, *args).await,
         Command::Schemes(args) => schemes::run(&args),
         Command::Snapshots(args) => snapshots::run(&args).await,
+        Command::Config(args) => config_cmd::run(&cli.config, &args),
     }
 }

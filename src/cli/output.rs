@@ -33,10 +33,39 @@ impl Progress {
     }
 }
 
+/// Text from outside (servers, designs, paths) made safe for a terminal:
+/// control characters escaped, so it stays on its line and cannot spoof.
+pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
+    drydock::text::escape_control(text)
+}
+
 /// Prints an error as one line plus a hint, on stderr.
 pub fn print_error(err: &Error) {
-    eprintln!("error: {err}");
+    eprintln!("error: {}", safe(&err.to_string()));
     eprintln!("hint: {}", err.hint());
+}
+
+/// The exit status an error maps to.
+pub fn exit_code(err: &Error) -> u8 {
+    match err.kind() {
+        drydock::ErrorKind::Config => super::EXIT_CONFIG,
+        _ => super::EXIT_FAILURE,
+    }
+}
+
+/// `value` without null members (TOML has no null).
+pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        Value::Array(items) => Value::Array(items.into_iter().map(without_nulls).collect()),
+        other => other,
+    }
 }
 
 /// The `--json` document.

@@ -1,4 +1,5 @@
-//! `drydock schemes`: what this build can resolve and ingest.
+//! `drydock schemes`: what this build can resolve and ingest, and how each
+//! driver is configured.
 
 use clap::Args;
 use drydock::Registry;
@@ -8,18 +9,23 @@ use super::EXIT_OK;
 /// Arguments of `drydock schemes`.
 #[derive(Debug, Args)]
 pub struct SchemesArgs {
-    /// Print one JSON object ({"schemes": [...], "ingesters": [...]}) instead of a table.
+    /// Print one JSON object ({"schemes", "drivers" (with their options and
+    /// defaults), "ingesters"}) instead of a table.
     #[arg(long)]
     json: bool,
 }
 
-/// Prints the registered schemes and ingesters.
+/// Prints the registered schemes, drivers and ingesters.
 pub fn run(args: &SchemesArgs) -> u8 {
     let registry = Registry::global();
     let schemes = registry.schemes();
     let ingesters = registry.ingesters();
     if args.json {
-        let value = serde_json::json!({ "schemes": schemes, "ingesters": ingesters });
+        let value = serde_json::json!({
+            "schemes": schemes,
+            "drivers": registry.drivers(),
+            "ingesters": ingesters,
+        });
         println!("{value}");
         return EXIT_OK;
     }
@@ -32,5 +38,8 @@ pub fn run(args: &SchemesArgs) -> u8 {
     for i in &ingesters {
         println!("{:<18} {:<10} {}", i.name, "", i.crate_name);
     }
+    println!();
+    println!("Each driver reads the [drivers.<driver>] section of the configuration;");
+    println!("`drydock schemes --json` lists its options and their defaults.");
     EXIT_OK
 }

@@ -1,9 +1,9 @@
 //! `drydock snapshots`: the stored resolutions of a reference.
 
 use clap::Args;
-use drydock_store::{Store, StoreOptions, strip_credentials};
+use drydock::store::{Store, StoreOptions, strip_credentials};
 
-use super::store::{print_error, resolve_url};
+use super::store::print_error;
 use super::{EXIT_OK, EXIT_STORE};
 
 /// Arguments of `drydock snapshots`.
@@ -17,8 +17,7 @@ pub struct SnapshotsArgs {
         long,
         value_name = "URL",
         default_value = "",
-        hide_default_value = true,
-        env = "DRYDOCK_STORE"
+        hide_default_value = true
     )]
     store: String,
 
@@ -29,7 +28,14 @@ pub struct SnapshotsArgs {
 
 /// Lists the snapshots, newest first.
 pub async fn run(args: &SnapshotsArgs) -> u8 {
-    let url = resolve_url(&args.store);
+    let url = if args.store.is_empty() {
+        std::env::var(super::store::STORE_ENV)
+            .ok()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(drydock::store::default_sqlite_url)
+    } else {
+        args.store.clone()
+    };
     let listed = async {
         let store = Store::connect(&url, &StoreOptions::default()).await?;
         let list = store

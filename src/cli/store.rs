@@ -1,7 +1,9 @@
 //! Saving resolved designs into a drydock store.
 
 use drydock::Resolved;
-use drydock_store::{NewSnapshot, Store, StoreError, StoreOptions, default_sqlite_url, redact_url};
+use drydock::store::{
+    NewSnapshot, Store, StoreError, StoreOptions, default_sqlite_url, redact_url,
+};
 use serde::Serialize;
 
 /// What `--store` reports about the snapshot it wrote.
@@ -15,26 +17,32 @@ pub struct Saved {
     pub digest: String,
 }
 
-/// The URL `--store` means: the default SQLite store when given without a value.
-pub fn resolve_url(url: &str) -> String {
-    if url.is_empty() {
-        default_sqlite_url()
-    } else {
-        url.to_owned()
+/// The environment variable naming the store, in every subcommand.
+pub const STORE_ENV: &str = "DRYDOCK_STORE";
+
+/// The URL `--store` means: the one given; without a value, `DRYDOCK_STORE`,
+/// else the configuration's `[store] url`, else the embedded SQLite store.
+pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
+    if !url.is_empty() {
+        return url.to_owned();
     }
+    config
+        .env()
+        .get(STORE_ENV)
+        .or_else(|| config.store_url())
+        .unwrap_or_else(default_sqlite_url)
 }
 
 /// Connects to the store (applying migrations) and saves the snapshot.
 pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
-    let url = resolve_url(url);
-    let store = Store::connect(&url, &StoreOptions::default()).await?;
+    let store = Store::connect(url, &StoreOptions::default()).await?;
     let summary = store
         .put_snapshot(&NewSnapshot::from_resolved(resolved))
         .await;
     store.close().await;
     let summary = summary?;
     Ok(Saved {
-        store: redact_url(&url),
+        store: redact_url(url),
         snapshot_id: summary.snapshot_id.to_string(),
         digest: summary.digest,
     })

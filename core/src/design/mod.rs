@@ -1,10 +1,9 @@
 //! The site-design model: typed items of eight kinds, each remembering the
 //! document it came from, held by [`SiteDesign`] keyed by name.
 //!
-//! Format crates parse documents into [`value::Node`] trees and hand them to
-//! [`build`], which validates them against Drydock's schema rules and builds
-//! the typed items; [`build::Assembler`] collects items and messages into an
-//! [`crate::Ingested`].
+//! Ingesters build it (the machinery they share — a value tree that keeps
+//! positions, schema validation, assembly — lives in `drydock-ingester-yaml`,
+//! outside core's stable API); every other crate only reads it.
 //!
 //! `SiteDesign` serialises to stable JSON: maps are sorted by name, fields are
 //! in a fixed order and absent optional fields are left out.
@@ -15,14 +14,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod bootaction;
-pub mod build;
-mod de;
 mod host;
 mod network;
-mod schemas;
 mod site;
-pub mod validate;
-pub mod value;
 
 pub use bootaction::{
     Asset, AssetData, AssetType, BootAction, DataPipelineStep, FilterCombination,

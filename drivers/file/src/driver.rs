@@ -5,8 +5,11 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
 use drydock_core::{
-    Bytes, Capabilities, DesignRef, Driver, Error, FetchOptions, Fetched, Result, async_trait,
+    Bytes, Capabilities, DesignRef, Driver, DriverConfig, FetchOptions, Fetched, Result,
+    async_trait,
 };
 use url::Url;
 
@@ -65,6 +68,13 @@ impl FileDriver {
         Ok(FileDriver { options, roots })
     }
 
+    /// Builds the driver from its configuration section (the registry's
+    /// `configure`): an allowed root that cannot be used is an error naming it.
+    pub fn configure(options: FileOptions, config: &DriverConfig) -> Result<Arc<dyn Driver>> {
+        let driver = FileDriver::new(options).map_err(|e| config.error(e.to_string()))?;
+        Ok(Arc::new(driver))
+    }
+
     /// The options it was built with.
     pub fn options(&self) -> &FileOptions {
         &self.options
@@ -106,22 +116,18 @@ impl FileDriver {
         if stop.is_cancelled() {
             return Err(cancelled().into_core(reference));
         }
+        // The deadline is the resolver's layer: when it passes, this future is
+        // dropped, and the drop guard above stops the blocking reader.
         let reader = tokio::task::spawn_blocking(move || read_file(&request));
         let read = tokio::select! {
             biased;
             _ = stop.cancelled() => Err(cancelled()),
-            outcome = tokio::time::timeout(options.deadline, reader) => match outcome {
-                Err(_elapsed) => {
-                    return Err(Error::DeadlineExceeded {
-                        reference: reference.redacted().to_owned(),
-                        deadline: options.deadline,
-                    });
-                }
-                Ok(Err(join)) => Err(FileError::Worker {
+            outcome = reader => match outcome {
+                Err(join) => Err(FileError::Worker {
                     reference: reference.redacted().to_owned(),
                     reason: join.to_string(),
                 }),
-                Ok(Ok(read)) => read,
+                Ok(read) => read,
             },
         }
         .map_err(|e| e.into_core(reference))?;
@@ -158,7 +164,7 @@ fn canonical_root(root: &Path) -> std::result::Result<PathBuf, FileError> {
 #[async_trait]
 impl Driver for FileDriver {
     fn name(&self) -> &'static str {
-        crate::DRIVER_NAME
+        crate::NAME
     }
 
     fn schemes(&self) -> &'static [&'static str] {

@@ -213,8 +213,22 @@ impl FileError {
         }
     }
 
-    /// Converts into the core error for `reference`, keeping this one as its source.
+    /// Converts into the core error about `reference`: a file over the limit
+    /// becomes [`Error::TooLarge`] and a cancelled read [`Error::Cancelled`],
+    /// as from every driver; everything else an [`Error::Fetch`] of this
+    /// driver whose source is this error.
     pub fn into_core(self, reference: &DesignRef) -> Error {
-        Error::fetch(self.kind(), crate::DRIVER_NAME, reference.redacted(), self)
+        match self {
+            FileError::TooLarge { limit, size, .. } => Error::TooLarge {
+                reference: reference.redacted().to_owned(),
+                limit,
+                size,
+                source: Some(Box::new(self)),
+            },
+            FileError::Cancelled { .. } => Error::Cancelled {
+                reference: reference.redacted().to_owned(),
+            },
+            other => Error::fetch(other.kind(), crate::NAME, reference.redacted(), other),
+        }
     }
 }

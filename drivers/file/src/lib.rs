@@ -7,20 +7,24 @@ mod options;
 mod path;
 mod read;
 
-use std::sync::Arc;
-
 pub use driver::{FileContent, FileDriver};
 pub use error::FileError;
 pub use options::FileOptions;
 
+/// The driver's options, under the name every driver crate uses.
+pub type Options = FileOptions;
+/// The driver's error, under the name every driver crate uses.
+pub type Error = FileError;
+
 /// The schemes this driver serves.
 pub const SCHEMES: &[&str] = &["file"];
 
-/// The driver's name in metadata and errors.
-pub const DRIVER_NAME: &str = "file";
+/// The driver's name in metadata and errors; its configuration section is `[drivers.file]`.
+pub const NAME: &str = "file";
 
-fn new_driver() -> Arc<dyn drydock_core::Driver> {
-    Arc::new(FileDriver::default())
-}
-
-drydock_core::register_driver!(name: DRIVER_NAME, schemes: SCHEMES, constructor: new_driver);
+drydock_core::register_driver!(
+    name: NAME,
+    schemes: SCHEMES,
+    options: Options,
+    configure: FileDriver::configure,
+);

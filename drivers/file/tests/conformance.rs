@@ -6,7 +6,7 @@ use drydock_fixtures::conformance::{self, FileTarget, Outcome};
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn file_driver_passes_the_conformance_suite() {
     let target = FileTarget::new().unwrap();
-    let report = conformance::run_all(&FileDriver::default(), &target).await;
+    let report = conformance::run_all(std::sync::Arc::new(FileDriver::default()), &target).await;
     println!("{report}");
     report.assert_passed();
     let passed = report

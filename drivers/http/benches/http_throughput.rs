@@ -35,7 +35,7 @@ async fn big_body(server: &HttpFixture, driver: &HttpDriver, client: &HttpClient
     server.put("/big", vec![b'y'; BIG]);
     let url = server.url("/big");
     let opts = FetchOptions::default().with_max_size(BIG as u64);
-    let request = HttpRequest::new(&url).expect("request");
+    let request = HttpRequest::new(&url, url.as_str()).expect("request");
     let reference = DesignRef::parse(url.as_str()).expect("reference");
     // Warm the connection.
     client.fetch_url(&request, &opts).await.expect("warm-up");
@@ -130,7 +130,7 @@ fn main() {
             .with_env_proxy(false)
             .with_bearer_token_env(None);
         let driver = Arc::new(HttpDriver::new(options).expect("driver"));
-        let client = driver.client().expect("client").clone();
+        let client = driver.client().clone();
         big_body(&server, &driver, &client).await;
         many_documents(&server, driver).await;
     });

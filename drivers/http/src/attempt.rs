@@ -3,30 +3,15 @@
 
 use std::time::Duration;
 
-use drydock_core::{FetchOptions, HashedBytes, LimitedBody};
+use drydock_core::{AuthHeader, FetchOptions, HashedBytes, LimitedBody, Secret};
 use reqwest::header::{self, HeaderMap};
 use url::Url;
 
 use crate::error::HttpError;
-use crate::request::{Auth, HttpRequest, HttpResponse};
+use crate::request::{HttpRequest, HttpResponse};
 
 /// How many bytes of an error body go into the message.
 const ERROR_BODY_PREFIX: usize = 512;
-
-/// A failed attempt and the server's `Retry-After`, if it sent one.
-pub(crate) struct AttemptError {
-    pub error: HttpError,
-    pub retry_after: Option<Duration>,
-}
-
-impl From<HttpError> for AttemptError {
-    fn from(error: HttpError) -> Self {
-        AttemptError {
-            error,
-            retry_after: None,
-        }
-    }
-}
 
 /// One attempt of a request, redirects included.
 pub(crate) struct Hop<'a> {
@@ -34,10 +19,12 @@ pub(crate) struct Hop<'a> {
     pub request: &'a HttpRequest,
     pub options: &'a FetchOptions,
     pub max_redirects: usize,
+    /// The credentials to send to the request's own origin.
+    pub auth: Option<&'a AuthHeader>,
 }
 
 impl Hop<'_> {
-    pub async fn run(&self) -> Result<HttpResponse, AttemptError> {
+    pub async fn run(&self) -> Result<HttpResponse, HttpError> {
         let request = self.request;
         let reference = &request.reference;
         let origin = request.url.origin();
@@ -48,18 +35,16 @@ impl Hop<'_> {
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
-            if url.origin() == origin {
-                builder = match &request.auth {
-                    Auth::None => builder,
-                    Auth::Basic { username, password } => {
-                        builder.basic_auth(username, Some(password.expose()))
-                    }
-                    Auth::Bearer(token) => builder.bearer_auth(token.expose()),
-                    Auth::Header { name, value } => builder.header(name, value.expose()),
-                };
+            if url.origin() == origin
+                && let Some(auth) = self.auth
+            {
+                builder = builder.header(auth.name.as_str(), auth.value.expose());
             }
             if let Some(etag) = &self.options.if_none_match {
                 builder = builder.header(header::IF_NONE_MATCH, etag);
+            }
+            if let Some(date) = &self.options.if_modified_since {
+                builder = builder.header(header::IF_MODIFIED_SINCE, date);
             }
             let wait = self
                 .options
@@ -71,10 +56,9 @@ impl Hop<'_> {
                         reference: reference.clone(),
                         what: "waiting for the response",
                         after: wait,
-                    }
-                    .into());
+                    });
                 }
-                Ok(Err(e)) => return Err(classify(e, reference, &url, self.options).into()),
+                Ok(Err(e)) => return Err(classify(e, reference, &url, self.options)),
                 Ok(Ok(response)) => response,
             };
             let status = response.status().as_u16();
@@ -85,20 +69,18 @@ impl Hop<'_> {
                         status,
                     }
                 })?;
-                let shown = drydock_core::redact_url(&next);
+                let shown = self.shown(&next);
                 if !matches!(next.scheme(), "http" | "https") {
                     return Err(HttpError::InvalidUrl {
                         reference: reference.clone(),
                         reason: format!("redirected to {shown}, which is not http(s)"),
-                    }
-                    .into());
+                    });
                 }
                 if url.scheme() == "https" && next.scheme() == "http" {
                     return Err(HttpError::InsecureRedirect {
                         reference: reference.clone(),
                         to: shown,
-                    }
-                    .into());
+                    });
                 }
                 redirects += 1;
                 if redirects > self.max_redirects {
@@ -106,26 +88,24 @@ impl Hop<'_> {
                         reference: reference.clone(),
                         limit: self.max_redirects,
                         last: shown,
-                    }
-                    .into());
+                    });
                 }
                 url = next;
                 continue;
             }
-            let final_url = drydock_core::redact_url(&url);
-            let etag = header_text(response.headers(), header::ETAG);
-            let last_modified = header_text(response.headers(), header::LAST_MODIFIED);
-            let content_type = header_text(response.headers(), header::CONTENT_TYPE);
-            if status == 304 && self.options.if_none_match.is_some() {
+            let final_url = self.shown(&url);
+            let etag = self.header_text(response.headers(), header::ETAG);
+            let last_modified = self.header_text(response.headers(), header::LAST_MODIFIED);
+            let content_type = self.header_text(response.headers(), header::CONTENT_TYPE);
+            if status == 304 && self.options.is_conditional() {
                 return Ok(HttpResponse {
                     bytes: HashedBytes::new(bytes::Bytes::new()),
                     status,
                     final_url,
                     etag: etag.or_else(|| self.options.if_none_match.clone()),
-                    last_modified,
+                    last_modified: last_modified.or_else(|| self.options.if_modified_since.clone()),
                     content_type,
                     not_modified: true,
-                    attempts: 1,
                 });
             }
             if (200..300).contains(&status) {
@@ -138,7 +118,6 @@ impl Hop<'_> {
                     last_modified,
                     content_type,
                     not_modified: false,
-                    attempts: 1,
                 });
             }
             return Err(self.status_error(response).await);
@@ -160,10 +139,9 @@ impl Hop<'_> {
         {
             return Err(too_large(Some(size)));
         }
-        // LimitedBody names the reference only in its own error, which is replaced below.
-        let named = drydock_core::DesignRef::parse(self.request.url.as_str())
-            .map_err(|e| HttpError::Config(e.to_string()))?;
-        let mut body = LimitedBody::new(&named, limit, declared);
+        // The declared length is only a hint: never pre-allocate more than a
+        // little of it (a server may lie, and the body may be compressed).
+        let mut body = LimitedBody::named(reference, limit, declared);
         loop {
             let chunk = tokio::time::timeout(self.options.read_timeout, response.chunk()).await;
             match chunk {
@@ -188,7 +166,7 @@ impl Hop<'_> {
         }
     }
 
-    async fn status_error(&self, mut response: reqwest::Response) -> AttemptError {
+    async fn status_error(&self, mut response: reqwest::Response) -> HttpError {
         let reference = self.request.reference.clone();
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
@@ -201,13 +179,18 @@ impl Hop<'_> {
         }
         prefix.truncate(ERROR_BODY_PREFIX);
         let body = self.scrub(String::from_utf8_lossy(&prefix).trim());
-        let error = match status {
+        match status {
             404 | 410 => HttpError::NotFound { reference, status },
-            401 | 403 => HttpError::Unauthorized { reference, status },
+            401 | 403 => HttpError::Unauthorized {
+                reference,
+                status,
+                body,
+            },
             429 | 500..=599 => HttpError::ServerError {
                 reference,
                 status,
                 body,
+                retry_after,
             },
             400..=499 => HttpError::ClientError {
                 reference,
@@ -215,25 +198,39 @@ impl Hop<'_> {
                 body,
             },
             _ => HttpError::UnexpectedStatus { reference, status },
-        };
-        AttemptError { error, retry_after }
-    }
-
-    /// Removes every secret of the request from text a server sent back.
-    fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_owned();
-        for secret in self.request.secrets() {
-            out = out.replace(&secret, drydock_core::REDACTED);
         }
-        out
     }
-}
 
-fn header_text(headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
-    headers
-        .get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned)
+    /// Every secret of this request: its credentials and secret query values.
+    fn secrets(&self) -> Vec<&Secret> {
+        let mut all: Vec<&Secret> = self.request.query_secrets.iter().collect();
+        if let Some(auth) = self.auth {
+            all.extend(auth.secrets.iter());
+            all.push(&auth.value);
+        }
+        all
+    }
+
+    /// Text a server sent, made safe to show: every secret of the request
+    /// removed in any encoding, control characters escaped.
+    fn scrub(&self, text: &str) -> String {
+        let secrets: Vec<&str> = self.secrets().into_iter().map(Secret::expose).collect();
+        let scrubbed = drydock_core::text::scrub_secrets(text, &secrets);
+        drydock_core::text::escape_control(&scrubbed).into_owned()
+    }
+
+    /// A URL the server named (a redirect target), made safe to show and store.
+    fn shown(&self, url: &Url) -> String {
+        self.scrub(&drydock_core::redact_url(url))
+    }
+
+    /// A response header, made safe to show and store.
+    fn header_text(&self, headers: &HeaderMap, name: header::HeaderName) -> Option<String> {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| self.scrub(v))
+    }
 }
 
 fn location(headers: &HeaderMap, base: &Url) -> Option<Url> {

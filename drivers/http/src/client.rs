@@ -1,20 +1,21 @@
-//! [`HttpClient`]: the pooled client and its retry loop, shared by every
-//! HTTP-based driver (http, https, Deckhand).
+//! [`HttpClient`]: the pooled client shared by every HTTP-based driver
+//! (http, https, Deckhand) and by credential sources that speak HTTP (Keystone).
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use drydock_core::FetchOptions;
-use tokio::time::Instant;
 
-use crate::attempt::{AttemptError, Hop};
+use crate::attempt::Hop;
 use crate::error::HttpError;
 use crate::options::HttpOptions;
 use crate::request::{HttpRequest, HttpResponse};
 
-/// A pooled HTTP client over rustls (ring), with status mapping, retries,
-/// redirects, size limits and conditional requests built in.
+/// A pooled HTTP client over rustls (ring), with status mapping, redirects,
+/// size limits, credentials and conditional requests built in.
 ///
+/// One call is one attempt (redirects included): deadline, retries and
+/// cancellation are the resolver's layers, the same for every driver.
 /// Cheap to clone: clones share the connection pool.
 #[derive(Clone, Debug)]
 pub struct HttpClient {
@@ -27,12 +28,6 @@ struct Inner {
     tls: rustls::ClientConfig,
     /// One pool per connect timeout asked for (callers normally use one).
     clients: Mutex<Vec<(Duration, reqwest::Client)>>,
-}
-
-#[derive(Default)]
-struct Progress {
-    attempts: u32,
-    last: Option<HttpError>,
 }
 
 impl HttpClient {
@@ -84,95 +79,53 @@ impl HttpClient {
         Ok(client)
     }
 
-    /// Fetches `request` within `options`: only 2xx is content (304 too when
-    /// `options.if_none_match` is set); connection errors, timeouts, truncated
-    /// bodies, 5xx and 429 are retried with backoff until the attempt cap or
-    /// the deadline; the size limit holds for the decompressed body.
+    /// Fetches `request` once (following redirects) within the per-attempt
+    /// bounds of `options` (connect and read timeouts, size): only 2xx is
+    /// content (304 too for a conditional fetch). Credentials come from the
+    /// request's source; when the server answers 401 and the source says a
+    /// fresh header may help, the request is sent once more with it.
     pub async fn fetch_url(
         &self,
         request: &HttpRequest,
         options: &FetchOptions,
     ) -> Result<HttpResponse, HttpError> {
-        let reference = || request.reference.clone();
-        if options.cancel.is_cancelled() {
-            return Err(HttpError::Cancelled {
-                reference: reference(),
-            });
-        }
         let client = self.pool(options.connect_timeout)?;
-        let deadline_at = later(options.deadline);
-        let progress = Mutex::new(Progress::default());
-        let lock = || progress.lock().unwrap_or_else(|p| p.into_inner());
-        let attempts = async {
-            let policy = &self.inner.options.retry;
-            loop {
-                let attempt = {
-                    let mut p = lock();
-                    p.attempts += 1;
-                    p.attempts
-                };
-                let hop = Hop {
-                    client: &client,
-                    request,
-                    options,
-                    max_redirects: self.inner.options.max_redirects,
-                };
-                let (error, wait) = match hop.run().await {
-                    Ok(mut response) => {
-                        response.attempts = attempt;
-                        return Ok(response);
-                    }
-                    Err(AttemptError { error, retry_after }) => {
-                        let give_up = |error: HttpError| {
-                            if attempt > 1 {
-                                HttpError::Exhausted {
-                                    attempts: attempt,
-                                    last: Box::new(error),
-                                }
-                            } else {
-                                error
-                            }
-                        };
-                        if !error.is_retryable() || attempt >= policy.max_attempts {
-                            return Err(give_up(error));
-                        }
-                        let wait = match retry_after {
-                            Some(ra) if ra > policy.max_retry_after => return Err(give_up(error)),
-                            Some(ra) => ra,
-                            None => policy.backoff(attempt),
-                        };
-                        if later(wait) >= deadline_at {
-                            tracing::debug!(reference = %request.reference, attempt, ?wait, "next attempt would pass the deadline: giving up");
-                            return Err(give_up(error));
-                        }
-                        tracing::debug!(reference = %request.reference, attempt, ?wait, error = %error, "retrying");
-                        (error, wait)
-                    }
-                };
-                lock().last = Some(error);
-                tokio::time::sleep(wait).await;
-            }
+        let credential_error = |source| HttpError::Credentials {
+            reference: request.reference.clone(),
+            source: Box::new(source),
         };
-        tokio::select! {
-            biased;
-            _ = options.cancel.cancelled() => Err(HttpError::Cancelled { reference: reference() }),
-            _ = tokio::time::sleep_until(deadline_at) => {
-                let mut p = lock();
-                Err(HttpError::DeadlineExceeded {
-                    reference: reference(),
-                    deadline: options.deadline,
-                    attempts: p.attempts,
-                    last: p.last.take().map(Box::new),
-                })
+        let mut refreshed = false;
+        loop {
+            let auth = match &request.credentials {
+                Some(source) => source
+                    .header(&request.url)
+                    .await
+                    .map_err(credential_error)?,
+                None => None,
+            };
+            let hop = Hop {
+                client: &client,
+                request,
+                options,
+                max_redirects: self.inner.options.max_redirects,
+                auth: auth.as_ref(),
+            };
+            match hop.run().await {
+                Ok(response) => return Ok(response),
+                Err(error) => {
+                    let unauthorized = matches!(error, HttpError::Unauthorized { status: 401, .. });
+                    if unauthorized
+                        && !refreshed
+                        && let (Some(source), Some(header)) = (&request.credentials, &auth)
+                        && source.rejected(header).await
+                    {
+                        tracing::debug!(reference = %request.reference, source = source.name(), "401: refreshing the credentials once");
+                        refreshed = true;
+                        continue;
+                    }
+                    return Err(error);
+                }
             }
-            outcome = attempts => outcome,
         }
     }
-}
-
-/// Now plus `d`, saturating far in the future (a `Duration::MAX` deadline means none).
-fn later(d: Duration) -> Instant {
-    let now = Instant::now();
-    now.checked_add(d)
-        .unwrap_or_else(|| now + Duration::from_secs(100 * 365 * 24 * 3600))
 }

@@ -3,73 +3,78 @@
 use std::sync::Arc;
 
 use drydock_core::{
-    Capabilities, DesignRef, Driver, Error, ErrorKind, FetchOptions, Fetched, Result, Secret,
-    async_trait,
+    Capabilities, CredentialSource, DesignRef, Driver, DriverConfig, Error, FetchOptions, Fetched,
+    Result, StaticToken, async_trait,
 };
 
 use crate::client::HttpClient;
 use crate::error::HttpError;
 use crate::options::HttpOptions;
-use crate::request::{Auth, HttpRequest};
+use crate::request::HttpRequest;
 use crate::{NAME, SCHEMES};
 
 /// Fetches `http://` and `https://` references.
 ///
-/// Credentials, in order of precedence: the bearer token of
-/// [`FetchOptions::credentials`]; the reference's userinfo (basic auth,
-/// percent-decoded); the bearer token in the environment variable named by
+/// Credentials, first match wins: the fetch's own
+/// ([`FetchOptions::credentials`]); the reference's userinfo (basic auth,
+/// percent-decoded, sent only to the reference's origin); the configured
+/// `token`; the bearer token in the environment variable named by
 /// [`HttpOptions::bearer_token_env`].
 #[derive(Clone, Debug)]
 pub struct HttpDriver {
-    client: std::result::Result<HttpClient, Arc<str>>,
-}
-
-impl Default for HttpDriver {
-    fn default() -> Self {
-        HttpDriver::with_options(HttpOptions::default())
-    }
+    client: HttpClient,
+    /// The configured fallback credentials (`token`, else the env variable).
+    fallback: Option<Arc<dyn CredentialSource>>,
 }
 
 impl HttpDriver {
-    /// A driver with these options; fails on invalid TLS material.
+    /// A driver with these options; fails on invalid TLS material. The
+    /// bearer-token variable is read from the process environment.
     pub fn new(options: HttpOptions) -> std::result::Result<Self, HttpError> {
+        Self::with_env(options, &drydock_core::Env::process())
+    }
+
+    /// A driver with these options, reading the bearer-token variable from `env`.
+    pub fn with_env(
+        options: HttpOptions,
+        env: &drydock_core::Env,
+    ) -> std::result::Result<Self, HttpError> {
+        let token = options
+            .token
+            .as_ref()
+            .map(|t| t.expose().to_owned())
+            .or_else(|| {
+                options
+                    .bearer_token_env
+                    .as_deref()
+                    .and_then(|name| env.get(name))
+            });
+        let fallback = token.map(|t| Arc::new(StaticToken::bearer(t)) as Arc<dyn CredentialSource>);
         Ok(HttpDriver {
-            client: Ok(HttpClient::new(options)?),
+            client: HttpClient::new(options)?,
+            fallback,
         })
     }
 
-    /// A driver with these options; a configuration error is reported by every fetch.
-    pub fn with_options(options: HttpOptions) -> Self {
-        HttpDriver {
-            client: HttpClient::new(options).map_err(|e| Arc::from(e.to_string())),
-        }
+    /// Builds the driver from its configuration section (the registry's
+    /// `configure`): a TLS file that cannot be used is an error naming the section.
+    pub fn configure(options: HttpOptions, config: &DriverConfig) -> Result<Arc<dyn Driver>> {
+        let driver = Self::with_env(options, config.environment())
+            .map_err(|e| config.error(e.to_string()))?;
+        Ok(Arc::new(driver))
     }
 
     /// A driver sharing an existing client (and its connection pool).
     pub fn from_client(client: HttpClient) -> Self {
-        HttpDriver { client: Ok(client) }
+        HttpDriver {
+            client,
+            fallback: None,
+        }
     }
 
     /// The client, for drivers built on the same machinery.
-    pub fn client(&self) -> Option<&HttpClient> {
-        self.client.as_ref().ok()
-    }
-
-    fn auth(client: &HttpClient, request: &HttpRequest, options: &FetchOptions) -> Auth {
-        if let Some(token) = &options.credentials.bearer_token {
-            return Auth::Bearer(token.clone());
-        }
-        if !matches!(request.auth, Auth::None) {
-            return request.auth.clone();
-        }
-        client
-            .options()
-            .bearer_token_env
-            .as_deref()
-            .and_then(|name| std::env::var(name).ok())
-            .filter(|token| !token.is_empty())
-            .map(|token| Auth::Bearer(Secret::new(token)))
-            .unwrap_or(Auth::None)
+    pub fn client(&self) -> &HttpClient {
+        &self.client
     }
 }
 
@@ -88,23 +93,18 @@ impl Driver for HttpDriver {
     }
 
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
-        let redacted = reference.redacted();
-        let client = self.client.as_ref().map_err(|e| {
-            Error::fetch(
-                ErrorKind::Other,
-                NAME,
-                redacted,
-                HttpError::Config(e.to_string()),
-            )
-        })?;
-        let request =
-            HttpRequest::for_reference(reference).map_err(|e| e.into_core(NAME, redacted))?;
-        let auth = Self::auth(client, &request, options);
-        let request = request.with_auth(auth);
-        let response = client
+        let mut request =
+            HttpRequest::for_reference(reference).map_err(|e| e.into_core(reference))?;
+        if let Some(credentials) = &options.credentials {
+            request.credentials = Some(credentials.clone());
+        } else if request.credentials.is_none() {
+            request.credentials = self.fallback.clone();
+        }
+        let response = self
+            .client
             .fetch_url(&request, options)
             .await
-            .map_err(|e| e.into_core(NAME, redacted))?;
+            .map_err(|e: HttpError| -> Error { e.into_core(reference) })?;
         let mut fetched = if response.not_modified {
             Fetched::not_modified(NAME, reference, response.etag.clone())
         } else {

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use drydock_core::{Error, ErrorKind};
+use drydock_core::{DesignRef, Error, ErrorKind};
 
 /// An HTTP fetch failure. Every message names the reference redacted
 /// (`user:***@`, secret query values `***`) and never holds a credential.
@@ -30,12 +30,14 @@ pub enum HttpError {
         status: u16,
     },
     /// The server answered 401 or 403.
-    #[error("{reference}: unauthorized (HTTP {status}): check the credentials for this reference")]
+    #[error("{reference}: {} (HTTP {status}): check the credentials for this reference{}", if *status == 403 { "forbidden" } else { "unauthorized" }, if body.is_empty() { String::new() } else { format!(": {body}") })]
     Unauthorized {
         /// The reference, redacted.
         reference: String,
         /// The status code.
         status: u16,
+        /// The first bytes of the body, lossily decoded, secrets scrubbed, control characters escaped.
+        body: String,
     },
     /// The server answered another 4xx; `body` holds the first bytes of its answer.
     #[error("{reference}: the server refused the request (HTTP {status}): {body}")]
@@ -44,7 +46,7 @@ pub enum HttpError {
         reference: String,
         /// The status code.
         status: u16,
-        /// The first bytes of the body, lossily decoded, credentials scrubbed.
+        /// The first bytes of the body, lossily decoded, secrets scrubbed, control characters escaped.
         body: String,
     },
     /// The server answered 5xx or 429 (retried).
@@ -54,8 +56,10 @@ pub enum HttpError {
         reference: String,
         /// The status code.
         status: u16,
-        /// The first bytes of the body, lossily decoded, credentials scrubbed.
+        /// The first bytes of the body, lossily decoded, secrets scrubbed, control characters escaped.
         body: String,
+        /// How long the server asked to wait (`Retry-After`).
+        retry_after: Option<Duration>,
     },
     /// The server answered a status that is neither content nor an error (1xx, 3xx without `Location`).
     #[error("{reference}: unexpected HTTP status {status}")]
@@ -131,31 +135,15 @@ pub enum HttpError {
         /// The declared size, if there was one.
         size: Option<u64>,
     },
-    /// Retrying did not help: the last error and how many attempts were made.
-    #[error("{last} (gave up after {attempts} attempts)")]
-    Exhausted {
-        /// Attempts made.
-        attempts: u32,
-        /// The last attempt's error.
-        last: Box<HttpError>,
-    },
-    /// The overall deadline passed.
-    #[error("{reference}: deadline of {deadline:?} exceeded after {attempts} attempts{}", last.as_ref().map(|e| format!("; last error: {e}")).unwrap_or_default())]
-    DeadlineExceeded {
+    /// The credential source could not provide credentials (e.g. an
+    /// identity service refused or could not be reached).
+    #[error("{reference}: {source}")]
+    Credentials {
         /// The reference, redacted.
         reference: String,
-        /// The deadline.
-        deadline: Duration,
-        /// Attempts started.
-        attempts: u32,
-        /// The last failed attempt's error, if one failed before the deadline.
-        last: Option<Box<HttpError>>,
-    },
-    /// The caller cancelled.
-    #[error("{reference}: cancelled")]
-    Cancelled {
-        /// The reference, redacted.
-        reference: String,
+        /// The credential source's error.
+        #[source]
+        source: Box<Error>,
     },
 }
 
@@ -176,7 +164,7 @@ impl HttpError {
     pub fn kind(&self) -> ErrorKind {
         match self {
             HttpError::InvalidUrl { .. } => ErrorKind::InvalidReference,
-            HttpError::Config(_) => ErrorKind::Other,
+            HttpError::Config(_) => ErrorKind::Config,
             HttpError::NotFound { .. } => ErrorKind::NotFound,
             HttpError::Unauthorized { .. } | HttpError::Tls { .. } => ErrorKind::PermissionDenied,
             HttpError::ClientError { .. }
@@ -188,9 +176,7 @@ impl HttpError {
             | HttpError::Timeout { .. }
             | HttpError::Truncated { .. } => ErrorKind::Unavailable,
             HttpError::TooLarge { .. } => ErrorKind::TooLarge,
-            HttpError::Exhausted { last, .. } => last.kind(),
-            HttpError::DeadlineExceeded { .. } => ErrorKind::DeadlineExceeded,
-            HttpError::Cancelled { .. } => ErrorKind::Cancelled,
+            HttpError::Credentials { source, .. } => source.kind(),
         }
     }
 
@@ -202,26 +188,21 @@ impl HttpError {
             | HttpError::ClientError { status, .. }
             | HttpError::ServerError { status, .. }
             | HttpError::UnexpectedStatus { status, .. } => Some(*status),
-            HttpError::Exhausted { last, .. } => last.status(),
-            HttpError::DeadlineExceeded { last, .. } => last.as_ref().and_then(|e| e.status()),
             _ => None,
         }
     }
 
-    /// Attempts made, for errors that report them (1 otherwise).
-    pub fn attempts(&self) -> u32 {
-        match self {
-            HttpError::Exhausted { attempts, .. }
-            | HttpError::DeadlineExceeded { attempts, .. } => *attempts,
-            _ => 1,
-        }
+    /// Converts into drydock-core's error about `reference`: a too-large body
+    /// becomes [`Error::TooLarge`]; everything else an [`Error::Fetch`] of
+    /// this driver whose source is this error, retryable as
+    /// [`HttpError::is_retryable`] says, with the server's `Retry-After`.
+    pub fn into_core(self, reference: &DesignRef) -> Error {
+        self.into_core_for(crate::NAME, reference.redacted())
     }
 
-    /// Converts into drydock-core's error for `driver` and the redacted `reference`.
-    ///
-    /// Size and cancellation become [`Error::TooLarge`] and [`Error::Cancelled`];
-    /// everything else is an [`Error::Fetch`] whose source is this error.
-    pub fn into_core(self, driver: &str, reference: &str) -> Error {
+    /// As [`HttpError::into_core`], for a driver built on this crate's client
+    /// (Deckhand, Keystone): `driver` names it, `reference` is already redacted.
+    pub fn into_core_for(self, driver: &str, reference: &str) -> Error {
         match self {
             HttpError::TooLarge {
                 reference,
@@ -231,9 +212,19 @@ impl HttpError {
                 reference,
                 limit,
                 size,
+                source: None,
             },
-            HttpError::Cancelled { reference } => Error::Cancelled { reference },
-            other => Error::fetch(other.kind(), driver, reference, other),
+            HttpError::Credentials { source, .. } if source.kind() != ErrorKind::Other => *source,
+            other => {
+                let (kind, retryable) = (other.kind(), other.is_retryable());
+                let retry_after = match &other {
+                    HttpError::ServerError { retry_after, .. } => *retry_after,
+                    _ => None,
+                };
+                Error::fetch(kind, driver, reference, other)
+                    .with_retryable(retryable)
+                    .with_retry_after(retry_after)
+            }
         }
     }
 }

@@ -7,26 +7,28 @@ mod driver;
 mod error;
 mod options;
 mod request;
-pub mod tls;
-
-use std::sync::Arc;
+mod tls;
 
 pub use client::HttpClient;
 pub use driver::HttpDriver;
 pub use error::HttpError;
-pub use options::{
-    ClientIdentity, DEFAULT_BEARER_TOKEN_ENV, HttpOptions, Pem, RetryPolicy, TlsOptions,
-};
-pub use request::{Auth, HttpRequest, HttpResponse};
+pub use options::{ClientIdentity, DEFAULT_BEARER_TOKEN_ENV, HttpOptions, Pem, TlsOptions};
+pub use request::{HttpRequest, HttpResponse};
 
-/// The driver's name.
+/// The driver's options, under the name every driver crate uses.
+pub type Options = HttpOptions;
+/// The driver's error, under the name every driver crate uses.
+pub type Error = HttpError;
+
+/// The driver's name; its configuration section is `[drivers.http]`.
 pub const NAME: &str = "http";
 
 /// The schemes this driver serves.
 pub const SCHEMES: &[&str] = &["http", "https"];
 
-fn new_driver() -> Arc<dyn drydock_core::Driver> {
-    Arc::new(HttpDriver::default())
-}
-
-drydock_core::register_driver!(name: NAME, schemes: SCHEMES, constructor: new_driver);
+drydock_core::register_driver!(
+    name: NAME,
+    schemes: SCHEMES,
+    options: Options,
+    configure: HttpDriver::configure,
+);

@@ -1,27 +1,43 @@
-//! Typed options: [`HttpOptions`], [`TlsOptions`], [`RetryPolicy`].
+//! Typed options: [`HttpOptions`] (the `[drivers.http]` section) and [`TlsOptions`].
 
 use std::fmt;
 use std::path::PathBuf;
-use std::time::Duration;
+
+use drydock_core::Secret;
+use serde::{Deserialize, Serialize};
 
 /// Name of the environment variable read for a bearer token by default.
 pub const DEFAULT_BEARER_TOKEN_ENV: &str = "DRYDOCK_HTTP_BEARER_TOKEN";
 
-/// Options of an [`crate::HttpClient`] (and so of an [`crate::HttpDriver`]).
+/// Options of an [`crate::HttpClient`] (and so of an [`crate::HttpDriver`]),
+/// read from the `[drivers.http]` section of the configuration.
 ///
 /// Per-fetch bounds (deadline, connect and read timeouts, size, cancellation)
-/// come from [`drydock_core::FetchOptions`]; these are the per-client settings.
-#[derive(Clone, Debug)]
+/// come from [`drydock_core::FetchOptions`]; retries are the resolver's
+/// [`drydock_core::layer::RetryLayer`]. `Debug` and `Serialize` never show
+/// the token.
+///
+/// ```
+/// use drydock_driver_http::HttpOptions;
+/// let o: HttpOptions = serde_json::from_value(serde_json::json!({
+///     "max_redirects": 3, "tls": {"ca_bundle": "/etc/ssl/site-ca.pem"}
+/// })).unwrap();
+/// assert_eq!(o.max_redirects, 3);
+/// assert!(serde_json::from_value::<HttpOptions>(serde_json::json!({"max_redirect": 3})).is_err());
+/// ```
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct HttpOptions {
     /// TLS trust and client identity.
     pub tls: TlsOptions,
-    /// When and how often to retry.
-    pub retry: RetryPolicy,
     /// Redirects followed before giving up (default 10).
     pub max_redirects: usize,
+    /// A bearer token sent to every origin this driver fetches from, when
+    /// neither the fetch nor the reference carries credentials.
+    pub token: Option<Secret>,
     /// Environment variable holding a bearer token used when neither the
-    /// fetch options nor the reference carry credentials (`None`: read none).
+    /// fetch, the reference nor `token` carries credentials (`None`: read none).
     pub bearer_token_env: Option<String>,
     /// Honour `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY` and `NO_PROXY` (default true).
     pub use_env_proxy: bool,
@@ -35,13 +51,27 @@ impl Default for HttpOptions {
     fn default() -> Self {
         HttpOptions {
             tls: TlsOptions::default(),
-            retry: RetryPolicy::default(),
             max_redirects: 10,
+            token: None,
             bearer_token_env: Some(DEFAULT_BEARER_TOKEN_ENV.to_owned()),
             use_env_proxy: true,
             user_agent: concat!("drydock/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_idle_per_host: 64,
         }
+    }
+}
+
+impl fmt::Debug for HttpOptions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("HttpOptions")
+            .field("tls", &self.tls)
+            .field("max_redirects", &self.max_redirects)
+            .field("token", &self.token)
+            .field("bearer_token_env", &self.bearer_token_env)
+            .field("use_env_proxy", &self.use_env_proxy)
+            .field("user_agent", &self.user_agent)
+            .field("max_idle_per_host", &self.max_idle_per_host)
+            .finish()
     }
 }
 
@@ -51,14 +81,14 @@ impl HttpOptions {
         self.tls = tls;
         self
     }
-    /// Sets the retry policy.
-    pub fn with_retry(mut self, retry: RetryPolicy) -> Self {
-        self.retry = retry;
-        self
-    }
     /// Sets the redirect limit.
     pub fn with_max_redirects(mut self, max: usize) -> Self {
         self.max_redirects = max;
+        self
+    }
+    /// Sets a bearer token for every request without other credentials.
+    pub fn with_token(mut self, token: impl Into<String>) -> Self {
+        self.token = Some(Secret::new(token));
         self
     }
     /// Sets (or clears) the bearer-token environment variable name.
@@ -78,7 +108,8 @@ impl HttpOptions {
     }
 }
 
-/// PEM material, inline or in a file.
+/// PEM material, in a file or in memory. Configuration gives a path;
+/// `Debug` and `Serialize` never show in-memory content.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Pem {
     /// A file holding PEM blocks.
@@ -93,6 +124,21 @@ impl fmt::Debug for Pem {
             Pem::Path(p) => f.debug_tuple("Path").field(p).finish(),
             Pem::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
         }
+    }
+}
+
+impl Serialize for Pem {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Pem::Path(p) => p.serialize(s),
+            Pem::Bytes(b) => s.collect_str(&format_args!("<{} bytes of PEM in memory>", b.len())),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Pem {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        PathBuf::deserialize(d).map(Pem::Path)
     }
 }
 
@@ -115,16 +161,20 @@ impl fmt::Debug for ClientIdentity {
     }
 }
 
-/// TLS settings. TLS 1.2 is the minimum version, always.
-#[derive(Clone, Debug, Default)]
+/// TLS settings (the `tls` table of a driver's section). TLS 1.2 is the
+/// minimum version, always.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct TlsOptions {
     /// Trust these CA certificates (PEM bundle) instead of the system roots.
     pub ca_bundle: Option<Pem>,
     /// With a `ca_bundle`, also trust the system roots (default false: only the bundle).
-    pub also_system_roots: bool,
-    /// A client certificate and key for mutual TLS.
-    pub client_identity: Option<ClientIdentity>,
+    pub system_roots_too: bool,
+    /// A client certificate chain (PEM) for mutual TLS; needs `client_key`.
+    pub client_cert: Option<Pem>,
+    /// The private key (PEM) of `client_cert`.
+    pub client_key: Option<Pem>,
     /// **Dangerous**: accept any server certificate, for any host. Never the
     /// default; every client built with it logs a warning.
     pub danger_accept_invalid_certs: bool,
@@ -138,12 +188,13 @@ impl TlsOptions {
     }
     /// With a CA bundle, also trusts the system roots.
     pub fn with_system_roots_too(mut self, on: bool) -> Self {
-        self.also_system_roots = on;
+        self.system_roots_too = on;
         self
     }
     /// Presents this identity to servers that ask for one.
     pub fn with_client_identity(mut self, cert_chain: Pem, key: Pem) -> Self {
-        self.client_identity = Some(ClientIdentity { cert_chain, key });
+        self.client_cert = Some(cert_chain);
+        self.client_key = Some(key);
         self
     }
     /// **Dangerous**: turns certificate verification off.
@@ -151,68 +202,15 @@ impl TlsOptions {
         self.danger_accept_invalid_certs = true;
         self
     }
-}
-
-/// When to retry: exponential backoff with full jitter, a cap on attempts;
-/// the fetch's deadline always wins.
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub struct RetryPolicy {
-    /// Attempts in all, the first included (1: never retry). Default 5.
-    pub max_attempts: u32,
-    /// Backoff before the second attempt. Default 100 ms.
-    pub initial_backoff: Duration,
-    /// Largest backoff. Default 5 s.
-    pub max_backoff: Duration,
-    /// Growth factor per attempt. Default 2.
-    pub multiplier: f64,
-    /// Largest `Retry-After` honoured; longer ones give up at once. Default 60 s.
-    pub max_retry_after: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 5,
-            initial_backoff: Duration::from_millis(100),
-            max_backoff: Duration::from_secs(5),
-            multiplier: 2.0,
-            max_retry_after: Duration::from_secs(60),
+    /// The client identity, if both halves are set.
+    pub fn client_identity(&self) -> Option<ClientIdentity> {
+        match (&self.client_cert, &self.client_key) {
+            (Some(cert_chain), Some(key)) => Some(ClientIdentity {
+                cert_chain: cert_chain.clone(),
+                key: key.clone(),
+            }),
+            _ => None,
         }
-    }
-}
-
-impl RetryPolicy {
-    /// A policy that never retries.
-    pub fn never() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..RetryPolicy::default()
-        }
-    }
-    /// Sets the attempt cap.
-    pub fn with_max_attempts(mut self, n: u32) -> Self {
-        self.max_attempts = n.max(1);
-        self
-    }
-    /// Sets the initial and largest backoff.
-    pub fn with_backoff(mut self, initial: Duration, max: Duration) -> Self {
-        self.initial_backoff = initial;
-        self.max_backoff = max.max(initial);
-        self
-    }
-
-    /// The backoff after failed attempt number `attempt` (1-based): a random
-    /// duration between half and all of `initial * multiplier^(attempt-1)`,
-    /// capped at `max_backoff`.
-    pub fn backoff(&self, attempt: u32) -> Duration {
-        let exp = self
-            .multiplier
-            .max(1.0)
-            .powi(attempt.saturating_sub(1).min(30) as i32);
-        let full = self.initial_backoff.mul_f64(exp).min(self.max_backoff);
-        let half = full / 2;
-        half + half.mul_f64(fastrand::f64())
     }
 }
 
@@ -221,30 +219,28 @@ mod tests {
     use super::*;
 
     #[test]
-    fn backoff_grows_is_jittered_and_capped() {
-        let p =
-            RetryPolicy::default().with_backoff(Duration::from_millis(100), Duration::from_secs(1));
-        for attempt in 1..20 {
-            let full = Duration::from_millis(100)
-                .mul_f64(2f64.powi(attempt as i32 - 1))
-                .min(Duration::from_secs(1));
-            let b = p.backoff(attempt);
-            assert!(
-                b >= full / 2 && b <= full,
-                "attempt {attempt}: {b:?} vs {full:?}"
-            );
-        }
-        let samples: std::collections::HashSet<_> = (0..20).map(|_| p.backoff(3)).collect();
-        assert!(samples.len() > 1, "no jitter");
-    }
-
-    #[test]
-    fn identity_debug_hides_the_key() {
+    fn debug_and_json_hide_the_token_and_the_key() {
         let tls = TlsOptions::default().with_client_identity(
             Pem::Bytes(b"CERT".to_vec()),
             Pem::Bytes(b"-----BEGIN PRIVATE KEY----- secret".to_vec()),
         );
-        let shown = format!("{tls:?}");
-        assert!(!shown.contains("secret"), "{shown}");
+        let o = HttpOptions::default().with_tls(tls).with_token("tok-123");
+        for shown in [format!("{o:?}"), serde_json::to_string(&o).unwrap()] {
+            assert!(
+                !shown.contains("secret") && !shown.contains("tok-123"),
+                "{shown}"
+            );
+        }
+        let id = o.tls.client_identity().unwrap();
+        assert!(!format!("{id:?}").contains("secret"));
+    }
+
+    #[test]
+    fn half_an_identity_is_none() {
+        let tls = TlsOptions {
+            client_cert: Some(Pem::Path("/c.pem".into())),
+            ..TlsOptions::default()
+        };
+        assert!(tls.client_identity().is_none());
     }
 }

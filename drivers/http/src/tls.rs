@@ -13,20 +13,55 @@ use crate::error::HttpError;
 use crate::options::{Pem, TlsOptions};
 
 /// The crypto provider of the whole workspace: ring.
-pub fn provider() -> Arc<CryptoProvider> {
+pub(crate) fn provider() -> Arc<CryptoProvider> {
     Arc::new(rustls::crypto::ring::default_provider())
 }
 
+/// The largest PEM file read (a CA bundle of every public root is ~250 KiB).
+pub(crate) const MAX_PEM_SIZE: u64 = 4 << 20;
+
+/// Reads PEM material: only a regular file (a FIFO or device would block or
+/// never end), and at most [`MAX_PEM_SIZE`] bytes of it.
 fn read_pem(pem: &Pem, what: &str) -> Result<Vec<u8>, HttpError> {
+    use std::io::Read as _;
+    let p = match pem {
+        Pem::Bytes(b) => return Ok(b.clone()),
+        Pem::Path(p) => p,
+    };
+    let fail =
+        |reason: String| HttpError::Config(format!("cannot read {what} {}: {reason}", p.display()));
+    let meta = std::fs::metadata(p).map_err(|e| fail(e.to_string()))?;
+    if !meta.is_file() {
+        return Err(fail("not a regular file".into()));
+    }
+    if meta.len() > MAX_PEM_SIZE {
+        return Err(fail(format!(
+            "{} bytes is more than the {MAX_PEM_SIZE} bytes a PEM file may hold",
+            meta.len()
+        )));
+    }
+    let file = std::fs::File::open(p).map_err(|e| fail(e.to_string()))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(MAX_PEM_SIZE + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| fail(e.to_string()))?;
+    if bytes.len() as u64 > MAX_PEM_SIZE {
+        return Err(fail("it grew past the size limit while being read".into()));
+    }
+    Ok(bytes)
+}
+
+/// What a PEM is, for messages: its path, or "in memory".
+fn named(what: &str, pem: &Pem) -> String {
     match pem {
-        Pem::Bytes(b) => Ok(b.clone()),
-        Pem::Path(p) => std::fs::read(p)
-            .map_err(|e| HttpError::Config(format!("cannot read {what} {}: {e}", p.display()))),
+        Pem::Path(p) => format!("{what} {}", p.display()),
+        Pem::Bytes(_) => format!("{what} (in memory)"),
     }
 }
 
 fn certs(pem: &Pem, what: &str) -> Result<Vec<CertificateDer<'static>>, HttpError> {
     let bytes = read_pem(pem, what)?;
+    let what = &named(what, pem);
     let certs = CertificateDer::pem_slice_iter(&bytes)
         .collect::<Result<Vec<_>, _>>()
         .map_err(|e| HttpError::Config(format!("{what}: not valid PEM: {e}")))?;
@@ -37,7 +72,7 @@ fn certs(pem: &Pem, what: &str) -> Result<Vec<CertificateDer<'static>>, HttpErro
 }
 
 /// Builds the rustls configuration for `options`.
-pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
+pub(crate) fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
     let provider = provider();
     let builder = ClientConfig::builder_with_provider(provider.clone())
         .with_protocol_versions(&[&rustls::version::TLS13, &rustls::version::TLS12])
@@ -49,7 +84,7 @@ pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
         Arc::new(AcceptAnything(provider.clone()))
     } else if let Some(bundle) = &options.ca_bundle {
         let cas = certs(bundle, "CA bundle")?;
-        if options.also_system_roots {
+        if options.system_roots_too {
             Arc::new(
                 rustls_platform_verifier::Verifier::new_with_extra_roots(cas, provider.clone())
                     .map_err(|e| HttpError::Config(format!("system roots: {e}")))?,
@@ -77,12 +112,27 @@ pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
     let builder = builder
         .dangerous()
         .with_custom_certificate_verifier(verifier);
-    let mut config = match &options.client_identity {
+    let identity = match (&options.client_cert, &options.client_key) {
+        (Some(_), None) => {
+            return Err(HttpError::Config(
+                "tls.client_cert is set without tls.client_key (--client-key)".into(),
+            ));
+        }
+        (None, Some(_)) => {
+            return Err(HttpError::Config(
+                "tls.client_key is set without tls.client_cert (--client-cert)".into(),
+            ));
+        }
+        _ => options.client_identity(),
+    };
+    let mut config = match &identity {
         Some(identity) => {
             let chain = certs(&identity.cert_chain, "client certificate")?;
             let key_pem = read_pem(&identity.key, "client key")?;
-            let key = PrivateKeyDer::from_pem_slice(&key_pem)
-                .map_err(|_| HttpError::Config("client key: no PEM private key found".into()))?;
+            let key = PrivateKeyDer::from_pem_slice(&key_pem).map_err(|_| {
+                let what = named("client key", &identity.key);
+                HttpError::Config(format!("{what}: no PEM private key found"))
+            })?;
             builder
                 .with_client_auth_cert(chain, key)
                 .map_err(|e| HttpError::Config(format!("client certificate and key: {e}")))?
@@ -94,7 +144,7 @@ pub fn client_config(options: &TlsOptions) -> Result<ClientConfig, HttpError> {
 }
 
 /// Finds a rustls error in a source chain and explains it for `host` of `reference` (redacted).
-pub fn explain(
+pub(crate) fn explain(
     err: &(dyn std::error::Error + 'static),
     host: &str,
     reference: &str,

@@ -2,7 +2,7 @@
 mod common;
 
 use common::{everything, fetch, fetch_opts, options};
-use drydock_core::{Credentials, ErrorKind};
+use drydock_core::{ErrorKind, StaticToken};
 use drydock_driver_http::HttpDriver;
 use drydock_fixtures::{HttpFixture, Route};
 
@@ -45,7 +45,8 @@ async fn a_bearer_token_from_the_options_is_verified_by_the_server() {
         Route::bearer("t0ken-s3cret", Route::content("bearer ok")),
     );
     let d = HttpDriver::new(options()).unwrap();
-    let opts = fetch_opts().with_credentials(Credentials::bearer("t0ken-s3cret"));
+    let opts =
+        fetch_opts().with_credentials(std::sync::Arc::new(StaticToken::bearer("t0ken-s3cret")));
     assert_eq!(
         &fetch(&d, server.url("/site").as_str(), &opts)
             .await
@@ -53,7 +54,8 @@ async fn a_bearer_token_from_the_options_is_verified_by_the_server() {
             .bytes[..],
         b"bearer ok"
     );
-    let bad = fetch_opts().with_credentials(Credentials::bearer("wrong-t0ken"));
+    let bad =
+        fetch_opts().with_credentials(std::sync::Arc::new(StaticToken::bearer("wrong-t0ken")));
     let err = fetch(&d, server.url("/site").as_str(), &bad)
         .await
         .unwrap_err();
@@ -108,7 +110,7 @@ async fn secrets_echoed_by_a_server_are_scrubbed_from_errors() {
         !all.contains("hunter2") && !all.contains("qsecret"),
         "{all}"
     );
-    let opts = fetch_opts().with_credentials(Credentials::bearer("tok-123"));
+    let opts = fetch_opts().with_credentials(std::sync::Arc::new(StaticToken::bearer("tok-123")));
     let err = fetch(&d, server.url("/echo").as_str(), &opts)
         .await
         .unwrap_err();

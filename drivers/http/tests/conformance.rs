@@ -9,7 +9,7 @@ use drydock_fixtures::tls::TestPki;
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn http_driver_passes_the_conformance_suite_over_http() {
     let target = HttpTarget::start().await.unwrap();
-    let report = conformance::run_all(&common::driver(), &target).await;
+    let report = conformance::run_all(std::sync::Arc::new(common::driver()), &target).await;
     report.assert_passed();
     // Nothing skipped: the http target stalls, carries secrets, and the driver has conditional fetch.
     assert!(
@@ -28,5 +28,7 @@ async fn http_driver_passes_the_conformance_suite_over_https() {
     );
     let tls = TlsOptions::default().with_ca_bundle(Pem::Bytes(pki.ca_pem.clone().into_bytes()));
     let driver = HttpDriver::new(common::options().with_tls(tls)).unwrap();
-    conformance::run_all(&driver, &target).await.assert_passed();
+    conformance::run_all(std::sync::Arc::new(driver), &target)
+        .await
+        .assert_passed();
 }

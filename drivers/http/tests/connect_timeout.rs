@@ -3,9 +3,10 @@ mod common;
 
 use std::time::{Duration, Instant};
 
-use common::{fetch, fetch_opts, options};
+use common::{driver, fetch_opts, fetch_with};
 use drydock_core::ErrorKind;
-use drydock_driver_http::{HttpDriver, HttpError, RetryPolicy};
+use drydock_core::RetryPolicy;
+use drydock_driver_http::HttpError;
 
 #[tokio::test]
 async fn a_full_accept_queue_hits_the_connect_timeout() {
@@ -26,10 +27,10 @@ async fn a_full_accept_queue_hits_the_connect_timeout() {
             fillers.push(s);
         }
     }
-    let d = HttpDriver::new(options().with_retry(RetryPolicy::never())).unwrap();
+    let d = driver();
     let opts = fetch_opts().with_connect_timeout(Duration::from_millis(300));
     let started = Instant::now();
-    let err = fetch(&d, &format!("http://{addr}/x"), &opts)
+    let err = fetch_with(&d, RetryPolicy::never(), &format!("http://{addr}/x"), &opts)
         .await
         .unwrap_err();
     let elapsed = started.elapsed();

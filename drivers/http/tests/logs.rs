@@ -5,7 +5,7 @@ use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use common::{fetch, fetch_opts, options};
-use drydock_core::Credentials;
+use drydock_core::StaticToken;
 use drydock_driver_http::{HttpDriver, TlsOptions};
 use drydock_fixtures::{HttpFixture, Route};
 
@@ -56,7 +56,8 @@ async fn no_log_line_carries_a_credential() {
     fetch(&d, &with_userinfo("/down"), &fetch_opts())
         .await
         .unwrap_err();
-    let bearer = fetch_opts().with_credentials(Credentials::bearer("bearer-s3cret"));
+    let bearer =
+        fetch_opts().with_credentials(std::sync::Arc::new(StaticToken::bearer("bearer-s3cret")));
     fetch(&d, server.url("/down").as_str(), &bearer)
         .await
         .unwrap_err();

@@ -3,9 +3,10 @@
 //! changes the process environment.
 mod common;
 
-use common::{fetch, fetch_opts, options};
+use common::{fetch_opts, fetch_with, options};
 use drydock_core::ErrorKind;
-use drydock_driver_http::{HttpDriver, RetryPolicy};
+use drydock_core::RetryPolicy;
+use drydock_driver_http::HttpDriver;
 use drydock_fixtures::HttpFixture;
 
 #[tokio::test]
@@ -34,21 +35,27 @@ async fn proxy_variables_are_honoured_and_no_proxy_exempts() {
         }
         std::env::set_var("HTTP_PROXY", proxy.base_url().as_str());
     }
-    let quick = || options().with_retry(RetryPolicy::never());
+    let quick = options;
 
     let via = HttpDriver::new(quick().with_env_proxy(true)).unwrap();
-    let got = fetch(&via, &target, &fetch_opts()).await.unwrap();
+    let got = fetch_with(&via, RetryPolicy::never(), &target, &fetch_opts())
+        .await
+        .unwrap();
     assert_eq!(&got.bytes[..], b"via proxy");
     assert_eq!(proxy.hits("/site.yaml"), 1);
 
     let direct = HttpDriver::new(quick().with_env_proxy(false)).unwrap();
-    let err = fetch(&direct, &target, &fetch_opts()).await.unwrap_err();
+    let err = fetch_with(&direct, RetryPolicy::never(), &target, &fetch_opts())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
 
     // SAFETY: as above.
     unsafe { std::env::set_var("NO_PROXY", "127.0.0.1") };
     let exempt = HttpDriver::new(quick().with_env_proxy(true)).unwrap();
-    let err = fetch(&exempt, &target, &fetch_opts()).await.unwrap_err();
+    let err = fetch_with(&exempt, RetryPolicy::never(), &target, &fetch_opts())
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Unavailable, "{err}");
     assert_eq!(proxy.hits("/site.yaml"), 1, "NO_PROXY was ignored");
 }

@@ -2,7 +2,7 @@
 mod common;
 
 use common::{driver, fetch, fetch_opts, options};
-use drydock_core::{Credentials, ErrorKind};
+use drydock_core::{ErrorKind, StaticToken};
 use drydock_driver_http::{HttpDriver, HttpError};
 use drydock_fixtures::{HttpFixture, Route};
 
@@ -66,7 +66,7 @@ async fn credentials_stay_on_their_origin() {
         "basic auth leaked to another origin"
     );
 
-    let bearer = fetch_opts().with_credentials(Credentials::bearer("tok"));
+    let bearer = fetch_opts().with_credentials(std::sync::Arc::new(StaticToken::bearer("tok")));
     fetch(&driver(), home.url("/x").as_str(), &bearer)
         .await
         .unwrap();

@@ -1,9 +1,10 @@
 //! HTTPS against servers with certificates made at test time.
 mod common;
 
-use common::{everything, fetch, fetch_opts, options};
+use common::{driver, everything, fetch, fetch_opts, fetch_with, options};
 use drydock_core::ErrorKind;
-use drydock_driver_http::{HttpDriver, HttpError, Pem, RetryPolicy, TlsOptions};
+use drydock_core::RetryPolicy;
+use drydock_driver_http::{HttpDriver, HttpError, Pem, TlsOptions};
 use drydock_fixtures::tls::TestPki;
 use drydock_fixtures::{HttpFixture, Route};
 
@@ -61,9 +62,14 @@ async fn a_wrong_ca_fails_naming_the_host_and_the_reason_without_retrying() {
         .unwrap();
     server.put("/x", "unreachable");
     let d = HttpDriver::new(options().with_tls(trusting(&other))).unwrap();
-    let err = fetch(&d, server.url("/x").as_str(), &fetch_opts())
-        .await
-        .unwrap_err();
+    let err = fetch_with(
+        &d,
+        RetryPolicy::never(),
+        server.url("/x").as_str(),
+        &fetch_opts(),
+    )
+    .await
+    .unwrap_err();
     let shown = err.to_string();
     assert!(shown.contains("127.0.0.1"), "names the host: {shown}");
     assert!(shown.contains("unknown issuer"), "says why: {shown}");
@@ -85,10 +91,15 @@ async fn system_roots_do_not_trust_a_test_ca() {
         .await
         .unwrap();
     server.put("/x", "unreachable");
-    let d = HttpDriver::new(options().with_retry(RetryPolicy::never())).unwrap();
-    let err = fetch(&d, server.url("/x").as_str(), &fetch_opts())
-        .await
-        .unwrap_err();
+    let d = driver();
+    let err = fetch_with(
+        &d,
+        RetryPolicy::never(),
+        server.url("/x").as_str(),
+        &fetch_opts(),
+    )
+    .await
+    .unwrap_err();
     assert!(
         matches!(
             err.downcast_source::<HttpError>(),
@@ -142,15 +153,15 @@ async fn mutual_tls_needs_the_client_certificate() {
         b"mutual"
     );
 
-    let without = HttpDriver::new(
-        options()
-            .with_tls(trusting(&pki))
-            .with_retry(RetryPolicy::never()),
+    let without = HttpDriver::new(options().with_tls(trusting(&pki))).unwrap();
+    let err = fetch_with(
+        &without,
+        RetryPolicy::never(),
+        server.url("/x").as_str(),
+        &fetch_opts(),
     )
-    .unwrap();
-    let err = fetch(&without, server.url("/x").as_str(), &fetch_opts())
-        .await
-        .unwrap_err();
+    .await
+    .unwrap_err();
     assert!(
         err.to_string().contains("client certificate"),
         "{}",

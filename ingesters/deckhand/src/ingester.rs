@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use drydock_core::design::build::{Outcome, build_item, document_error};
 use drydock_core::design::{DocumentSource, Kind};
 use drydock_core::report::{Level, Message, PROCESSING_ERROR};
 use drydock_core::{Bytes, Detection, IngestOptions, Ingested, Ingester, Result};
 use drydock_ingester_yaml::document::{body, head, header_str, metadata_name, root, sniff};
+use drydock_ingester_yaml::model::build::{Outcome, build_item, document_error};
 use drydock_ingester_yaml::parse::LoadedDoc;
 use drydock_ingester_yaml::{LoadError, YamlOptions, ingest_with};
 

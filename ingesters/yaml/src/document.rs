@@ -1,7 +1,7 @@
 //! Helpers both document formats use to read a document's header.
 
-use drydock_core::design::build::Outcome;
-use drydock_core::design::value::{Mark, Node, Short, Value};
+use crate::model::build::Outcome;
+use crate::model::value::{Mark, Node, Short, Value};
 use drydock_core::report::{Message, PROCESSING_ERROR, SCHEMA_VIOLATION};
 
 use crate::parse::{LoadError, LoadedDoc};
@@ -99,7 +99,7 @@ pub fn body(node: Node, key: &str) -> Node {
     match node.value {
         Value::Map(entries) => entries
             .into_iter()
-            .find(|(k, _)| k.text == key && k.kind == drydock_core::design::value::ScalarKind::Str)
+            .find(|(k, _)| k.text == key && k.kind == crate::model::value::ScalarKind::Str)
             .map(|(_, v)| v)
             .unwrap_or_else(|| Node::new(Value::Map(Vec::new()), mark)),
         _ => Node::new(Value::Map(Vec::new()), mark),

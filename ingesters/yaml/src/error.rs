@@ -1,6 +1,6 @@
 //! Errors of YAML loading.
 
-use drydock_core::design::value::Mark;
+use crate::model::value::Mark;
 
 /// Why a document (or the whole input) could not be parsed: a syntax error, a
 /// bound exceeded (depth, alias expansion), a duplicate key, or bytes that are not UTF-8.

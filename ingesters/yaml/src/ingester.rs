@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use drydock_core::design::build::{Assembler, Outcome, build_item};
+use crate::model::build::{Assembler, Outcome, build_item};
 use drydock_core::design::{DocumentSource, Kind};
 use drydock_core::report::{Message, PROCESSING_ERROR};
 use drydock_core::{Bytes, Detection, IngestOptions, Ingested, Ingester, Result};
@@ -97,7 +97,7 @@ pub fn legacy_outcome(doc: std::result::Result<LoadedDoc, LoadError>) -> Outcome
     }
     let schema = format!("{api} {kind_text}");
     let unknown = |what: String| {
-        drydock_core::design::build::document_error(
+        crate::model::build::document_error(
             &schema,
             &metadata_name(&node, &schema).unwrap_or_default(),
             start,

@@ -4,6 +4,7 @@
 pub mod document;
 mod error;
 mod ingester;
+pub mod model;
 mod options;
 pub mod parse;
 

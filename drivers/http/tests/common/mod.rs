@@ -1,21 +1,25 @@
 //! Helpers shared by the http driver's tests.
 #![allow(dead_code)]
 
+use std::sync::Arc;
 use std::time::Duration;
 
-use drydock_core::{DesignRef, Driver, Error, FetchOptions, Fetched};
-use drydock_driver_http::{HttpDriver, HttpOptions, RetryPolicy};
+use drydock_core::layer::{apply_layers, standard_layers};
+use drydock_core::{DesignRef, Driver, Error, FetchOptions, Fetched, RetryPolicy};
+use drydock_driver_http::{HttpDriver, HttpOptions};
 
-/// Options for tests: no proxy from the environment, no env token, quick retries.
+/// Options for tests: no proxy from the environment, no env token.
 pub fn options() -> HttpOptions {
     HttpOptions::default()
         .with_env_proxy(false)
         .with_bearer_token_env(None)
-        .with_retry(
-            RetryPolicy::default()
-                .with_max_attempts(4)
-                .with_backoff(Duration::from_millis(10), Duration::from_millis(50)),
-        )
+}
+
+/// Quick retries, as the resolver's retry layer applies them.
+pub fn quick_retry() -> RetryPolicy {
+    RetryPolicy::default()
+        .with_max_attempts(4)
+        .with_backoff(Duration::from_millis(10), Duration::from_millis(50))
 }
 
 pub fn driver() -> HttpDriver {
@@ -29,9 +33,26 @@ pub fn fetch_opts() -> FetchOptions {
         .with_connect_timeout(Duration::from_secs(2))
 }
 
+/// `driver` inside the resolver's standard layers (cancellation, deadline,
+/// retries with `policy`), as every fetch runs in a program.
+pub fn layered(driver: &HttpDriver, policy: RetryPolicy) -> Arc<dyn Driver> {
+    apply_layers(&standard_layers(policy), Arc::new(driver.clone()))
+}
+
+/// Fetches `url` through the standard layers with quick retries.
 pub async fn fetch(driver: &HttpDriver, url: &str, opts: &FetchOptions) -> Result<Fetched, Error> {
+    fetch_with(driver, quick_retry(), url, opts).await
+}
+
+/// Fetches `url` through the standard layers with `policy`.
+pub async fn fetch_with(
+    driver: &HttpDriver,
+    policy: RetryPolicy,
+    url: &str,
+    opts: &FetchOptions,
+) -> Result<Fetched, Error> {
     let reference = DesignRef::parse(url).expect("reference");
-    driver.fetch(&reference, opts).await
+    layered(driver, policy).fetch(&reference, opts).await
 }
 
 /// The error, its Debug form and its whole source chain, as one string.

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use drydock_core::design::value::{Key, Mark, Node, ScalarKind, Short, Value};
+use crate::model::value::{Key, Mark, Node, ScalarKind, Short, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::mapping::finish_map;

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use drydock_core::design::value::{Key, Mark, Node, Value};
+use crate::model::value::{Key, Mark, Node, Value};
 
 use super::LoadError;
 

@@ -8,7 +8,7 @@
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-use drydock_core::design::value::{Mark, Node};
+use crate::model::value::{Mark, Node};
 
 pub use crate::error::LoadError;
 

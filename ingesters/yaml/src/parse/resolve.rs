@@ -2,7 +2,7 @@
 //! original Drydock's parser): `yes`/`off` are booleans, `0xffff` and `0777`
 //! integers, `1:20` sexagesimal, `2017-02-17` a date, `1e3` a string.
 
-use drydock_core::design::value::{ScalarKind, Value};
+use crate::model::value::{ScalarKind, Value};
 
 /// Resolves a plain (unquoted) scalar.
 pub fn plain(s: &str) -> Value {

@@ -9,7 +9,7 @@
 use serde_json::Value as Schema;
 
 use super::value::{Mark, Node, Path, ScalarKind, Short, Value};
-use crate::report::Level;
+use drydock_core::report::Level;
 
 /// One violation of a schema rule.
 #[derive(Clone, Debug, PartialEq)]

@@ -9,11 +9,12 @@ use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
+use super::schemas;
 use super::validate::{Violation, Violations, validate};
 use super::value::{Node, Path, ScalarKind, Value};
-use super::{DocumentSource, Item, Kind, SiteDesign, schemas};
-use crate::ingester::{IngestSummary, Ingested};
-use crate::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, ValidationReport};
+use drydock_core::design::{DocumentSource, Item, Kind, SiteDesign};
+use drydock_core::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, ValidationReport};
+use drydock_core::{IngestSummary, Ingested};
 
 /// At most this many schema messages are reported for one document.
 pub const MAX_VIOLATIONS_PER_DOCUMENT: usize = 50;
@@ -22,21 +23,21 @@ pub const MAX_VIOLATIONS_PER_DOCUMENT: usize = 50;
 #[derive(Clone, Debug, PartialEq)]
 pub enum Built {
     /// A Region.
-    Region(Item<super::Region>),
+    Region(Item<drydock_core::design::Region>),
     /// A NetworkLink.
-    NetworkLink(Item<super::NetworkLink>),
+    NetworkLink(Item<drydock_core::design::NetworkLink>),
     /// A Network.
-    Network(Item<super::Network>),
+    Network(Item<drydock_core::design::Network>),
     /// A HardwareProfile.
-    HardwareProfile(Item<super::HardwareProfile>),
+    HardwareProfile(Item<drydock_core::design::HardwareProfile>),
     /// A HostProfile.
-    HostProfile(Item<super::HostProfile>),
+    HostProfile(Item<drydock_core::design::HostProfile>),
     /// A BaremetalNode.
-    BaremetalNode(Item<super::BaremetalNode>),
+    BaremetalNode(Item<drydock_core::design::BaremetalNode>),
     /// A Rack.
-    Rack(Item<super::Rack>),
+    Rack(Item<drydock_core::design::Rack>),
     /// A BootAction.
-    BootAction(Item<super::BootAction>),
+    BootAction(Item<drydock_core::design::BootAction>),
 }
 
 /// What one document turned out to be.
@@ -182,7 +183,7 @@ fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Me
                 }
             )),
             path: Some(v.path),
-            location: Some(crate::report::Location {
+            location: Some(drydock_core::report::Location {
                 line: u64::from(v.mark.line),
                 column: u64::from(v.mark.column),
             }),
@@ -202,8 +203,8 @@ fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Me
     out
 }
 
-fn doc_ref(source: &DocumentSource) -> crate::report::DocumentRef {
-    crate::report::DocumentRef {
+fn doc_ref(source: &DocumentSource) -> drydock_core::report::DocumentRef {
+    drydock_core::report::DocumentRef {
         schema: source.schema.clone(),
         name: source.name.clone(),
     }

@@ -1,6 +1,6 @@
 //! A parsed document as a tree of values that remember where they stood in the input.
 //!
-//! Format crates (YAML, Deckhand) build these trees; [`crate::design::build`]
+//! Format crates (YAML, Deckhand) build these trees; [`crate::model::build`]
 //! validates them against the schema rules and turns them into the typed model.
 
 use std::fmt;

@@ -1,10 +1,10 @@
 //! The site-design model without any YAML: value trees built by hand go
 //! through validation, the typed model and the assembler.
 
-use drydock_core::design::build::{Assembler, Outcome, build_item};
-use drydock_core::design::value::{Key, Mark, Node, Path, ScalarKind, Value};
 use drydock_core::design::{BondingMode, DocumentSource, Kind};
 use drydock_core::{Level, Status};
+use drydock_ingester_yaml::model::build::{Assembler, Outcome, build_item};
+use drydock_ingester_yaml::model::value::{Key, Mark, Node, Path, ScalarKind, Value};
 
 fn at(line: u32) -> Mark {
     Mark::new(line, 3)

@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 
 use serde_json::Value;
 
-use super::Kind;
+use drydock_core::design::Kind;
 
 fn text(kind: Kind) -> &'static str {
     match kind {

@@ -1,0 +1,40 @@
+//! `drydock config`: the effective configuration.
+
+use clap::Args;
+
+use super::settings::ConfigArgs;
+use super::{EXIT_CONFIG, EXIT_OK, output};
+
+/// Arguments of `drydock config`.
+#[derive(Debug, Args)]
+pub struct ConfigCmdArgs {
+    /// Print JSON instead of TOML.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Prints the effective configuration: every section with its defaults
+/// filled in, each linked driver's options, secrets as `***`.
+pub fn run(config: &ConfigArgs, args: &ConfigCmdArgs) -> u8 {
+    let effective = match config.load().and_then(|c| Ok((c.origin(), c.effective()?))) {
+        Ok(v) => v,
+        Err(err) => {
+            output::print_error(&err);
+            return EXIT_CONFIG;
+        }
+    };
+    let (origin, tree) = effective;
+    if args.json {
+        println!("{tree}");
+        return EXIT_OK;
+    }
+    println!("# drydock configuration, from {}", output::safe(&origin));
+    match toml::to_string_pretty(&output::without_nulls(tree)) {
+        Ok(text) => print!("{text}"),
+        Err(err) => {
+            eprintln!("error: cannot print the configuration as TOML: {err}");
+            return EXIT_CONFIG;
+        }
+    }
+    EXIT_OK
+}

@@ -1,0 +1,515 @@
+//! One configuration for the whole program: a TOML file, environment
+//! overrides, then the program's own overrides (the CLI's flags).
+//!
+//! ```toml
+//! [fetch]                  # bounds of every fetch
+//! timeout = "60s"          # overall deadline, retries included
+//! max_size = "64MiB"
+//! connect_timeout = "10s"
+//! read_timeout = "30s"
+//!
+//! [retry]                  # the retry layer every driver shares
+//! attempts = 5
+//!
+//! [store]
+//! url = "postgres://drydock@db/drydock"
+//!
+//! [drivers.http]           # each driver's own typed options (`drydock schemes --json`)
+//! tls = { ca_bundle = "/etc/drydock/site-ca.pem" }
+//!
+//! [validation]             # handed to the validation rules
+//! ```
+//!
+//! Environment overrides are `DRYDOCK__<SECTION>__<KEY>=value` (double
+//! underscores separate the levels; the value is read as TOML, else as text),
+//! e.g. `DRYDOCK__DRIVERS__HTTP__MAX_REDIRECTS=3`. An unknown key anywhere is
+//! an error naming the key and where it came from.
+//!
+//! ```
+//! let config = drydock::config::Config::from_toml_str(
+//!     "[fetch]\ntimeout = \"5s\"\n[drivers.file]\nallowed_roots = [\"/srv\"]\n",
+//!     "example.toml",
+//! ).unwrap();
+//! assert_eq!(config.fetch_options().deadline.as_secs(), 5);
+//! ```
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use drydock_core::config::{DEFAULTS_ORIGIN, DriversConfig};
+use drydock_core::{Env, Error, FetchOptions, Registry, Resolver, Result, RetryPolicy};
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+/// The environment variable naming the configuration file.
+pub const CONFIG_ENV: &str = "DRYDOCK_CONFIG";
+/// The prefix of environment overrides (`DRYDOCK__FETCH__TIMEOUT=30s`).
+pub const ENV_OVERRIDE_PREFIX: &str = "DRYDOCK__";
+/// The largest configuration file read.
+const MAX_CONFIG_SIZE: u64 = 1 << 20;
+
+/// Bounds of every fetch (`[fetch]`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct FetchSettings {
+    /// Overall deadline of a fetch, retries included.
+    #[serde(with = "drydock_core::config::duration")]
+    pub timeout: Duration,
+    /// Largest design accepted, in bytes (`64MiB`, `500KB` or a number).
+    #[serde(with = "size")]
+    pub max_size: u64,
+    /// Time allowed to establish a connection.
+    #[serde(with = "drydock_core::config::duration")]
+    pub connect_timeout: Duration,
+    /// Longest silence allowed while reading.
+    #[serde(with = "drydock_core::config::duration")]
+    pub read_timeout: Duration,
+}
+
+impl Default for FetchSettings {
+    fn default() -> Self {
+        let d = FetchOptions::default();
+        FetchSettings {
+            timeout: d.deadline,
+            max_size: d.max_size,
+            connect_timeout: d.connect_timeout,
+            read_timeout: d.read_timeout,
+        }
+    }
+}
+
+/// Where the store is (`[store]`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreSettings {
+    /// The database URL (`postgres://…`, `sqlite:///…`); none: the embedded SQLite file.
+    pub url: Option<String>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+struct File {
+    fetch: FetchSettings,
+    retry: RetryPolicy,
+    store: StoreSettings,
+    drivers: BTreeMap<String, Value>,
+    validation: Value,
+}
+
+/// The effective configuration and where it came from.
+#[derive(Clone, Debug)]
+pub struct Config {
+    tree: Value,
+    origin: String,
+    /// Who overrode what after the file: flags, environment variables.
+    overrides: Vec<String>,
+    env: Env,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            tree: Value::Object(Map::new()),
+            origin: DEFAULTS_ORIGIN.to_owned(),
+            overrides: Vec::new(),
+            env: Env::process(),
+        }
+    }
+}
+
+impl Config {
+    /// The configuration from TOML text read from `origin` (a path, for messages).
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Config> {
+        let tree: Value = toml::from_str(text).map_err(|e| Error::Config {
+            section: "file".into(),
+            origin: origin.to_owned(),
+            reason: e.message().to_owned()
+                + &e.span()
+                    .map(|s| format!(" (at byte {})", s.start))
+                    .unwrap_or_default(),
+        })?;
+        let config = Config {
+            tree,
+            origin: origin.to_owned(),
+            overrides: Vec::new(),
+            env: Env::process(),
+        };
+        config.typed()?;
+        Ok(config)
+    }
+
+    /// Loads the file `path`, or, without one, the default file
+    /// (`$XDG_CONFIG_HOME/drydock/config.toml`, else `~/.config/drydock/config.toml`)
+    /// when it exists; then applies the environment overrides of `env`.
+    pub fn load(path: Option<&Path>, env: &Env) -> Result<Config> {
+        let mut config = match path {
+            Some(path) => Config::read(path)?,
+            None => match default_path(env).filter(|p| p.is_file()) {
+                Some(path) => Config::read(&path)?,
+                None => Config::default(),
+            },
+        };
+        config.env = env.clone();
+        config.apply_env_overrides(env)?;
+        Ok(config)
+    }
+
+    fn read(path: &Path) -> Result<Config> {
+        use std::io::Read as _;
+        let origin = path.display().to_string();
+        let fail = |reason: String| Error::Config {
+            section: "file".into(),
+            origin: origin.clone(),
+            reason,
+        };
+        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+        if !meta.is_file() {
+            return Err(fail("not a regular file".into()));
+        }
+        let mut text = String::new();
+        std::fs::File::open(path)
+            .and_then(|f| f.take(MAX_CONFIG_SIZE + 1).read_to_string(&mut text))
+            .map_err(|e| fail(format!("cannot read it: {e}")))?;
+        if text.len() as u64 > MAX_CONFIG_SIZE {
+            return Err(fail(format!("larger than {MAX_CONFIG_SIZE} bytes")));
+        }
+        Config::from_toml_str(&text, &origin)
+    }
+
+    /// Where the configuration came from: the file (or the defaults), and
+    /// what overrode it.
+    pub fn origin(&self) -> String {
+        if self.overrides.is_empty() {
+            self.origin.clone()
+        } else {
+            format!(
+                "{} (overridden by {})",
+                self.origin,
+                self.overrides.join(", ")
+            )
+        }
+    }
+
+    /// The environment drivers read (e.g. `OS_*` for Keystone).
+    pub fn env(&self) -> &Env {
+        &self.env
+    }
+
+    fn typed(&self) -> Result<File> {
+        serde_path_to_error::deserialize(self.tree.clone())
+            .map_err(|e| Error::Config {
+                section: top_section(&e.path().to_string()),
+                origin: self.origin.clone(),
+                reason: format!("{}: {}", e.path(), e.inner()),
+            })
+            .map_err(|e| match e {
+                Error::Config {
+                    section, reason, ..
+                } => Error::Config {
+                    section,
+                    origin: self.origin(),
+                    reason,
+                },
+                other => other,
+            })
+    }
+
+    /// Sets `path` (dotted, e.g. `fetch.timeout`) to `value`, then checks the
+    /// result; `origin` says who set it (e.g. `--timeout`).
+    pub fn set(&mut self, path: &str, value: Value, origin: &str) -> Result<()> {
+        let before = self.tree.clone();
+        set_path(&mut self.tree, path, value);
+        if !self.overrides.iter().any(|o| o == origin) {
+            self.overrides.push(origin.to_owned());
+        }
+        if let Err(e) = self.typed() {
+            self.tree = before;
+            return Err(match e {
+                Error::Config {
+                    section, reason, ..
+                } => Error::Config {
+                    section,
+                    origin: origin.to_owned(),
+                    reason,
+                },
+                other => other,
+            });
+        }
+        Ok(())
+    }
+
+    /// Sets `key` (a path inside a driver's options, e.g. `tls.ca_bundle`) in
+    /// the section of every linked driver that has that option; returns how
+    /// many drivers took it. A driver's own option names come from its
+    /// registration, so this knows no driver type. `origin` says who set it.
+    pub fn set_for_drivers(&mut self, key: &str, value: Value, origin: &str) -> usize {
+        if !self.overrides.iter().any(|o| o == origin) {
+            self.overrides.push(origin.to_owned());
+        }
+        let mut count = 0;
+        for info in Registry::global().drivers() {
+            if get_path(&info.options, key).is_some() {
+                set_path(
+                    &mut self.tree,
+                    &format!("drivers.{}.{key}", info.name),
+                    value.clone(),
+                );
+                count += 1;
+            }
+        }
+        count
+    }
+
+    fn apply_env_overrides(&mut self, env: &Env) -> Result<()> {
+        for (name, raw) in env.with_prefix(ENV_OVERRIDE_PREFIX) {
+            let path = name[ENV_OVERRIDE_PREFIX.len()..]
+                .split("__")
+                .map(str::to_ascii_lowercase)
+                .collect::<Vec<_>>()
+                .join(".");
+            let value = toml::from_str::<BTreeMap<String, Value>>(&format!("v = {raw}"))
+                .ok()
+                .and_then(|mut m| m.remove("v"))
+                .unwrap_or(Value::String(raw));
+            self.set(&path, value, &format!("the environment variable {name}"))?;
+        }
+        Ok(())
+    }
+
+    /// `[fetch]` as per-fetch options.
+    pub fn fetch_options(&self) -> FetchOptions {
+        let f = self.typed().map(|f| f.fetch).unwrap_or_default();
+        FetchOptions::default()
+            .with_deadline(f.timeout)
+            .with_max_size(f.max_size)
+            .with_connect_timeout(f.connect_timeout)
+            .with_read_timeout(f.read_timeout)
+    }
+
+    /// `[retry]`.
+    pub fn retry(&self) -> RetryPolicy {
+        self.typed().map(|f| f.retry).unwrap_or_default()
+    }
+
+    /// `[store] url`, if set.
+    pub fn store_url(&self) -> Option<String> {
+        self.typed().ok().and_then(|f| f.store.url)
+    }
+
+    /// `[validation]`, for the validation rules.
+    pub fn validation(&self) -> Value {
+        self.typed().map(|f| f.validation).unwrap_or(Value::Null)
+    }
+
+    /// Every driver's section, for [`drydock_core::RegistryBuilder::with_linked_configured`].
+    pub fn drivers(&self) -> DriversConfig {
+        DriversConfig {
+            sections: self.typed().map(|f| f.drivers).unwrap_or_default(),
+            origin: self.origin(),
+            env: self.env.clone(),
+        }
+    }
+
+    /// The registry of every linked driver, each built from its section.
+    pub fn registry(&self) -> Result<Arc<Registry>> {
+        let registry = Registry::builder()
+            .with_linked_configured(&self.drivers())?
+            .build()?;
+        Ok(Arc::new(registry))
+    }
+
+    /// A resolver over [`Config::registry`] with `[retry]`.
+    pub fn resolver(&self) -> Result<Resolver> {
+        Ok(Resolver::builder()
+            .registry(self.registry()?)
+            .retry(self.retry())
+            .build())
+    }
+
+    /// The effective configuration as JSON: every section with its defaults
+    /// filled in (each linked driver's too), secrets shown as `***`.
+    pub fn effective(&self) -> Result<Value> {
+        let file = self.typed()?;
+        let mut drivers = Map::new();
+        for info in Registry::global().drivers() {
+            let mut options = info.options.clone();
+            if let Some(section) = file.drivers.get(&info.name) {
+                merge(&mut options, section);
+            }
+            drivers.insert(info.name, options);
+        }
+        let mut tree = serde_json::to_value(File {
+            drivers: BTreeMap::new(),
+            ..file
+        })
+        .map_err(|e| Error::Config {
+            section: "file".into(),
+            origin: self.origin.clone(),
+            reason: e.to_string(),
+        })?;
+        tree["drivers"] = Value::Object(drivers);
+        redact(&mut tree);
+        Ok(tree)
+    }
+}
+
+/// The default configuration file: `$XDG_CONFIG_HOME/drydock/config.toml`,
+/// else `$HOME/.config/drydock/config.toml`.
+pub fn default_path(env: &Env) -> Option<PathBuf> {
+    let base = env
+        .get("XDG_CONFIG_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env.get("HOME").map(|h| PathBuf::from(h).join(".config")))?;
+    Some(base.join("drydock").join("config.toml"))
+}
+
+fn top_section(path: &str) -> String {
+    let mut parts = path.split('.');
+    match (parts.next(), parts.next()) {
+        (Some("drivers"), Some(name)) => format!("drivers.{name}"),
+        (Some(first), _) if !first.is_empty() => first.to_owned(),
+        _ => "file".to_owned(),
+    }
+}
+
+fn get_path<'a>(tree: &'a Value, path: &str) -> Option<&'a Value> {
+    path.split('.').try_fold(tree, |node, key| node.get(key))
+}
+
+fn set_path(tree: &mut Value, path: &str, value: Value) {
+    let mut node = tree;
+    let keys: Vec<&str> = path.split('.').collect();
+    for key in &keys[..keys.len() - 1] {
+        if !node.is_object() {
+            *node = Value::Object(Map::new());
+        }
+        node = node
+            .as_object_mut()
+            .map(|m| {
+                m.entry(key.to_string())
+                    .or_insert(Value::Object(Map::new()))
+            })
+            .unwrap_or_else(|| unreachable!("made an object above"));
+    }
+    if !node.is_object() {
+        *node = Value::Object(Map::new());
+    }
+    if let (Some(map), Some(last)) = (node.as_object_mut(), keys.last()) {
+        map.insert(last.to_string(), value);
+    }
+}
+
+fn merge(base: &mut Value, over: &Value) {
+    match (base, over) {
+        (Value::Object(b), Value::Object(o)) => {
+            for (k, v) in o {
+                merge(b.entry(k.clone()).or_insert(Value::Null), v);
+            }
+        }
+        (slot, value) => *slot = value.clone(),
+    }
+}
+
+/// Replaces secret values by `***`: values of secret-named keys, and
+/// passwords inside URL-like strings.
+fn redact(tree: &mut Value) {
+    match tree {
+        Value::Object(map) => {
+            for (k, v) in map.iter_mut() {
+                if drydock_core::is_secret_key(k) && !v.is_null() && !names_no_secret(k) {
+                    *v = Value::String(drydock_core::REDACTED.into());
+                } else {
+                    redact(v);
+                }
+            }
+        }
+        Value::Array(items) => items.iter_mut().for_each(redact),
+        Value::String(s) if s.contains("://") => *s = drydock_core::redact_str(s),
+        _ => {}
+    }
+}
+
+/// Keys naming where a secret is (a file, an environment variable) hold no
+/// secret themselves.
+fn names_no_secret(key: &str) -> bool {
+    ["_env", "_file", "_path", "_dir"]
+        .iter()
+        .any(|s| key.ends_with(s))
+        || matches!(
+            key,
+            "client_key" | "client_cert" | "keyfile" | "certfile" | "cafile"
+        )
+}
+
+mod size {
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(size: &u64, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(&bytesize::ByteSize(*size).display().iec())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Size {
+            Bytes(u64),
+            Text(String),
+        }
+        match Size::deserialize(d)? {
+            Size::Bytes(n) => Ok(n),
+            Size::Text(t) => t
+                .parse::<bytesize::ByteSize>()
+                .map(|b| b.as_u64())
+                .map_err(|e| {
+                    serde::de::Error::custom(format!("`{t}` is not a size such as 64MiB: {e}"))
+                }),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_keys_are_named_with_the_file() {
+        let err = Config::from_toml_str("[fetch]\ntimeot = \"1s\"\n", "/etc/d.toml").unwrap_err();
+        let shown = err.to_string();
+        assert!(
+            shown.contains("timeot") && shown.contains("/etc/d.toml") && shown.contains("[fetch]"),
+            "{shown}"
+        );
+        let err = Config::from_toml_str("[fetchh]\n", "/etc/d.toml").unwrap_err();
+        assert!(err.to_string().contains("fetchh"), "{err}");
+    }
+
+    #[test]
+    fn set_checks_and_rolls_back() {
+        let mut c = Config::default();
+        c.set("fetch.max_size", Value::String("2MiB".into()), "--max-size")
+            .unwrap();
+        assert_eq!(c.fetch_options().max_size, 2 << 20);
+        let err = c
+            .set("fetch.max_size", Value::String("lots".into()), "--max-size")
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("--max-size") && err.to_string().contains("lots"),
+            "{err}"
+        );
+        assert_eq!(c.fetch_options().max_size, 2 << 20);
+    }
+
+    #[test]
+    fn redaction_hides_secret_keys_and_url_passwords() {
+        let mut v = serde_json::json!({"store": {"url": "postgres://u:pw@h/db"}, "x": {"password": "pw", "client_key": "/k.pem"}});
+        redact(&mut v);
+        let shown = v.to_string();
+        assert!(
+            !shown.contains("pw@") && !shown.contains("\"pw\""),
+            "{shown}"
+        );
+        assert!(shown.contains("/k.pem"), "{shown}");
+    }
+}
