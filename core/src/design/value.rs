@@ -198,13 +198,24 @@ fn plain_key(k: &str) -> bool {
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '$'))
 }
 
+/// Writes one key step of a path: `.key` (`key` when it comes first) for a
+/// plain identifier, `["a.b"]` (Rust string quoting) for any other key.
+pub(crate) fn write_key_step(f: &mut fmt::Formatter<'_>, key: &str, first: bool) -> fmt::Result {
+    match (plain_key(key), first) {
+        (true, true) => f.write_str(key),
+        (true, false) => write!(f, ".{key}"),
+        (false, _) => write!(f, "[{key:?}]"),
+    }
+}
+
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Path::Root(k) if plain_key(k) => f.write_str(k),
-            Path::Root(k) => write!(f, "[{k:?}]"),
-            Path::Key(parent, k) if plain_key(k) => write!(f, "{parent}.{k}"),
-            Path::Key(parent, k) => write!(f, "{parent}[{k:?}]"),
+            Path::Root(k) => write_key_step(f, k, true),
+            Path::Key(parent, k) => {
+                write!(f, "{parent}")?;
+                write_key_step(f, k, false)
+            }
             Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
         }
     }
