@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 mod bootaction;
 pub mod build;
 mod de;
+pub mod diff;
 mod host;
 mod network;
 mod schemas;
@@ -27,6 +28,10 @@ pub mod value;
 pub use bootaction::{
     Asset, AssetData, AssetType, BootAction, DataPipelineStep, FilterCombination,
     LocationPipelineStep, NodeFilter, NodeFilterItem,
+};
+pub use diff::{
+    BeforeAfter, DesignDiff, FieldChange, FieldPath, ItemChange, KindDiff, PathSegment, ReportDiff,
+    diff, diff_reports,
 };
 pub use host::{
     Addressing, BaremetalNode, Extra, Filesystem, HostProfile, HostSettings, Interface,
