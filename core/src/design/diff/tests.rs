@@ -311,6 +311,21 @@ fn one_list_element_inserted_or_removed_is_one_change() {
             ("addressing[2]".to_owned(), None, Some(addr("b"))),
         ]
     );
+    // Equal neighbours: the later one is the one removed; a swap is two changes.
+    let twice = one(Kind::BaremetalNode, "n", node(&["pxe", "pxe"]));
+    let once = one(Kind::BaremetalNode, "n", node(&["pxe"]));
+    assert_eq!(
+        fields_of(&diff(&twice, &once)),
+        [("addressing[1]".to_owned(), Some(addr("pxe")), None)]
+    );
+    let swapped = one(Kind::BaremetalNode, "n", node(&["oob", "mgmt", "pxe"]));
+    assert_eq!(
+        fields_of(&diff(&old, &swapped)),
+        [
+            change("addressing[0].network", json!("pxe"), json!("oob")),
+            change("addressing[2].network", json!("oob"), json!("pxe")),
+        ]
+    );
 }
 
 #[test]
