@@ -14,13 +14,19 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod bootaction;
+pub mod diff;
 mod host;
 mod network;
+mod path;
 mod site;
 
 pub use bootaction::{
     Asset, AssetData, AssetType, BootAction, DataPipelineStep, FilterCombination,
     LocationPipelineStep, NodeFilter, NodeFilterItem,
+};
+pub use diff::{
+    BeforeAfter, DesignDiff, FieldChange, FieldPath, ItemChange, KindDiff, PathSegment, ReportDiff,
+    diff, diff_reports,
 };
 pub use host::{
     Addressing, BaremetalNode, Extra, Filesystem, HostProfile, HostSettings, Interface,
@@ -31,6 +37,7 @@ pub use network::{
     AddressRange, Bonding, BondingMode, DhcpRelay, Dns, Labels, Network, NetworkLink, Route,
     Trunking, TrunkingMode,
 };
+pub use path::write_key_step;
 pub use site::{
     BootMode, BootstrapProtocol, HardwareProfile, Hugepages, Rack, RackLocation, Region, RepoType,
     Repositories, Repository, TagDefinition, TagDefinitionType, TorSwitch,

@@ -192,19 +192,16 @@ impl<'a> Path<'a> {
     }
 }
 
-fn plain_key(k: &str) -> bool {
-    !k.is_empty()
-        && k.chars()
-            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '$'))
-}
+use drydock_core::design::write_key_step;
 
 impl fmt::Display for Path<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Path::Root(k) if plain_key(k) => f.write_str(k),
-            Path::Root(k) => write!(f, "[{k:?}]"),
-            Path::Key(parent, k) if plain_key(k) => write!(f, "{parent}.{k}"),
-            Path::Key(parent, k) => write!(f, "{parent}[{k:?}]"),
+            Path::Root(k) => write_key_step(f, k, true),
+            Path::Key(parent, k) => {
+                write!(f, "{parent}")?;
+                write_key_step(f, k, false)
+            }
             Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
         }
     }
