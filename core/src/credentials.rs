@@ -49,7 +49,7 @@ impl fmt::Display for Secret {
 impl serde::Serialize for Secret {
     /// Serialises as `***`: options holding secrets can be printed as JSON.
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        s.serialize_str(crate::reference::REDACTED)
+        s.serialize_str(crate::redact::REDACTED)
     }
 }
 

@@ -11,6 +11,7 @@ mod error;
 mod fetch;
 mod ingester;
 pub mod layer;
+mod redact;
 mod reference;
 mod registry;
 pub mod report;
@@ -33,7 +34,8 @@ pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
 pub use layer::{Layer, RetryPolicy};
-pub use reference::{DesignRef, REDACTED, is_secret_key, redact_str, redact_url};
+pub use redact::{REDACTED, is_secret_key, redact_str, redact_url};
+pub use reference::DesignRef;
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, Status, ValidationReport};
 pub use resolver::{ResolveOptions, Resolved, Resolver, ResolverBuilder};

@@ -7,33 +7,7 @@ use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::error::{Error, Result};
-
-/// What replaces a secret in every printed form of a reference.
-pub const REDACTED: &str = "***";
-
-/// Words that make a query key secret wherever they appear in it
-/// (`sslpassword`, `x_api_token`, `client_secret`).
-const SECRET_QUERY_SUBSTRINGS: &[&str] = &[
-    "password",
-    "passwd",
-    "secret",
-    "token",
-    "credential",
-    "apikey",
-    "sessionid",
-];
-
-/// Words that make a query key secret only as a whole word of it (`auth`,
-/// `X-Amz-Signature`, `sig`: but `author`, `keyboard` and `monkey` are not).
-const SECRET_QUERY_WORDS: &[&str] = &[
-    "pwd",
-    "key",
-    "auth",
-    "authorization",
-    "signature",
-    "sig",
-    "session",
-];
+use crate::redact::{is_secret_key, redact_str, redact_url};
 
 /// A design reference: a URI whose scheme picks a driver.
 ///
@@ -188,6 +162,10 @@ impl DesignRef {
     }
 }
 
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
 impl FromStr for DesignRef {
     type Err = Error;
     fn from_str(s: &str) -> Result<Self> {
@@ -205,93 +183,6 @@ impl fmt::Debug for DesignRef {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_tuple("DesignRef").field(&self.redacted).finish()
     }
-}
-
-fn decode(s: &str) -> String {
-    percent_decode_str(s).decode_utf8_lossy().into_owned()
-}
-
-/// Whether a query key names a secret: one of its words (split at
-/// non-alphanumerics and lower-to-upper case changes) is a secret word.
-pub fn is_secret_key(key: &str) -> bool {
-    let mut words: Vec<String> = Vec::new();
-    let mut current = String::new();
-    let mut previous_lower = false;
-    for c in key.chars() {
-        if !c.is_ascii_alphanumeric() {
-            previous_lower = false;
-            if !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            continue;
-        }
-        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
-            words.push(std::mem::take(&mut current));
-        }
-        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
-        current.push(c.to_ascii_lowercase());
-    }
-    if !current.is_empty() {
-        words.push(current);
-    }
-    let whole = key.to_ascii_lowercase();
-    SECRET_QUERY_SUBSTRINGS.iter().any(|s| whole.contains(s))
-        || words
-            .iter()
-            .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
-}
-
-/// Redacts a parsed URL: the userinfo password and secret-looking query values.
-pub fn redact_url(url: &Url) -> String {
-    let mut out = url.clone();
-    if out.password().is_some() {
-        // Fails only for URLs that cannot carry credentials, which then have none.
-        let _ = out.set_password(Some(REDACTED));
-    }
-    if let Some(query) = url.query() {
-        out.set_query(Some(&redact_query(query)));
-    }
-    out.to_string()
-}
-
-fn redact_query(query: &str) -> String {
-    query
-        .split('&')
-        .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if is_secret_key(&decode(key)) => format!("{key}={REDACTED}"),
-            _ => pair.to_owned(),
-        })
-        .collect::<Vec<_>>()
-        .join("&")
-}
-
-/// Redacts a string that may not parse as a URL: any `user:password@` userinfo
-/// and secret-looking query values. Used in errors about unparseable input.
-pub fn redact_str(input: &str) -> String {
-    let (before_query, query) = match input.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (input, None),
-    };
-    let mut out = match before_query.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(authority_end);
-            let authority = match authority.rsplit_once('@') {
-                Some((userinfo, host)) => match userinfo.split_once(':') {
-                    Some((user, _)) => format!("{user}:{REDACTED}@{host}"),
-                    None => authority.to_owned(),
-                },
-                None => authority.to_owned(),
-            };
-            format!("{scheme}://{authority}{path}")
-        }
-        None => before_query.to_owned(),
-    };
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(&redact_query(query));
-    }
-    out
 }
 
 #[cfg(test)]
@@ -384,34 +275,6 @@ mod tests {
     }
 
     #[test]
-    fn secret_keys_are_whole_words() {
-        for secret in [
-            "token",
-            "api_token",
-            "X-Auth-Token",
-            "accessKey",
-            "Password",
-            "sig",
-            "client_secret",
-        ] {
-            assert!(is_secret_key(secret), "{secret}");
-        }
-        for plain in [
-            "author",
-            "keyboard",
-            "monkey",
-            "rev",
-            "schema",
-            "status.bucket",
-            "design_ref",
-        ] {
-            assert!(!is_secret_key(plain), "{plain}");
-        }
-        let r = DesignRef::parse("https://h/x?author=alice&api_token=abc").unwrap();
-        assert_eq!(r.redacted(), "https://h/x?author=alice&api_token=***");
-    }
-
-    #[test]
     fn canonical_key_keeps_references_apart_and_drops_credentials() {
         let key = |s: &str| DesignRef::parse(s).unwrap().canonical_key();
         assert_ne!(
@@ -434,11 +297,5 @@ mod tests {
             key("Deckhand+HTTPS://Deckhand.Svc:8443/api/./7"),
             "deckhand+https://deckhand.svc:8443/api/7"
         );
-    }
-
-    #[test]
-    fn redact_str_handles_userinfo_without_password() {
-        assert_eq!(redact_str("https://user@h/x"), "https://user@h/x");
-        assert_eq!(redact_str("x://u:p@h"), "x://u:***@h");
     }
 }

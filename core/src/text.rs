@@ -89,7 +89,7 @@ pub fn scrub_secrets<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
     let mut out = text.to_owned();
     for form in forms.iter().filter(|f| f.len() >= MIN_SCRUBBED_LEN) {
         if out.contains(form.as_str()) {
-            out = out.replace(form.as_str(), crate::reference::REDACTED);
+            out = out.replace(form.as_str(), crate::redact::REDACTED);
         }
     }
     out

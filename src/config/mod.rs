@@ -43,6 +43,10 @@ use drydock_core::{Env, Error, FetchOptions, Registry, Resolver, Result, RetryPo
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod tree;
+
+use tree::{get_path, merge, redact, set_path, size};
+
 /// The environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "DRYDOCK_CONFIG";
 /// The prefix of environment overrides (`DRYDOCK__FETCH__TIMEOUT=30s`).
@@ -332,8 +336,24 @@ impl Config {
     /// filled in (each linked driver's too), secrets shown as `***`.
     pub fn effective(&self) -> Result<Value> {
         let file = self.typed()?;
+        let linked = Registry::global().drivers();
+        if let Some(unknown) = file
+            .drivers
+            .keys()
+            .find(|k| !linked.iter().any(|d| &d.name == *k))
+        {
+            let names: Vec<&str> = linked.iter().map(|d| d.name.as_str()).collect();
+            return Err(Error::Config {
+                section: format!("drivers.{unknown}"),
+                origin: self.origin(),
+                reason: format!(
+                    "no driver named `{unknown}` is linked (drivers: {})",
+                    names.join(", ")
+                ),
+            });
+        }
         let mut drivers = Map::new();
-        for info in Registry::global().drivers() {
+        for info in linked {
             let mut options = info.options.clone();
             if let Some(section) = file.drivers.get(&info.name) {
                 merge(&mut options, section);
@@ -374,142 +394,5 @@ fn top_section(path: &str) -> String {
     }
 }
 
-fn get_path<'a>(tree: &'a Value, path: &str) -> Option<&'a Value> {
-    path.split('.').try_fold(tree, |node, key| node.get(key))
-}
-
-fn set_path(tree: &mut Value, path: &str, value: Value) {
-    let mut node = tree;
-    let keys: Vec<&str> = path.split('.').collect();
-    for key in &keys[..keys.len() - 1] {
-        if !node.is_object() {
-            *node = Value::Object(Map::new());
-        }
-        node = node
-            .as_object_mut()
-            .map(|m| {
-                m.entry(key.to_string())
-                    .or_insert(Value::Object(Map::new()))
-            })
-            .unwrap_or_else(|| unreachable!("made an object above"));
-    }
-    if !node.is_object() {
-        *node = Value::Object(Map::new());
-    }
-    if let (Some(map), Some(last)) = (node.as_object_mut(), keys.last()) {
-        map.insert(last.to_string(), value);
-    }
-}
-
-fn merge(base: &mut Value, over: &Value) {
-    match (base, over) {
-        (Value::Object(b), Value::Object(o)) => {
-            for (k, v) in o {
-                merge(b.entry(k.clone()).or_insert(Value::Null), v);
-            }
-        }
-        (slot, value) => *slot = value.clone(),
-    }
-}
-
-/// Replaces secret values by `***`: values of secret-named keys, and
-/// passwords inside URL-like strings.
-fn redact(tree: &mut Value) {
-    match tree {
-        Value::Object(map) => {
-            for (k, v) in map.iter_mut() {
-                if drydock_core::is_secret_key(k) && !v.is_null() && !names_no_secret(k) {
-                    *v = Value::String(drydock_core::REDACTED.into());
-                } else {
-                    redact(v);
-                }
-            }
-        }
-        Value::Array(items) => items.iter_mut().for_each(redact),
-        Value::String(s) if s.contains("://") => *s = drydock_core::redact_str(s),
-        _ => {}
-    }
-}
-
-/// Keys naming where a secret is (a file, an environment variable) hold no
-/// secret themselves.
-fn names_no_secret(key: &str) -> bool {
-    ["_env", "_file", "_path", "_dir"]
-        .iter()
-        .any(|s| key.ends_with(s))
-        || matches!(
-            key,
-            "client_key" | "client_cert" | "keyfile" | "certfile" | "cafile"
-        )
-}
-
-mod size {
-    use serde::{Deserialize, Deserializer, Serializer};
-
-    pub fn serialize<S: Serializer>(size: &u64, s: S) -> Result<S::Ok, S::Error> {
-        s.collect_str(&bytesize::ByteSize(*size).display().iec())
-    }
-
-    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<u64, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Size {
-            Bytes(u64),
-            Text(String),
-        }
-        match Size::deserialize(d)? {
-            Size::Bytes(n) => Ok(n),
-            Size::Text(t) => t
-                .parse::<bytesize::ByteSize>()
-                .map(|b| b.as_u64())
-                .map_err(|e| {
-                    serde::de::Error::custom(format!("`{t}` is not a size such as 64MiB: {e}"))
-                }),
-        }
-    }
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn unknown_keys_are_named_with_the_file() {
-        let err = Config::from_toml_str("[fetch]\ntimeot = \"1s\"\n", "/etc/d.toml").unwrap_err();
-        let shown = err.to_string();
-        assert!(
-            shown.contains("timeot") && shown.contains("/etc/d.toml") && shown.contains("[fetch]"),
-            "{shown}"
-        );
-        let err = Config::from_toml_str("[fetchh]\n", "/etc/d.toml").unwrap_err();
-        assert!(err.to_string().contains("fetchh"), "{err}");
-    }
-
-    #[test]
-    fn set_checks_and_rolls_back() {
-        let mut c = Config::default();
-        c.set("fetch.max_size", Value::String("2MiB".into()), "--max-size")
-            .unwrap();
-        assert_eq!(c.fetch_options().max_size, 2 << 20);
-        let err = c
-            .set("fetch.max_size", Value::String("lots".into()), "--max-size")
-            .unwrap_err();
-        assert!(
-            err.to_string().contains("--max-size") && err.to_string().contains("lots"),
-            "{err}"
-        );
-        assert_eq!(c.fetch_options().max_size, 2 << 20);
-    }
-
-    #[test]
-    fn redaction_hides_secret_keys_and_url_passwords() {
-        let mut v = serde_json::json!({"store": {"url": "postgres://u:pw@h/db"}, "x": {"password": "pw", "client_key": "/k.pem"}});
-        redact(&mut v);
-        let shown = v.to_string();
-        assert!(
-            !shown.contains("pw@") && !shown.contains("\"pw\""),
-            "{shown}"
-        );
-        assert!(shown.contains("/k.pem"), "{shown}");
-    }
-}
+mod tests;

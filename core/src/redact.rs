@@ -1,0 +1,210 @@
+//! Redaction: what never appears when a reference or URL is shown.
+//!
+//! The userinfo password, values of secret-named query parameters, and any
+//! query value that itself holds a URL or query carrying a secret (a token
+//! nested in `?next=…`) are replaced by `***`.
+
+use percent_encoding::percent_decode_str;
+use url::Url;
+
+/// What replaces a secret in every printed form of a reference.
+pub const REDACTED: &str = "***";
+
+/// Words that make a query key secret wherever they appear in it
+/// (`sslpassword`, `x_api_token`, `client_secret`).
+const SECRET_QUERY_SUBSTRINGS: &[&str] = &[
+    "password",
+    "passwd",
+    "secret",
+    "token",
+    "credential",
+    "apikey",
+    "sessionid",
+];
+
+/// Words that make a query key secret only as a whole word of it (`auth`,
+/// `X-Amz-Signature`, `sig`: but `author`, `keyboard` and `monkey` are not).
+const SECRET_QUERY_WORDS: &[&str] = &[
+    "pwd",
+    "key",
+    "auth",
+    "authorization",
+    "signature",
+    "sig",
+    "session",
+];
+
+fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Whether a query key names a secret: one of its words (split at
+/// non-alphanumerics and lower-to-upper case changes) is a secret word.
+pub fn is_secret_key(key: &str) -> bool {
+    let mut words: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let mut previous_lower = false;
+    for c in key.chars() {
+        if !c.is_ascii_alphanumeric() {
+            previous_lower = false;
+            if !current.is_empty() {
+                words.push(std::mem::take(&mut current));
+            }
+            continue;
+        }
+        if c.is_ascii_uppercase() && previous_lower && !current.is_empty() {
+            words.push(std::mem::take(&mut current));
+        }
+        previous_lower = c.is_ascii_lowercase() || c.is_ascii_digit();
+        current.push(c.to_ascii_lowercase());
+    }
+    if !current.is_empty() {
+        words.push(current);
+    }
+    let whole = key.to_ascii_lowercase();
+    SECRET_QUERY_SUBSTRINGS.iter().any(|s| whole.contains(s))
+        || words
+            .iter()
+            .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
+}
+
+/// Redacts a parsed URL: the userinfo password and secret-looking query values.
+pub fn redact_url(url: &Url) -> String {
+    let mut out = url.clone();
+    if out.password().is_some() {
+        // Fails only for URLs that cannot carry credentials, which then have none.
+        let _ = out.set_password(Some(REDACTED));
+    }
+    if let Some(query) = url.query() {
+        out.set_query(Some(&redact_query(query)));
+    }
+    out.to_string()
+}
+
+fn redact_query(query: &str) -> String {
+    query
+        .split('&')
+        .map(|pair| match pair.split_once('=') {
+            Some((key, _)) if is_secret_key(&decode(key)) => format!("{key}={REDACTED}"),
+            Some((key, value)) if nests_a_secret(value) => format!("{key}={REDACTED}"),
+            _ => pair.to_owned(),
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// Whether a query value, decoded (once or twice), is itself a URL or a
+/// query that carries a secret: a password in userinfo or a secret-named
+/// parameter (`?next=%2Fsite%3Ftoken%3Dabc`).
+fn nests_a_secret(value: &str) -> bool {
+    let mut text = value.replace('+', " ");
+    for _ in 0..4 {
+        let nested_query = text.split_once('?').map_or(text.as_str(), |(_, q)| q);
+        let secret_pair = nested_query.split(['&', ';']).any(|pair| {
+            pair.split_once('=')
+                .is_some_and(|(k, v)| !v.is_empty() && is_secret_key(&decode(k)))
+        });
+        let userinfo = text
+            .split_once("://")
+            .and_then(|(_, rest)| rest.split('/').next())
+            .is_some_and(|authority| authority.contains('@') && authority.contains(':'));
+        if secret_pair || userinfo {
+            return true;
+        }
+        let decoded = decode(&text);
+        if decoded == text {
+            return false;
+        }
+        text = decoded;
+    }
+    false
+}
+
+/// Redacts a string that may not parse as a URL: any `user:password@` userinfo
+/// and secret-looking query values. Used in errors about unparseable input.
+pub fn redact_str(input: &str) -> String {
+    let (before_query, query) = match input.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (input, None),
+    };
+    let mut out = match before_query.split_once("://") {
+        Some((scheme, rest)) => {
+            let authority_end = rest.find('/').unwrap_or(rest.len());
+            let (authority, path) = rest.split_at(authority_end);
+            let authority = match authority.rsplit_once('@') {
+                Some((userinfo, host)) => match userinfo.split_once(':') {
+                    Some((user, _)) => format!("{user}:{REDACTED}@{host}"),
+                    None => authority.to_owned(),
+                },
+                None => authority.to_owned(),
+            };
+            format!("{scheme}://{authority}{path}")
+        }
+        None => before_query.to_owned(),
+    };
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(&redact_query(query));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::DesignRef;
+
+    #[test]
+    fn secret_keys_are_whole_words() {
+        for secret in [
+            "token",
+            "api_token",
+            "X-Auth-Token",
+            "accessKey",
+            "Password",
+            "sig",
+            "client_secret",
+        ] {
+            assert!(is_secret_key(secret), "{secret}");
+        }
+        for plain in [
+            "author",
+            "keyboard",
+            "monkey",
+            "rev",
+            "schema",
+            "status.bucket",
+            "design_ref",
+        ] {
+            assert!(!is_secret_key(plain), "{plain}");
+        }
+        let r = DesignRef::parse("https://h/x?author=alice&api_token=abc").unwrap();
+        assert_eq!(r.redacted(), "https://h/x?author=alice&api_token=***");
+    }
+
+    #[test]
+    fn redact_str_handles_userinfo_without_password() {
+        assert_eq!(redact_str("https://user@h/x"), "https://user@h/x");
+        assert_eq!(redact_str("x://u:p@h"), "x://u:***@h");
+    }
+
+    #[test]
+    fn a_secret_nested_in_another_parameter_is_redacted() {
+        for url in [
+            "https://h/login?next=%2Fsite.yaml%3Ftoken%3Dabc123",
+            "https://h/login?next=%252Fsite.yaml%253Ftoken%253Dabc123",
+            "https://h/go?to=https%3A%2F%2Fu%3Apw%40other%2Fx",
+            "https://h/go?state=a%3D1%26password%3Dabc123",
+            "https://h/login?next=/x?token=abc123",
+        ] {
+            let shown = redact_url(&Url::parse(url).unwrap());
+            assert!(
+                !shown.contains("abc123") && !shown.contains("pw%40"),
+                "{url} -> {shown}"
+            );
+            assert!(shown.contains("=***"), "{shown}");
+        }
+        let plain = "https://h/x?next=%2Fsite.yaml%3Frev%3D2&author=bob";
+        assert_eq!(redact_url(&Url::parse(plain).unwrap()), plain);
+    }
+}
