@@ -4,6 +4,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use serde::{Deserialize, Serialize};
+use sqlx::types::Text;
 
 use crate::error::StoreError;
 
@@ -22,6 +23,12 @@ macro_rules! string_enum {
             /// The string stored in the database (the original's form).
             pub fn as_str(self) -> &'static str {
                 match self { $($name::$variant => $text,)+ }
+            }
+        }
+
+        impl From<Text<$name>> for $name {
+            fn from(text: Text<$name>) -> Self {
+                text.0
             }
         }
 

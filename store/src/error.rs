@@ -95,6 +95,13 @@ impl StoreError {
 
     /// Folds a driver error into a store error for the database at `url` (already redacted).
     pub(crate) fn from_sqlx(url: &str, source: sqlx::Error) -> Self {
+        if let sqlx::Error::ColumnDecode { index, source } = &source {
+            return StoreError::Corrupt {
+                field: index.clone(),
+                url: url.to_owned(),
+                reason: source.to_string(),
+            };
+        }
         if is_unavailable(&source) {
             StoreError::Unavailable {
                 url: url.to_owned(),

@@ -8,7 +8,6 @@ mod error;
 mod model;
 mod options;
 mod postgres;
-mod raw;
 mod snapshot;
 mod sqlite;
 mod store;

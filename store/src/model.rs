@@ -3,37 +3,47 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::FromRow;
+use sqlx::types::Text;
 use uuid::Uuid;
 
 use crate::enums::{ResultStatus, TaskAction, TaskStatus};
 use crate::error::{Result, StoreError};
+use crate::sql::Ts;
 
 /// A task as stored, with its result messages when read by id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct Task {
     /// The task's id.
     pub task_id: Uuid,
     /// The parent task, for a subtask.
     pub parent_task_id: Option<Uuid>,
     /// Ids of the subtasks (tasks whose parent this is), oldest first.
+    #[sqlx(json)]
     pub subtask_id_list: Vec<Uuid>,
     /// Where it is in its life.
+    #[sqlx(try_from = "Text<TaskStatus>")]
     pub status: TaskStatus,
     /// What it does.
+    #[sqlx(try_from = "Text<TaskAction>")]
     pub action: TaskAction,
     /// The design reference it works on.
     pub design_ref: Option<String>,
     /// The design snapshot it ran on.
     pub design_snapshot_id: Option<Uuid>,
     /// Which nodes it applies to (JSON).
+    #[sqlx(json(nullable))]
     pub node_filter: Option<Value>,
     /// Who asked, and how (JSON).
+    #[sqlx(json(nullable))]
     pub request_context: Option<Value>,
     /// Its result.
+    #[sqlx(flatten)]
     pub result: TaskResult,
     /// Retry counter.
     pub retry: i32,
     /// When it was created.
+    #[sqlx(try_from = "Ts")]
     pub created: DateTime<Utc>,
     /// Who created it.
     pub created_by: Option<String>,
@@ -48,25 +58,33 @@ pub struct Task {
     /// Bumped by every update; [`crate::Store::update_task`] refuses a stale one.
     pub version: i64,
     /// Result messages in sequence order ([`crate::Store::get_task`] only; empty in lists).
+    #[sqlx(skip)]
     pub messages: Vec<ResultMessage>,
 }
 
 /// The result part of a task.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct TaskResult {
     /// Outcome.
+    #[sqlx(rename = "result_status", try_from = "Text<ResultStatus>")]
     pub status: ResultStatus,
     /// Short message.
+    #[sqlx(rename = "result_message")]
     pub message: Option<String>,
     /// Reason.
+    #[sqlx(rename = "result_reason")]
     pub reason: Option<String>,
     /// Number of its result messages flagged as errors (kept by the store).
+    #[sqlx(rename = "result_error_count")]
     pub error_count: i64,
     /// Entities (e.g. node names) that succeeded.
+    #[sqlx(rename = "result_successes", json)]
     pub successes: Vec<String>,
     /// Entities that failed.
+    #[sqlx(rename = "result_failures", json)]
     pub failures: Vec<String>,
     /// Links to more detail (JSON).
+    #[sqlx(rename = "result_links", json(nullable))]
     pub links: Option<Value>,
 }
 
@@ -162,7 +180,7 @@ pub struct TaskFilter {
 }
 
 /// A result message as stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct ResultMessage {
     /// Position in the task's messages: 1, 2, 3, … without gaps.
     pub sequence: i64,
@@ -177,8 +195,10 @@ pub struct ResultMessage {
     /// The kind of context (e.g. `node`).
     pub context_type: Option<String>,
     /// When it was produced.
+    #[sqlx(try_from = "Ts")]
     pub ts: DateTime<Utc>,
     /// More detail (JSON).
+    #[sqlx(json(nullable))]
     pub extra: Option<Value>,
 }
 
@@ -232,13 +252,14 @@ impl NewResultMessage {
 }
 
 /// One element of a node's build history.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct BuildData {
     /// The node.
     pub node_name: String,
     /// The task that collected it.
     pub task_id: Uuid,
     /// When it was collected.
+    #[sqlx(try_from = "Ts")]
     pub collected_date: DateTime<Utc>,
     /// What produced it (e.g. `lshw`).
     pub generator: String,
@@ -285,11 +306,13 @@ pub enum BuildDataScope {
 }
 
 /// The holder of the active-instance lease.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct Leader {
     /// The leading instance.
+    #[sqlx(rename = "identity")]
     pub instance_id: Uuid,
     /// Its last claim or ping.
+    #[sqlx(try_from = "Ts")]
     pub last_ping: DateTime<Utc>,
 }
 

@@ -99,12 +99,32 @@ pub fn default_sqlite_url() -> String {
     format!("sqlite://{}", default_sqlite_path().display())
 }
 
+/// Connect parameters that hold a secret although no word of their name says
+/// so to drydock-core's rule (`sslpassword` is one word).
+const SECRET_PARAMETERS: &[&str] = &["sslpassword"];
+
 /// The URL with its password replaced by `***` and secret-looking query values hidden,
 /// for error messages and logs.
 pub fn redact_url(url: &str) -> String {
     match url::Url::parse(url) {
-        // The same redaction as every design reference (drydock-core).
-        Ok(parsed) => drydock_core::redact_url(&parsed),
+        // The same redaction as every design reference (drydock-core), plus
+        // the database's own secret parameters.
+        Ok(mut parsed) => {
+            if let Some(query) = parsed.query() {
+                let query = query
+                    .split('&')
+                    .map(|pair| match pair.split_once('=') {
+                        Some((key, _)) if SECRET_PARAMETERS.contains(&key) => {
+                            format!("{key}={}", drydock_core::REDACTED)
+                        }
+                        _ => pair.to_owned(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join("&");
+                parsed.set_query(Some(&query));
+            }
+            drydock_core::redact_url(&parsed)
+        }
         // Unparseable: keep only the scheme, which cannot hold a secret.
         Err(_) => match url.split_once(':') {
             Some((scheme, _)) => format!("{scheme}:***"),

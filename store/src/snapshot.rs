@@ -4,13 +4,15 @@ use bytes::Bytes;
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use sqlx::FromRow;
 use uuid::Uuid;
 
 use crate::error::Result;
 use crate::model::{json, name, opt_text, text};
+use crate::sql::Ts;
 
 /// What the driver knew about the fetched bytes.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct SnapshotMetadata {
     /// The driver that fetched it.
     pub driver: String,
@@ -25,6 +27,7 @@ pub struct SnapshotMetadata {
     /// Where the bytes finally came from (redacted by the driver).
     pub location: String,
     /// When they were fetched.
+    #[sqlx(try_from = "Ts")]
     pub fetched_at: DateTime<Utc>,
 }
 
@@ -84,32 +87,38 @@ impl NewSnapshot {
 }
 
 /// A stored snapshot without its content, as lists return it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
 pub struct SnapshotSummary {
     /// Its id.
     pub snapshot_id: Uuid,
     /// The reference, credentials removed.
     pub reference: String,
     /// The driver's metadata.
+    #[sqlx(flatten)]
     pub metadata: SnapshotMetadata,
     /// Hex SHA-256 of the bytes.
     pub digest: String,
     /// Length of the bytes.
     pub length: i64,
     /// When it was stored.
+    #[sqlx(try_from = "Ts")]
     pub stored_at: DateTime<Utc>,
 }
 
 /// A stored snapshot with its content.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, FromRow)]
 pub struct Snapshot {
     /// Id, reference, metadata, digest.
+    #[sqlx(flatten)]
     pub summary: SnapshotSummary,
     /// The raw bytes.
+    #[sqlx(try_from = "Vec<u8>")]
     pub bytes: Bytes,
     /// The ingested model.
+    #[sqlx(json)]
     pub model: Value,
     /// The validation report.
+    #[sqlx(json)]
     pub report: Value,
 }
 

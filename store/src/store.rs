@@ -264,7 +264,10 @@ impl Store {
                 reason: "a SHA-256 digest is 64 hex digits".into(),
             });
         }
-        dispatch!(self.get_snapshot_by_digest(&hex))
+        dispatch!(self.snapshot_by_digest(&hex))?.ok_or_else(|| StoreError::NotFound {
+            what: "snapshot with digest",
+            id: hex,
+        })
     }
 
     /// Snapshots of `reference` (as stored: credentials removed), newest first.

@@ -2,25 +2,19 @@
 //! statement per message batch, the database clock for the lease.
 
 mod records;
-mod snapshots;
 mod tasks;
 
 use std::str::FromStr;
 
-use sqlx::migrate::Migrator;
-use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
+use sqlx::Postgres;
+use sqlx::postgres::PgConnectOptions;
 
 use crate::error::{Result, StoreError};
 use crate::options::StoreOptions;
-
-static MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
+use crate::sql::SqlStore;
 
 /// A pool of PostgreSQL connections.
-#[derive(Clone)]
-pub(crate) struct PgStore {
-    pub(crate) pool: PgPool,
-    pub(crate) url: String,
-}
+pub(crate) type PgStore = SqlStore<Postgres>;
 
 impl PgStore {
     pub(crate) async fn connect(
@@ -51,38 +45,6 @@ impl PgStore {
         if !options.durable_commits {
             connect = connect.options([("synchronous_commit", "off")]);
         }
-        let pool = PgPoolOptions::new()
-            .max_connections(options.max_connections.max(1))
-            .min_connections(options.min_connections)
-            .acquire_timeout(options.acquire_timeout)
-            .idle_timeout(Some(options.idle_timeout))
-            .connect_with(connect)
-            .await
-            .map_err(|source| StoreError::Unavailable {
-                url: redacted.clone(),
-                source,
-            })?;
-        Ok(PgStore {
-            pool,
-            url: redacted,
-        })
-    }
-
-    pub(crate) async fn migrate(&self) -> Result<()> {
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .map_err(|source| match source {
-                sqlx::migrate::MigrateError::Execute(e) => self.err(e),
-                source => StoreError::Migrate {
-                    url: self.url.clone(),
-                    source,
-                },
-            })
-    }
-
-    /// Folds a driver error into a store error naming this database.
-    pub(crate) fn err(&self, e: sqlx::Error) -> StoreError {
-        StoreError::from_sqlx(&self.url, e)
+        SqlStore::open(connect, redacted, options).await
     }
 }

@@ -1,15 +1,13 @@
-//! Result messages, build data and the active-instance lease on PostgreSQL.
+//! Result messages and the active-instance lease on PostgreSQL.
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::Row;
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::error::Result;
-use crate::error::not_found;
-use crate::model::{BuildData, BuildDataScope, Leader, NewResultMessage, ResultMessage};
+use crate::error::{Result, not_found};
+use crate::model::NewResultMessage;
 
 impl PgStore {
     pub(crate) async fn append_messages(
@@ -56,85 +54,8 @@ impl PgStore {
         Ok((base + 1..=base + n).collect())
     }
 
-    pub(crate) async fn messages(&self, task_id: Uuid) -> Result<Vec<ResultMessage>> {
-        let rows = sqlx::query(
-            "SELECT sequence, task_id, message, error, context, context_type, ts, extra \
-             FROM result_message WHERE task_id = $1 ORDER BY sequence",
-        )
-        .bind(task_id)
-        .fetch_all(&self.pool)
-        .await
-        .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|r| {
-                Ok(ResultMessage {
-                    sequence: r.try_get("sequence")?,
-                    task_id: r.try_get("task_id")?,
-                    message: r.try_get("message")?,
-                    error: r.try_get("error")?,
-                    context: r.try_get("context")?,
-                    context_type: r.try_get("context_type")?,
-                    ts: r.try_get("ts")?,
-                    extra: r.try_get("extra")?,
-                })
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()
-            .map_err(|e| self.err(e))
-    }
-
-    pub(crate) async fn put_build_data(&self, d: &BuildData) -> Result<()> {
-        sqlx::query(
-            "INSERT INTO build_data (node_name, task_id, collected_date, generator, data_format, data_element) \
-             VALUES ($1, $2, $3, $4, $5, $6)",
-        )
-        .bind(&d.node_name)
-        .bind(d.task_id)
-        .bind(d.collected_date)
-        .bind(&d.generator)
-        .bind(&d.data_format)
-        .bind(&d.data_element)
-        .execute(&self.pool)
-        .await
-        .map_err(|e| self.err(e))?;
-        Ok(())
-    }
-
-    pub(crate) async fn build_data(
-        &self,
-        scope: &BuildDataScope,
-        latest_only: bool,
-    ) -> Result<Vec<BuildData>> {
-        let sql = match scope {
-            BuildDataScope::Node(_) => build_data_sql!("node_name = $1"),
-            BuildDataScope::Task(_) => build_data_sql!("task_id = $1"),
-        };
-        let query = sqlx::query(sql);
-        let query = match scope {
-            BuildDataScope::Node(n) => query.bind(n.as_str()),
-            BuildDataScope::Task(t) => query.bind(*t),
-        };
-        let rows = query
-            .bind(latest_only)
-            .fetch_all(&self.pool)
-            .await
-            .map_err(|e| self.err(e))?;
-        rows.iter()
-            .map(|r| {
-                Ok(BuildData {
-                    node_name: r.try_get("node_name")?,
-                    task_id: r.try_get("task_id")?,
-                    collected_date: r.try_get("collected_date")?,
-                    generator: r.try_get("generator")?,
-                    data_format: r.try_get("data_format")?,
-                    data_element: r.try_get("data_element")?,
-                })
-            })
-            .collect::<std::result::Result<_, sqlx::Error>>()
-            .map_err(|e| self.err(e))
-    }
-
     pub(crate) async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
-        let row = sqlx::query(
+        let row: Option<Uuid> = sqlx::query_scalar(
             "INSERT INTO active_instance AS a (dummy_key, identity, last_ping) VALUES (1, $1, clock_timestamp()) \
              ON CONFLICT (dummy_key) DO UPDATE SET identity = EXCLUDED.identity, last_ping = EXCLUDED.last_ping \
              WHERE a.identity = EXCLUDED.identity \
@@ -158,30 +79,5 @@ impl PgStore {
         .await
         .map_err(|e| self.err(e))?;
         Ok(done.rows_affected() == 1)
-    }
-
-    pub(crate) async fn abdicate_leadership(&self, instance: Uuid) -> Result<bool> {
-        let done = sqlx::query("DELETE FROM active_instance WHERE identity = $1")
-            .bind(instance)
-            .execute(&self.pool)
-            .await
-            .map_err(|e| self.err(e))?;
-        Ok(done.rows_affected() == 1)
-    }
-
-    pub(crate) async fn current_leader(&self) -> Result<Option<Leader>> {
-        let row =
-            sqlx::query("SELECT identity, last_ping FROM active_instance WHERE dummy_key = 1")
-                .fetch_optional(&self.pool)
-                .await
-                .map_err(|e| self.err(e))?;
-        row.map(|r| {
-            Ok(Leader {
-                instance_id: r.try_get("identity")?,
-                last_ping: r.try_get("last_ping")?,
-            })
-        })
-        .transpose()
-        .map_err(|e| self.err(e))
     }
 }

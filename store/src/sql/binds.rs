@@ -1,0 +1,93 @@
+//! Bind chains, written once for both backends: each takes a query of the
+//! statement named in its doc and binds its parameters in order.
+
+use sqlx::types::{Json, Text};
+
+use super::db::{Bind, Db, Q};
+use super::ts::Ts;
+use crate::model::{BuildData, NewTask, Task};
+use crate::snapshot::NewSnapshot;
+
+/// `insert_task!()`: `$1`…`$10`.
+pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
+    q.arg(t.task_id)
+        .arg(t.parent_task_id)
+        .arg(Text(t.status))
+        .arg(Text(t.action))
+        .arg(t.design_ref.as_deref())
+        .arg(t.design_snapshot_id)
+        .arg(t.node_filter.as_ref().map(Json))
+        .arg(t.request_context.as_ref().map(Json))
+        .arg(Ts(t.created))
+        .arg(t.created_by.as_deref())
+}
+
+/// `update_task!()`: `$1`…`$19`, `updated` being `now`.
+pub(crate) fn task_update<'q, DB: Db>(q: Q<'q, DB>, t: &Task, now: Ts) -> Q<'q, DB> {
+    q.arg(t.task_id)
+        .arg(t.version)
+        .arg(t.parent_task_id)
+        .arg(Text(t.status))
+        .arg(t.design_ref.as_deref())
+        .arg(t.design_snapshot_id)
+        .arg(t.node_filter.as_ref().map(Json))
+        .arg(t.request_context.as_ref().map(Json))
+        .arg(Text(t.result.status))
+        .arg(t.result.message.as_deref())
+        .arg(t.result.reason.as_deref())
+        .arg(Json(&t.result.successes))
+        .arg(Json(&t.result.failures))
+        .arg(t.result.links.as_ref().map(Json))
+        .arg(t.retry)
+        .arg(now)
+        .arg(t.terminated.map(Ts))
+        .arg(t.terminated_by.as_deref())
+        .arg(t.terminate)
+}
+
+/// `INSERT INTO build_data`: `$1`…`$6`.
+pub(crate) fn build_data<'q, DB: Db>(q: Q<'q, DB>, d: &BuildData) -> Q<'q, DB> {
+    q.arg(d.node_name.as_str())
+        .arg(d.task_id)
+        .arg(Ts(d.collected_date))
+        .arg(d.generator.as_str())
+        .arg(d.data_format.as_str())
+        .arg(d.data_element.as_str())
+}
+
+/// `INSERT INTO design_content`: `$1`…`$6`.
+pub(crate) fn content<'q, DB: Db>(
+    q: Q<'q, DB>,
+    s: &NewSnapshot,
+    digest: &str,
+    now: Ts,
+) -> Q<'q, DB> {
+    q.arg(digest)
+        .arg(s.bytes.len() as i64)
+        .arg(&s.bytes[..])
+        .arg(Json(&s.model))
+        .arg(Json(&s.report))
+        .arg(now)
+}
+
+/// `INSERT INTO design_snapshot`: `$1`…`$11`.
+pub(crate) fn snapshot<'q, DB: Db>(
+    q: Q<'q, DB>,
+    id: uuid::Uuid,
+    s: &NewSnapshot,
+    digest: &str,
+    now: Ts,
+) -> Q<'q, DB> {
+    let m = &s.metadata;
+    q.arg(id)
+        .arg(s.reference.as_str())
+        .arg(digest)
+        .arg(m.driver.as_str())
+        .arg(m.content_type.as_deref())
+        .arg(m.etag.as_deref())
+        .arg(m.revision.as_deref())
+        .arg(m.last_modified.as_deref())
+        .arg(m.location.as_str())
+        .arg(Ts(m.fetched_at))
+        .arg(now)
+}

@@ -1,0 +1,77 @@
+//! SQL shared by both backends (both accept `$n` parameters), and the
+//! plumbing that lets one piece of code bind, decode and run it on either.
+
+/// The columns of a task row, `t` being `tasks` (without the subtask list,
+/// which each dialect aggregates its own way).
+macro_rules! task_cols {
+    () => {
+        "t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, t.design_snapshot_id, \
+         t.node_filter, t.request_context, t.result_status, t.result_message, t.result_reason, \
+         t.result_error_count, t.result_successes, t.result_failures, t.result_links, t.retry, \
+         t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, t.version"
+    };
+}
+
+/// Inserts a task; binds: [`binds::new_task`].
+macro_rules! insert_task {
+    () => {
+        "INSERT INTO tasks AS t (task_id, parent_task_id, status, action, design_ref, \
+         design_snapshot_id, node_filter, request_context, result_status, created, created_by) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unreported', $9, $10)"
+    };
+}
+
+/// Writes a task's mutable fields if its version is still `$2`; binds: [`binds::task_update`].
+macro_rules! update_task {
+    () => {
+        "UPDATE tasks AS t SET parent_task_id = $3, status = $4, design_ref = $5, \
+         design_snapshot_id = $6, node_filter = $7, request_context = $8, result_status = $9, \
+         result_message = $10, result_reason = $11, result_successes = $12, \
+         result_failures = $13, result_links = $14, retry = $15, updated = $16, \
+         terminated = $17, terminated_by = $18, terminate = $19, version = t.version + 1 \
+         WHERE t.task_id = $1 AND t.version = $2"
+    };
+}
+
+/// The columns of a result message.
+macro_rules! message_cols {
+    () => {
+        "sequence, task_id, message, error, context, context_type, ts, extra"
+    };
+}
+
+/// The columns of a snapshot summary, `s` being `design_snapshot`.
+macro_rules! summary_cols {
+    () => {
+        "s.snapshot_id, s.reference, s.digest, s.driver, s.content_type, s.etag, s.revision, \
+         s.last_modified, s.location, s.fetched_at, s.stored_at, \
+         (SELECT c.length FROM design_content c WHERE c.digest = s.digest) AS length"
+    };
+}
+
+/// A snapshot with its content, by a condition on `s`, newest first by `$order`
+/// (the backend's insertion order column).
+macro_rules! snapshot_where {
+    ($cond:literal, $order:literal) => {
+        concat!(
+            "SELECT ",
+            summary_cols!(),
+            ", c.bytes, c.model, c.report FROM design_snapshot s \
+             JOIN design_content c ON c.digest = s.digest WHERE ",
+            $cond,
+            " ORDER BY s.stored_at DESC, s.",
+            $order,
+            " DESC LIMIT 1"
+        )
+    };
+}
+
+pub(crate) mod binds;
+mod db;
+mod records;
+mod snapshots;
+mod ts;
+
+pub(crate) use db::{Bind, SqlStore};
+pub(crate) use records::MESSAGES;
+pub(crate) use ts::Ts;

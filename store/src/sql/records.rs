@@ -1,0 +1,121 @@
+//! Operations whose SQL is the same on both backends: result messages read
+//! back, subtask links, build data.
+
+use uuid::Uuid;
+
+use super::binds;
+use super::db::{Bind, Db, SqlStore};
+use super::ts::Ts;
+use crate::error::{Result, StoreError, not_found};
+use crate::model::{BuildData, BuildDataScope, Leader, NewTask, ResultMessage, now};
+
+/// Build data of one scope, newest first; `$2` true keeps only the newest per node and generator.
+macro_rules! build_data_sql {
+    ($cond:literal) => {
+        concat!(
+            "SELECT node_name, task_id, collected_date, generator, data_format, data_element FROM ( \
+               SELECT b.*, ROW_NUMBER() OVER (PARTITION BY node_name, generator \
+                                              ORDER BY collected_date DESC, id DESC) AS rn \
+               FROM build_data b WHERE ",
+            $cond,
+            ") x WHERE ($2 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC"
+        )
+    };
+}
+
+/// The messages of task `$1` in sequence order.
+pub(crate) const MESSAGES: &str = concat!(
+    "SELECT ",
+    message_cols!(),
+    " FROM result_message WHERE task_id = $1 ORDER BY sequence"
+);
+
+impl<DB: Db> SqlStore<DB> {
+    pub(crate) async fn messages(&self, task_id: Uuid) -> Result<Vec<ResultMessage>> {
+        self.read_all(sqlx::query(MESSAGES).arg(task_id)).await
+    }
+
+    pub(crate) async fn link_subtask(&self, parent: Uuid, child: Uuid) -> Result<()> {
+        let mut tx = self.write().await?;
+        let exists: Option<(Uuid,)> = DB::fetch_optional(
+            &mut tx,
+            sqlx::query("SELECT task_id FROM tasks WHERE task_id = $1").arg(parent),
+        )
+        .await
+        .map_err(|e| self.err(e))?;
+        if exists.is_none() {
+            return Err(not_found(parent));
+        }
+        let done = DB::execute(
+            &mut tx,
+            sqlx::query(
+                "UPDATE tasks SET parent_task_id = $1, version = version + 1, updated = $3 \
+                 WHERE task_id = $2",
+            )
+            .arg(parent)
+            .arg(child)
+            .arg(Ts(now())),
+        )
+        .await
+        .map_err(|e| self.err(e))?;
+        if done == 0 {
+            return Err(not_found(child));
+        }
+        tx.commit().await.map_err(|e| self.err(e))
+    }
+
+    pub(crate) async fn put_build_data(&self, d: &BuildData) -> Result<()> {
+        let insert = sqlx::query(
+            "INSERT INTO build_data (node_name, task_id, collected_date, generator, data_format, \
+             data_element) VALUES ($1, $2, $3, $4, $5, $6)",
+        );
+        self.execute_write(binds::build_data(insert, d)).await?;
+        Ok(())
+    }
+
+    pub(crate) async fn build_data(
+        &self,
+        scope: &BuildDataScope,
+        latest_only: bool,
+    ) -> Result<Vec<BuildData>> {
+        let query = match scope {
+            BuildDataScope::Node(n) => {
+                sqlx::query(build_data_sql!("node_name = $1")).arg(n.as_str())
+            }
+            BuildDataScope::Task(t) => sqlx::query(build_data_sql!("task_id = $1")).arg(*t),
+        };
+        self.read_all(query.arg(latest_only)).await
+    }
+}
+
+impl<DB: Db> SqlStore<DB> {
+    /// The error of inserting `t`: a duplicate id or an unknown snapshot is named as such.
+    pub(crate) fn create_error(&self, t: &NewTask, e: sqlx::Error) -> StoreError {
+        match &e {
+            sqlx::Error::Database(db) if db.is_unique_violation() => StoreError::Conflict {
+                what: format!("task {}", t.task_id),
+                reason: "a task with this id already exists".into(),
+            },
+            sqlx::Error::Database(db) if db.is_foreign_key_violation() => StoreError::NotFound {
+                what: "snapshot",
+                id: t
+                    .design_snapshot_id
+                    .map(|i| i.to_string())
+                    .unwrap_or_default(),
+            },
+            _ => self.err(e),
+        }
+    }
+}
+
+impl<DB: Db> SqlStore<DB> {
+    pub(crate) async fn abdicate_leadership(&self, instance: Uuid) -> Result<bool> {
+        let delete = sqlx::query("DELETE FROM active_instance WHERE identity = $1").arg(instance);
+        Ok(self.execute_write(delete).await? == 1)
+    }
+
+    pub(crate) async fn current_leader(&self) -> Result<Option<Leader>> {
+        let select = "SELECT identity, last_ping FROM active_instance WHERE dummy_key = 1";
+        self.read_optional(sqlx::query(select)).await
+    }
+}
