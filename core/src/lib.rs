@@ -85,24 +85,18 @@ macro_rules! register_driver {
     };
     (name: $name:expr, schemes: $schemes:expr, constructor: $constructor:path $(,)?) => {
         const _: () = {
-            fn __drydock_configure(
-                config: &$crate::DriverConfig,
+            fn __drydock_construct(
+                _: $crate::config::NoOptions,
+                _: &$crate::DriverConfig,
             ) -> $crate::Result<::std::sync::Arc<dyn $crate::Driver>> {
-                let _: $crate::config::NoOptions = config.options()?;
                 Ok($constructor())
             }
-            fn __drydock_defaults() -> $crate::__private::serde_json::Value {
-                $crate::config::describe::<$crate::config::NoOptions>()
-            }
-            $crate::__private::inventory::submit! {
-                $crate::DriverRegistration::new(
-                    $name,
-                    ::core::env!("CARGO_PKG_NAME"),
-                    $schemes,
-                    __drydock_configure,
-                    __drydock_defaults,
-                )
-            }
+            $crate::register_driver!(
+                name: $name,
+                schemes: $schemes,
+                options: $crate::config::NoOptions,
+                configure: __drydock_construct,
+            );
         };
     };
 }

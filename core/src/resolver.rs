@@ -103,11 +103,7 @@ impl ResolverBuilder {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let set = schemes
-            .into_iter()
-            .map(|s| s.as_ref().to_ascii_lowercase())
-            .collect();
-        self.allowed = Some(set);
+        self.allowed = Some(scheme_set(schemes));
         self
     }
     /// The resolver.
@@ -120,6 +116,18 @@ impl ResolverBuilder {
             layers,
         }
     }
+}
+
+/// Schemes, lower-cased, as an allow-list.
+fn scheme_set<I, S>(schemes: I) -> BTreeSet<String>
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<str>,
+{
+    schemes
+        .into_iter()
+        .map(|s| s.as_ref().to_ascii_lowercase())
+        .collect()
 }
 
 impl Resolver {
@@ -145,11 +153,7 @@ impl Resolver {
         I: IntoIterator<Item = S>,
         S: AsRef<str>,
     {
-        let set = schemes
-            .into_iter()
-            .map(|s| s.as_ref().to_ascii_lowercase())
-            .collect();
-        self.allowed = Some(set);
+        self.allowed = Some(scheme_set(schemes));
         self
     }
 
