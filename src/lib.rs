@@ -9,7 +9,7 @@
 //! errors), the store ([`store`], feature `store`), and links every
 //! first-party driver and ingester so that their link-time registrations are
 //! present in any program that depends on `drydock`. Features (all on by
-//! default): `file`, `http`, `store`, `cli` (the `drydock` binary: turn it
+//! default): `file`, `http`, `deckhand`, `store`, `cli` (the `drydock` binary: turn it
 //! off and no clap or indicatif is compiled).
 //!
 //! ```no_run
@@ -30,6 +30,10 @@ pub mod config;
 #[doc(inline)]
 pub use drydock_core::*;
 
+/// The `deckhand+http(s)://` and `promenade+http(s)://` driver, with Keystone.
+#[cfg(feature = "deckhand")]
+#[doc(inline)]
+pub use drydock_driver_deckhand as driver_deckhand;
 /// The `file://` driver.
 #[cfg(feature = "file")]
 #[doc(inline)]
@@ -53,12 +57,20 @@ pub use drydock_store as store;
 /// The schemes served by the drivers this facade links (with the features
 /// turned on), sorted.
 pub const BUILTIN_SCHEMES: &[&str] = &[
+    #[cfg(feature = "deckhand")]
+    "deckhand+http",
+    #[cfg(feature = "deckhand")]
+    "deckhand+https",
     #[cfg(feature = "file")]
     "file",
     #[cfg(feature = "http")]
     "http",
     #[cfg(feature = "http")]
     "https",
+    #[cfg(feature = "deckhand")]
+    "promenade+http",
+    #[cfg(feature = "deckhand")]
+    "promenade+https",
 ];
 
 /// The ingesters this facade links, sorted.

@@ -20,6 +20,9 @@ fn builtin_schemes_name_their_crates() {
         let expected = match info.scheme.as_str() {
             "file" => "drydock-driver-file",
             "http" | "https" => "drydock-driver-http",
+            "deckhand+http" | "deckhand+https" | "promenade+http" | "promenade+https" => {
+                "drydock-driver-deckhand"
+            }
             other => panic!("unexpected scheme {other}"),
         };
         assert_eq!(info.crate_name, expected, "{info:?}");

@@ -36,7 +36,12 @@ fn an_unknown_scheme_exits_2_listing_the_known_ones() {
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
     assert!(err.contains("no driver for scheme `gopher`"), "{err}");
-    assert!(err.contains("file, http, https"), "{err}");
+    assert!(
+        err.contains(
+            "deckhand+http, deckhand+https, file, http, https, promenade+http, promenade+https"
+        ),
+        "{err}"
+    );
 }
 
 #[test]
@@ -94,9 +99,13 @@ fn schemes_lists_drivers_and_ingesters_with_their_crates() {
     assert_eq!(
         schemes,
         [
+            ("deckhand+http", "drydock-driver-deckhand"),
+            ("deckhand+https", "drydock-driver-deckhand"),
             ("file", "drydock-driver-file"),
             ("http", "drydock-driver-http"),
-            ("https", "drydock-driver-http")
+            ("https", "drydock-driver-http"),
+            ("promenade+http", "drydock-driver-deckhand"),
+            ("promenade+https", "drydock-driver-deckhand"),
         ]
     );
     let ingesters: Vec<&str> = value["ingesters"]

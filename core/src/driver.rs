@@ -61,6 +61,11 @@ pub trait Driver: Send + Sync + fmt::Debug + 'static {
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE
     }
+    /// True when `reference` always names the same content (a Deckhand
+    /// revision): a cache may then serve what it stored without asking again.
+    fn immutable(&self, _reference: &DesignRef) -> bool {
+        false
+    }
     /// Fetches the content `reference` names.
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched>;
 }

@@ -184,7 +184,7 @@ pub enum Error {
         reference: String,
     },
     /// A driver failed; `source` is the driver crate's own error.
-    #[error("{driver} driver: {source}")]
+    #[error("{source}")]
     Fetch {
         /// What kind of failure it is.
         kind: ErrorKind,

@@ -52,6 +52,9 @@ macro_rules! forward_identity {
         fn capabilities(&self) -> Capabilities {
             self.inner.capabilities()
         }
+        fn immutable(&self, reference: &DesignRef) -> bool {
+            self.inner.immutable(reference)
+        }
     };
 }
 

@@ -8,7 +8,7 @@ use reqwest::header::{self, HeaderMap};
 use url::Url;
 
 use crate::error::HttpError;
-use crate::request::{HttpRequest, HttpResponse};
+use crate::request::{HttpRequest, HttpResponse, RawResponse};
 
 /// How many bytes of an error body go into the message.
 const ERROR_BODY_PREFIX: usize = 512;
@@ -24,14 +24,23 @@ pub(crate) struct Hop<'a> {
 }
 
 impl Hop<'_> {
-    pub async fn run(&self) -> Result<HttpResponse, HttpError> {
+    /// Sends the request and follows redirects (GET only), returning the
+    /// final response and its URL, whatever its status.
+    pub async fn send(&self) -> Result<(reqwest::Response, Url), HttpError> {
         let request = self.request;
         let reference = &request.reference;
         let origin = request.url.origin();
         let mut url = request.url.clone();
         let mut redirects = 0usize;
         loop {
-            let mut builder = self.client.get(url.clone());
+            let mut builder = match &request.body {
+                None => self.client.get(url.clone()),
+                Some((content_type, body)) => self
+                    .client
+                    .post(url.clone())
+                    .header(header::CONTENT_TYPE, content_type.as_str())
+                    .body(body.clone()),
+            };
             for (name, value) in &request.headers {
                 builder = builder.header(name, value);
             }
@@ -62,7 +71,7 @@ impl Hop<'_> {
                 Ok(Ok(response)) => response,
             };
             let status = response.status().as_u16();
-            if matches!(status, 301 | 302 | 303 | 307 | 308) {
+            if request.body.is_none() && matches!(status, 301 | 302 | 303 | 307 | 308) {
                 let next = location(response.headers(), &url).ok_or_else(|| {
                     HttpError::UnexpectedStatus {
                         reference: reference.clone(),
@@ -93,6 +102,32 @@ impl Hop<'_> {
                 url = next;
                 continue;
             }
+            return Ok((response, url));
+        }
+    }
+
+    /// Sends the request and reads the body of the final response, whatever
+    /// its status (within the size limit and read timeout).
+    pub async fn exchange(&self) -> Result<RawResponse, HttpError> {
+        let (response, url) = self.send().await?;
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let body = self.read_body(response).await?;
+        Ok(RawResponse {
+            status,
+            headers,
+            body,
+            final_url: self.shown(&url),
+            secrets: self.secrets().into_iter().cloned().collect(),
+        })
+    }
+
+    /// Sends the request and maps the status: 2xx is content (304 for a
+    /// conditional request), anything else a typed error.
+    pub async fn run(&self) -> Result<HttpResponse, HttpError> {
+        {
+            let (response, url) = self.send().await?;
+            let status = response.status().as_u16();
             let final_url = self.shown(&url);
             let etag = self.header_text(response.headers(), header::ETAG);
             let last_modified = self.header_text(response.headers(), header::LAST_MODIFIED);
@@ -120,7 +155,7 @@ impl Hop<'_> {
                     not_modified: false,
                 });
             }
-            return Err(self.status_error(response).await);
+            Err(self.status_error(response).await)
         }
     }
 
@@ -204,6 +239,7 @@ impl Hop<'_> {
     /// Every secret of this request: its credentials and secret query values.
     fn secrets(&self) -> Vec<&Secret> {
         let mut all: Vec<&Secret> = self.request.query_secrets.iter().collect();
+        all.extend(self.request.body_secrets.iter());
         if let Some(auth) = self.auth {
             all.extend(auth.secrets.iter());
             all.push(&auth.value);
@@ -213,7 +249,7 @@ impl Hop<'_> {
 
     /// Text a server sent, made safe to show: every secret of the request
     /// removed in any encoding, control characters escaped.
-    fn scrub(&self, text: &str) -> String {
+    pub fn scrub(&self, text: &str) -> String {
         let secrets: Vec<&str> = self.secrets().into_iter().map(Secret::expose).collect();
         let scrubbed = drydock_core::text::scrub_secrets(text, &secrets);
         drydock_core::text::escape_control(&scrubbed).into_owned()

@@ -9,7 +9,7 @@ use drydock_core::FetchOptions;
 use crate::attempt::Hop;
 use crate::error::HttpError;
 use crate::options::HttpOptions;
-use crate::request::{HttpRequest, HttpResponse};
+use crate::request::{HttpRequest, HttpResponse, RawResponse};
 
 /// A pooled HTTP client over rustls (ring), with status mapping, redirects,
 /// size limits, credentials and conditional requests built in.
@@ -89,6 +89,38 @@ impl HttpClient {
         request: &HttpRequest,
         options: &FetchOptions,
     ) -> Result<HttpResponse, HttpError> {
+        match self.with_credentials(request, options, false).await? {
+            Answer::Mapped(response) => Ok(response),
+            Answer::Raw(raw) => Err(HttpError::UnexpectedStatus {
+                reference: request.reference.clone(),
+                status: raw.status,
+            }),
+        }
+    }
+
+    /// Sends `request` once (a GET following redirects, or a POST) and
+    /// returns the response of any status with its body, for protocols that
+    /// read their own error bodies (Deckhand, Keystone); credentials as for
+    /// [`HttpClient::fetch_url`], a 401 refreshing them once.
+    pub async fn exchange(
+        &self,
+        request: &HttpRequest,
+        options: &FetchOptions,
+    ) -> Result<RawResponse, HttpError> {
+        match self.with_credentials(request, options, true).await? {
+            Answer::Raw(raw) => Ok(raw),
+            Answer::Mapped(_) => Err(HttpError::Config("a raw exchange was mapped".into())),
+        }
+    }
+
+    /// One attempt with the request's credentials; when it ends in 401 and
+    /// the source says a fresh header may help, one more.
+    async fn with_credentials(
+        &self,
+        request: &HttpRequest,
+        options: &FetchOptions,
+        raw: bool,
+    ) -> Result<Answer, HttpError> {
         let client = self.pool(options.connect_timeout)?;
         let credential_error = |source| HttpError::Credentials {
             reference: request.reference.clone(),
@@ -110,22 +142,32 @@ impl HttpClient {
                 max_redirects: self.inner.options.max_redirects,
                 auth: auth.as_ref(),
             };
-            match hop.run().await {
-                Ok(response) => return Ok(response),
-                Err(error) => {
-                    let unauthorized = matches!(error, HttpError::Unauthorized { status: 401, .. });
-                    if unauthorized
-                        && !refreshed
-                        && let (Some(source), Some(header)) = (&request.credentials, &auth)
-                        && source.rejected(header).await
-                    {
-                        tracing::debug!(reference = %request.reference, source = source.name(), "401: refreshing the credentials once");
-                        refreshed = true;
-                        continue;
-                    }
-                    return Err(error);
-                }
+            let outcome = if raw {
+                hop.exchange().await.map(Answer::Raw)
+            } else {
+                hop.run().await.map(Answer::Mapped)
+            };
+            let unauthorized = match &outcome {
+                Ok(Answer::Raw(r)) => r.status == 401,
+                Ok(Answer::Mapped(_)) => false,
+                Err(e) => matches!(e, HttpError::Unauthorized { status: 401, .. }),
+            };
+            if unauthorized
+                && !refreshed
+                && let (Some(source), Some(header)) = (&request.credentials, &auth)
+                && source.rejected(header).await
+            {
+                tracing::debug!(reference = %request.reference, source = source.name(), "401: refreshing the credentials once");
+                refreshed = true;
+                continue;
             }
+            return outcome;
         }
     }
+}
+
+/// What one attempt returned.
+enum Answer {
+    Mapped(HttpResponse),
+    Raw(RawResponse),
 }

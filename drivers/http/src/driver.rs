@@ -9,6 +9,7 @@ use drydock_core::{
 
 use crate::client::HttpClient;
 use crate::error::HttpError;
+use crate::keystone::Keystone;
 use crate::options::HttpOptions;
 use crate::request::HttpRequest;
 use crate::{NAME, SCHEMES};
@@ -19,7 +20,7 @@ use crate::{NAME, SCHEMES};
 /// ([`FetchOptions::credentials`]); the reference's userinfo (basic auth,
 /// percent-decoded, sent only to the reference's origin); the configured
 /// `token`; the bearer token in the environment variable named by
-/// [`HttpOptions::bearer_token_env`].
+/// [`HttpOptions::bearer_token_env`]; Keystone, when `keystone` is configured.
 #[derive(Clone, Debug)]
 pub struct HttpDriver {
     client: HttpClient,
@@ -49,11 +50,18 @@ impl HttpDriver {
                     .as_deref()
                     .and_then(|name| env.get(name))
             });
-        let fallback = token.map(|t| Arc::new(StaticToken::bearer(t)) as Arc<dyn CredentialSource>);
-        Ok(HttpDriver {
-            client: HttpClient::new(options)?,
-            fallback,
-        })
+        let keystone = options.keystone.clone();
+        let client = HttpClient::new(options)?;
+        let mut fallback =
+            token.map(|t| Arc::new(StaticToken::bearer(t)) as Arc<dyn CredentialSource>);
+        if fallback.is_none()
+            && let Some(keystone) = keystone
+        {
+            fallback = Keystone::from_options(client.clone(), keystone, env)
+                .map_err(|e| HttpError::Config(e.to_string()))?
+                .map(|k| Arc::new(k) as Arc<dyn CredentialSource>);
+        }
+        Ok(HttpDriver { client, fallback })
     }
 
     /// Builds the driver from its configuration section (the registry's

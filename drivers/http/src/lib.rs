@@ -5,6 +5,7 @@ mod attempt;
 mod client;
 mod driver;
 mod error;
+pub mod keystone;
 mod options;
 mod request;
 mod tls;
@@ -13,7 +14,7 @@ pub use client::HttpClient;
 pub use driver::HttpDriver;
 pub use error::HttpError;
 pub use options::{ClientIdentity, DEFAULT_BEARER_TOKEN_ENV, HttpOptions, Pem, TlsOptions};
-pub use request::{HttpRequest, HttpResponse};
+pub use request::{HttpRequest, HttpResponse, RawResponse};
 
 /// The driver's options, under the name every driver crate uses.
 pub type Options = HttpOptions;

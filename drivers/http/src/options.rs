@@ -45,6 +45,10 @@ pub struct HttpOptions {
     pub user_agent: String,
     /// Idle connections kept per host (default 64).
     pub max_idle_per_host: usize,
+    /// Keystone v3 credentials (`X-Auth-Token`) for fetches that carry no
+    /// other credentials; set only when this table is given (fields left out
+    /// come from the `OS_*` variables).
+    pub keystone: Option<crate::keystone::KeystoneOptions>,
 }
 
 impl Default for HttpOptions {
@@ -57,6 +61,7 @@ impl Default for HttpOptions {
             use_env_proxy: true,
             user_agent: concat!("drydock/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_idle_per_host: 64,
+            keystone: None,
         }
     }
 }
@@ -71,6 +76,7 @@ impl fmt::Debug for HttpOptions {
             .field("use_env_proxy", &self.use_env_proxy)
             .field("user_agent", &self.user_agent)
             .field("max_idle_per_host", &self.max_idle_per_host)
+            .field("keystone", &self.keystone)
             .finish()
     }
 }

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use bytes::Bytes;
 use drydock_core::{BasicAuth, CredentialSource, DesignRef, HashedBytes, Secret};
 use url::Url;
 
@@ -25,8 +26,12 @@ pub struct HttpRequest {
     pub credentials: Option<Arc<dyn CredentialSource>>,
     /// Extra headers sent with every hop (e.g. `Accept`).
     pub headers: Vec<(String, String)>,
+    /// A body to POST (content type, bytes); `None` sends a GET.
+    pub body: Option<(String, Bytes)>,
     /// Secret query values of the URL, scrubbed from anything a server sends back.
     pub(crate) query_secrets: Vec<Secret>,
+    /// Further secrets to scrub (e.g. a password inside a POSTed body).
+    pub(crate) body_secrets: Vec<Secret>,
 }
 
 impl fmt::Debug for HttpRequest {
@@ -85,7 +90,9 @@ impl HttpRequest {
             reference: reference.to_owned(),
             credentials,
             headers: Vec::new(),
+            body: None,
             query_secrets,
+            body_secrets: Vec::new(),
         })
     }
 
@@ -111,6 +118,59 @@ impl HttpRequest {
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
         self
+    }
+
+    /// Makes it a POST of `body` (of `content_type`), which may hold
+    /// `secrets`: they are scrubbed from anything the server sends back.
+    /// Redirects are not followed for a POST.
+    pub fn with_body(mut self, content_type: &str, body: Bytes, secrets: Vec<Secret>) -> Self {
+        self.body = Some((content_type.to_owned(), body));
+        self.body_secrets = secrets;
+        self
+    }
+}
+
+/// A response of any status, as [`crate::HttpClient::exchange`] returns it:
+/// for protocols that read their own error bodies (Deckhand, Keystone).
+/// `Debug` lists header names only (a header may carry a token).
+#[non_exhaustive]
+pub struct RawResponse {
+    /// The status.
+    pub status: u16,
+    /// The headers, unmodified: never print their values.
+    pub(crate) headers: reqwest::header::HeaderMap,
+    /// The body (within the size limit), with its SHA-256.
+    pub body: HashedBytes,
+    /// The final URL after redirects, redacted.
+    pub final_url: String,
+    /// The request's secrets, scrubbed from what [`RawResponse::scrub`] shows.
+    pub(crate) secrets: Vec<Secret>,
+}
+
+impl RawResponse {
+    /// A header's value, if present and text. Never print it as is: use
+    /// [`RawResponse::scrub`].
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+
+    /// Text the server sent, made safe to show: every secret of the request
+    /// removed in any encoding, control characters escaped.
+    pub fn scrub(&self, text: &str) -> String {
+        let secrets: Vec<&str> = self.secrets.iter().map(Secret::expose).collect();
+        let scrubbed = drydock_core::text::scrub_secrets(text, &secrets);
+        drydock_core::text::escape_control(&scrubbed).into_owned()
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers.keys().collect::<Vec<_>>())
+            .field("body", &format_args!("{} bytes", self.body.len()))
+            .field("final_url", &self.final_url)
+            .finish()
     }
 }
 
