@@ -1,10 +1,11 @@
 //! `drydock snapshots`: the stored resolutions of a reference.
 
 use clap::Args;
-use drydock_store::{Store, StoreOptions, strip_credentials};
+use drydock::DesignRef;
+use drydock_store::{SnapshotQuery, Store, StoreOptions};
 
 use super::store::{print_error, resolve_url};
-use super::{EXIT_OK, EXIT_STORE};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_STORE};
 
 /// Arguments of `drydock snapshots`.
 #[derive(Debug, Args)]
@@ -29,12 +30,17 @@ pub struct SnapshotsArgs {
 
 /// Lists the snapshots, newest first.
 pub async fn run(args: &SnapshotsArgs) -> u8 {
+    let reference = match DesignRef::parse(&args.reference) {
+        Ok(reference) => reference,
+        Err(err) => {
+            super::output::print_error(&err);
+            return EXIT_FAILURE;
+        }
+    };
     let url = resolve_url(&args.store);
     let listed = async {
         let store = Store::connect(&url, &StoreOptions::default()).await?;
-        let list = store
-            .list_snapshots(&strip_credentials(&args.reference))
-            .await;
+        let list = store.list_snapshots(&SnapshotQuery::of(&reference)).await;
         store.close().await;
         list
     }
@@ -57,22 +63,20 @@ pub async fn run(args: &SnapshotsArgs) -> u8 {
         return EXIT_OK;
     }
     if list.is_empty() {
-        eprintln!(
-            "no snapshots stored for {}",
-            strip_credentials(&args.reference)
-        );
+        eprintln!("no snapshots stored for {reference}");
         return EXIT_OK;
     }
     println!(
-        "{:<36}  {:<25}  {:>10}  DIGEST",
-        "SNAPSHOT", "STORED", "BYTES"
+        "{:<36}  {:<25}  {:>6}  {:>10}  DIGEST",
+        "SNAPSHOT", "RESOLVED", "TIMES", "BYTES"
     );
     for s in &list {
         println!(
-            "{:<36}  {:<25}  {:>10}  sha256:{}",
+            "{:<36}  {:<25}  {:>6}  {:>10}  {}",
             s.snapshot_id,
-            s.stored_at
+            s.resolved_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            s.resolve_count,
             s.length,
             s.digest
         );

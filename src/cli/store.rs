@@ -11,8 +11,10 @@ pub struct Saved {
     pub store: String,
     /// The snapshot's id.
     pub snapshot_id: String,
-    /// Hex SHA-256 of the stored bytes.
+    /// Digest of the stored bytes (`sha256:<hex>`).
     pub digest: String,
+    /// True when the content was unchanged and the latest snapshot was reused.
+    pub reused: bool,
 }
 
 /// The URL `--store` means: the default SQLite store when given without a value.
@@ -28,15 +30,16 @@ pub fn resolve_url(url: &str) -> String {
 pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
     let url = resolve_url(url);
     let store = Store::connect(&url, &StoreOptions::default()).await?;
-    let summary = store
-        .put_snapshot(&NewSnapshot::from_resolved(resolved))
-        .await;
+    // The ingest key: how the bytes were ingested (the CLI has no other ingest options).
+    let new = NewSnapshot::from_resolved(resolved, &resolved.ingested.summary.ingester)?;
+    let stored = store.put_snapshot(&new).await;
     store.close().await;
-    let summary = summary?;
+    let stored = stored?;
     Ok(Saved {
         store: redact_url(&url),
-        snapshot_id: summary.snapshot_id.to_string(),
-        digest: summary.digest,
+        snapshot_id: stored.summary.snapshot_id.to_string(),
+        digest: stored.summary.digest.to_string(),
+        reused: stored.reused,
     })
 }
 

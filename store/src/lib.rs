@@ -19,6 +19,9 @@ pub use model::{
     Task, TaskFilter, TaskResult, now,
 };
 pub use options::{StoreOptions, default_sqlite_path, default_sqlite_url, redact_url};
-pub use snapshot::{NewSnapshot, Snapshot, SnapshotMetadata, SnapshotSummary, strip_credentials};
+pub use snapshot::{
+    MAX_INGEST_KEY_LEN, NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotStatus,
+    SnapshotSummary, Stored,
+};
 pub use store::{Backend, SCHEMES, Store};
 pub use uuid::Uuid;

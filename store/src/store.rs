@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use drydock_core::{DesignRef, Digest, FetchMetadata};
 use uuid::Uuid;
 
 use crate::enums::{SubtaskFilter, TaskAction};
@@ -11,7 +12,7 @@ use crate::model::{
 };
 use crate::options::{StoreOptions, redact_url};
 use crate::postgres::PgStore;
-use crate::snapshot::{NewSnapshot, Snapshot, SnapshotSummary};
+use crate::snapshot::{NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotSummary, Stored};
 use crate::sqlite::SqliteStore;
 
 /// URL schemes [`Store::connect`] accepts.
@@ -240,43 +241,83 @@ impl Store {
         dispatch!(self.current_leader())
     }
 
-    /// Stores a resolved design. The bytes (with model and report) are stored once
-    /// per digest; storing the same resolution again returns the existing snapshot.
-    pub async fn put_snapshot(&self, snapshot: &NewSnapshot) -> Result<SnapshotSummary> {
+    /// Stores a resolved design and says whether it reused a row: when the
+    /// latest snapshot of the same key and ingest key has the same digest, that
+    /// row's `resolved_at`, `resolve_count` and metadata are updated instead of
+    /// a new row being added (unless `always_new_row`). The bytes are stored
+    /// once per digest; model, report and ingest summary once per digest and
+    /// ingest key.
+    pub async fn put_snapshot(&self, snapshot: &NewSnapshot) -> Result<Stored> {
         snapshot.validate()?;
         dispatch!(self.put_snapshot(snapshot))
     }
 
-    /// The snapshot with this id.
+    /// Records a revalidated fetch (e.g. an HTTP 304 to a conditional fetch)
+    /// of snapshot `snapshot_id`: its metadata becomes `seen`'s (keeping the
+    /// stored digest and length), `resolved_at` now, `resolve_count` one more.
+    /// A `seen` that is not "not modified" and has another digest is refused.
+    pub async fn record_seen(
+        &self,
+        snapshot_id: Uuid,
+        seen: &FetchMetadata,
+    ) -> Result<SnapshotSummary> {
+        crate::snapshot::metadata_columns(seen)?;
+        dispatch!(self.record_seen(snapshot_id, seen))
+    }
+
+    /// The snapshot with this id, read back typed.
     pub async fn get_snapshot(&self, snapshot_id: Uuid) -> Result<Snapshot> {
         dispatch!(self.get_snapshot(snapshot_id))
     }
 
-    /// The newest snapshot whose bytes have this hex SHA-256 (`sha256:` prefix allowed).
-    pub async fn get_snapshot_by_digest(&self, digest: &str) -> Result<Snapshot> {
-        let hex = digest
-            .strip_prefix("sha256:")
-            .unwrap_or(digest)
-            .to_ascii_lowercase();
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(StoreError::Invalid {
-                field: "digest".into(),
-                reason: "a SHA-256 digest is 64 hex digits".into(),
-            });
-        }
-        dispatch!(self.snapshot_by_digest(&hex))?.ok_or_else(|| StoreError::NotFound {
-            what: "snapshot with digest",
-            id: hex,
-        })
+    /// The stored model of snapshot `snapshot_id` as JSON text, not parsed (for printing).
+    pub async fn snapshot_model_json(&self, snapshot_id: Uuid) -> Result<String> {
+        dispatch!(self.snapshot_model_json(snapshot_id))
     }
 
-    /// Snapshots of `reference` (as stored: credentials removed), newest first.
-    pub async fn list_snapshots(&self, reference: &str) -> Result<Vec<SnapshotSummary>> {
-        dispatch!(self.list_snapshots(reference))
+    /// The newest snapshot of `reference` ingested as `ingest_key`, if any
+    /// (looked up by the reference's canonical key: credentials do not matter).
+    pub async fn latest_snapshot(
+        &self,
+        reference: &DesignRef,
+        ingest_key: &str,
+    ) -> Result<Option<Snapshot>> {
+        ingest_key_arg(ingest_key)?;
+        dispatch!(self.select_snapshot(reference, Some(ingest_key), Selection::Latest))
     }
 
-    /// The newest snapshot of `reference`, if any.
-    pub async fn latest_snapshot(&self, reference: &str) -> Result<Option<Snapshot>> {
-        dispatch!(self.latest_snapshot(reference))
+    /// `REF@latest` or `REF@previous`: of the snapshots of `reference` (ingested
+    /// as `ingest_key`, or any way if `None`), the newest, or the newest whose
+    /// digest differs from the newest one's.
+    pub async fn select_snapshot(
+        &self,
+        reference: &DesignRef,
+        ingest_key: Option<&str>,
+        selection: Selection,
+    ) -> Result<Option<Snapshot>> {
+        ingest_key.map_or(Ok(()), ingest_key_arg)?;
+        dispatch!(self.select_snapshot(reference, ingest_key, selection))
     }
+
+    /// The newest snapshot, of any reference, whose content has `digest` and
+    /// was ingested as `ingest_key`: a content-addressed hit for a pinned digest.
+    pub async fn snapshot_by_digest(
+        &self,
+        digest: &Digest,
+        ingest_key: &str,
+    ) -> Result<Option<Snapshot>> {
+        ingest_key_arg(ingest_key)?;
+        dispatch!(self.snapshot_by_digest(digest, ingest_key))
+    }
+
+    /// One page of snapshot summaries, newest first (see [`SnapshotQuery`]).
+    pub async fn list_snapshots(&self, query: &SnapshotQuery) -> Result<Vec<SnapshotSummary>> {
+        query.ingest_key.as_deref().map_or(Ok(()), ingest_key_arg)?;
+        dispatch!(self.list_snapshots(query))
+    }
+}
+
+/// An ingest key given to a lookup: the same rules as one stored.
+fn ingest_key_arg(key: &str) -> Result<()> {
+    crate::snapshot::ingest_key(key)
 }

@@ -52,13 +52,6 @@ impl<T, F: Future<Output = T> + Send> SendFuture<T> for F {}
 pub(crate) trait Db: Database {
     /// Which backend this is.
     const BACKEND: Backend;
-    /// `pg` on PostgreSQL, `sqlite` on SQLite: a statement that differs in a word.
-    fn dialect(pg: &'static str, sqlite: &'static str) -> &'static str {
-        match Self::BACKEND {
-            Backend::Postgres => pg,
-            Backend::Sqlite => sqlite,
-        }
-    }
     /// Applies the backend's embedded migrations.
     fn migrate(pool: &Pool<Self>) -> impl SendFuture<Result<(), MigrateError>>;
     /// A transaction that will write (SQLite: holding the file's write lock from its start).
@@ -180,7 +173,8 @@ impl<DB: Db> SqlStore<DB> {
         })
     }
 
-    /// Applies the embedded migrations not applied yet.
+    /// Applies the embedded migrations not applied yet, then the data
+    /// migrations SQL cannot do.
     pub(crate) async fn migrate(&self) -> Result<()> {
         DB::migrate(&self.pool)
             .await
@@ -190,7 +184,8 @@ impl<DB: Db> SqlStore<DB> {
                     url: self.url.clone(),
                     source,
                 },
-            })
+            })?;
+        self.fix_legacy_keys().await
     }
 
     /// Folds a driver error into a store error naming this database.
