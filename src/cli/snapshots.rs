@@ -39,7 +39,8 @@ pub async fn run(args: &SnapshotsArgs) -> u8 {
     };
     let url = resolve_url(&args.store);
     let listed = async {
-        let store = Store::connect(&url, &StoreOptions::default()).await?;
+        // Reading only: a missing store file is an error, never created.
+        let store = Store::connect(&url, &StoreOptions::existing_only()).await?;
         let list = store.list_snapshots(&SnapshotQuery::of(&reference)).await;
         store.close().await;
         list

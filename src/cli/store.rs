@@ -43,15 +43,10 @@ pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
     })
 }
 
-/// Prints a store error as one line plus a hint, on stderr.
+/// Prints a store error as one line plus its hint, on stderr.
 pub fn print_error(err: &StoreError) {
     eprintln!("error: {err}");
-    let hint = if err.is_retryable() {
-        "the database is unreachable: check that it runs and the URL (--store / DRYDOCK_STORE), then retry"
-    } else {
-        "check the store URL (--store / DRYDOCK_STORE): sqlite:///path/file.db or postgres://user@host/db"
-    };
-    eprintln!("hint: {hint}");
+    eprintln!("hint: {}", err.hint());
 }
 
 /// Prints where the snapshot went.

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod sql;
+mod connect;
 mod enums;
 mod error;
 mod model;
@@ -12,6 +13,7 @@ mod snapshot;
 mod sqlite;
 mod store;
 
+pub use connect::SCHEMES;
 pub use enums::{ResultStatus, SubtaskFilter, TaskAction, TaskStatus};
 pub use error::{Result, StoreError};
 pub use model::{
@@ -23,5 +25,5 @@ pub use snapshot::{
     MAX_INGEST_KEY_LEN, NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotStatus,
     SnapshotSummary, Stored,
 };
-pub use store::{Backend, SCHEMES, Store};
+pub use store::{Backend, Store};
 pub use uuid::Uuid;

@@ -5,18 +5,16 @@ use std::time::Duration;
 use drydock_core::{DesignRef, Digest, FetchMetadata};
 use uuid::Uuid;
 
+use crate::connect::{self, BackendOptions};
 use crate::enums::{SubtaskFilter, TaskAction};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::model::{
     BuildData, BuildDataScope, Leader, NewResultMessage, NewTask, ResultMessage, Task, TaskFilter,
 };
-use crate::options::{StoreOptions, redact_url};
+use crate::options::StoreOptions;
 use crate::postgres::PgStore;
 use crate::snapshot::{NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotSummary, Stored};
 use crate::sqlite::SqliteStore;
-
-/// URL schemes [`Store::connect`] accepts.
-pub const SCHEMES: &[&str] = &["postgres", "postgresql", "sqlite"];
 
 /// The longest leadership grace period honoured (a century).
 const MAX_GRACE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
@@ -46,6 +44,7 @@ enum Inner {
 #[derive(Clone)]
 pub struct Store {
     inner: Inner,
+    persistent: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -67,30 +66,42 @@ macro_rules! dispatch {
 }
 
 impl Store {
-    /// Connects to `postgres://…` or `sqlite://path` (the SQLite file and its
-    /// directory are created if missing) and, unless `options.migrate` is false,
-    /// applies the embedded migrations. A database that cannot be reached is
-    /// [`StoreError::Unavailable`] naming the redacted URL.
+    /// Connects to `postgres://…`, to a `sqlite:` URL (read as sqlx documents
+    /// it: `sqlite:relative.db`, `sqlite:///abs.db`, `sqlite::memory:`, …) or
+    /// to a SQLite file given as a plain path, and, unless `options.migrate`
+    /// is false, applies the embedded migrations. A SQLite file and its
+    /// directory are created if missing, unless `options.create_missing` is
+    /// false. Every failure is typed and has a [`crate::StoreError::hint`]: a
+    /// server that is down is `Unavailable` at once (not after a pool
+    /// timeout), a missing database `MissingDatabase`, a refused role
+    /// `AccessDenied`; URLs show their password as `***`.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store> {
-        let redacted = redact_url(url);
-        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        let inner = match scheme.as_deref() {
-            Some("postgres" | "postgresql") => {
-                Inner::Postgres(PgStore::connect(url, redacted, options).await?)
+        let target = connect::parse(url)?;
+        let (inner, persistent) = match target.backend {
+            BackendOptions::Postgres(connect) => {
+                let store = PgStore::connect(*connect, target.display, options).await?;
+                (Inner::Postgres(store), true)
             }
-            Some("sqlite") => Inner::Sqlite(SqliteStore::connect(url, redacted, options).await?),
-            _ => {
-                return Err(StoreError::UnsupportedUrl {
-                    url: redacted,
-                    reason: format!("the scheme must be one of {}", SCHEMES.join(", ")),
-                });
+            BackendOptions::Sqlite {
+                options: connect,
+                file,
+            } => {
+                let store =
+                    SqliteStore::connect(*connect, file.as_deref(), target.display, options)
+                        .await?;
+                (Inner::Sqlite(store), file.is_some())
             }
         };
-        let store = Store { inner };
+        let store = Store { inner, persistent };
         if options.migrate {
             store.migrate().await?;
         }
         Ok(store)
+    }
+
+    /// False for an in-memory SQLite database, which is gone when the store is.
+    pub fn is_persistent(&self) -> bool {
+        self.persistent
     }
 
     /// Applies the embedded migrations of this backend that are not applied yet.
@@ -106,7 +117,7 @@ impl Store {
         }
     }
 
-    /// The database URL, password redacted.
+    /// The database URL, password redacted (a SQLite URL or path as given).
     pub fn url(&self) -> &str {
         match &self.inner {
             Inner::Postgres(s) => &s.url,

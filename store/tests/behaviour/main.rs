@@ -2,10 +2,12 @@
 
 mod build_data;
 mod claims;
+mod connect_errors;
 mod harness;
 mod hostile;
 mod hostile_snapshots;
 mod leader;
+mod logs;
 mod messages;
 mod outages;
 mod proxy;
@@ -61,6 +63,10 @@ behaviour!(
     hostile_snapshots::unstorable_snapshots_are_refused,
     hostile::hostile_strings_round_trip_or_are_refused,
     outages::unreachable_at_connect_is_a_typed_error,
+    connect_errors::missing_database_or_role_is_named,
+    connect_errors::tls_failure_has_a_tls_hint,
+    connect_errors::every_documented_url_form_opens,
+    logs::no_secret_reaches_a_log_line,
     outages::migrations_explicit_and_idempotent,
     outages::outage_mid_run_errors_then_recovers,
 );
