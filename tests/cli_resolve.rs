@@ -176,29 +176,30 @@ fn store_saves_a_snapshot_once_per_content_and_lists_it() {
         &["resolve", &design, "--store", "--json"],
         home.path(),
     ));
-    assert_ne!(
+    // Unchanged content: the same snapshot, resolved twice.
+    assert_eq!(
         first["snapshot"]["snapshot_id"],
         second["snapshot"]["snapshot_id"]
     );
+    assert_eq!(
+        (&first["snapshot"]["reused"], &second["snapshot"]["reused"]),
+        (&serde_json::json!(false), &serde_json::json!(true))
+    );
     assert_eq!(first["snapshot"]["digest"], second["snapshot"]["digest"]);
+    assert!(
+        first["snapshot"]["digest"]
+            .as_str()
+            .is_some_and(|d| d.starts_with("sha256:")),
+        "{first}"
+    );
 
     let listed = drydock(&["snapshots", &design, "--json"], home.path());
     assert_eq!(listed.status.code(), Some(0));
     let listed = json(&listed);
-    let ids: Vec<&serde_json::Value> = listed
-        .as_array()
-        .expect("array")
-        .iter()
-        .map(|s| &s["snapshot_id"])
-        .collect();
-    assert_eq!(
-        ids,
-        [
-            &second["snapshot"]["snapshot_id"],
-            &first["snapshot"]["snapshot_id"]
-        ],
-        "newest first"
-    );
+    let listed = listed.as_array().expect("array");
+    assert_eq!(listed.len(), 1, "{listed:?}");
+    assert_eq!(listed[0]["snapshot_id"], first["snapshot"]["snapshot_id"]);
+    assert_eq!(listed[0]["resolve_count"], 2);
 }
 
 #[test]

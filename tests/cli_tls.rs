@@ -127,10 +127,7 @@ async fn unusable_tls_settings_are_named() {
     // A configuration that cannot be used (here, by a flag) exits 4.
     assert_eq!(out.status.code(), Some(4));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.starts_with("error: configuration [drivers.http]"),
-        "{err}"
-    );
+    assert!(err.starts_with("error: configuration [drivers."), "{err}");
     assert!(err.contains("--ca-bundle"), "{err}");
     assert!(err.contains("absent-ca.pem"), "{err}");
     assert!(

@@ -1,10 +1,11 @@
 //! `drydock snapshots`: the stored resolutions of a reference.
 
 use clap::Args;
-use drydock::store::{Store, StoreOptions, strip_credentials};
+use drydock::DesignRef;
+use drydock::store::{SnapshotQuery, Store, StoreOptions};
 
 use super::store::print_error;
-use super::{EXIT_OK, EXIT_STORE};
+use super::{EXIT_FAILURE, EXIT_OK, EXIT_STORE};
 
 /// Arguments of `drydock snapshots`.
 #[derive(Debug, Args)]
@@ -28,6 +29,13 @@ pub struct SnapshotsArgs {
 
 /// Lists the snapshots, newest first.
 pub async fn run(args: &SnapshotsArgs) -> u8 {
+    let reference = match DesignRef::parse(&args.reference) {
+        Ok(reference) => reference,
+        Err(err) => {
+            super::output::print_error(&err);
+            return EXIT_FAILURE;
+        }
+    };
     let url = if args.store.is_empty() {
         std::env::var(super::store::STORE_ENV)
             .ok()
@@ -37,10 +45,9 @@ pub async fn run(args: &SnapshotsArgs) -> u8 {
         args.store.clone()
     };
     let listed = async {
-        let store = Store::connect(&url, &StoreOptions::default()).await?;
-        let list = store
-            .list_snapshots(&strip_credentials(&args.reference))
-            .await;
+        // Reading only: a missing store file is an error, never created.
+        let store = Store::connect(&url, &StoreOptions::existing_only()).await?;
+        let list = store.list_snapshots(&SnapshotQuery::of(&reference)).await;
         store.close().await;
         list
     }
@@ -63,22 +70,20 @@ pub async fn run(args: &SnapshotsArgs) -> u8 {
         return EXIT_OK;
     }
     if list.is_empty() {
-        eprintln!(
-            "no snapshots stored for {}",
-            strip_credentials(&args.reference)
-        );
+        eprintln!("no snapshots stored for {reference}");
         return EXIT_OK;
     }
     println!(
-        "{:<36}  {:<25}  {:>10}  DIGEST",
-        "SNAPSHOT", "STORED", "BYTES"
+        "{:<36}  {:<25}  {:>6}  {:>10}  DIGEST",
+        "SNAPSHOT", "RESOLVED", "TIMES", "BYTES"
     );
     for s in &list {
         println!(
-            "{:<36}  {:<25}  {:>10}  sha256:{}",
+            "{:<36}  {:<25}  {:>6}  {:>10}  {}",
             s.snapshot_id,
-            s.stored_at
+            s.resolved_at
                 .to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            s.resolve_count,
             s.length,
             s.digest
         );

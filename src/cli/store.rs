@@ -13,8 +13,10 @@ pub struct Saved {
     pub store: String,
     /// The snapshot's id.
     pub snapshot_id: String,
-    /// Hex SHA-256 of the stored bytes.
+    /// Digest of the stored bytes (`sha256:<hex>`).
     pub digest: String,
+    /// True when the content was unchanged and the latest snapshot was reused.
+    pub reused: bool,
 }
 
 /// The environment variable naming the store, in every subcommand.
@@ -36,27 +38,23 @@ pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
 /// Connects to the store (applying migrations) and saves the snapshot.
 pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
     let store = Store::connect(url, &StoreOptions::default()).await?;
-    let summary = store
-        .put_snapshot(&NewSnapshot::from_resolved(resolved))
-        .await;
+    // The ingest key: how the bytes were ingested (the CLI has no other ingest options).
+    let new = NewSnapshot::from_resolved(resolved, &resolved.ingested.summary.ingester)?;
+    let stored = store.put_snapshot(&new).await;
     store.close().await;
-    let summary = summary?;
+    let stored = stored?;
     Ok(Saved {
         store: redact_url(url),
-        snapshot_id: summary.snapshot_id.to_string(),
-        digest: summary.digest,
+        snapshot_id: stored.summary.snapshot_id.to_string(),
+        digest: stored.summary.digest.to_string(),
+        reused: stored.reused,
     })
 }
 
-/// Prints a store error as one line plus a hint, on stderr.
+/// Prints a store error as one line plus its hint, on stderr.
 pub fn print_error(err: &StoreError) {
     eprintln!("error: {err}");
-    let hint = if err.is_retryable() {
-        "the database is unreachable: check that it runs and the URL (--store / DRYDOCK_STORE), then retry"
-    } else {
-        "check the store URL (--store / DRYDOCK_STORE): sqlite:///path/file.db or postgres://user@host/db"
-    };
-    eprintln!("hint: {hint}");
+    eprintln!("hint: {}", err.hint());
 }
 
 /// Prints where the snapshot went.

@@ -10,7 +10,9 @@
 //! The `-relaxed` runs use `StoreOptions { durable_commits: false }`
 //! (PostgreSQL `synchronous_commit=off`, SQLite `synchronous=NORMAL`), to
 //! show how much of the time is the flush of each commit to disk.
-//! Pass `sqlite`, `postgres`, `postgres-relaxed`, … to run only those.
+//! Arguments choose what runs (default: everything): backends `sqlite`,
+//! `sqlite-relaxed`, `postgres`, `postgres-relaxed` (exact names), parts
+//! `claims`, `messages`, `snapshot`; e.g. `-- postgres snapshot`.
 //!
 //! The 10,000-node design is the fixtures' generated site in Deckhand format,
 //! ingested for real: its raw bytes, model JSON and report are stored.
@@ -18,9 +20,7 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use drydock_store::{
-    NewResultMessage, NewSnapshot, NewTask, SnapshotMetadata, Store, StoreOptions, TaskAction,
-};
+use drydock_store::{NewResultMessage, NewSnapshot, NewTask, Store, StoreOptions, TaskAction};
 use serde_json::json;
 use sqlx::Connection;
 
@@ -43,14 +43,18 @@ fn main() {
         println!(
             "generated {NODES}-node site: {:.1} MB bytes, {:.1} MB model JSON",
             site.bytes.len() as f64 / 1e6,
-            site.model.to_string().len() as f64 / 1e6
+            site.model.get().len() as f64 / 1e6
         );
         let args: Vec<String> = std::env::args()
             .skip(1)
             .filter(|a| !a.starts_with("--"))
             .collect();
-        let wanted =
-            |name: &str| args.is_empty() || args.iter().any(|a| name.starts_with(a.as_str()));
+        let parts = Parts::from_args(&args);
+        let backends: Vec<&String> = args
+            .iter()
+            .filter(|a| !Parts::NAMES.contains(&a.as_str()))
+            .collect();
+        let wanted = |name: &str| backends.is_empty() || backends.iter().any(|a| *a == name);
         let admin_url = std::env::var("DRYDOCK_TEST_PG_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
         let pg_up = match sqlx::PgConnection::connect(&admin_url).await {
@@ -77,7 +81,7 @@ fn main() {
                 ..Default::default()
             };
             let admin_url = admin_url.clone();
-            bench(label, &site, &options, move || {
+            bench(label, &site, &options, &parts, move || {
                 let admin_url = admin_url.clone();
                 async move {
                     if label.starts_with("sqlite") {
@@ -104,6 +108,27 @@ fn main() {
     });
 }
 
+/// Which parts of the benchmark run.
+struct Parts {
+    claims: bool,
+    messages: bool,
+    snapshot: bool,
+}
+
+impl Parts {
+    const NAMES: [&str; 3] = ["claims", "messages", "snapshot"];
+
+    fn from_args(args: &[String]) -> Parts {
+        let named = |part: &str| args.iter().any(|a| a == part);
+        let any = Parts::NAMES.iter().any(|p| named(p));
+        Parts {
+            claims: !any || named("claims"),
+            messages: !any || named("messages"),
+            snapshot: !any || named("snapshot"),
+        }
+    }
+}
+
 enum Cleanup {
     Dir(#[allow(dead_code)] tempfile::TempDir),
     Db(String, String),
@@ -125,8 +150,13 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
-async fn bench<F, Fut>(name: &str, site: &NewSnapshot, options: &StoreOptions, fresh: F)
-where
+async fn bench<F, Fut>(
+    name: &str,
+    site: &NewSnapshot,
+    options: &StoreOptions,
+    parts: &Parts,
+    fresh: F,
+) where
     F: Fn() -> Fut,
     Fut: std::future::Future<Output = (String, Cleanup)>,
 {
@@ -135,32 +165,44 @@ where
     for _ in 0..RUNS {
         let (url, cleanup) = fresh().await;
         let store = Store::connect(&url, options).await.expect("connect");
-        claims.push(claim_rate(&store, &url, options).await);
-        msgs.push(message_rate(&store).await);
-        msgs4.push(concurrent_message_rate(&store).await);
-        let (p, g) = snapshot_times(&store, site).await;
-        put.push(p.as_secs_f64());
-        get.push(g.as_secs_f64());
+        if parts.claims {
+            claims.push(claim_rate(&store, &url, options).await);
+        }
+        if parts.messages {
+            msgs.push(message_rate(&store).await);
+            msgs4.push(concurrent_message_rate(&store).await);
+        }
+        if parts.snapshot {
+            let (p, g) = snapshot_times(&store, site).await;
+            put.push(p.as_secs_f64());
+            get.push(g.as_secs_f64());
+        }
         store.close().await;
         cleanup.run().await;
     }
-    println!(
-        "{name}: claims/s with {WORKERS} workers over {TASKS} tasks (median of {RUNS}): {:.0}",
-        median(claims)
-    );
-    println!(
-        "{name}: messages/s in batches of {BATCH} (median of {RUNS}): {:.0}",
-        median(msgs)
-    );
-    println!(
-        "{name}: messages/s in batches of {BATCH}, {WRITERS} writers on their own tasks (median of {RUNS}): {:.0}",
-        median(msgs4)
-    );
-    println!(
-        "{name}: {NODES}-node snapshot put: {:.3} s, get: {:.3} s (medians of {RUNS})",
-        median(put),
-        median(get)
-    );
+    if parts.claims {
+        println!(
+            "{name}: claims/s with {WORKERS} workers over {TASKS} tasks (median of {RUNS}): {:.0}",
+            median(claims)
+        );
+    }
+    if parts.messages {
+        println!(
+            "{name}: messages/s in batches of {BATCH} (median of {RUNS}): {:.0}",
+            median(msgs)
+        );
+        println!(
+            "{name}: messages/s in batches of {BATCH}, {WRITERS} writers on their own tasks (median of {RUNS}): {:.0}",
+            median(msgs4)
+        );
+    }
+    if parts.snapshot {
+        println!(
+            "{name}: {NODES}-node snapshot put: {:.3} s, get: {:.3} s (medians of {RUNS})",
+            median(put),
+            median(get)
+        );
+    }
 }
 
 async fn claim_rate(store: &Store, url: &str, options: &StoreOptions) -> f64 {
@@ -264,9 +306,10 @@ async fn snapshot_times(store: &Store, site: &NewSnapshot) -> (Duration, Duratio
     let start = Instant::now();
     let stored = store.put_snapshot(site).await.expect("put snapshot");
     let put = start.elapsed();
+    assert!(!stored.reused, "a fresh database");
     let start = Instant::now();
     let back = store
-        .get_snapshot(stored.snapshot_id)
+        .get_snapshot(stored.summary.snapshot_id)
         .await
         .expect("get snapshot");
     let get = start.elapsed();
@@ -276,8 +319,9 @@ async fn snapshot_times(store: &Store, site: &NewSnapshot) -> (Duration, Duratio
 
 /// The generated `NODES`-node site (drydock_fixtures::sitegen), ingested by
 /// the Deckhand ingester: real bytes, model and report, as the CLI stores them.
+/// The model is serialised here, once, as a caller does before `put_snapshot`.
 fn generated_site() -> NewSnapshot {
-    use drydock_core::{IngestOptions, Ingester};
+    use drydock_core::{DesignRef, Fetched, IngestOptions, Ingester};
     let yaml =
         drydock_fixtures::sitegen::deckhand(&drydock_fixtures::sitegen::SiteSpec::new(NODES));
     let bytes = Bytes::from(yaml);
@@ -285,19 +329,15 @@ fn generated_site() -> NewSnapshot {
         .ingest(&bytes, &IngestOptions::for_source("bench"))
         .expect("the generated site ingests");
     assert!(ingested.report.is_success(), "the generated site is valid");
-    NewSnapshot {
-        reference: "https://designs.local/bench/site.yaml".into(),
-        metadata: SnapshotMetadata {
-            driver: "http".into(),
-            content_type: Some("application/yaml".into()),
-            etag: Some("\"bench\"".into()),
-            revision: None,
-            last_modified: None,
-            location: "https://designs.local/bench/site.yaml".into(),
-            fetched_at: drydock_store::now(),
-        },
-        bytes,
-        model: serde_json::to_value(&ingested.design).expect("model JSON"),
-        report: serde_json::to_value(&ingested.report).expect("report JSON"),
-    }
+    let reference = DesignRef::parse("https://designs.local/bench/site.yaml").expect("reference");
+    let fetched = Fetched::new("http", &reference, bytes).with_etag("\"bench\"");
+    let model = serde_json::value::to_raw_value(&ingested.design).expect("model JSON");
+    NewSnapshot::new(
+        &reference,
+        &fetched,
+        "deckhand",
+        model.into(),
+        ingested.report,
+        ingested.summary,
+    )
 }

@@ -1,4 +1,5 @@
-//! [`StoreError`]: every way a store operation can fail.
+//! [`StoreError`]: every way a store operation can fail, each with a hint
+//! that fits it, and its conversion into drydock-core's error.
 
 use drydock_core::{Error as CoreError, ErrorKind};
 use uuid::Uuid;
@@ -6,21 +7,60 @@ use uuid::Uuid;
 /// Result alias of this crate.
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;
 
-/// What went wrong in the store, and on which (redacted) database URL.
+/// What went wrong in the store, and on which database (its URL with the
+/// password redacted, or the SQLite file's path as given).
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum StoreError {
-    /// The URL names no supported backend, or cannot be parsed.
-    #[error("unsupported database URL {url}: {reason}")]
+    /// The URL names no supported backend.
+    #[error("unsupported store URL {url}: {reason}")]
     UnsupportedUrl {
-        /// The URL, password redacted.
+        /// The URL, secrets redacted.
         url: String,
         /// Why it was refused.
         reason: String,
     },
-    /// The database is down, unreachable, or the pool timed out waiting for a connection.
+    /// The URL's scheme is supported but the URL cannot be used as written.
+    #[error("store URL {url} cannot be used: {reason}")]
+    InvalidUrl {
+        /// The URL or path, secrets redacted.
+        url: String,
+        /// What is wrong with it.
+        reason: String,
+        /// What to do about it.
+        hint: &'static str,
+    },
+    /// The database server is down or unreachable, or the pool timed out
+    /// waiting for a connection.
     #[error("database {url} is unavailable: {source}")]
     Unavailable {
+        /// The URL, password redacted.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The database (PostgreSQL) or database file (SQLite) does not exist.
+    #[error("database {url} does not exist{}", detail(.source.as_ref()))]
+    MissingDatabase {
+        /// The URL or path.
+        url: String,
+        /// The server's answer, if there was one.
+        #[source]
+        source: Option<sqlx::Error>,
+    },
+    /// The server refused the role or its password, or the file cannot be opened.
+    #[error("access to database {url} was refused: {source}")]
+    AccessDenied {
+        /// The URL, password redacted.
+        url: String,
+        /// The driver's error.
+        #[source]
+        source: sqlx::Error,
+    },
+    /// The TLS connection to the server could not be set up.
+    #[error("TLS to database {url} failed: {source}")]
+    Tls {
         /// The URL, password redacted.
         url: String,
         /// The driver's error.
@@ -81,6 +121,10 @@ pub enum StoreError {
     },
 }
 
+fn detail(source: Option<&sqlx::Error>) -> String {
+    source.map(|s| format!(": {s}")).unwrap_or_default()
+}
+
 impl StoreError {
     /// True when the same call may succeed later without changing anything:
     /// the database was unavailable, busy, or a transaction was chosen as a
@@ -93,34 +137,146 @@ impl StoreError {
         }
     }
 
+    /// A one-line suggestion of what to do about this error.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            StoreError::UnsupportedUrl { .. } => {
+                "give postgres://user@host/database, sqlite:///absolute/file.db, \
+                 sqlite:relative.db, sqlite::memory: or a file path"
+            }
+            StoreError::InvalidUrl { hint, .. } => hint,
+            StoreError::Unavailable { .. } => {
+                "check that the database server runs and listens at the URL's host and port, then retry"
+            }
+            StoreError::MissingDatabase {
+                source: Some(_), ..
+            } => {
+                "create the database (createdb NAME, or CREATE DATABASE NAME) or fix its name in the URL"
+            }
+            StoreError::MissingDatabase { source: None, .. } => {
+                "check the path; a command that writes (e.g. drydock resolve --store) creates the file"
+            }
+            StoreError::AccessDenied { source, .. } if is_postgres(source) => {
+                "check the role (user name) and password in the URL: the role must exist and the \
+                 server must let it connect to this database (pg_hba.conf)"
+            }
+            StoreError::AccessDenied { .. } => {
+                "check that the database file and its directory are readable and writable by this user"
+            }
+            StoreError::Tls { .. } => {
+                "check the URL's sslmode and sslrootcert against the server's certificate"
+            }
+            StoreError::Migrate { .. } => {
+                "the database holds migrations this version does not know: use the newer drydock, \
+                 or another database"
+            }
+            StoreError::Conflict { .. } => "read the record again and reapply the change",
+            StoreError::NotFound { .. } => "check the id",
+            StoreError::Invalid { .. } => "change the value named in the message",
+            StoreError::Corrupt { .. } => {
+                "the database holds a value this version does not understand: check what wrote it"
+            }
+            StoreError::Database { .. } if self.is_retryable() => "the database was busy: retry",
+            StoreError::Database { .. } => "see the database's message above",
+        }
+    }
+
+    /// The matchable kind of this error, as drydock-core names it.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            StoreError::Unavailable { .. } => ErrorKind::Unavailable,
+            StoreError::MissingDatabase { .. } | StoreError::NotFound { .. } => ErrorKind::NotFound,
+            StoreError::AccessDenied { .. } => ErrorKind::PermissionDenied,
+            StoreError::UnsupportedUrl { .. }
+            | StoreError::InvalidUrl { .. }
+            | StoreError::Invalid { .. }
+            | StoreError::Conflict { .. } => ErrorKind::Rejected,
+            StoreError::Database { .. } if self.is_retryable() => ErrorKind::Unavailable,
+            StoreError::Tls { .. }
+            | StoreError::Migrate { .. }
+            | StoreError::Corrupt { .. }
+            | StoreError::Database { .. } => ErrorKind::Other,
+        }
+    }
+
     /// Folds a driver error into a store error for the database at `url` (already redacted).
     pub(crate) fn from_sqlx(url: &str, source: sqlx::Error) -> Self {
+        let url = url.to_owned();
         if let sqlx::Error::ColumnDecode { index, source } = &source {
             return StoreError::Corrupt {
                 field: index.clone(),
-                url: url.to_owned(),
                 reason: source.to_string(),
+                url,
             };
         }
+        if is_tls(&source) {
+            return StoreError::Tls { url, source };
+        }
+        match code(&source).as_deref() {
+            // PostgreSQL: invalid_catalog_name.
+            Some("3D000") => {
+                return StoreError::MissingDatabase {
+                    url,
+                    source: Some(source),
+                };
+            }
+            // PostgreSQL: invalid authorization (no such role, not allowed), bad password.
+            Some("28000" | "28P01") => return StoreError::AccessDenied { url, source },
+            // SQLite: cannot open the file, read-only, not authorised.
+            Some(c) if matches!(sqlite_primary(c), Some(8 | 14 | 23)) && is_sqlite(&source) => {
+                return StoreError::AccessDenied { url, source };
+            }
+            Some(c) if sqlite_primary(c) == Some(26) && is_sqlite(&source) => {
+                return StoreError::InvalidUrl {
+                    url,
+                    reason: format!("the file is not a SQLite database ({source})"),
+                    hint: "point the store at a SQLite database file, or at a path where one can be created",
+                };
+            }
+            _ => {}
+        }
         if is_unavailable(&source) {
-            StoreError::Unavailable {
-                url: url.to_owned(),
-                source,
-            }
+            StoreError::Unavailable { url, source }
         } else {
-            StoreError::Database {
-                url: url.to_owned(),
-                source,
-            }
+            StoreError::Database { url, source }
         }
     }
+}
+
+/// A TLS failure: sqlx's own, or rustls's inside an I/O error (a handshake
+/// that failed, e.g. on an unknown certificate issuer).
+fn is_tls(e: &sqlx::Error) -> bool {
+    match e {
+        sqlx::Error::Tls(_) => true,
+        sqlx::Error::Io(io) => io
+            .get_ref()
+            .is_some_and(|inner| inner.is::<rustls::Error>()),
+        _ => false,
+    }
+}
+
+/// The database error code, if the error is the database's.
+fn code(e: &sqlx::Error) -> Option<String> {
+    match e {
+        sqlx::Error::Database(db) => db.code().map(|c| c.into_owned()),
+        _ => None,
+    }
+}
+
+/// Whether a database error comes from PostgreSQL.
+fn is_postgres(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.try_downcast_ref::<sqlx::postgres::PgDatabaseError>().is_some())
+}
+
+/// Whether a database error comes from SQLite.
+fn is_sqlite(e: &sqlx::Error) -> bool {
+    matches!(e, sqlx::Error::Database(db) if db.try_downcast_ref::<sqlx::sqlite::SqliteError>().is_some())
 }
 
 /// Errors that mean "no usable connection", on either backend.
 fn is_unavailable(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Io(_)
-        | sqlx::Error::Tls(_)
         | sqlx::Error::PoolTimedOut
         | sqlx::Error::PoolClosed
         | sqlx::Error::WorkerCrashed
@@ -130,8 +286,8 @@ fn is_unavailable(e: &sqlx::Error) -> bool {
             // cannot connect now, too many connections.
             Some(code) if code.starts_with("08") => true,
             Some("57P01" | "57P02" | "57P03" | "53300") => true,
-            // SQLite: cannot open the file, disk I/O error (primary codes 14 and 10).
-            Some(code) => matches!(sqlite_primary(code), Some(14 | 10)),
+            // SQLite: disk I/O error (primary code 10).
+            Some(code) => is_sqlite(e) && sqlite_primary(code) == Some(10),
             None => false,
         },
         _ => false,
@@ -143,7 +299,7 @@ fn is_transient(e: &sqlx::Error) -> bool {
     match e {
         sqlx::Error::Database(db) => match db.code().as_deref() {
             Some("40001" | "40P01" | "55P03") => true,
-            Some(code) => matches!(sqlite_primary(code), Some(5 | 6)),
+            Some(code) => is_sqlite(e) && matches!(sqlite_primary(code), Some(5 | 6)),
             None => false,
         },
         _ => is_unavailable(e),
@@ -172,22 +328,14 @@ pub(crate) fn conflict(task_id: Uuid, expected: i64, found: i64) -> StoreError {
 }
 
 impl From<StoreError> for CoreError {
+    /// The store's error inside drydock-core's, with its kind, retryability
+    /// and hint; its message is the store's own.
     fn from(e: StoreError) -> Self {
-        let kind = match &e {
-            StoreError::UnsupportedUrl { .. } => ErrorKind::InvalidReference,
-            StoreError::Unavailable { .. } => ErrorKind::Unavailable,
-            StoreError::NotFound { .. } => ErrorKind::NotFound,
-            StoreError::Invalid { .. } | StoreError::Conflict { .. } => ErrorKind::Rejected,
-            _ => ErrorKind::Other,
-        };
-        let url = match &e {
-            StoreError::UnsupportedUrl { url, .. }
-            | StoreError::Unavailable { url, .. }
-            | StoreError::Migrate { url, .. }
-            | StoreError::Corrupt { url, .. }
-            | StoreError::Database { url, .. } => url.clone(),
-            _ => String::new(),
-        };
-        CoreError::fetch(kind, "store", url, e)
+        CoreError::Store {
+            kind: e.kind(),
+            retryable: e.is_retryable(),
+            hint: e.hint(),
+            source: Box::new(e),
+        }
     }
 }

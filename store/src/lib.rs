@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod sql;
+mod connect;
 mod enums;
 mod error;
 mod model;
@@ -12,6 +13,7 @@ mod snapshot;
 mod sqlite;
 mod store;
 
+pub use connect::SCHEMES;
 pub use enums::{ResultStatus, SubtaskFilter, TaskAction, TaskStatus};
 pub use error::{Result, StoreError};
 pub use model::{
@@ -19,6 +21,9 @@ pub use model::{
     Task, TaskFilter, TaskResult, now,
 };
 pub use options::{StoreOptions, default_sqlite_path, default_sqlite_url, redact_url};
-pub use snapshot::{NewSnapshot, Snapshot, SnapshotMetadata, SnapshotSummary, strip_credentials};
-pub use store::{Backend, SCHEMES, Store};
+pub use snapshot::{
+    MAX_INGEST_KEY_LEN, NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotStatus,
+    SnapshotSummary, Stored,
+};
+pub use store::{Backend, Store};
 pub use uuid::Uuid;

@@ -44,6 +44,10 @@ pub struct StoreOptions {
     pub durable_commits: bool,
     /// Apply the embedded migrations on connect (otherwise call [`crate::Store::migrate`]).
     pub migrate: bool,
+    /// SQLite: create the database file (and its directory) when missing.
+    /// False for commands that only read: a missing file is then
+    /// [`crate::StoreError::MissingDatabase`] naming the path.
+    pub create_missing: bool,
 }
 
 impl Default for StoreOptions {
@@ -57,6 +61,17 @@ impl Default for StoreOptions {
             statement_timeout: Duration::from_secs(60),
             durable_commits: true,
             migrate: true,
+            create_missing: true,
+        }
+    }
+}
+
+impl StoreOptions {
+    /// The default options, but never creating a database file: for commands that only read.
+    pub fn existing_only() -> Self {
+        StoreOptions {
+            create_missing: false,
+            ..StoreOptions::default()
         }
     }
 }
@@ -99,22 +114,24 @@ pub fn default_sqlite_url() -> String {
     format!("sqlite://{}", default_sqlite_path().display())
 }
 
-/// Connect parameters that hold a secret although no word of their name says
-/// so to drydock-core's rule (`sslpassword` is one word).
-const SECRET_PARAMETERS: &[&str] = &["sslpassword"];
-
 /// The URL with its password replaced by `***` and secret-looking query values hidden,
-/// for error messages and logs.
+/// for error messages and logs; the value of a parameter PostgreSQL's driver
+/// does not know is hidden too (it is refused, and might be a secret).
+/// SQLite URLs and file paths hold no secret and are returned as they are.
 pub fn redact_url(url: &str) -> String {
+    let sqlite = crate::connect::scheme(url).is_none_or(|s| s.eq_ignore_ascii_case("sqlite"));
+    if sqlite {
+        return url.to_owned();
+    }
     match url::Url::parse(url) {
         // The same redaction as every design reference (drydock-core), plus
-        // the database's own secret parameters.
+        // the values of parameters the driver does not know.
         Ok(mut parsed) => {
             if let Some(query) = parsed.query() {
                 let query = query
                     .split('&')
                     .map(|pair| match pair.split_once('=') {
-                        Some((key, _)) if SECRET_PARAMETERS.contains(&key) => {
+                        Some((key, _)) if !crate::connect::is_known_parameter(key) => {
                             format!("{key}={}", drydock_core::REDACTED)
                         }
                         _ => pair.to_owned(),
@@ -161,6 +178,18 @@ mod tests {
     #[test]
     fn unparseable_url_keeps_only_scheme() {
         assert_eq!(redact_url("postgres://a:b@[bad"), "postgres:***");
+    }
+
+    #[test]
+    fn sqlite_urls_and_paths_are_shown_as_given() {
+        for shown in [
+            "sqlite:///var/lib/x.db",
+            "sqlite:rel.db",
+            "/var/lib/x.db",
+            "./x.db",
+        ] {
+            assert_eq!(redact_url(shown), shown);
+        }
     }
 
     #[test]

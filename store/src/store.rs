@@ -2,20 +2,19 @@
 
 use std::time::Duration;
 
+use drydock_core::{DesignRef, Digest, FetchMetadata};
 use uuid::Uuid;
 
+use crate::connect::{self, BackendOptions};
 use crate::enums::{SubtaskFilter, TaskAction};
-use crate::error::{Result, StoreError};
+use crate::error::Result;
 use crate::model::{
     BuildData, BuildDataScope, Leader, NewResultMessage, NewTask, ResultMessage, Task, TaskFilter,
 };
-use crate::options::{StoreOptions, redact_url};
+use crate::options::StoreOptions;
 use crate::postgres::PgStore;
-use crate::snapshot::{NewSnapshot, Snapshot, SnapshotSummary};
+use crate::snapshot::{NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotSummary, Stored};
 use crate::sqlite::SqliteStore;
-
-/// URL schemes [`Store::connect`] accepts.
-pub const SCHEMES: &[&str] = &["postgres", "postgresql", "sqlite"];
 
 /// The longest leadership grace period honoured (a century).
 const MAX_GRACE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
@@ -45,6 +44,7 @@ enum Inner {
 #[derive(Clone)]
 pub struct Store {
     inner: Inner,
+    persistent: bool,
 }
 
 impl std::fmt::Debug for Store {
@@ -66,30 +66,42 @@ macro_rules! dispatch {
 }
 
 impl Store {
-    /// Connects to `postgres://…` or `sqlite://path` (the SQLite file and its
-    /// directory are created if missing) and, unless `options.migrate` is false,
-    /// applies the embedded migrations. A database that cannot be reached is
-    /// [`StoreError::Unavailable`] naming the redacted URL.
+    /// Connects to `postgres://…`, to a `sqlite:` URL (read as sqlx documents
+    /// it: `sqlite:relative.db`, `sqlite:///abs.db`, `sqlite::memory:`, …) or
+    /// to a SQLite file given as a plain path, and, unless `options.migrate`
+    /// is false, applies the embedded migrations. A SQLite file and its
+    /// directory are created if missing, unless `options.create_missing` is
+    /// false. Every failure is typed and has a [`crate::StoreError::hint`]: a
+    /// server that is down is `Unavailable` at once (not after a pool
+    /// timeout), a missing database `MissingDatabase`, a refused role
+    /// `AccessDenied`; URLs show their password as `***`.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store> {
-        let redacted = redact_url(url);
-        let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
-        let inner = match scheme.as_deref() {
-            Some("postgres" | "postgresql") => {
-                Inner::Postgres(PgStore::connect(url, redacted, options).await?)
+        let target = connect::parse(url)?;
+        let (inner, persistent) = match target.backend {
+            BackendOptions::Postgres(connect) => {
+                let store = PgStore::connect(*connect, target.display, options).await?;
+                (Inner::Postgres(store), true)
             }
-            Some("sqlite") => Inner::Sqlite(SqliteStore::connect(url, redacted, options).await?),
-            _ => {
-                return Err(StoreError::UnsupportedUrl {
-                    url: redacted,
-                    reason: format!("the scheme must be one of {}", SCHEMES.join(", ")),
-                });
+            BackendOptions::Sqlite {
+                options: connect,
+                file,
+            } => {
+                let store =
+                    SqliteStore::connect(*connect, file.as_deref(), target.display, options)
+                        .await?;
+                (Inner::Sqlite(store), file.is_some())
             }
         };
-        let store = Store { inner };
+        let store = Store { inner, persistent };
         if options.migrate {
             store.migrate().await?;
         }
         Ok(store)
+    }
+
+    /// False for an in-memory SQLite database, which is gone when the store is.
+    pub fn is_persistent(&self) -> bool {
+        self.persistent
     }
 
     /// Applies the embedded migrations of this backend that are not applied yet.
@@ -105,7 +117,7 @@ impl Store {
         }
     }
 
-    /// The database URL, password redacted.
+    /// The database URL, password redacted (a SQLite URL or path as given).
     pub fn url(&self) -> &str {
         match &self.inner {
             Inner::Postgres(s) => &s.url,
@@ -240,43 +252,83 @@ impl Store {
         dispatch!(self.current_leader())
     }
 
-    /// Stores a resolved design. The bytes (with model and report) are stored once
-    /// per digest; storing the same resolution again returns the existing snapshot.
-    pub async fn put_snapshot(&self, snapshot: &NewSnapshot) -> Result<SnapshotSummary> {
+    /// Stores a resolved design and says whether it reused a row: when the
+    /// latest snapshot of the same key and ingest key has the same digest, that
+    /// row's `resolved_at`, `resolve_count` and metadata are updated instead of
+    /// a new row being added (unless `always_new_row`). The bytes are stored
+    /// once per digest; model, report and ingest summary once per digest and
+    /// ingest key.
+    pub async fn put_snapshot(&self, snapshot: &NewSnapshot) -> Result<Stored> {
         snapshot.validate()?;
         dispatch!(self.put_snapshot(snapshot))
     }
 
-    /// The snapshot with this id.
+    /// Records a revalidated fetch (e.g. an HTTP 304 to a conditional fetch)
+    /// of snapshot `snapshot_id`: its metadata becomes `seen`'s (keeping the
+    /// stored digest and length), `resolved_at` now, `resolve_count` one more.
+    /// A `seen` that is not "not modified" and has another digest is refused.
+    pub async fn record_seen(
+        &self,
+        snapshot_id: Uuid,
+        seen: &FetchMetadata,
+    ) -> Result<SnapshotSummary> {
+        crate::snapshot::metadata_columns(seen)?;
+        dispatch!(self.record_seen(snapshot_id, seen))
+    }
+
+    /// The snapshot with this id, read back typed.
     pub async fn get_snapshot(&self, snapshot_id: Uuid) -> Result<Snapshot> {
         dispatch!(self.get_snapshot(snapshot_id))
     }
 
-    /// The newest snapshot whose bytes have this hex SHA-256 (`sha256:` prefix allowed).
-    pub async fn get_snapshot_by_digest(&self, digest: &str) -> Result<Snapshot> {
-        let hex = digest
-            .strip_prefix("sha256:")
-            .unwrap_or(digest)
-            .to_ascii_lowercase();
-        if hex.len() != 64 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
-            return Err(StoreError::Invalid {
-                field: "digest".into(),
-                reason: "a SHA-256 digest is 64 hex digits".into(),
-            });
-        }
-        dispatch!(self.snapshot_by_digest(&hex))?.ok_or_else(|| StoreError::NotFound {
-            what: "snapshot with digest",
-            id: hex,
-        })
+    /// The stored model of snapshot `snapshot_id` as JSON text, not parsed (for printing).
+    pub async fn snapshot_model_json(&self, snapshot_id: Uuid) -> Result<String> {
+        dispatch!(self.snapshot_model_json(snapshot_id))
     }
 
-    /// Snapshots of `reference` (as stored: credentials removed), newest first.
-    pub async fn list_snapshots(&self, reference: &str) -> Result<Vec<SnapshotSummary>> {
-        dispatch!(self.list_snapshots(reference))
+    /// The newest snapshot of `reference` ingested as `ingest_key`, if any
+    /// (looked up by the reference's canonical key: credentials do not matter).
+    pub async fn latest_snapshot(
+        &self,
+        reference: &DesignRef,
+        ingest_key: &str,
+    ) -> Result<Option<Snapshot>> {
+        ingest_key_arg(ingest_key)?;
+        dispatch!(self.select_snapshot(reference, Some(ingest_key), Selection::Latest))
     }
 
-    /// The newest snapshot of `reference`, if any.
-    pub async fn latest_snapshot(&self, reference: &str) -> Result<Option<Snapshot>> {
-        dispatch!(self.latest_snapshot(reference))
+    /// `REF@latest` or `REF@previous`: of the snapshots of `reference` (ingested
+    /// as `ingest_key`, or any way if `None`), the newest, or the newest whose
+    /// digest differs from the newest one's.
+    pub async fn select_snapshot(
+        &self,
+        reference: &DesignRef,
+        ingest_key: Option<&str>,
+        selection: Selection,
+    ) -> Result<Option<Snapshot>> {
+        ingest_key.map_or(Ok(()), ingest_key_arg)?;
+        dispatch!(self.select_snapshot(reference, ingest_key, selection))
     }
+
+    /// The newest snapshot, of any reference, whose content has `digest` and
+    /// was ingested as `ingest_key`: a content-addressed hit for a pinned digest.
+    pub async fn snapshot_by_digest(
+        &self,
+        digest: &Digest,
+        ingest_key: &str,
+    ) -> Result<Option<Snapshot>> {
+        ingest_key_arg(ingest_key)?;
+        dispatch!(self.snapshot_by_digest(digest, ingest_key))
+    }
+
+    /// One page of snapshot summaries, newest first (see [`SnapshotQuery`]).
+    pub async fn list_snapshots(&self, query: &SnapshotQuery) -> Result<Vec<SnapshotSummary>> {
+        query.ingest_key.as_deref().map_or(Ok(()), ingest_key_arg)?;
+        dispatch!(self.list_snapshots(query))
+    }
+}
+
+/// An ingest key given to a lookup: the same rules as one stored.
+fn ingest_key_arg(key: &str) -> Result<()> {
+    crate::snapshot::ingest_key(key)
 }

@@ -47,7 +47,7 @@ impl Ingester for Plain {
 }
 
 #[tokio::test]
-async fn snapshot_of_a_resolved_design_has_no_credentials() {
+async fn snapshot_of_a_resolved_design_is_keyed_canonically_and_shows_no_credentials() {
     let registry = Registry::builder()
         .driver_instance("memo-test", Arc::new(Memo))
         .ingester_instance("plain-test", Arc::new(Plain))
@@ -61,21 +61,30 @@ async fn snapshot_of_a_resolved_design_has_no_credentials() {
         )
         .await
         .unwrap();
-    let new = NewSnapshot::from_resolved(&resolved);
-    assert_eq!(new.reference, "memo://designs.local/site.yaml?token=***");
-    assert!(!new.metadata.location.contains("s3cret") && !new.metadata.location.contains("svc@"));
-    assert_eq!(new.metadata.driver, "memo");
-    assert_eq!(new.metadata.etag.as_deref(), Some("\"v7\""));
-    assert_eq!(new.metadata.revision.as_deref(), Some("7"));
-    assert_eq!(new.digest(), resolved.fetched.metadata.digest.hex());
+    let new = NewSnapshot::from_resolved(&resolved, "plain").unwrap();
+    assert_eq!(new.key(), "memo://designs.local/site.yaml");
     assert_eq!(
-        new.model,
-        serde_json::to_value(&resolved.ingested.design).unwrap()
+        new.reference(),
+        "memo://svc:***@designs.local/site.yaml?token=***"
+    );
+    assert!(!new.metadata.location.contains("s3cret"));
+    assert_eq!(
+        new.metadata, resolved.fetched.metadata,
+        "the driver's metadata as it is"
     );
     assert_eq!(
-        new.report,
-        serde_json::to_value(&resolved.ingested.report).unwrap()
+        new.digest(),
+        resolved.fetched.metadata.digest,
+        "the driver's digest"
     );
+    assert_eq!(
+        new.model.get(),
+        serde_json::to_string(&resolved.ingested.design).unwrap(),
+        "the model serialised once, as JSON text"
+    );
+    assert_eq!(new.report, resolved.ingested.report);
+    assert_eq!(new.ingest, resolved.ingested.summary);
+    assert_eq!(new.ingest_key, "plain");
 
     let dir = tempfile::tempdir().unwrap();
     let store = Store::connect(
@@ -84,13 +93,14 @@ async fn snapshot_of_a_resolved_design_has_no_credentials() {
     )
     .await
     .unwrap();
-    let stored = store.put_snapshot(&new).await.unwrap();
+    let stored = store.put_snapshot(&new).await.unwrap().summary;
     let back = store.get_snapshot(stored.snapshot_id).await.unwrap();
     assert_eq!(&back.bytes[..], BODY.as_bytes());
     assert_eq!(back.summary.metadata, new.metadata);
-    assert_eq!(back.model, new.model);
+    assert_eq!(back.model, resolved.ingested.design);
+    let again = DesignRef::parse("memo://other:pw@designs.local/site.yaml?token=xyz").unwrap();
     let latest = store
-        .latest_snapshot("memo://designs.local/site.yaml?token=***")
+        .latest_snapshot(&again, "plain")
         .await
         .unwrap()
         .unwrap();

@@ -4,9 +4,8 @@
 use sqlx::types::{Json, Text};
 
 use super::db::{Bind, Db, Q};
-use super::ts::Ts;
+use super::types::Ts;
 use crate::model::{BuildData, NewTask, Task};
-use crate::snapshot::NewSnapshot;
 
 /// `insert_task!()`: `$1`…`$10`.
 pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
@@ -53,41 +52,4 @@ pub(crate) fn build_data<'q, DB: Db>(q: Q<'q, DB>, d: &BuildData) -> Q<'q, DB> {
         .arg(d.generator.as_str())
         .arg(d.data_format.as_str())
         .arg(d.data_element.as_str())
-}
-
-/// `INSERT INTO design_content`: `$1`…`$6`.
-pub(crate) fn content<'q, DB: Db>(
-    q: Q<'q, DB>,
-    s: &NewSnapshot,
-    digest: &str,
-    now: Ts,
-) -> Q<'q, DB> {
-    q.arg(digest)
-        .arg(s.bytes.len() as i64)
-        .arg(&s.bytes[..])
-        .arg(Json(&s.model))
-        .arg(Json(&s.report))
-        .arg(now)
-}
-
-/// `INSERT INTO design_snapshot`: `$1`…`$11`.
-pub(crate) fn snapshot<'q, DB: Db>(
-    q: Q<'q, DB>,
-    id: uuid::Uuid,
-    s: &NewSnapshot,
-    digest: &str,
-    now: Ts,
-) -> Q<'q, DB> {
-    let m = &s.metadata;
-    q.arg(id)
-        .arg(s.reference.as_str())
-        .arg(digest)
-        .arg(m.driver.as_str())
-        .arg(m.content_type.as_deref())
-        .arg(m.etag.as_deref())
-        .arg(m.revision.as_deref())
-        .arg(m.last_modified.as_deref())
-        .arg(m.location.as_str())
-        .arg(Ts(m.fetched_at))
-        .arg(now)
 }

@@ -52,13 +52,6 @@ impl<T, F: Future<Output = T> + Send> SendFuture<T> for F {}
 pub(crate) trait Db: Database {
     /// Which backend this is.
     const BACKEND: Backend;
-    /// `pg` on PostgreSQL, `sqlite` on SQLite: a statement that differs in a word.
-    fn dialect(pg: &'static str, sqlite: &'static str) -> &'static str {
-        match Self::BACKEND {
-            Backend::Postgres => pg,
-            Backend::Sqlite => sqlite,
-        }
-    }
     /// Applies the backend's embedded migrations.
     fn migrate(pool: &Pool<Self>) -> impl SendFuture<Result<(), MigrateError>>;
     /// A transaction that will write (SQLite: holding the file's write lock from its start).
@@ -157,30 +150,57 @@ impl<DB: Db> Clone for SqlStore<DB> {
 }
 
 impl<DB: Db> SqlStore<DB> {
-    /// Opens the pool sized and timed by `options`.
+    /// Opens the pool sized and timed by `options` (a single connection kept
+    /// for ever for an in-memory database, which lives as long as it).
+    ///
+    /// One connection is made first, on its own: its error is the real one
+    /// and comes at once (a pool retries a refused connection until its
+    /// acquire timeout and then reports only that it timed out).
     pub(crate) async fn open(
         connect: <DB::Connection as Connection>::Options,
-        redacted: String,
+        display: String,
         options: &StoreOptions,
+        in_memory: bool,
     ) -> Result<Self> {
-        let pool = PoolOptions::<DB>::new()
-            .max_connections(options.max_connections.max(1))
-            .min_connections(options.min_connections)
+        let first = DB::Connection::connect_with(&connect);
+        match tokio::time::timeout(options.acquire_timeout, first).await {
+            Ok(Ok(conn)) => {
+                // Nothing to report if closing fails: the pool makes its own.
+                let _ = conn.close().await;
+            }
+            Ok(Err(e)) => return Err(StoreError::from_sqlx(&display, e)),
+            Err(_) => {
+                return Err(StoreError::Unavailable {
+                    url: display,
+                    source: sqlx::Error::Io(std::io::Error::new(
+                        std::io::ErrorKind::TimedOut,
+                        format!("no connection within {:?}", options.acquire_timeout),
+                    )),
+                });
+            }
+        }
+        let pool = if in_memory {
+            PoolOptions::<DB>::new()
+                .max_connections(1)
+                .min_connections(1)
+                .idle_timeout(None)
+                .max_lifetime(None)
+        } else {
+            PoolOptions::<DB>::new()
+                .max_connections(options.max_connections.max(1))
+                .min_connections(options.min_connections)
+                .idle_timeout(Some(options.idle_timeout))
+        };
+        let pool = pool
             .acquire_timeout(options.acquire_timeout)
-            .idle_timeout(Some(options.idle_timeout))
             .connect_with(connect)
             .await
-            .map_err(|source| StoreError::Unavailable {
-                url: redacted.clone(),
-                source,
-            })?;
-        Ok(SqlStore {
-            pool,
-            url: redacted,
-        })
+            .map_err(|e| StoreError::from_sqlx(&display, e))?;
+        Ok(SqlStore { pool, url: display })
     }
 
-    /// Applies the embedded migrations not applied yet.
+    /// Applies the embedded migrations not applied yet, then the data
+    /// migrations SQL cannot do.
     pub(crate) async fn migrate(&self) -> Result<()> {
         DB::migrate(&self.pool)
             .await
@@ -190,7 +210,8 @@ impl<DB: Db> SqlStore<DB> {
                     url: self.url.clone(),
                     source,
                 },
-            })
+            })?;
+        self.fix_legacy_keys().await
     }
 
     /// Folds a driver error into a store error naming this database.

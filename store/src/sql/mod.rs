@@ -40,38 +40,15 @@ macro_rules! message_cols {
     };
 }
 
-/// The columns of a snapshot summary, `s` being `design_snapshot`.
-macro_rules! summary_cols {
-    () => {
-        "s.snapshot_id, s.reference, s.digest, s.driver, s.content_type, s.etag, s.revision, \
-         s.last_modified, s.location, s.fetched_at, s.stored_at, \
-         (SELECT c.length FROM design_content c WHERE c.digest = s.digest) AS length"
-    };
-}
-
-/// A snapshot with its content, by a condition on `s`, newest first by `$order`
-/// (the backend's insertion order column).
-macro_rules! snapshot_where {
-    ($cond:literal, $order:literal) => {
-        concat!(
-            "SELECT ",
-            summary_cols!(),
-            ", c.bytes, c.model, c.report FROM design_snapshot s \
-             JOIN design_content c ON c.digest = s.digest WHERE ",
-            $cond,
-            " ORDER BY s.stored_at DESC, s.",
-            $order,
-            " DESC LIMIT 1"
-        )
-    };
-}
-
 pub(crate) mod binds;
 mod db;
 mod records;
+#[macro_use]
+mod snapshot_rows;
+mod snapshot_reads;
 mod snapshots;
-mod ts;
+mod types;
 
 pub(crate) use db::{Bind, SqlStore};
 pub(crate) use records::MESSAGES;
-pub(crate) use ts::Ts;
+pub(crate) use types::Ts;

@@ -5,7 +5,7 @@ use uuid::Uuid;
 
 use super::binds;
 use super::db::{Bind, Db, SqlStore};
-use super::ts::Ts;
+use super::types::Ts;
 use crate::error::{Result, StoreError, not_found};
 use crate::model::{BuildData, BuildDataScope, Leader, NewTask, ResultMessage, now};
 

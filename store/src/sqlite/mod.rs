@@ -5,7 +5,7 @@
 mod records;
 mod tasks;
 
-use std::str::FromStr;
+use std::path::Path;
 
 use sqlx::Sqlite;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
@@ -18,41 +18,61 @@ use crate::sql::SqlStore;
 pub(crate) type SqliteStore = SqlStore<Sqlite>;
 
 impl SqliteStore {
+    /// Opens `file` (an in-memory database when `None`); creates it and its
+    /// directory when missing unless `options.create_missing` is false.
     pub(crate) async fn connect(
-        url: &str,
-        redacted: String,
+        connect: SqliteConnectOptions,
+        file: Option<&Path>,
+        display: String,
         options: &StoreOptions,
     ) -> Result<Self> {
-        let unsupported = |reason: String| StoreError::UnsupportedUrl {
-            url: redacted.clone(),
-            reason,
-        };
-        let connect =
-            SqliteConnectOptions::from_str(url).map_err(|e| unsupported(e.to_string()))?;
-        let file = connect.get_filename().to_path_buf();
-        if file.as_os_str().is_empty() || file.as_os_str() == ":memory:" {
-            return Err(unsupported(
-                "give a file path, e.g. sqlite:///var/lib/drydock/drydock.db".into(),
-            ));
-        }
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            tokio::fs::create_dir_all(dir)
-                .await
-                .map_err(|e| StoreError::Unavailable {
-                    url: redacted.clone(),
-                    source: sqlx::Error::Io(e),
-                })?;
-        }
-        let connect = connect
-            .create_if_missing(true)
+        let mut connect = connect
+            .create_if_missing(options.create_missing)
             .foreign_keys(true)
-            .journal_mode(SqliteJournalMode::Wal)
             .synchronous(if options.durable_commits {
                 SqliteSynchronous::Full
             } else {
                 SqliteSynchronous::Normal
             })
             .busy_timeout(options.busy_timeout);
-        SqlStore::open(connect, redacted, options).await
+        if let Some(file) = file {
+            prepare_file(file, &display, options.create_missing).await?;
+            connect = connect.journal_mode(SqliteJournalMode::Wal);
+        }
+        SqlStore::open(connect, display, options, file.is_none()).await
     }
+}
+
+/// Checks that `file` exists, or creates its directory when it may be created.
+async fn prepare_file(file: &Path, display: &str, create: bool) -> Result<()> {
+    if !create {
+        return match tokio::fs::try_exists(file).await {
+            Ok(true) => Ok(()),
+            Ok(false) => Err(StoreError::MissingDatabase {
+                url: display.to_owned(),
+                source: None,
+            }),
+            Err(e) => Err(StoreError::AccessDenied {
+                url: display.to_owned(),
+                source: sqlx::Error::Io(e),
+            }),
+        };
+    }
+    let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) else {
+        return Ok(());
+    };
+    tokio::fs::create_dir_all(dir).await.map_err(|e| {
+        if e.kind() == std::io::ErrorKind::PermissionDenied {
+            StoreError::AccessDenied {
+                url: display.to_owned(),
+                source: sqlx::Error::Io(e),
+            }
+        } else {
+            StoreError::InvalidUrl {
+                url: display.to_owned(),
+                reason: format!("cannot create the directory {}: {e}", dir.display()),
+                hint: "choose a file whose directory can be created, or create the directory first",
+            }
+        }
+    })
 }

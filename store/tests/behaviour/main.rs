@@ -2,12 +2,17 @@
 
 mod build_data;
 mod claims;
+mod connect_errors;
 mod harness;
 mod hostile;
+mod hostile_snapshots;
 mod leader;
+mod logs;
 mod messages;
 mod outages;
 mod proxy;
+mod snapshot_lookups;
+mod snapshot_migration;
 mod snapshots;
 mod tasks;
 
@@ -45,9 +50,23 @@ behaviour!(
     leader::four_contenders_one_leader_and_takeover,
     snapshots::store_get_list_latest,
     snapshots::same_bytes_stored_once,
+    snapshots::ingest_keys_keep_their_own_reports,
+    snapshots::unchanged_content_reuses_the_row,
+    snapshots::concurrent_puts_add_one_row,
     snapshots::task_records_its_snapshot,
+    snapshot_lookups::canonical_key_stores_and_finds,
+    snapshot_lookups::latest_and_previous,
+    snapshot_lookups::record_seen_revalidates,
+    snapshot_lookups::lists_page_newest_first,
+    snapshot_migration::version_one_snapshots_migrate,
+    hostile_snapshots::any_ingested_design_round_trips,
+    hostile_snapshots::unstorable_snapshots_are_refused,
     hostile::hostile_strings_round_trip_or_are_refused,
     outages::unreachable_at_connect_is_a_typed_error,
+    connect_errors::missing_database_or_role_is_named,
+    connect_errors::tls_failure_has_a_tls_hint,
+    connect_errors::every_documented_url_form_opens,
+    logs::no_secret_reaches_a_log_line,
     outages::migrations_explicit_and_idempotent,
     outages::outage_mid_run_errors_then_recovers,
 );

@@ -12,48 +12,67 @@ use crate::harness::Ctx;
 use crate::proxy::Proxy;
 
 pub async fn unreachable_at_connect_is_a_typed_error(ctx: Ctx) {
-    let quick = StoreOptions {
-        acquire_timeout: Duration::from_secs(1),
-        ..Default::default()
-    };
-    let url = match ctx.backend() {
-        // Port 1 on loopback: nothing listens there.
-        Backend::Postgres => "postgres://drydock:hunter2@127.0.0.1:1/drydock",
-        // A directory that cannot be created.
-        Backend::Sqlite => "sqlite:///proc/drydock-no-such-dir/drydock.db",
-    };
-    let err = Store::connect(url, &quick).await.unwrap_err();
-    assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
-    assert!(err.is_retryable());
-    let text = err.to_string();
-    assert!(!text.contains("hunter2"), "password leaked: {text}");
-    assert!(
-        text.contains("127.0.0.1:1") || text.contains("/proc/drydock-no-such-dir"),
-        "names the URL: {text}"
-    );
-    if ctx.backend() == Backend::Postgres {
-        assert!(text.contains("drydock:***@127.0.0.1:1"), "{text}");
+    // Default options: a 5-second acquire timeout that a refusal must not wait for.
+    let options = StoreOptions::default();
+    match ctx.backend() {
+        Backend::Postgres => {
+            // Port 1 on loopback: nothing listens there.
+            let url = "postgres://drydock:hunter2@127.0.0.1:1/drydock";
+            let start = Instant::now();
+            let err = Store::connect(url, &options).await.unwrap_err();
+            let took = start.elapsed();
+            assert!(
+                took < Duration::from_secs(2),
+                "a refusal answers at once, took {took:?}"
+            );
+            assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+            assert!(err.is_retryable());
+            let text = err.to_string();
+            assert!(!text.contains("hunter2"), "password leaked: {text}");
+            assert!(
+                text.contains("drydock:***@127.0.0.1:1"),
+                "names the URL: {text}"
+            );
+            assert!(err.hint().contains("server runs"), "{}", err.hint());
+            // The test server trusts everyone, so a password in the URL is
+            // accepted and ignored: it must show up nowhere.
+            let mut with_pw = url::Url::parse(&ctx.url).unwrap();
+            with_pw.set_password(Some("hunter2")).unwrap();
+            let store = Store::connect(with_pw.as_str(), &options).await.unwrap();
+            let shown = format!("{store:?} {}", store.url());
+            assert!(
+                !shown.contains("hunter2") && shown.contains("***"),
+                "{shown}"
+            );
+            let core: drydock_core::Error = err.into();
+            assert_eq!(core.kind(), drydock_core::ErrorKind::Unavailable);
+            assert!(core.is_retryable());
+            assert!(core.hint().contains("server runs"), "{}", core.hint());
+            assert!(!core.to_string().contains("store driver"), "{core}");
+        }
+        Backend::Sqlite => {
+            // A directory that cannot be created: not "unavailable", and the
+            // path is shown as given (it holds no secret).
+            let url = "sqlite:///proc/drydock-no-such-dir/drydock.db";
+            let err = Store::connect(url, &options).await.unwrap_err();
+            assert!(matches!(err, StoreError::InvalidUrl { .. }), "{err:?}");
+            assert!(!err.is_retryable());
+            assert!(err.to_string().contains(url), "names the URL: {err}");
+            assert!(
+                err.to_string().contains("/proc/drydock-no-such-dir"),
+                "{err}"
+            );
+            assert!(err.hint().contains("directory"), "{}", err.hint());
+            let core: drydock_core::Error = err.into();
+            assert_eq!(core.kind(), drydock_core::ErrorKind::Rejected);
+        }
     }
-    if ctx.backend() == Backend::Postgres {
-        // The test server trusts everyone, so a password in the URL is accepted and ignored:
-        // it must show up nowhere.
-        let mut with_pw = url::Url::parse(&ctx.url).unwrap();
-        with_pw.set_password(Some("hunter2")).unwrap();
-        let store = Store::connect(with_pw.as_str(), &quick).await.unwrap();
-        let shown = format!("{store:?} {}", store.url());
-        assert!(
-            !shown.contains("hunter2") && shown.contains("***"),
-            "{shown}"
-        );
-    }
-    let core: drydock_core::Error = err.into();
-    assert_eq!(core.kind(), drydock_core::ErrorKind::Unavailable);
-
-    let err = Store::connect("mysql://root:pw@127.0.0.1/x", &quick)
+    let err = Store::connect("mysql://root:pw@127.0.0.1/x", &options)
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::UnsupportedUrl { .. }), "{err}");
     assert!(!err.to_string().contains(":pw@"), "{err}");
+    assert!(err.hint().contains("postgres://"), "{}", err.hint());
 }
 
 /// Migrations: idempotent, explicit when asked, and a store without them fails typed.

@@ -1,6 +1,9 @@
-//! [`Ts`]: one timestamp type for both backends.
+//! Column types both backends share: [`Ts`] for timestamps, [`JsonText`]
+//! for JSON kept as text.
 
 use chrono::{DateTime, Utc};
+use serde::Serialize;
+use serde::de::DeserializeOwned;
 use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
@@ -68,6 +71,55 @@ impl<'r> Decode<'r, Sqlite> for Ts {
         Ok(Ts(parsed.with_timezone(&Utc)))
     }
 }
+
+/// A value stored as JSON text in a TEXT column on both backends: exact
+/// bytes, no JSONB normalisation, and `\u0000` in strings is fine.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct JsonText<T>(pub(crate) T);
+
+impl<T: Serialize> JsonText<T> {
+    fn text(&self) -> Result<String, BoxDynError> {
+        serde_json::to_string(&self.0).map_err(Into::into)
+    }
+}
+
+fn parse<T: DeserializeOwned>(text: &str) -> Result<JsonText<T>, BoxDynError> {
+    serde_json::from_str(text).map(JsonText).map_err(Into::into)
+}
+
+/// `JsonText` for one backend: text in, text out.
+macro_rules! json_text {
+    ($db:ty, $info:ty, $buf:ty, $value:ident) => {
+        impl<T> Type<$db> for JsonText<T> {
+            fn type_info() -> $info {
+                <String as Type<$db>>::type_info()
+            }
+            fn compatible(ty: &$info) -> bool {
+                <String as Type<$db>>::compatible(ty)
+            }
+        }
+
+        impl<T: Serialize> Encode<'_, $db> for JsonText<T> {
+            fn encode_by_ref(&self, buf: &mut $buf) -> Result<IsNull, BoxDynError> {
+                Encode::<$db>::encode(self.text()?, buf)
+            }
+        }
+
+        impl<'r, T: DeserializeOwned> Decode<'r, $db> for JsonText<T> {
+            fn decode(value: $value<'r>) -> Result<Self, BoxDynError> {
+                parse(<&str as Decode<$db>>::decode(value)?)
+            }
+        }
+    };
+}
+
+json_text!(Postgres, PgTypeInfo, PgArgumentBuffer, PgValueRef);
+json_text!(
+    Sqlite,
+    SqliteTypeInfo,
+    SqliteArgumentsBuffer,
+    SqliteValueRef
+);
 
 #[cfg(test)]
 mod tests {

@@ -1,0 +1,112 @@
+//! Reading design snapshots back: each lookup is one query, the same on both backends.
+
+use drydock_core::{DesignRef, Digest};
+use sqlx::types::Text;
+use uuid::Uuid;
+
+use super::db::{Bind, Db, SqlStore};
+use super::snapshot_rows::{SnapshotRow, SummaryRow};
+use super::snapshots::snapshot_not_found;
+use crate::error::{Result, StoreError};
+use crate::snapshot::{Selection, Snapshot, SnapshotQuery, SnapshotSummary};
+
+/// Snapshots of key `$1`, of ingest key `$2` unless it is NULL.
+macro_rules! of_key {
+    () => {
+        "s.reference_key = $1 AND ($2 IS NULL OR s.ingest_key = $2)"
+    };
+}
+
+impl<DB: Db> SqlStore<DB> {
+    pub(crate) async fn get_snapshot(&self, id: Uuid) -> Result<Snapshot> {
+        let select = concat!(snapshot_select!(), " WHERE s.snapshot_id = $1");
+        let row: Option<SnapshotRow> = self.read_optional(sqlx::query(select).arg(id)).await?;
+        row.map(Snapshot::from)
+            .ok_or_else(|| snapshot_not_found(id))
+    }
+
+    pub(crate) async fn snapshot_model_json(&self, id: Uuid) -> Result<String> {
+        let select = "SELECT i.model FROM design_snapshot s JOIN design_ingest i \
+                      ON i.digest = s.digest AND i.ingest_key = s.ingest_key WHERE s.snapshot_id = $1";
+        let row: Option<(String,)> = self.read_optional(sqlx::query(select).arg(id)).await?;
+        row.map(|(model,)| model)
+            .ok_or_else(|| snapshot_not_found(id))
+    }
+
+    pub(crate) async fn select_snapshot(
+        &self,
+        reference: &DesignRef,
+        ingest_key: Option<&str>,
+        selection: Selection,
+    ) -> Result<Option<Snapshot>> {
+        let select = match selection {
+            Selection::Latest => concat!(
+                snapshot_select!(),
+                " WHERE ",
+                of_key!(),
+                " ORDER BY s.seq DESC LIMIT 1"
+            ),
+            Selection::Previous => concat!(
+                snapshot_select!(),
+                " WHERE ",
+                of_key!(),
+                " AND s.digest <> (SELECT l.digest FROM design_snapshot l WHERE l.reference_key = $1 \
+                 AND ($2 IS NULL OR l.ingest_key = $2) ORDER BY l.seq DESC LIMIT 1) \
+                 ORDER BY s.seq DESC LIMIT 1"
+            ),
+        };
+        let query = sqlx::query(select)
+            .arg(reference.canonical_key())
+            .arg(ingest_key);
+        let row: Option<SnapshotRow> = self.read_optional(query).await?;
+        Ok(row.map(Snapshot::from))
+    }
+
+    pub(crate) async fn snapshot_by_digest(
+        &self,
+        digest: &Digest,
+        ingest_key: &str,
+    ) -> Result<Option<Snapshot>> {
+        let select = concat!(
+            snapshot_select!(),
+            " WHERE s.digest = $1 AND s.ingest_key = $2 ORDER BY s.seq DESC LIMIT 1"
+        );
+        let query = sqlx::query(select).arg(Text(*digest)).arg(ingest_key);
+        let row: Option<SnapshotRow> = self.read_optional(query).await?;
+        Ok(row.map(Snapshot::from))
+    }
+
+    pub(crate) async fn list_snapshots(&self, q: &SnapshotQuery) -> Result<Vec<SnapshotSummary>> {
+        let select = concat!(
+            "SELECT ",
+            summary_cols!(),
+            summary_from!(),
+            " WHERE ($1 IS NULL OR s.reference_key = $1) AND ($2 IS NULL OR s.ingest_key = $2) \
+             AND ($3 IS NULL OR s.seq < (SELECT b.seq FROM design_snapshot b WHERE b.snapshot_id = $3)) \
+             ORDER BY s.seq DESC LIMIT $4"
+        );
+        let query = sqlx::query(select)
+            .arg(q.reference.as_ref().map(DesignRef::canonical_key))
+            .arg(q.ingest_key.as_deref())
+            .arg(q.before)
+            .arg(i64::from(q.limit.clamp(1, SnapshotQuery::MAX_LIMIT)));
+        let rows: Vec<SummaryRow> = self.read_all(query).await?;
+        if rows.is_empty()
+            && let Some(before) = q.before
+        {
+            let exists: Option<(Uuid,)> = self
+                .read_optional(
+                    sqlx::query("SELECT snapshot_id FROM design_snapshot WHERE snapshot_id = $1")
+                        .arg(before),
+                )
+                .await?;
+            if exists.is_none() {
+                return Err(StoreError::NotFound {
+                    what: "snapshot to list from",
+                    id: before.to_string(),
+                });
+            }
+        }
+        Ok(rows.into_iter().map(SnapshotSummary::from).collect())
+    }
+}
