@@ -13,6 +13,7 @@ mod registry;
 pub mod report;
 mod resolver;
 pub mod text;
+pub mod validation;
 
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
@@ -29,7 +30,7 @@ pub use ingester::{
 };
 pub use reference::{DesignRef, REDACTED, is_secret_key, redact_str, redact_url};
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
-pub use report::{Level, Message, Status, ValidationReport};
+pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
 pub use resolver::{DEADLINE_GRACE, ResolveOptions, Resolved, Resolver};
 
 #[doc(hidden)]
@@ -66,6 +67,30 @@ macro_rules! register_ingester {
         $crate::__private::inventory::submit! {
             $crate::IngesterRegistration::new(
                 $name,
+                ::core::env!("CARGO_PKG_NAME"),
+                $constructor,
+            )
+        }
+    };
+}
+
+/// Registers a design rule at link time.
+///
+/// `code` and `name` are the rule's code and long name (its messages start
+/// `<name>: `), `order` its position among the rules of its crate tier (the
+/// 18 rules of drydock-core run first, then every other crate's by order),
+/// `constructor` a `fn(&ValidationConfig) -> Box<dyn Rule>`.
+///
+/// As for drivers, the crate that calls this must be referenced by the final
+/// program (`use my_rules as _;`), or the linker drops its registrations.
+#[macro_export]
+macro_rules! register_rule {
+    (code: $code:expr, name: $name:expr, order: $order:expr, constructor: $constructor:expr $(,)?) => {
+        $crate::__private::inventory::submit! {
+            $crate::validation::RuleRegistration::new(
+                $code,
+                $name,
+                $order,
                 ::core::env!("CARGO_PKG_NAME"),
                 $constructor,
             )

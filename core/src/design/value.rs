@@ -192,7 +192,7 @@ impl<'a> Path<'a> {
     }
 }
 
-fn plain_key(k: &str) -> bool {
+pub(crate) fn plain_key(k: &str) -> bool {
     !k.is_empty()
         && k.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '$'))

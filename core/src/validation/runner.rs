@@ -1,0 +1,110 @@
+//! Running the rules: [`RulesOutcome`], [`validate_site`], [`validate_ingested`].
+
+use super::config::ValidationConfig;
+use super::effective::EffectiveSite;
+use super::findings::Findings;
+use super::rule::RuleSet;
+use crate::design::SiteDesign;
+use crate::ingester::Ingested;
+use crate::report::{Level, Message, PROCESSING_ERROR, RuleRun, Status, ValidationReport};
+
+/// What running the rules gave.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RulesOutcome {
+    /// Messages in rule order (or the reasons the rules did not run).
+    pub messages: Vec<Message>,
+    /// The rules that ran, in order, with their outcome; empty when none ran.
+    pub rules: Vec<RuleRun>,
+    /// Failure exactly when a message is an error.
+    pub status: Status,
+}
+
+impl RulesOutcome {
+    fn new(messages: Vec<Message>, rules: Vec<RuleRun>) -> Self {
+        let failed = messages.iter().any(|m| m.level == Level::Error);
+        RulesOutcome {
+            messages,
+            rules,
+            status: if failed {
+                Status::Failure
+            } else {
+                Status::Success
+            },
+        }
+    }
+
+    fn skipped(reason: &str) -> Self {
+        RulesOutcome::new(
+            vec![Message::new(PROCESSING_ERROR, Level::Info, reason)],
+            Vec::new(),
+        )
+    }
+
+    /// The original's summary: `Site design passed validation` or
+    /// `Site design failed validation.` (given the ingest report's status too).
+    pub fn summary(&self, ingest: Status) -> &'static str {
+        match (self.status, ingest) {
+            (Status::Success, Status::Success) => "Site design passed validation",
+            _ => "Site design failed validation.",
+        }
+    }
+
+    /// Appends the messages to `report` (its status follows) and records the rules that ran.
+    pub fn apply_to(self, report: &mut ValidationReport) {
+        for m in self.messages {
+            report.push(m);
+        }
+        report.rules = self.rules;
+    }
+}
+
+/// Compiles the effective site of `design` and runs every linked rule on it, in order.
+pub fn validate_site(design: &SiteDesign, config: &ValidationConfig) -> RulesOutcome {
+    run(RuleSet::linked(), design, config)
+}
+
+/// As the original: the rules run only when ingest succeeded (warnings
+/// allowed); otherwise the outcome only says they were skipped.
+pub fn validate_ingested(ingested: &Ingested, config: &ValidationConfig) -> RulesOutcome {
+    match ingested.report.status {
+        Status::Success => validate_site(&ingested.design, config),
+        Status::Failure => RulesOutcome::skipped(
+            "Design rules not run: the design failed ingest validation; fix the errors above first.",
+        ),
+    }
+}
+
+/// Runs `rules` on `design`.
+pub fn run(rules: &RuleSet, design: &SiteDesign, config: &ValidationConfig) -> RulesOutcome {
+    let site = match EffectiveSite::compile(design) {
+        Ok(site) => site,
+        Err(problems) => {
+            let mut messages: Vec<Message> = problems.iter().map(|p| p.to_message()).collect();
+            messages.push(Message::new(
+                PROCESSING_ERROR,
+                Level::Info,
+                "Design rules not run: the effective site could not be compiled.",
+            ));
+            return RulesOutcome::new(messages, Vec::new());
+        }
+    };
+    let mut messages = Vec::new();
+    for duplicate in rules.duplicates() {
+        let text = format!("{duplicate}; only the first runs");
+        messages.push(Message::new(PROCESSING_ERROR, Level::Warning, text));
+    }
+    let mut runs = Vec::with_capacity(rules.registrations().len());
+    for registration in rules.registrations() {
+        let rule = registration.construct(config);
+        let mut findings = Findings::new(registration.code(), registration.name());
+        rule.check(&site, &mut findings);
+        let (mut found, outcome) = findings.finish();
+        messages.append(&mut found);
+        runs.push(RuleRun {
+            code: registration.code().to_owned(),
+            name: registration.name().to_owned(),
+            outcome,
+        });
+    }
+    RulesOutcome::new(messages, runs)
+}
