@@ -77,9 +77,10 @@ macro_rules! register_ingester {
 /// Registers a design rule at link time.
 ///
 /// `code` and `name` are the rule's code and long name (its messages start
-/// `<name>: `), `order` its position among the rules of its crate tier (the
-/// 18 rules of drydock-core run first, then every other crate's by order),
-/// `constructor` a `fn(&ValidationConfig) -> Box<dyn Rule>`.
+/// `<name>: `), `order` its position among the registered rules (which all
+/// run after the original's 18), `constructor` a
+/// `fn(&ValidationConfig) -> Box<dyn Rule>`. A second rule with the same code
+/// and long name is reported and not run.
 ///
 /// As for drivers, the crate that calls this must be referenced by the final
 /// program (`use my_rules as _;`), or the linker drops its registrations.

@@ -8,9 +8,6 @@ use super::effective::EffectiveSite;
 use super::findings::Findings;
 use crate::error::{Error, Result};
 
-/// The crate whose registrations are the original's 18 rules; they run first.
-const CORE_CRATE: &str = env!("CARGO_PKG_NAME");
-
 /// One design rule: reads the effective site, reports findings.
 ///
 /// A rule never recomputes the effective site and never fails: every problem
@@ -29,6 +26,8 @@ pub struct RuleRegistration {
     order: u32,
     crate_name: &'static str,
     constructor: fn(&ValidationConfig) -> Box<dyn Rule>,
+    /// One of the original's 18, which run before every other rule.
+    builtin: bool,
 }
 
 impl RuleRegistration {
@@ -46,6 +45,19 @@ impl RuleRegistration {
             order,
             crate_name,
             constructor,
+            builtin: false,
+        }
+    }
+    /// A registration of one of the original's rules.
+    pub(crate) const fn builtin(
+        code: &'static str,
+        name: &'static str,
+        order: u32,
+        constructor: fn(&ValidationConfig) -> Box<dyn Rule>,
+    ) -> Self {
+        RuleRegistration {
+            builtin: true,
+            ..RuleRegistration::new(code, name, order, env!("CARGO_PKG_NAME"), constructor)
         }
     }
     /// The rule's code (`DD1001`); two rules may share one.
@@ -56,7 +68,7 @@ impl RuleRegistration {
     pub fn name(&self) -> &'static str {
         self.name
     }
-    /// The order key among the rules of its tier (drydock-core's rules, then all others).
+    /// The order key among the rules of its tier (the original's 18, then all others).
     pub fn order(&self) -> u32 {
         self.order
     }
@@ -68,9 +80,13 @@ impl RuleRegistration {
     pub fn construct(&self, config: &ValidationConfig) -> Box<dyn Rule> {
         (self.constructor)(config)
     }
+    /// True for the original's 18 rules.
+    pub fn is_builtin(&self) -> bool {
+        self.builtin
+    }
     fn sort_key(&self) -> (bool, u32, &'static str, &'static str, &'static str) {
         (
-            self.crate_name != CORE_CRATE,
+            !self.builtin,
             self.order,
             self.code,
             self.name,
@@ -92,8 +108,8 @@ impl fmt::Debug for RuleRegistration {
 
 inventory::collect!(RuleRegistration);
 
-/// Rules in the order they run: drydock-core's 18 (the original's order),
-/// then every other crate's by order key. A second registration of one code
+/// Rules in the order they run: the original's 18 (in its order), then every
+/// other registered rule by order key. A second registration of one code
 /// and long name is kept aside and reported, never run.
 #[derive(Debug, Default)]
 pub struct RuleSet {

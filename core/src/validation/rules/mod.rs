@@ -5,8 +5,7 @@
 //! records a bug of the original and recommends a fix, the rule follows the
 //! recommendation and says so in its doc comment.
 
-use crate::register_rule;
-use crate::validation::{Rule, ValidationConfig};
+use crate::validation::{Rule, RuleRegistration, ValidationConfig};
 
 mod allowed_networks;
 mod bond;
@@ -26,6 +25,13 @@ mod storage_mountpoint;
 mod storage_partitioning;
 mod storage_sizing;
 mod trunking;
+
+/// Registers one of the original's rules (they run before any other).
+macro_rules! register_rule {
+    (code: $code:expr, name: $name:expr, order: $order:expr, constructor: $constructor:expr $(,)?) => {
+        inventory::submit! { RuleRegistration::builtin($code, $name, $order, $constructor) }
+    };
+}
 
 fn boxed<R: Rule + Default + 'static>(_: &ValidationConfig) -> Box<dyn Rule> {
     Box::new(R::default())
