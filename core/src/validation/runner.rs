@@ -1,12 +1,19 @@
 //! Running the rules: [`RulesOutcome`], [`validate_site`], [`validate_ingested`].
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use super::config::ValidationConfig;
 use super::effective::EffectiveSite;
 use super::findings::Findings;
-use super::rule::RuleSet;
+use super::rule::{RuleRegistration, RuleSet};
 use crate::design::SiteDesign;
 use crate::ingester::Ingested;
-use crate::report::{Level, Message, PROCESSING_ERROR, RuleRun, Status, ValidationReport};
+use crate::report::{
+    Level, Message, PROCESSING_ERROR, RuleOutcome, RuleRun, Status, ValidationReport,
+};
+
+/// Sites with fewer nodes run their rules on the calling thread.
+const PARALLEL_FROM_NODES: usize = 1_000;
 
 /// What running the rules gave.
 #[derive(Clone, Debug, PartialEq)]
@@ -93,12 +100,13 @@ pub fn run(rules: &RuleSet, design: &SiteDesign, config: &ValidationConfig) -> R
         let text = format!("{duplicate}; only the first runs");
         messages.push(Message::new(PROCESSING_ERROR, Level::Warning, text));
     }
-    let mut runs = Vec::with_capacity(rules.registrations().len());
-    for registration in rules.registrations() {
-        let rule = registration.construct(config);
-        let mut findings = Findings::new(registration.code(), registration.name());
-        rule.check(&site, &mut findings);
-        let (mut found, outcome) = findings.finish();
+    let registrations = rules.registrations();
+    let mut runs = Vec::with_capacity(registrations.len());
+    for (registration, (mut found, outcome)) in
+        registrations
+            .iter()
+            .zip(check_all(registrations, &site, config))
+    {
         messages.append(&mut found);
         runs.push(RuleRun {
             code: registration.code().to_owned(),
@@ -107,4 +115,53 @@ pub fn run(rules: &RuleSet, design: &SiteDesign, config: &ValidationConfig) -> R
         });
     }
     RulesOutcome::new(messages, runs)
+}
+
+/// Runs every rule on `site`, on up to four threads (the rules only read the
+/// site); results in the rules' order.
+fn check_all(
+    registrations: &[&'static RuleRegistration],
+    site: &EffectiveSite<'_>,
+    config: &ValidationConfig,
+) -> Vec<(Vec<Message>, RuleOutcome)> {
+    let check = |registration: &RuleRegistration| {
+        let rule = registration.construct(config);
+        let mut findings = Findings::new(registration.code(), registration.name());
+        rule.check(site, &mut findings);
+        findings.finish()
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4)
+        .min(registrations.len());
+    if threads <= 1 || site.nodes.len() < PARALLEL_FROM_NODES {
+        return registrations.iter().map(|r| check(r)).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let mut done: Vec<(usize, (Vec<Message>, RuleOutcome))> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut mine = Vec::new();
+                    loop {
+                        let i = next.fetch_add(1, Ordering::Relaxed);
+                        let Some(registration) = registrations.get(i) else {
+                            break;
+                        };
+                        mine.push((i, check(registration)));
+                    }
+                    mine
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|w| {
+                w.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    done.sort_by_key(|(i, _)| *i);
+    done.into_iter().map(|(_, r)| r).collect()
 }

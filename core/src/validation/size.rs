@@ -1,30 +1,29 @@
 //! Sizes and percentages as the original reads them (VALIDATION.md 3).
 
-use std::sync::LazyLock;
-
-use regex::Regex;
-
-/// The original's size pattern, matched at the start of the string.
-static SIZE: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"\A(\d+)([mMbBgGtT]{1,2})").ok());
-
-/// Bytes of a size such as `20g`, `500MB` or `1T` (decimal units; text after
-/// the unit is ignored). None for anything else: no match, a unit the
-/// original does not list (`20b`, `25Gb`: it crashes on those), non-ASCII digits.
+/// Bytes of a size such as `20g`, `500MB` or `1T`: the original's pattern
+/// `(\d+)([mMbBgGtT]{1,2})` at the start of the string, decimal units, text
+/// after the unit ignored. None for anything else: no match, a unit the
+/// original does not list (`20b`, `25Gb`: it crashes on those), and digits
+/// other than ASCII ones (which Python's `\d` would also take).
 pub fn bytes(size: &str) -> Option<u128> {
-    let caps = SIZE.as_ref()?.captures(size)?;
-    let digits = caps.get(1)?.as_str();
-    let unit: u128 = match caps.get(2)?.as_str() {
-        "m" | "M" | "mb" | "MB" => 1_000_000,
-        "g" | "G" | "gb" | "GB" => 1_000_000_000,
-        "t" | "T" | "tb" | "TB" => 1_000_000_000_000,
-        _ => return None,
-    };
-    if !digits.bytes().all(|b| b.is_ascii_digit()) {
+    let digits = size.bytes().take_while(u8::is_ascii_digit).count();
+    if digits == 0 {
         return None;
     }
+    let rest = &size.as_bytes()[digits..];
+    let letters = rest
+        .iter()
+        .take(2)
+        .take_while(|b| b"mMbBgGtT".contains(b))
+        .count();
+    let unit: u128 = match &rest[..letters] {
+        b"m" | b"M" | b"mb" | b"MB" => 1_000_000,
+        b"g" | b"G" | b"gb" | b"GB" => 1_000_000_000,
+        b"t" | b"T" | b"tb" | b"TB" => 1_000_000_000_000,
+        _ => return None,
+    };
     // Python's integers do not overflow: saturate instead.
-    let base = digits.bytes().fold(0u128, |n, d| {
+    let base = size.as_bytes()[..digits].iter().fold(0u128, |n, d| {
         n.saturating_mul(10).saturating_add(u128::from(d - b'0'))
     });
     Some(base.saturating_mul(unit))
@@ -77,6 +76,8 @@ mod tests {
         assert_eq!(bytes("500MB"), Some(500_000_000));
         assert_eq!(bytes("1Tfoo"), Some(1_000_000_000_000));
         assert_eq!(bytes("1gb"), Some(1_000_000_000));
+        assert_eq!(bytes("20GBytes"), Some(20_000_000_000));
+        assert_eq!(bytes("\u{663}\u{660}g"), None, "non-ASCII digits");
         for bad in ["10%", ">100g", "20.5g", "20b", "25Gb", "g", "", "mb20"] {
             assert_eq!(bytes(bad), None, "{bad}");
         }

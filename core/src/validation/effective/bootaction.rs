@@ -1,7 +1,7 @@
 //! Boot-action targets (VALIDATION.md 2.8), computed with indexes so that
 //! many boot actions over many nodes cost time linear in what they name.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use super::EffectiveNode;
 use crate::design::{BootAction, DocumentSource, FilterCombination, Item, NodeFilterItem};
@@ -41,17 +41,21 @@ pub struct EffectiveBootAction<'a> {
 /// Indexes of the nodes by name, tag, rack and owner data, built on first use.
 #[derive(Default)]
 pub(super) struct NodeIndex<'n> {
-    names: Option<HashMap<&'n str, Vec<usize>>>,
+    names: Option<HashMap<&'n str, usize>>,
     tags: Option<HashMap<&'n str, Vec<usize>>>,
     racks: Option<HashMap<&'n str, Vec<usize>>>,
     labels: Option<HashMap<(&'n str, &'n str), Vec<usize>>>,
 }
 
-fn build<'n, K: std::hash::Hash + Eq>(
+fn build<'n, K, I>(
     nodes: &'n [EffectiveNode<'_>],
-    keys: impl Fn(&'n EffectiveNode<'_>) -> Vec<K>,
-) -> HashMap<K, Vec<usize>> {
-    let mut map: HashMap<K, Vec<usize>> = HashMap::new();
+    keys: impl Fn(&'n EffectiveNode<'_>) -> I,
+) -> HashMap<K, Vec<usize>>
+where
+    K: std::hash::Hash + Eq,
+    I: Iterator<Item = K>,
+{
+    let mut map: HashMap<K, Vec<usize>> = HashMap::with_capacity(nodes.len());
     for (i, n) in nodes.iter().enumerate() {
         for k in keys(n) {
             map.entry(k).or_default().push(i);
@@ -79,21 +83,27 @@ impl<'n> NodeIndex<'n> {
     fn criteria(&mut self, nodes: &'n [EffectiveNode<'_>], f: &NodeFilterItem) -> Vec<Vec<usize>> {
         let mut found = Vec::new();
         if let Some(names) = f.node_names.as_ref().filter(|v| !v.is_empty()) {
-            let map = self
-                .names
-                .get_or_insert_with(|| build(nodes, |n| vec![n.name]));
-            found.push(Self::lookup(map, names.iter().map(String::as_str)));
+            let map = self.names.get_or_insert_with(|| {
+                nodes.iter().enumerate().map(|(i, n)| (n.name, i)).collect()
+            });
+            let mut matched: Vec<usize> = names
+                .iter()
+                .filter_map(|n| map.get(n.as_str()).copied())
+                .collect();
+            matched.sort_unstable();
+            matched.dedup();
+            found.push(matched);
         }
         if let Some(tags) = f.node_tags.as_ref().filter(|v| !v.is_empty()) {
-            let map = self.tags.get_or_insert_with(|| {
-                build(nodes, |n| n.host.tags.iter().map(|t| t.value).collect())
-            });
+            let map = self
+                .tags
+                .get_or_insert_with(|| build(nodes, |n| n.host.tags.iter().map(|t| t.value)));
             found.push(Self::lookup(map, tags.iter().map(String::as_str)));
         }
         if let Some(racks) = f.rack_names.as_ref().filter(|v| !v.is_empty()) {
-            let map = self.racks.get_or_insert_with(|| {
-                build(nodes, |n| n.host.rack.iter().map(|r| r.value).collect())
-            });
+            let map = self
+                .racks
+                .get_or_insert_with(|| build(nodes, |n| n.host.rack.iter().map(|r| r.value)));
             found.push(Self::lookup(map, racks.iter().map(String::as_str)));
         }
         if let Some(labels) = f.node_labels.as_ref().filter(|v| !v.is_empty()) {
@@ -103,7 +113,6 @@ impl<'n> NodeIndex<'n> {
                         .owner_data
                         .iter()
                         .map(|(k, v)| (*k, v.value.as_ref()))
-                        .collect()
                 })
             });
             // Only string values can equal an owner-data value.

@@ -1,54 +1,52 @@
-//! Compiling nodes: host-profile chains (each profile compiled at most once,
-//! iteratively, so neither a long chain nor a cycle can overflow the stack),
-//! then the hardware profile (VALIDATION.md 2.2, 2.6, 2.7).
+//! Compiling nodes: host-profile chains first (each profile compiled at most
+//! once, iteratively, so neither a long chain nor a cycle can overflow the
+//! stack), then every node over its compiled profile, with its hardware
+//! profile (VALIDATION.md 2.2, 2.6, 2.7); large sites on several threads.
 
-use std::collections::{HashMap, HashSet};
-use std::rc::Rc;
+use std::sync::Arc;
 
-use super::host::EffectiveHost;
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+
+use super::hardware::{PciAliases, pci_aliases};
+use super::host::{Declared, EffectiveHost};
 use super::{Address, CompileProblem, CompileProblemKind, EffectiveNode, in_document_order};
-use crate::design::{BaremetalNode, DocumentSource, Item, SiteDesign};
+use crate::design::{BaremetalNode, DocumentSource, HostSettings, Item, SiteDesign};
 use crate::validation::findings::document_ref;
 use crate::validation::paths::field_path;
 
+/// Sites with fewer nodes compile on the calling thread.
+const PARALLEL_FROM_NODES: usize = 1_000;
+
 enum Profile<'a> {
-    Compiled(Rc<EffectiveHost<'a>>),
+    Compiled(Arc<EffectiveHost<'a>>),
     Failed,
 }
 
-struct Compiler<'a> {
-    design: &'a SiteDesign,
-    profiles: HashMap<&'a str, Profile<'a>>,
-    problems: Vec<CompileProblem>,
-    /// Missing hardware profiles already reported, by name and writing document.
-    missing_hardware: HashSet<(&'a str, *const DocumentSource)>,
-}
-
-fn host_profile_path(doc: &DocumentSource) -> String {
-    field_path!(doc, "host_profile")
-}
-
-impl<'a> Compiler<'a> {
-    fn problem(&mut self, kind: CompileProblemKind, doc: &DocumentSource, path: String) {
-        self.problems.push(CompileProblem {
-            kind,
-            document: document_ref(doc),
-            path,
-        });
+fn problem(kind: CompileProblemKind, doc: &DocumentSource, path: String) -> CompileProblem {
+    CompileProblem {
+        kind,
+        document: document_ref(doc),
+        path,
     }
+}
 
-    /// The compiled profile `name`, which `referrer` names as its parent.
-    fn profile(
-        &mut self,
-        name: &'a str,
-        referrer: &'a DocumentSource,
-    ) -> Option<Rc<EffectiveHost<'a>>> {
-        let mut chain: Vec<(&'a str, &'a DocumentSource, &'a crate::design::HostSettings)> =
-            Vec::new();
+/// Compiled host profiles by name.
+struct Profiles<'a> {
+    design: &'a SiteDesign,
+    compiled: HashMap<&'a str, Profile<'a>>,
+    problems: Vec<CompileProblem>,
+}
+
+type Link<'a> = (&'a str, &'a DocumentSource, &'a HostSettings);
+
+impl<'a> Profiles<'a> {
+    /// Compiles profile `name`, which `referrer` names as its parent, and its chain.
+    fn compile(&mut self, name: &'a str, referrer: &'a DocumentSource) {
+        let mut chain: Vec<Link<'a>> = Vec::new();
         let mut on_chain: HashSet<&'a str> = HashSet::new();
         let (mut current, mut referrer) = (name, referrer);
         let mut base = loop {
-            match self.profiles.get(current) {
+            match self.compiled.get(current) {
                 Some(Profile::Compiled(p)) => break Some(p.clone()),
                 Some(Profile::Failed) => return self.fail(&chain),
                 None => {}
@@ -64,16 +62,15 @@ impl<'a> Compiler<'a> {
                     .collect();
                 cycle.push(current.to_owned());
                 let doc = chain[start].1;
-                self.problem(
-                    CompileProblemKind::ProfileCycle(cycle),
-                    doc,
-                    host_profile_path(doc),
-                );
+                let path = field_path!(doc, "host_profile");
+                self.problems
+                    .push(problem(CompileProblemKind::ProfileCycle(cycle), doc, path));
                 return self.fail(&chain);
             }
             let Some(item) = self.design.host_profiles.get(current) else {
                 let kind = CompileProblemKind::ProfileNotFound(current.to_owned());
-                self.problem(kind, referrer, host_profile_path(referrer));
+                let path = field_path!(referrer, "host_profile");
+                self.problems.push(problem(kind, referrer, path));
                 return self.fail(&chain);
             };
             let settings = &item.data.settings;
@@ -85,56 +82,69 @@ impl<'a> Compiler<'a> {
             }
         };
         for (profile, doc, settings) in chain.into_iter().rev() {
-            let own = EffectiveHost::own(settings, doc);
-            let compiled = Rc::new(match &base {
-                Some(parent) => own.over(parent),
-                None => own,
-            });
-            self.profiles
+            let declared = Declared::of(settings, doc);
+            let compiled = Arc::new(EffectiveHost::inherit(declared, base.as_deref()));
+            self.compiled
                 .insert(profile, Profile::Compiled(compiled.clone()));
             base = Some(compiled);
         }
-        base
     }
 
-    fn fail<T>(
-        &mut self,
-        chain: &[(&'a str, &'a DocumentSource, &'a crate::design::HostSettings)],
-    ) -> Option<T> {
+    fn fail(&mut self, chain: &[Link<'a>]) {
         for (name, _, _) in chain {
-            self.profiles.insert(name, Profile::Failed);
+            self.compiled.insert(name, Profile::Failed);
         }
-        None
     }
+}
 
+/// Compiles nodes over the compiled profiles.
+struct Nodes<'p, 'a> {
+    design: &'a SiteDesign,
+    profiles: &'p HashMap<&'a str, Profile<'a>>,
+    problems: Vec<CompileProblem>,
+    /// PCI aliases per hardware profile, read on first use.
+    aliases: HashMap<&'a str, PciAliases<'a>>,
+}
+
+impl<'a> Nodes<'_, 'a> {
     fn node(&mut self, item: &'a Item<BaremetalNode>) -> Option<EffectiveNode<'a>> {
         let doc = &item.source;
         let settings = &item.data.settings;
-        let own = EffectiveHost::own(settings, doc);
+        let declared = Declared::of(settings, doc);
         let mut host = match settings.host_profile.as_deref() {
-            None => own,
-            Some(parent) => own.over(&*self.profile(parent, doc)?),
+            None => EffectiveHost::inherit(declared, None),
+            Some(parent) => match self.profiles.get(parent)? {
+                Profile::Compiled(p) => EffectiveHost::inherit(declared, Some(p)),
+                Profile::Failed => return None,
+            },
         };
         let Some(hw) = host.hardware_profile else {
             let path = field_path!(doc, "hardware_profile");
-            self.problem(CompileProblemKind::HardwareProfileNotSet, doc, path);
+            self.problems.push(problem(
+                CompileProblemKind::HardwareProfileNotSet,
+                doc,
+                path,
+            ));
             return None;
         };
         let Some(profile) = self.design.hardware_profiles.get(hw.value) else {
-            if self.missing_hardware.insert((hw.value, hw.doc as *const _)) {
-                let kind = CompileProblemKind::HardwareProfileNotFound(hw.value.to_owned());
-                self.problem(kind, hw.doc, field_path!(hw.doc, "hardware_profile"));
-            }
+            let kind = CompileProblemKind::HardwareProfileNotFound(hw.value.to_owned());
+            let path = field_path!(hw.doc, "hardware_profile");
+            self.problems.push(problem(kind, hw.doc, path));
             return None;
         };
-        super::hardware::apply(&mut host, &profile.data);
+        let aliases = self
+            .aliases
+            .entry(hw.value)
+            .or_insert_with(|| pci_aliases(&profile.data));
+        super::hardware::apply(&mut host, &profile.data, aliases);
         let addressing = item
             .data
             .addressing
             .iter()
             .flatten()
             .enumerate()
-            .filter(|(_, a)| a.address.as_deref() != Some("") && a.address.is_some())
+            .filter(|(_, a)| a.address.as_deref().is_some_and(|a| !a.is_empty()))
             .map(|(index, a)| {
                 let dhcp = a.address.as_deref() == Some("dhcp");
                 Address {
@@ -156,24 +166,79 @@ impl<'a> Compiler<'a> {
                 .and_then(|m| m.boot_mac.as_deref()),
         })
     }
+
+    fn all(
+        mut self,
+        items: &[&'a Item<BaremetalNode>],
+    ) -> (Vec<EffectiveNode<'a>>, Vec<CompileProblem>) {
+        let mut nodes = Vec::with_capacity(items.len());
+        nodes.extend(items.iter().filter_map(|item| self.node(item)));
+        (nodes, self.problems)
+    }
 }
 
-/// Compiles every node in document order, or gives every problem met.
-pub(super) fn compile_nodes(
-    design: &SiteDesign,
-) -> Result<Vec<EffectiveNode<'_>>, Vec<CompileProblem>> {
-    let mut compiler = Compiler {
+/// Compiles every node in document order, or gives every problem met (each once).
+pub(super) fn compile_nodes<'a>(
+    design: &'a SiteDesign,
+) -> Result<Vec<EffectiveNode<'a>>, Vec<CompileProblem>> {
+    let items = in_document_order(&design.baremetal_nodes);
+    let mut profiles = Profiles {
         design,
-        profiles: HashMap::new(),
+        compiled: HashMap::new(),
         problems: Vec::new(),
-        missing_hardware: HashSet::new(),
     };
-    let nodes: Vec<Option<EffectiveNode<'_>>> = in_document_order(&design.baremetal_nodes)
-        .into_iter()
-        .map(|item| compiler.node(item))
-        .collect();
-    match compiler.problems.is_empty() {
-        true => Ok(nodes.into_iter().flatten().collect()),
-        false => Err(compiler.problems),
+    for item in &items {
+        if let Some(parent) = item.data.settings.host_profile.as_deref() {
+            profiles.compile(parent, &item.source);
+        }
     }
+    let nodes = |slice: &[&'a Item<BaremetalNode>]| {
+        Nodes {
+            design,
+            profiles: &profiles.compiled,
+            problems: Vec::new(),
+            aliases: HashMap::new(),
+        }
+        .all(slice)
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(4);
+    let parts: Vec<(Vec<EffectiveNode<'a>>, Vec<CompileProblem>)> =
+        if threads <= 1 || items.len() < PARALLEL_FROM_NODES {
+            vec![nodes(&items)]
+        } else {
+            let chunk = items.len().div_ceil(threads);
+            std::thread::scope(|scope| {
+                let workers: Vec<_> = items
+                    .chunks(chunk)
+                    .map(|c| scope.spawn(move || nodes(c)))
+                    .collect();
+                workers
+                    .into_iter()
+                    .map(|w| {
+                        w.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+    let mut problems = profiles.problems;
+    let mut compiled = Vec::with_capacity(items.len());
+    for (nodes, found) in parts {
+        compiled.extend(nodes);
+        problems.extend(found);
+    }
+    if problems.is_empty() {
+        return Ok(compiled);
+    }
+    // A missing hardware profile written by a profile is one problem, not one per node.
+    let mut seen = HashSet::new();
+    problems.retain(|p| {
+        seen.insert(format!(
+            "{}\n{}\n{}\n{}",
+            p.document.schema, p.document.name, p.path, p.kind
+        ))
+    });
+    Err(problems)
 }

@@ -3,24 +3,36 @@
 
 use std::borrow::Cow;
 
+use foldhash::HashMap;
+
+use super::Traced;
 use super::host::{DeviceSelector, EffectiveHost, SelectorType};
 use crate::design::HardwareProfile;
 
-/// The selector of slave `slave`: the profile's `pci` alias of that name, else the name itself.
-fn selector<'a>(profile: &'a HardwareProfile, slave: &'a str) -> DeviceSelector<'a> {
-    let alias = profile
+/// The `pci` device aliases of a hardware profile: alias -> (address, device type).
+pub(super) type PciAliases<'a> = HashMap<&'a str, (&'a str, Option<&'a str>)>;
+
+/// The `pci` aliases of `profile`, read once.
+pub(super) fn pci_aliases(profile: &HardwareProfile) -> PciAliases<'_> {
+    fn text<'v>(alias: &'v serde_json::Value, key: &str) -> Option<&'v str> {
+        alias.get(key).and_then(|v| v.as_str())
+    }
+    profile
         .device_aliases
-        .as_ref()
-        .and_then(|aliases| aliases.get(slave))
-        .filter(|a| a.get("bus_type").and_then(|b| b.as_str()) == Some("pci"));
-    match alias.and_then(|a| a.get("address").and_then(|v| v.as_str()).map(|ad| (a, ad))) {
-        Some((alias, address)) => DeviceSelector {
+        .iter()
+        .flatten()
+        .filter(|(_, a)| text(a, "bus_type") == Some("pci"))
+        .filter_map(|(name, a)| Some((name.as_str(), (text(a, "address")?, text(a, "dev_type")))))
+        .collect()
+}
+
+/// The selector of slave `slave`: the profile's `pci` alias of that name, else the name itself.
+fn selector<'a>(aliases: &PciAliases<'a>, slave: &'a str) -> DeviceSelector<'a> {
+    match aliases.get(slave) {
+        Some((address, device_type)) => DeviceSelector {
             selector_type: SelectorType::Address,
             address: Cow::Borrowed(address),
-            device_type: alias
-                .get("dev_type")
-                .and_then(|v| v.as_str())
-                .map(Cow::Borrowed),
+            device_type: device_type.map(Cow::Borrowed),
         },
         None => DeviceSelector {
             selector_type: SelectorType::Name,
@@ -58,17 +70,30 @@ pub fn kernel_reference<'a>(value: &str, profile: &'a HardwareProfile) -> Option
 
 /// Applies the hardware profile: a selector per slave of every interface, and
 /// kernel-parameter references resolved.
-pub fn apply<'a>(host: &mut EffectiveHost<'a>, profile: &'a HardwareProfile) {
+pub(super) fn apply<'a>(
+    host: &mut EffectiveHost<'a>,
+    profile: &'a HardwareProfile,
+    aliases: &PciAliases<'a>,
+) {
     for iface in &mut host.interfaces {
         iface.selectors = iface
             .slaves
             .iter()
-            .map(|s| selector(profile, s.value))
+            .map(|s| selector(aliases, s.value))
             .collect();
     }
-    for (_, value) in &mut host.kernel_params {
-        if let Some(resolved) = kernel_reference(&value.value, profile) {
-            value.value = resolved;
-        }
+    let refers = |v: &Traced<'a, Cow<'a, str>>| v.value.starts_with("hardwareprofile:");
+    if host.kernel_params.iter().any(|(_, v)| refers(v)) {
+        host.kernel_params = host
+            .kernel_params
+            .iter()
+            .map(|(key, value)| {
+                let mut value = value.clone();
+                if let Some(resolved) = kernel_reference(&value.value, profile) {
+                    value.value = resolved;
+                }
+                (*key, value)
+            })
+            .collect();
     }
 }

@@ -2,6 +2,7 @@
 //! its host-profile chain is applied (VALIDATION.md 2.2-2.4).
 
 use std::borrow::Cow;
+use std::sync::Arc;
 
 use super::Traced;
 use super::merge::{self, Keyed, Map};
@@ -47,9 +48,9 @@ pub struct Interface<'a> {
     /// The NetworkLink it is attached to.
     pub network_link: Option<Traced<'a, &'a str>>,
     /// Slaves as written (aliases or kernel names).
-    pub slaves: Vec<Traced<'a, &'a str>>,
+    pub slaves: Shared<Traced<'a, &'a str>>,
     /// Networks on the interface.
-    pub networks: Vec<Traced<'a, &'a str>>,
+    pub networks: Shared<Traced<'a, &'a str>>,
     /// SR-IOV settings; inherited as a scalar (the original loses them on a merge).
     pub sriov: Option<Sriov>,
     /// One selector per slave, from the hardware profile.
@@ -62,7 +63,11 @@ impl Keyed for Interface<'_> {
     }
 }
 
+/// A list an effective host shares with the profile it inherits it from unchanged.
+pub type Shared<T> = Arc<[T]>;
+
 /// Effective host settings, each value traced to the document that wrote it.
+/// Lists a node inherits unchanged are shared with its profile, not copied.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct EffectiveHost<'a> {
     /// Hardware profile name.
@@ -70,7 +75,7 @@ pub struct EffectiveHost<'a> {
     /// OOB type (`oob.type`).
     pub oob_type: Option<Traced<'a, &'a str>>,
     /// Other `oob` keys, values as strings.
-    pub oob_parameters: Map<'a, Cow<'a, str>>,
+    pub oob_parameters: Shared<(&'a str, Traced<'a, Cow<'a, str>>)>,
     /// Rack (`metadata.rack`).
     pub rack: Option<Traced<'a, &'a str>>,
     /// Image (`platform.image`).
@@ -78,19 +83,19 @@ pub struct EffectiveHost<'a> {
     /// Kernel (`platform.kernel`).
     pub kernel: Option<Traced<'a, &'a str>>,
     /// Kernel parameters, values as strings (`true` is `True`), references resolved.
-    pub kernel_params: Map<'a, Cow<'a, str>>,
+    pub kernel_params: Shared<(&'a str, Traced<'a, Cow<'a, str>>)>,
     /// Primary network.
     pub primary_network: Option<Traced<'a, &'a str>>,
     /// Tags (`metadata.tags`).
-    pub tags: Vec<Traced<'a, &'a str>>,
+    pub tags: Shared<Traced<'a, &'a str>>,
     /// Owner data (`metadata.owner_data`).
-    pub owner_data: Map<'a, Cow<'a, str>>,
+    pub owner_data: Shared<(&'a str, Traced<'a, Cow<'a, str>>)>,
     /// Interfaces.
     pub interfaces: Vec<Interface<'a>>,
     /// Physical storage devices.
-    pub storage_devices: Vec<Device<'a>>,
+    pub storage_devices: Shared<Device<'a>>,
     /// Volume groups.
-    pub volume_groups: Vec<VolumeGroup<'a>>,
+    pub volume_groups: Shared<VolumeGroup<'a>>,
 }
 
 /// A value as the original's string fields hold it: `true` is `True`, `6` is `6`.
@@ -110,16 +115,62 @@ fn traced<'a>(v: &'a Option<String>, doc: &'a DocumentSource) -> Option<Traced<'
 }
 
 fn list<'a>(v: &'a Option<Vec<String>>, doc: &'a DocumentSource) -> Vec<Traced<'a, &'a str>> {
-    v.iter()
-        .flatten()
-        .enumerate()
-        .map(|(i, s)| Traced::at(s.as_str(), doc, i))
-        .collect()
+    traced_items(v, doc).collect()
 }
 
-impl<'a> EffectiveHost<'a> {
+fn traced_items<'a>(
+    v: &'a Option<Vec<String>>,
+    doc: &'a DocumentSource,
+) -> impl ExactSizeIterator<Item = Traced<'a, &'a str>> {
+    let items: &'a [String] = v.as_deref().unwrap_or_default();
+    items
+        .iter()
+        .enumerate()
+        .map(move |(i, s)| Traced::at(s.as_str(), doc, i))
+}
+
+/// A list as one shared allocation.
+fn shared_list<'a>(
+    v: &'a Option<Vec<String>>,
+    doc: &'a DocumentSource,
+) -> Shared<Traced<'a, &'a str>> {
+    traced_items(v, doc).collect()
+}
+
+/// The settings one document writes, before inheritance (the lists are its own).
+#[derive(Clone, Debug, Default)]
+pub struct Declared<'a> {
+    hardware_profile: Option<Traced<'a, &'a str>>,
+    oob_type: Option<Traced<'a, &'a str>>,
+    oob_parameters: Map<'a, Cow<'a, str>>,
+    rack: Option<Traced<'a, &'a str>>,
+    image: Option<Traced<'a, &'a str>>,
+    kernel: Option<Traced<'a, &'a str>>,
+    kernel_params: Map<'a, Cow<'a, str>>,
+    primary_network: Option<Traced<'a, &'a str>>,
+    tags: Vec<Traced<'a, &'a str>>,
+    owner_data: Map<'a, Cow<'a, str>>,
+    interfaces: Vec<Interface<'a>>,
+    storage_devices: Vec<Device<'a>>,
+    volume_groups: Vec<VolumeGroup<'a>>,
+}
+
+/// `child` over `parent` by `merge`; a child with nothing of its own shares the parent's list.
+fn inherit<T: Clone>(
+    child: Vec<T>,
+    parent: Option<&Shared<T>>,
+    merge: impl FnOnce(Vec<T>, &[T]) -> Vec<T>,
+) -> Shared<T> {
+    match parent {
+        None => Arc::from(child),
+        Some(p) if child.is_empty() => p.clone(),
+        Some(p) => Arc::from(merge(child, p)),
+    }
+}
+
+impl<'a> Declared<'a> {
     /// The settings `doc` itself writes, with the ingester's defaults (2.1).
-    pub fn own(s: &'a HostSettings, doc: &'a DocumentSource) -> Self {
+    pub fn of(s: &'a HostSettings, doc: &'a DocumentSource) -> Self {
         let oob = s.oob.as_ref();
         let platform = s.platform.as_ref();
         let meta = s.metadata.as_ref();
@@ -140,7 +191,7 @@ impl<'a> EffectiveHost<'a> {
             }
         }
         let (storage_devices, volume_groups) = storage::own(s.storage.as_ref(), doc);
-        EffectiveHost {
+        Declared {
             hardware_profile: traced(&s.hardware_profile, doc),
             oob_type: oob.and_then(|o| traced(&o.oob_type, doc)),
             oob_parameters,
@@ -169,8 +220,8 @@ impl<'a> EffectiveHost<'a> {
                     name,
                     doc,
                     network_link: traced(&i.device_link, doc),
-                    slaves: list(&i.slaves, doc),
-                    networks: list(&i.networks, doc),
+                    slaves: shared_list(&i.slaves, doc),
+                    networks: shared_list(&i.networks, doc),
                     sriov: i.sriov.as_ref().map(|s| Sriov {
                         vf_count: s.vf_count.unwrap_or(0),
                         trustedmode: s
@@ -185,32 +236,63 @@ impl<'a> EffectiveHost<'a> {
             volume_groups,
         }
     }
+}
 
-    /// `self` (the child) over `parent`.
-    pub fn over(self, parent: &EffectiveHost<'a>) -> Self {
-        let c = self;
+fn merge_interface<'a>(c: &Interface<'a>, p: &Interface<'a>) -> Interface<'a> {
+    let list = |c: &Shared<Traced<'a, &'a str>>, p: &Shared<Traced<'a, &'a str>>| {
+        inherit(c.to_vec(), Some(p), merge::list)
+    };
+    Interface {
+        name: c.name,
+        doc: c.doc,
+        network_link: merge::scalar(&c.network_link, &p.network_link),
+        slaves: list(&c.slaves, &p.slaves),
+        networks: list(&c.networks, &p.networks),
+        sriov: c.sriov.or(p.sriov),
+        selectors: Vec::new(),
+    }
+}
+
+impl<'a> EffectiveHost<'a> {
+    /// `declared` over `parent` (the compiled parent profile), or as written
+    /// when there is no parent.
+    pub fn inherit(declared: Declared<'a>, parent: Option<&EffectiveHost<'a>>) -> Self {
+        let c = declared;
+        type Pick<'a> = for<'h> fn(&'h EffectiveHost<'a>) -> &'h Option<Traced<'a, &'a str>>;
+        let scalar = |child: Option<Traced<'a, &'a str>>, pick: Pick<'a>| match parent {
+            Some(p) => merge::scalar(&child, pick(p)),
+            None => child,
+        };
+        type Strings<'a> = Shared<(&'a str, Traced<'a, Cow<'a, str>>)>;
+        type PickMap<'a> = for<'h> fn(&'h EffectiveHost<'a>) -> &'h Strings<'a>;
+        let map = |child: Map<'a, Cow<'a, str>>, pick: PickMap<'a>| {
+            inherit(child, parent.map(pick), merge::map)
+        };
         EffectiveHost {
-            hardware_profile: merge::scalar(&c.hardware_profile, &parent.hardware_profile),
-            oob_type: merge::scalar(&c.oob_type, &parent.oob_type),
-            oob_parameters: merge::map(&c.oob_parameters, &parent.oob_parameters),
-            rack: merge::scalar(&c.rack, &parent.rack),
-            image: merge::scalar(&c.image, &parent.image),
-            kernel: merge::scalar(&c.kernel, &parent.kernel),
-            kernel_params: merge::map(&c.kernel_params, &parent.kernel_params),
-            primary_network: merge::scalar(&c.primary_network, &parent.primary_network),
-            tags: merge::list(&c.tags, &parent.tags),
-            owner_data: merge::map(&c.owner_data, &parent.owner_data),
-            interfaces: merge::keyed(&c.interfaces, &parent.interfaces, |c, p| Interface {
-                name: c.name,
-                doc: c.doc,
-                network_link: merge::scalar(&c.network_link, &p.network_link),
-                slaves: merge::list(&c.slaves, &p.slaves),
-                networks: merge::list(&c.networks, &p.networks),
-                sriov: c.sriov.or(p.sriov),
-                selectors: Vec::new(),
-            }),
-            storage_devices: storage::merge_devices(&c.storage_devices, &parent.storage_devices),
-            volume_groups: storage::merge_groups(&c.volume_groups, &parent.volume_groups),
+            hardware_profile: scalar(c.hardware_profile, |p| &p.hardware_profile),
+            oob_type: scalar(c.oob_type, |p| &p.oob_type),
+            oob_parameters: map(c.oob_parameters, |p| &p.oob_parameters),
+            rack: scalar(c.rack, |p| &p.rack),
+            image: scalar(c.image, |p| &p.image),
+            kernel: scalar(c.kernel, |p| &p.kernel),
+            kernel_params: map(c.kernel_params, |p| &p.kernel_params),
+            primary_network: scalar(c.primary_network, |p| &p.primary_network),
+            tags: inherit(c.tags, parent.map(|p| &p.tags), merge::list),
+            owner_data: map(c.owner_data, |p| &p.owner_data),
+            interfaces: match parent {
+                Some(p) => merge::keyed(c.interfaces, &p.interfaces, merge_interface),
+                None => c.interfaces,
+            },
+            storage_devices: inherit(
+                c.storage_devices,
+                parent.map(|p| &p.storage_devices),
+                storage::merge_devices,
+            ),
+            volume_groups: inherit(
+                c.volume_groups,
+                parent.map(|p| &p.volume_groups),
+                storage::merge_groups,
+            ),
         }
     }
 }

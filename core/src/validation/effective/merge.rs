@@ -3,7 +3,7 @@
 //! Lookups switch from linear scans to hash sets once lists grow, so a hostile
 //! profile with thousands of entries costs linear time, not quadratic.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::Traced;
 
@@ -56,26 +56,26 @@ pub fn scalar<'a, T: Unset + Clone>(
 /// kept), then parent entries neither negated by `!<entry>` in the child nor
 /// equal to a kept child entry (parent order, duplicates kept).
 pub fn list<'a>(
-    child: &[Traced<'a, &'a str>],
+    child: Vec<Traced<'a, &'a str>>,
     parent: &[Traced<'a, &'a str>],
 ) -> Vec<Traced<'a, &'a str>> {
-    let kept: Vec<Traced<'a, &'a str>> = child
-        .iter()
-        .filter(|c| !c.value.starts_with('!'))
-        .copied()
-        .collect();
-    let mut out = kept.clone();
+    if child.is_empty() {
+        return parent.to_vec();
+    }
+    let mut out = Vec::with_capacity(child.len() + parent.len());
+    out.extend(child.iter().filter(|c| !c.value.starts_with('!')));
     if child.len() * parent.len() <= LINEAR_LIMIT {
         out.extend(parent.iter().filter(|p| {
-            !child.iter().any(|c| negates(c.value, p.value))
-                && !kept.iter().any(|k| k.value == p.value)
+            !child
+                .iter()
+                .any(|c| negates(c.value, p.value) || c.value == p.value)
         }));
     } else {
         let negated: HashSet<&str> = child
             .iter()
             .filter_map(|c| c.value.strip_prefix('!'))
             .collect();
-        let present: HashSet<&str> = kept.iter().map(|k| k.value).collect();
+        let present: HashSet<&str> = child.iter().map(|c| c.value).collect();
         out.extend(
             parent
                 .iter()
@@ -93,16 +93,16 @@ fn negates(child: &str, parent: &str) -> bool {
 pub type Map<'a, V> = Vec<(&'a str, Traced<'a, V>)>;
 
 /// The value under `key`, if any.
-pub fn get<'m, 'a, V>(map: &'m Map<'a, V>, key: &str) -> Option<&'m Traced<'a, V>> {
+pub fn get<'m, 'a, V>(map: &'m [(&'a str, Traced<'a, V>)], key: &str) -> Option<&'m Traced<'a, V>> {
     map.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
 }
 
 /// String map: parent keys (parent order) except those whose `!<key>` is a
 /// child key, then child keys not starting with `!`; a child value replaces the
 /// parent's in place. Shallow.
-pub fn map<'a, V: Clone>(child: &Map<'a, V>, parent: &Map<'a, V>) -> Map<'a, V> {
+pub fn map<'a, V: Clone>(child: Map<'a, V>, parent: &[(&'a str, Traced<'a, V>)]) -> Map<'a, V> {
     if child.is_empty() {
-        return parent.clone();
+        return parent.to_vec();
     }
     let large = child.len() * parent.len() > LINEAR_LIMIT;
     let removed = |key: &str| match large {
@@ -125,16 +125,16 @@ pub fn map<'a, V: Clone>(child: &Map<'a, V>, parent: &Map<'a, V>) -> Map<'a, V> 
         true => out.iter().enumerate().map(|(i, (k, _))| (*k, i)).collect(),
         false => HashMap::new(),
     };
-    for (key, value) in child.iter().filter(|(k, _)| !k.starts_with('!')) {
+    for (key, value) in child.into_iter().filter(|(k, _)| !k.starts_with('!')) {
         let at = match large {
             true => position.get(key).copied(),
-            false => out.iter().position(|(k, _)| k == key),
+            false => out.iter().position(|(k, _)| *k == key),
         };
         match at {
-            Some(i) => out[i].1 = value.clone(),
+            Some(i) => out[i].1 = value,
             None => {
                 position.insert(key, out.len());
-                out.push((key, value.clone()));
+                out.push((key, value));
             }
         }
     }
@@ -154,7 +154,7 @@ pub trait Keyed {
 /// entry in order a child `!<name>` removes it, a same-named child yields
 /// `merge(child, parent)`, otherwise it is kept; then child-only entries not
 /// named `!...` are appended.
-pub fn keyed<T, F>(child: &[T], parent: &[T], merge: F) -> Vec<T>
+pub fn keyed<T, F>(mut child: Vec<T>, parent: &[T], merge: F) -> Vec<T>
 where
     T: Keyed + Clone,
     F: Fn(&T, &T) -> T,
@@ -164,7 +164,8 @@ where
         return parent.to_vec();
     }
     if parent.is_empty() {
-        return child.iter().filter(|c| !bang(c)).cloned().collect();
+        child.retain(|c| !bang(c));
+        return child;
     }
     // The first child entry naming a parent entry decides: `!name` removes, `name` merges.
     let large = child.len() * parent.len() > LINEAR_LIMIT;
@@ -190,24 +191,25 @@ where
         })
     };
     let mut out = Vec::with_capacity(parent.len() + child.len());
-    let mut parent_names: HashSet<&str> = HashSet::new();
     for p in parent {
-        let Some(name) = p.key() else {
-            out.push(p.clone());
-            continue;
-        };
-        parent_names.insert(name);
-        match decide(name) {
+        match p.key().and_then(&decide) {
             Some((_, true)) => {}
             Some((m, false)) => out.push(merge(&child[m], p)),
             None => out.push(p.clone()),
         }
     }
+    let parent_names: HashSet<&str> = match large {
+        true => parent.iter().filter_map(Keyed::key).collect(),
+        false => HashSet::new(),
+    };
+    let in_parent = |k: &str| match large {
+        true => parent_names.contains(k),
+        false => parent.iter().any(|p| p.key() == Some(k)),
+    };
     out.extend(
         child
-            .iter()
-            .filter(|c| !bang(c) && c.key().is_none_or(|k| !parent_names.contains(k)))
-            .cloned(),
+            .into_iter()
+            .filter(|c| !bang(c) && c.key().is_none_or(|k| !in_parent(k))),
     );
     out
 }

@@ -7,7 +7,7 @@
 //! document that wrote it, so a message can point at an inherited value's
 //! own document. Items are in document order (by starting line, then name).
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 use std::fmt;
 
 use crate::design::{DocumentSource, Item, SiteDesign};
@@ -23,7 +23,9 @@ mod storage;
 
 pub use bootaction::{EffectiveBootAction, Targets};
 pub use hardware::kernel_reference;
-pub use host::{DeviceSelector, EffectiveHost, Interface, SelectorType, Sriov, python_text};
+pub use host::{
+    Declared, DeviceSelector, EffectiveHost, Interface, SelectorType, Shared, Sriov, python_text,
+};
 pub use network::{EffectiveLink, EffectiveNetwork, Route, python_str, render_route_domains};
 pub use storage::{Device, LogicalVolume, Partition, VolumeGroup};
 

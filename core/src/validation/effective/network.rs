@@ -1,7 +1,7 @@
 //! Effective networks and links: the ingester's defaults (VALIDATION.md 2.1)
 //! and the routes route domains add (2.9).
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::design::{BondingMode, DocumentSource, Item, Network, NetworkLink, TrunkingMode};
 

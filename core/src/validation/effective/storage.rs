@@ -266,25 +266,25 @@ fn merge_volume<'a>(c: &LogicalVolume<'a>, p: &LogicalVolume<'a>) -> LogicalVolu
 }
 
 /// Devices, child over parent: volume group scalar, labels map, partitions by name.
-pub fn merge_devices<'a>(child: &[Device<'a>], parent: &[Device<'a>]) -> Vec<Device<'a>> {
+pub fn merge_devices<'a>(child: Vec<Device<'a>>, parent: &[Device<'a>]) -> Vec<Device<'a>> {
     merge::keyed(child, parent, |c, p| Device {
         name: c.name,
         doc: c.doc,
         volume_group: merge::scalar(&c.volume_group, &p.volume_group),
-        labels: merge::map(&c.labels, &p.labels),
-        partitions: merge::keyed(&c.partitions, &p.partitions, merge_partition),
+        labels: merge::map(c.labels.clone(), &p.labels),
+        partitions: merge::keyed(c.partitions.clone(), &p.partitions, merge_partition),
     })
 }
 
 /// Volume groups, child over parent: UUID scalar, logical volumes by name.
 pub fn merge_groups<'a>(
-    child: &[VolumeGroup<'a>],
+    child: Vec<VolumeGroup<'a>>,
     parent: &[VolumeGroup<'a>],
 ) -> Vec<VolumeGroup<'a>> {
     merge::keyed(child, parent, |c, p| VolumeGroup {
         name: c.name,
         doc: c.doc,
         vg_uuid: merge::scalar(&c.vg_uuid, &p.vg_uuid),
-        logical_volumes: merge::keyed(&c.logical_volumes, &p.logical_volumes, merge_volume),
+        logical_volumes: merge::keyed(c.logical_volumes.clone(), &p.logical_volumes, merge_volume),
     })
 }

@@ -1,6 +1,6 @@
 //! DD1007 Allowed Network Check.
 
-use std::collections::{HashMap, HashSet};
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::or_none;
 use crate::validation::paths::field_path;
@@ -58,11 +58,22 @@ impl Rule for AllowedNetworks {
             .enumerate()
             .map(|(i, l)| (l.name, i))
             .collect();
+        // Network lists many nodes share with a profile, found fine once on a link.
+        let mut fine: HashSet<(usize, usize)> = HashSet::new();
         for node in &site.nodes {
             for iface in &node.host.interfaces {
                 let link = iface.network_link.as_ref();
                 let found = link.and_then(|l| link_index.get(l.value));
-                for net in &iface.networks {
+                let shared = std::sync::Arc::strong_count(&iface.networks) > 1;
+                let key = (
+                    std::sync::Arc::as_ptr(&iface.networks).cast::<u8>() as usize,
+                    found.map_or(usize::MAX, |j| *j),
+                );
+                if shared && fine.contains(&key) {
+                    continue;
+                }
+                let errors = out.error_count();
+                for net in iface.networks.iter() {
                     match found {
                         Some(&j) if allowed[j].contains(net.value) => {}
                         Some(_) => out
@@ -90,6 +101,9 @@ impl Rule for AllowedNetworks {
                             .report();
                         }
                     }
+                }
+                if shared && out.error_count() == errors {
+                    fine.insert(key);
                 }
             }
         }

@@ -18,7 +18,7 @@ impl Rule for BootStorage {
     fn check(&self, site: &EffectiveSite<'_>, out: &mut Findings) {
         for node in &site.nodes {
             let mut root_set = false;
-            for dev in &node.host.storage_devices {
+            for dev in node.host.storage_devices.iter() {
                 for part in &dev.partitions {
                     let size = part.size.as_ref();
                     let (doc, index) = size.map_or((part.doc, part.index), |s| (s.doc, s.index));

@@ -1,6 +1,6 @@
 //! DD2005 Duplicated IP Check.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::validation::paths::field_path;
 use crate::validation::{EffectiveSite, Findings, Rule};
@@ -19,7 +19,9 @@ impl Rule for DuplicateIps {
                 .report();
             return;
         }
-        let mut holders: HashMap<&str, &crate::design::DocumentSource> = HashMap::new();
+        let addresses = site.nodes.iter().map(|n| n.addressing.len()).sum();
+        let mut holders: HashMap<&str, &crate::design::DocumentSource> =
+            HashMap::with_capacity(addresses);
         for node in &site.nodes {
             for a in &node.addressing {
                 let Some(address) = a.address else { continue };

@@ -1,15 +1,9 @@
 //! DD3003 Hostname Validity.
 
-use std::sync::LazyLock;
-
-use regex::Regex;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::validation::paths::field_path;
 use crate::validation::{EffectiveNode, EffectiveSite, Findings, Rule};
-
-/// The original's label pattern (`[a-z0-9-]{1,63}`, case-insensitive, whole label).
-static LABEL: LazyLock<Option<Regex>> =
-    LazyLock::new(|| Regex::new(r"(?i)\A[a-z0-9-]{1,63}\z").ok());
 
 /// A node's FQDN (its name, `.`, the DNS domain of its primary network or
 /// `local`) is at most 255 characters (all nodes first), and each label is 1 to
@@ -33,14 +27,49 @@ fn domain<'a>(
     }
 }
 
+/// Characters, as Python's `len` counts them.
+fn chars(s: &str) -> usize {
+    if s.is_ascii() {
+        s.len()
+    } else {
+        s.chars().count()
+    }
+}
+
+/// `<name>.<domain>`, printed only when a message needs it.
+struct Fqdn<'n>(&'n str, &'n str);
+
+impl std::fmt::Display for Fqdn<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}.{}", self.0, self.1)
+    }
+}
+
+/// The original's label check, Python's `[a-z0-9-]{1,63}` with `re.I` on the
+/// whole label: 1 to 63 ASCII letters, digits or hyphens, or the four other
+/// letters Python's case-insensitive `[a-z]` admits (İ ı ſ and the Kelvin sign).
+fn valid_label(label: &str) -> bool {
+    if label.is_ascii() {
+        let plain = label
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-');
+        return plain && (1..=63).contains(&label.len());
+    }
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, '-' | '\u{130}' | '\u{131}' | '\u{17f}' | '\u{212a}')
+    };
+    (1..=63).contains(&label.chars().count()) && label.chars().all(allowed)
+}
+
 impl Rule for Hostname {
     fn check(&self, site: &EffectiveSite<'_>, out: &mut Findings) {
         for node in &site.nodes {
             let (domain, _) = domain(site, node);
-            let fqdn = format!("{}.{domain}", node.name);
-            if fqdn.chars().count() > 255 {
+            if chars(node.name) + 1 + chars(domain) > 255 {
                 out.error(format_args!(
-                    "FQDN {fqdn} is invalid, greater than 255 characters."
+                    "FQDN {} is invalid, greater than 255 characters.",
+                    Fqdn(node.name, domain)
                 ))
                 .document(node.doc)
                 .diagnostic("RFC 1035 requires full DNS names to be < 256 characters.")
@@ -48,18 +77,24 @@ impl Rule for Hostname {
                 .report();
             }
         }
-        let Some(label) = LABEL.as_ref() else { return };
+        // Domains are few: check each one's labels once.
+        let mut domain_ok: HashMap<&str, bool> = HashMap::new();
         for node in &site.nodes {
             let (domain, network) = domain(site, node);
-            let fqdn = format!("{}.{domain}", node.name);
+            let ok = *domain_ok
+                .entry(domain)
+                .or_insert_with(|| domain.split('.').all(valid_label));
             let from_name = node.name.split('.').map(|l| (l, None));
-            let from_domain = domain.split('.').map(|l| (l, network));
+            let from_domain = domain.split('.').filter(|_| !ok).map(|l| (l, network));
             for (part, network) in from_name.chain(from_domain) {
-                if label.is_match(part) {
+                if valid_label(part) {
                     continue;
                 }
                 let finding = out
-                    .error(format_args!("FQDN {fqdn} is invalid - label '{part}' is invalid."))
+                    .error(format_args!(
+                        "FQDN {} is invalid - label '{part}' is invalid.",
+                        Fqdn(node.name, domain)
+                    ))
                     .document(node.doc)
                     .diagnostic("RFC 1035 requires each label in a DNS name to be <= 63 characters and contain only A-Z, a-z, 0-9, and hyphens.");
                 match network {
@@ -68,6 +103,28 @@ impl Rule for Hostname {
                 }
                 .report();
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::valid_label;
+
+    #[test]
+    fn labels_as_python_reads_them() {
+        for good in [
+            "a",
+            "-edge-",
+            "A9-z",
+            &"n".repeat(63),
+            "K\u{212a}",
+            "\u{130}\u{131}\u{17f}",
+        ] {
+            assert!(valid_label(good), "{good}");
+        }
+        for bad in ["", "bad__name", &"n".repeat(64), "é", "a b", "\u{212b}"] {
+            assert!(!valid_label(bad), "{bad}");
         }
     }
 }

@@ -1,6 +1,6 @@
 //! DD2002 IP Locality Check.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::net::IpAddr;
 
 use ipnet::IpNet;
@@ -48,7 +48,7 @@ impl Rule for IpLocality {
             let cidr_text = net.cidr.unwrap_or_default();
             for route in &net.routes {
                 let gateway = route.gateway.filter(|g| !g.is_empty());
-                let path = field_path!(net.doc, "routes", route.index, "gateway");
+                let path = || field_path!(net.doc, "routes", route.index, "gateway");
                 let Some(gateway) = gateway else {
                     out.error(format_args!(
                         "No gateway found for route {}.",
@@ -56,7 +56,7 @@ impl Rule for IpLocality {
                     ))
                     .document(net.doc)
                     .diagnostic("Define a network-local gateway for the route.")
-                    .at(net.doc, path)
+                    .at(net.doc, path())
                     .report();
                     continue;
                 };
@@ -69,13 +69,13 @@ impl Rule for IpLocality {
                         ))
                         .document(net.doc)
                         .diagnostic("Route gateways must reside on the local network. Check gateway IP and CIDR netmask.")
-                        .at(net.doc, path)
+                        .at(net.doc, path())
                         .report(),
                     Err(_) => out
                         .error(format_args!("The gateway {gateway} of {} is not an IP address.", net.name))
                         .document(net.doc)
                         .diagnostic("Route gateways must be IP addresses on the local network.")
-                        .at(net.doc, path)
+                        .at(net.doc, path())
                         .report(),
                 }
             }
@@ -102,7 +102,7 @@ impl Rule for IpLocality {
                 let (Some(range), Some(address)) = (range, a.address) else {
                     continue;
                 };
-                let path = field_path!(node.doc, "addressing", a.index, "address");
+                let path = || field_path!(node.doc, "addressing", a.index, "address");
                 match address.parse::<IpAddr>() {
                     Ok(ip) if range.contains(&ip) => {}
                     Ok(_) => out
@@ -111,13 +111,13 @@ impl Rule for IpLocality {
                         ))
                         .document(node.doc)
                         .diagnostic("Define a valid address for this network.")
-                        .at(node.doc, path)
+                        .at(node.doc, path())
                         .report(),
                     Err(_) => out
                         .error(format_args!("The IP Address {address} on network {name} is not an IP address."))
                         .document(node.doc)
                         .diagnostic("Define a valid address for this network.")
-                        .at(node.doc, path)
+                        .at(node.doc, path())
                         .report(),
                 }
             }

@@ -1,6 +1,6 @@
 //! DD2003 MTU Rationality.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 
 use crate::validation::paths::field_path;
 use crate::validation::{EffectiveSite, Findings, Rule};

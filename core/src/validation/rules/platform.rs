@@ -1,6 +1,6 @@
 //! DD3001 Platform Selection.
 
-use std::collections::HashMap;
+use foldhash::{HashMap, HashMapExt};
 use std::sync::Arc;
 
 use super::or_none;

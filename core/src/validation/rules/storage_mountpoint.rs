@@ -1,6 +1,6 @@
 //! DD2004 Storage Mountpoint.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::truthy;
 use crate::validation::effective::{EffectiveNode, LogicalVolume};
@@ -73,7 +73,7 @@ impl Rule for StorageMountpoint {
             };
             let mut used_groups: HashSet<&str> = HashSet::new();
             let groups = &node.host.volume_groups;
-            for dev in &node.host.storage_devices {
+            for dev in node.host.storage_devices.iter() {
                 for part in &dev.partitions {
                     let Some(mp) = part.mountpoint.as_ref() else {
                         continue;

@@ -1,6 +1,6 @@
 //! DD2002 Storage Partitioning.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 use super::truthy;
 use crate::validation::paths::field_path;
@@ -21,7 +21,7 @@ impl Rule for StoragePartitioning {
         let mut backed: HashSet<&str> = HashSet::new();
         for node in &site.nodes {
             backed.clear();
-            for dev in &node.host.storage_devices {
+            for dev in node.host.storage_devices.iter() {
                 let vg = dev.volume_group.as_ref().map(|v| v.value);
                 if dev.partitions.is_empty() != truthy(vg) {
                     out.error("Either a volume group OR partitions must be defined for each storage device.")
@@ -45,7 +45,7 @@ impl Rule for StoragePartitioning {
                     }
                 }
             }
-            for group in &node.host.volume_groups {
+            for group in node.host.volume_groups.iter() {
                 if !backed.contains(group.name) {
                     out.error(format_args!("Volume group {} not assigned any physical volumes", group.name))
                         .document(node.doc)

@@ -18,7 +18,7 @@ pub struct StorageSizing;
 impl Rule for StorageSizing {
     fn check(&self, site: &EffectiveSite<'_>, out: &mut Findings) {
         for node in &site.nodes {
-            for dev in &node.host.storage_devices {
+            for dev in node.host.storage_devices.iter() {
                 let mut sum: i128 = 0;
                 for part in &dev.partitions {
                     let size = part.size.as_ref();
@@ -69,7 +69,7 @@ impl Rule for StorageSizing {
                     }
                 }
                 let mut volume_sum: i128 = 0;
-                for group in &node.host.volume_groups {
+                for group in node.host.volume_groups.iter() {
                     for lv in &group.logical_volumes {
                         let size = lv.size.as_ref();
                         let Some(p) = size.and_then(|s| percent(s.value)) else {
