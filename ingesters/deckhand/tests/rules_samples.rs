@@ -75,6 +75,25 @@ fn the_broken_design_gives_31_errors_per_rule_as_the_original() {
     .into_iter()
     .map(|(k, v)| (k.to_owned(), v))
     .collect();
+    let ingested = DeckhandIngester::default()
+        .ingest(
+            &fixture("validation-broken.yaml"),
+            &IngestOptions::default(),
+        )
+        .unwrap();
+    let warnings: Vec<_> = ingested
+        .report
+        .messages
+        .iter()
+        .map(|m| (m.level, m.message.as_str()))
+        .collect();
+    assert_eq!(
+        warnings,
+        [(
+            Level::Warning,
+            "duplicate key 'address' at lines 274 and 275: the later value wins, as in PyYAML"
+        )]
+    );
     let out = validate(
         &DeckhandIngester::default(),
         "validation-broken.yaml",

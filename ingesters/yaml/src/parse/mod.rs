@@ -51,6 +51,17 @@ pub struct LoadedDoc {
     pub root: Option<Node>,
     /// Where the document starts.
     pub mark: Mark,
+    /// What parsed but deserves a look (a duplicate key), in input order.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Something a document does that parses but is suspicious: a duplicate key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// What it is.
+    pub message: String,
+    /// Where.
+    pub mark: Mark,
 }
 
 /// Decodes `bytes`, splits and parses them, and maps every document with
