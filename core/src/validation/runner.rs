@@ -125,9 +125,25 @@ fn check_all(
     config: &ValidationConfig,
 ) -> Vec<(Vec<Message>, RuleOutcome)> {
     let check = |registration: &RuleRegistration| {
-        let rule = registration.construct(config);
-        let mut findings = Findings::new(registration.code(), registration.name());
-        rule.check(site, &mut findings);
+        let (code, name) = (registration.code(), registration.name());
+        let mut findings = Findings::new(code, name);
+        let run = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            registration.construct(config).check(site, &mut findings);
+        }));
+        if let Err(panic) = run {
+            // A rule that panics (a bug, likely a third party's) fails; the others still run.
+            let why = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown cause".to_owned());
+            let mut failed = Findings::new(code, name);
+            failed
+                .error(format_args!("rule aborted: {why}"))
+                .diagnostic("The rule has a bug; report it to the crate that registered it.")
+                .report();
+            return failed.finish();
+        }
         findings.finish()
     };
     let threads = std::thread::available_parallelism()
