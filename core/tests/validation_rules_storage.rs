@@ -269,3 +269,27 @@ fn storage_mountpoint_counts() {
     )));
     assert!(errors(&out, "Storage Mountpoint").is_empty());
 }
+
+#[test]
+fn a_node_with_thousands_of_devices_and_volumes_costs_linear_time() {
+    let n = 20_000;
+    let devices: serde_json::Map<String, Value> = (0..n)
+        .map(|i| (format!("d{i}"), json!({"volume_group": format!("vg{i}")})))
+        .chain([(
+            "sda".to_owned(),
+            json!({"partitions": [{"name": "root", "size": "30g"}]}),
+        )])
+        .collect();
+    let groups: serde_json::Map<String, Value> = (0..n)
+        .map(|i| (format!("vg{i}"), json!({"logical_volumes": [{"name": "lv", "size": "1g", "filesystem": {"mountpoint": format!("/srv/{i}")}}]})))
+        .collect();
+    let docs = storage(json!({"physical_devices": devices, "volume_groups": groups}));
+    let started = std::time::Instant::now();
+    let out = run(&docs);
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "{:?}",
+        started.elapsed()
+    );
+    assert!(all_errors(&out).is_empty(), "{:?}", &all_errors(&out)[..3]);
+}

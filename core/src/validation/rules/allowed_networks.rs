@@ -8,8 +8,9 @@ use crate::validation::{EffectiveSite, Findings, Rule};
 
 /// A network is allowed on one link only (reported per pair of links in
 /// document order, with no documents, as the original), and each interface's
-/// networks are allowed on its link, which must be defined. Indexed, so the
-/// cost follows the shared networks rather than every pair of links.
+/// networks are allowed on its link, which must be defined. A link that lists
+/// no allowed networks allows none (the original crashes on it). Indexed, so
+/// the cost follows the shared networks rather than every pair of links.
 #[derive(Default)]
 pub struct AllowedNetworks;
 

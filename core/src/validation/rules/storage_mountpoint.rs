@@ -1,9 +1,9 @@
 //! DD2004 Storage Mountpoint.
 
-use foldhash::{HashSet, HashSetExt};
+use foldhash::{HashMap, HashSet, HashSetExt};
 
 use super::truthy;
-use crate::validation::effective::{EffectiveNode, LogicalVolume};
+use crate::validation::effective::{EffectiveNode, LogicalVolume, VolumeGroup};
 use crate::validation::paths::field_path;
 use crate::validation::{EffectiveSite, Findings, Rule};
 
@@ -73,6 +73,8 @@ impl Rule for StorageMountpoint {
             };
             let mut used_groups: HashSet<&str> = HashSet::new();
             let groups = &node.host.volume_groups;
+            let by_name: HashMap<&str, &VolumeGroup<'_>> =
+                groups.iter().map(|g| (g.name, g)).collect();
             for dev in node.host.storage_devices.iter() {
                 for part in &dev.partitions {
                     let Some(mp) = part.mountpoint.as_ref() else {
@@ -96,7 +98,7 @@ impl Rule for StorageMountpoint {
                 if let Some(vg) = vg.filter(|v| truthy(Some(v)))
                     && used_groups.insert(vg)
                 {
-                    for group in groups.iter().filter(|g| g.name == vg) {
+                    if let Some(group) = by_name.get(vg) {
                         seen.volumes(out, node, group.name, &group.logical_volumes);
                     }
                 }

@@ -6,8 +6,9 @@ use crate::validation::{EffectiveSite, Findings, Rule};
 
 /// A link with trunking `disabled` allows at most one network, names a native
 /// network, and that network has no VLAN tag (`802.1q` links are not checked).
-/// Fix: an undefined native network is an error of this rule (the original
-/// aborts with `Network <n> not found in design state`).
+/// Fixes: an undefined native network is an error of this rule (the original
+/// aborts with `Network <n> not found in design state`); a link that lists no
+/// allowed networks has none (the original crashes on it).
 #[derive(Default)]
 pub struct Trunking;
 
