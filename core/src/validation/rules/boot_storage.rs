@@ -1,6 +1,6 @@
 //! DD1001 Rational Boot Storage.
 
-use crate::validation::paths::field_path;
+use super::SizeAt;
 use crate::validation::size;
 use crate::validation::{EffectiveSite, Findings, Rule};
 
@@ -21,18 +21,8 @@ impl Rule for BootStorage {
             for dev in node.host.storage_devices.iter() {
                 for part in &dev.partitions {
                     let size = part.size.as_ref();
-                    let (doc, index) = size.map_or((part.doc, part.index), |s| (s.doc, s.index));
-                    let path = || {
-                        field_path!(
-                            doc,
-                            "storage",
-                            "physical_devices",
-                            dev.name,
-                            "partitions",
-                            index,
-                            "size"
-                        )
-                    };
+                    let at = SizeAt::of(dev, part);
+                    let (doc, path) = (at.doc, || at.path());
                     let bytes = size.and_then(|s| size::bytes(s.value));
                     if part.name == Some("root") {
                         match bytes {

@@ -5,6 +5,7 @@
 //! records a bug of the original and recommends a fix, the rule follows the
 //! recommendation and says so in its doc comment.
 
+use crate::validation::effective::{Device, Partition};
 use crate::validation::{Rule, RuleRegistration, ValidationConfig};
 
 mod allowed_networks;
@@ -64,4 +65,39 @@ fn truthy(value: Option<&str>) -> bool {
 /// A value as Python's `%s` prints it: `None` when absent.
 fn or_none(value: Option<&str>) -> &str {
     value.unwrap_or("None")
+}
+
+/// Where a partition's size is written: the document (the node's, or the
+/// profile it inherited the size from) and the position of the partition there.
+struct SizeAt<'a> {
+    doc: &'a crate::design::DocumentSource,
+    device: &'a str,
+    index: usize,
+}
+
+impl<'a> SizeAt<'a> {
+    fn of(dev: &Device<'a>, part: &Partition<'a>) -> Self {
+        let (doc, index) = part
+            .size
+            .as_ref()
+            .map_or((part.doc, part.index), |s| (s.doc, s.index));
+        SizeAt {
+            doc,
+            device: dev.name,
+            index,
+        }
+    }
+
+    /// `data.storage.physical_devices.<device>.partitions[<i>].size`.
+    fn path(&self) -> String {
+        crate::validation::paths::field_path!(
+            self.doc,
+            "storage",
+            "physical_devices",
+            self.device,
+            "partitions",
+            self.index,
+            "size"
+        )
+    }
 }

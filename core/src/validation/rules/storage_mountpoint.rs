@@ -97,10 +97,9 @@ impl Rule for StorageMountpoint {
                 let vg = dev.volume_group.as_ref().map(|v| v.value);
                 if let Some(vg) = vg.filter(|v| truthy(Some(v)))
                     && used_groups.insert(vg)
+                    && let Some(group) = by_name.get(vg)
                 {
-                    if let Some(group) = by_name.get(vg) {
-                        seen.volumes(out, node, group.name, &group.logical_volumes);
-                    }
+                    seen.volumes(out, node, group.name, &group.logical_volumes);
                 }
             }
             for group in groups.iter().filter(|g| !used_groups.contains(g.name)) {

@@ -1,6 +1,6 @@
 //! DD2003 Storage Sizing.
 
-use super::or_none;
+use super::{SizeAt, or_none};
 use crate::validation::effective::{Device, LogicalVolume, VolumeGroup};
 use crate::validation::paths::field_path;
 use crate::validation::size::percent;
@@ -97,7 +97,7 @@ fn check_partitions(out: &mut Findings, node: &EffectiveNode<'_>, dev: &Device<'
         let size = part.size.as_ref();
         if let Some(p) = size.and_then(|s| percent(s.value)) {
             if p < 0 {
-                let (doc, index) = size.map_or((part.doc, part.index), |s| (s.doc, s.index));
+                let at = SizeAt::of(dev, part);
                 out.error(format_args!(
                     "Storage partition {} on device {} size is < 0",
                     or_none(part.name),
@@ -105,18 +105,7 @@ fn check_partitions(out: &mut Findings, node: &EffectiveNode<'_>, dev: &Device<'
                 ))
                 .document(node.doc)
                 .diagnostic("Partition size must be a positive number.")
-                .at(
-                    doc,
-                    field_path!(
-                        doc,
-                        "storage",
-                        "physical_devices",
-                        dev.name,
-                        "partitions",
-                        index,
-                        "size"
-                    ),
-                )
+                .at(at.doc, at.path())
                 .report();
             }
             sum = sum.saturating_add(p);
