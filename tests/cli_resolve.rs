@@ -39,7 +39,16 @@ fn valid_designs_exit_0_in_both_formats() {
         ("deckhand_fullsite.yaml", "deckhand", Some(3)),
         ("fullsite.yaml", "yaml", Some(2)),
     ] {
-        let out = drydock(&["resolve", &reference(file)], home.path());
+        // The original's legacy sample passes its schemas but not the design
+        // rules (one Allowed Network Check error, as in Drydock): judged by
+        // its schemas only here, and by the rules below.
+        let schema_only = file == "fullsite.yaml";
+        let mut args = vec!["resolve".to_owned(), reference(file)];
+        if schema_only {
+            args.push("--schema-only".into());
+        }
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = drydock(&args, home.path());
         let text = String::from_utf8_lossy(&out.stdout);
         assert_eq!(
             out.status.code(),
@@ -60,6 +69,13 @@ fn valid_designs_exit_0_in_both_formats() {
             );
         }
     }
+    let out = drydock(&["resolve", &reference("fullsite.yaml")], home.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("DD1007") && text.contains("Allowed Network Check"),
+        "{text}"
+    );
 }
 
 #[test]

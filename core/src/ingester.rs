@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::design::SiteDesign;
 use crate::error::Result;
 use crate::report::ValidationReport;
+use crate::validation::Locator;
 
 /// How sure an ingester is that it can read some content. Ordered: `No < Maybe < Yes`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -72,6 +73,11 @@ pub trait Ingester: Send + Sync + fmt::Debug + 'static {
     fn detect(&self, bytes: &[u8]) -> Detection;
     /// Ingests the content.
     fn ingest(&self, bytes: &Bytes, options: &IngestOptions) -> Result<Ingested>;
+    /// Something that finds where a field of a document of `bytes` stands
+    /// (line and column), for messages the design rules report with a path.
+    fn locator<'b>(&self, _bytes: &'b [u8]) -> Option<Box<dyn Locator + 'b>> {
+        None
+    }
 }
 
 /// An ingester's link-time registration; submit it with [`crate::register_ingester!`].

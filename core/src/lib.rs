@@ -17,6 +17,7 @@ mod registry;
 pub mod report;
 mod resolver;
 pub mod text;
+pub mod validation;
 
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
@@ -37,7 +38,7 @@ pub use layer::{Layer, RetryPolicy};
 pub use redact::{REDACTED, is_secret_key, redact_str, redact_url};
 pub use reference::DesignRef;
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
-pub use report::{Level, Message, Status, ValidationReport};
+pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
 pub use resolver::{ResolveOptions, Resolved, Resolver, ResolverBuilder};
 
 #[doc(hidden)]
@@ -108,6 +109,31 @@ macro_rules! register_ingester {
         $crate::__private::inventory::submit! {
             $crate::IngesterRegistration::new(
                 $name,
+                ::core::env!("CARGO_PKG_NAME"),
+                $constructor,
+            )
+        }
+    };
+}
+
+/// Registers a design rule at link time.
+///
+/// `code` and `name` are the rule's code and long name (its messages start
+/// `<name>: `), `order` its position among the registered rules (which all
+/// run after the original's 18), `constructor` a
+/// `fn(&ValidationConfig) -> Box<dyn Rule>`. A second rule with the same code
+/// and long name is reported and not run.
+///
+/// As for drivers, the crate that calls this must be referenced by the final
+/// program (`use my_rules as _;`), or the linker drops its registrations.
+#[macro_export]
+macro_rules! register_rule {
+    (code: $code:expr, name: $name:expr, order: $order:expr, constructor: $constructor:expr $(,)?) => {
+        $crate::__private::inventory::submit! {
+            $crate::validation::RuleRegistration::new(
+                $code,
+                $name,
+                $order,
                 ::core::env!("CARGO_PKG_NAME"),
                 $constructor,
             )

@@ -67,19 +67,29 @@ pub struct Message {
     pub location: Option<Location>,
     /// The documents concerned.
     pub documents: Vec<DocumentRef>,
+    /// The document that wrote the offending value when it is not the first
+    /// of `documents` (a value a node inherited from a host profile); `path`
+    /// and `location` are then inside this document.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<DocumentRef>,
 }
 
 impl Message {
     /// An error-level message.
     pub fn error(code: &str, message: impl Into<String>) -> Self {
+        Message::new(code, Level::Error, message)
+    }
+    /// A message of any level.
+    pub fn new(code: &str, level: Level, message: impl Into<String>) -> Self {
         Message {
             code: code.to_owned(),
-            level: Level::Error,
+            level,
             message: message.into(),
             diagnostic: None,
             path: None,
             location: None,
             documents: Vec::new(),
+            origin: None,
         }
     }
     /// Sets the diagnostic.
@@ -107,6 +117,29 @@ impl Message {
     }
 }
 
+/// How one design rule ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleOutcome {
+    /// No error (warnings allowed).
+    Passed,
+    /// At least one error.
+    Failed,
+    /// The rule could not check the design (e.g. it lacks a platform catalogue).
+    NotRun,
+}
+
+/// One design rule that ran, and how it ended.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleRun {
+    /// The rule's code (`DD1001`); two rules may share one.
+    pub code: String,
+    /// The rule's long name (`Rational Boot Storage`).
+    pub name: String,
+    /// How it ended.
+    pub outcome: RuleOutcome,
+}
+
 /// Status plus messages. The status is Failure exactly when an error-level message exists.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ValidationReport {
@@ -114,6 +147,9 @@ pub struct ValidationReport {
     pub status: Status,
     /// Every message, in input order.
     pub messages: Vec<Message>,
+    /// The design rules that ran, in order (empty when they did not run).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rules: Vec<RuleRun>,
 }
 
 impl Default for ValidationReport {
@@ -121,6 +157,7 @@ impl Default for ValidationReport {
         ValidationReport {
             status: Status::Success,
             messages: Vec::new(),
+            rules: Vec::new(),
         }
     }
 }

@@ -218,7 +218,7 @@ async fn unknown_or_undetected_ingesters_are_typed_errors() {
         Bytes::from_static(b"no format"),
     );
     let err = Resolver::with_registry(Arc::new(registry))
-        .ingest(&reference("test://h/x"), &fetched, None)
+        .ingest(&reference("test://h/x"), &fetched, None, None)
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoIngester);

@@ -83,8 +83,12 @@ impl Cli {
 
 #[derive(Debug, Subcommand)]
 enum Command {
-    /// Fetch a design reference, ingest it and print what was found.
+    /// Fetch a design reference, ingest it, run the design rules and print what
+    /// was found; --store keeps it as a snapshot.
     Resolve(Box<resolve::ResolveArgs>),
+    /// Fetch, ingest and judge a design reference (schemas and the design
+    /// rules, as validate_design does); prints the report, never stores.
+    Validate(Box<resolve::ValidateArgs>),
     /// List the drivers (with their URI schemes and options) and ingesters this build knows.
     Schemes(schemes::SchemesArgs),
     /// List the snapshots stored for a reference, newest first.
@@ -97,6 +101,7 @@ enum Command {
 pub async fn run(cli: Cli) -> u8 {
     match cli.command {
         Command::Resolve(args) => resolve::run(&cli.config, *args).await,
+        Command::Validate(args) => resolve::validate(&cli.config, *args).await,
         Command::Schemes(args) => schemes::run(&args),
         Command::Snapshots(args) => snapshots::run(&args).await,
         Command::Config(args) => config_cmd::run(&cli.config, &args),

@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use drydock::{Error, Level, Resolved};
+use drydock::{Error, Level, Resolved, RuleOutcome};
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::store::Saved;
@@ -90,13 +90,13 @@ pub fn print_human(resolved: &Resolved) {
     let meta = &resolved.fetched.metadata;
     let summary = &resolved.ingested.summary;
     let report = &resolved.ingested.report;
-    println!("reference   {}", resolved.reference);
+    println!("reference   {}", safe(resolved.reference.redacted()));
     println!(
         "fetched     {} bytes by the {} driver",
         meta.length, meta.driver
     );
     println!("digest      {}", meta.digest);
-    println!("location    {}", meta.location);
+    println!("location    {}", safe(&meta.location));
     for (label, value) in [
         ("type", &meta.content_type),
         ("etag", &meta.etag),
@@ -104,7 +104,7 @@ pub fn print_human(resolved: &Resolved) {
         ("modified", &meta.last_modified),
     ] {
         if let Some(value) = value {
-            println!("{label:<11} {value}");
+            println!("{label:<11} {}", safe(value));
         }
     }
     println!(
@@ -115,7 +115,7 @@ pub fn print_human(resolved: &Resolved) {
         println!("  {kind:<20} {count}");
     }
     for (schema, count) in &summary.skipped {
-        println!("  skipped {schema:<12} {count}");
+        println!("  skipped {:<12} {count}", safe(schema));
     }
     let warnings = report
         .messages
@@ -132,28 +132,39 @@ pub fn print_human(resolved: &Resolved) {
         report.error_count(),
         warnings
     );
-    for m in &report.messages {
+    if !report.rules.is_empty() {
+        let count = |o: RuleOutcome| report.rules.iter().filter(|r| r.outcome == o).count();
+        println!(
+            "rules       {} ran: {} passed, {} failed, {} not run (`--json` lists each)",
+            report.rules.len(),
+            count(RuleOutcome::Passed),
+            count(RuleOutcome::Failed),
+            count(RuleOutcome::NotRun)
+        );
+    }
+    // Infos (each passed rule says so) are in `--json`; the terminal shows what needs attention.
+    for m in report.messages.iter().filter(|m| m.level != Level::Info) {
         let docs: Vec<String> = m
             .documents
             .iter()
-            .map(|d| format!("{} {}", d.schema, d.name))
+            .map(|d| format!("{} {}", safe(&d.schema), safe(&d.name)))
             .collect();
         let place = match (&m.path, &m.location) {
-            (Some(p), Some(l)) => format!(" at {p} (line {}, column {})", l.line, l.column),
-            (Some(p), None) => format!(" at {p}"),
+            (Some(p), Some(l)) => format!(" at {} (line {}, column {})", safe(p), l.line, l.column),
+            (Some(p), None) => format!(" at {}", safe(p)),
             (None, Some(l)) => format!(" (line {}, column {})", l.line, l.column),
             (None, None) => String::new(),
         };
         println!(
             "  {:?} {} [{}]{}: {}",
             m.level,
-            m.code,
+            safe(&m.code),
             docs.join("; "),
             place,
-            m.message
+            safe(&m.message)
         );
         if let Some(d) = &m.diagnostic {
-            println!("      {d}");
+            println!("      {}", safe(d));
         }
     }
 }

@@ -1,4 +1,5 @@
-//! `drydock resolve`: fetch, ingest, report (and optionally store).
+//! `drydock resolve` and `drydock validate`: fetch, ingest, judge, report
+//! (and, for `resolve --store`, store).
 
 use clap::Args;
 use drydock::{ResolveOptions, Status};
@@ -7,9 +8,9 @@ use super::settings::{ConfigArgs, FetchArgs, Settings};
 use super::{EXIT_INVALID, EXIT_OK, EXIT_STORE};
 use super::{output, store};
 
-/// Arguments of `drydock resolve`.
+/// What both subcommands take: the reference and how to judge it.
 #[derive(Debug, Args)]
-pub struct ResolveArgs {
+pub struct JudgeArgs {
     /// The design reference: a URI such as file:///abs/path/site.yaml or
     /// https://user:pass@host/site.yaml (`drydock schemes` lists the schemes).
     /// Credentials in the URI are used but never printed.
@@ -24,6 +25,21 @@ pub struct ResolveArgs {
     #[arg(long)]
     json: bool,
 
+    /// Judge the design by its schemas only: skip the design rules (the
+    /// original's 18 validate_design rules, configured in [validation]).
+    #[arg(long)]
+    schema_only: bool,
+
+    #[command(flatten)]
+    fetch: FetchArgs,
+}
+
+/// Arguments of `drydock resolve`.
+#[derive(Debug, Args)]
+pub struct ResolveArgs {
+    #[command(flatten)]
+    judge: JudgeArgs,
+
     /// Store the resolved design as a snapshot. Without a value: the store
     /// named by DRYDOCK_STORE, else [store] url in the configuration, else the
     /// embedded SQLite store ($XDG_DATA_HOME/drydock/drydock.db, else
@@ -32,13 +48,26 @@ pub struct ResolveArgs {
     /// An invalid design is stored too (with its report), so it can be inspected.
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
     store: Option<String>,
-
-    #[command(flatten)]
-    fetch: FetchArgs,
 }
 
-/// Resolves the reference and prints the outcome; returns the exit status.
+/// Arguments of `drydock validate`.
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    #[command(flatten)]
+    judge: JudgeArgs,
+}
+
+/// `drydock resolve`: resolves, prints, stores if asked; returns the exit status.
 pub async fn run(config: &ConfigArgs, args: ResolveArgs) -> u8 {
+    judge(config, args.judge, args.store).await
+}
+
+/// `drydock validate`: resolves and prints the report; never stores.
+pub async fn validate(config: &ConfigArgs, args: ValidateArgs) -> u8 {
+    judge(config, args.judge, None).await
+}
+
+async fn judge(config: &ConfigArgs, args: JudgeArgs, store_url: Option<String>) -> u8 {
     let settings = match Settings::load(config, &args.fetch) {
         Ok(settings) => settings,
         Err(err) => {
@@ -47,6 +76,11 @@ pub async fn run(config: &ConfigArgs, args: ResolveArgs) -> u8 {
         }
     };
     let mut options = ResolveOptions::default().with_fetch(settings.fetch.clone());
+    options = if args.schema_only {
+        options.schema_only()
+    } else {
+        options.with_validation(settings.validation.clone())
+    };
     if let Some(name) = args.ingester {
         options = options.with_ingester(name);
     }
@@ -63,7 +97,7 @@ pub async fn run(config: &ConfigArgs, args: ResolveArgs) -> u8 {
             return output::exit_code(&err);
         }
     };
-    let snapshot = match &args.store {
+    let snapshot = match &store_url {
         Some(url) => {
             let url = store::resolve_url(url, &settings.config);
             match store::save(&url, &resolved).await {

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 use drydock::config::Config;
+use drydock::validation::ValidationConfig;
 use drydock::{Digest, Env, FetchOptions, Resolver, Result};
 use serde_json::Value;
 
@@ -164,7 +165,7 @@ impl FetchArgs {
 }
 
 /// What a fetching subcommand needs: the configuration, the resolver built
-/// from it, and the per-fetch options.
+/// from it, the per-fetch options and the design rules' configuration.
 pub struct Settings {
     /// The effective configuration.
     pub config: Config,
@@ -172,6 +173,8 @@ pub struct Settings {
     pub resolver: Resolver,
     /// The per-fetch options.
     pub fetch: FetchOptions,
+    /// `[validation]`, for the design rules.
+    pub validation: ValidationConfig,
 }
 
 impl Settings {
@@ -181,10 +184,12 @@ impl Settings {
         fetch.apply(&mut loaded)?;
         let resolver = loaded.resolver()?;
         let options = fetch.fetch_options(&loaded);
+        let validation = loaded.validation()?;
         Ok(Settings {
             config: loaded,
             resolver,
             fetch: options,
+            validation,
         })
     }
 }

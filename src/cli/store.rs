@@ -38,8 +38,7 @@ pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
 /// Connects to the store (applying migrations) and saves the snapshot.
 pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
     let store = Store::connect(url, &StoreOptions::default()).await?;
-    // The ingest key: how the bytes were ingested (the CLI has no other ingest options).
-    let new = NewSnapshot::from_resolved(resolved, &resolved.ingested.summary.ingester)?;
+    let new = NewSnapshot::from_resolved(resolved, &resolved.ingest_key)?;
     let stored = store.put_snapshot(&new).await;
     store.close().await;
     let stored = stored?;

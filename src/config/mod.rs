@@ -302,9 +302,18 @@ impl Config {
         self.typed().ok().and_then(|f| f.store.url)
     }
 
-    /// `[validation]`, for the validation rules.
-    pub fn validation(&self) -> Value {
-        self.typed().map(|f| f.validation).unwrap_or(Value::Null)
+    /// `[validation]`: the design rules' configuration (e.g. the platform
+    /// catalogue); an unknown key is an error naming it.
+    pub fn validation(&self) -> Result<drydock_core::validation::ValidationConfig> {
+        let section = match self.typed()?.validation {
+            Value::Null => Value::Object(Map::new()),
+            other => other,
+        };
+        serde_path_to_error::deserialize(section).map_err(|e| Error::Config {
+            section: "validation".into(),
+            origin: self.origin(),
+            reason: format!("{}: {}", e.path(), e.inner()),
+        })
     }
 
     /// Every driver's section, for [`drydock_core::RegistryBuilder::with_linked_configured`].

@@ -17,7 +17,7 @@ mod bootaction;
 pub mod diff;
 mod host;
 mod network;
-mod path;
+pub(crate) mod path;
 mod site;
 
 pub use bootaction::{

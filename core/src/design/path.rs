@@ -4,7 +4,7 @@
 use std::fmt;
 
 /// True for a key written bare in a path: letters, digits, `_`, `-`, `$`.
-fn plain_key(k: &str) -> bool {
+pub(crate) fn plain_key(k: &str) -> bool {
     !k.is_empty()
         && k.chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '$'))

@@ -5,8 +5,11 @@ use std::sync::Arc;
 use drydock_core::design::{DocumentSource, Kind};
 use drydock_core::report::{Level, Message, PROCESSING_ERROR};
 use drydock_core::{Bytes, Detection, IngestOptions, Ingested, Ingester, Result};
-use drydock_ingester_yaml::document::{body, head, header_str, metadata_name, root, sniff};
+use drydock_ingester_yaml::document::{
+    body, document_name, head, header_str, metadata_name, root, sniff, with_warnings,
+};
 use drydock_ingester_yaml::model::build::{Outcome, build_item, document_error};
+use drydock_ingester_yaml::model::value::{Mark, Node};
 use drydock_ingester_yaml::parse::LoadedDoc;
 use drydock_ingester_yaml::{LoadError, YamlOptions, ingest_with};
 
@@ -53,14 +56,32 @@ impl Ingester for DeckhandIngester {
             deckhand_outcome,
         ))
     }
+
+    fn locator<'b>(
+        &self,
+        bytes: &'b [u8],
+    ) -> Option<Box<dyn drydock_core::validation::Locator + 'b>> {
+        Some(Box::new(drydock_ingester_yaml::YamlLocator::new(bytes)))
+    }
 }
 
-/// What one Deckhand document is: an item, an error, or another namespace's document.
+/// What one Deckhand document is: an item, an error, or another namespace's
+/// document; with the parser's warnings about it.
 pub fn deckhand_outcome(doc: std::result::Result<LoadedDoc, LoadError>) -> Outcome {
-    let (node, start) = match root(doc) {
+    let (node, start, warnings) = match root(doc) {
         Ok(x) => x,
         Err(outcome) => return outcome,
     };
+    let schema = node
+        .get("schema")
+        .and_then(|s| s.as_str())
+        .unwrap_or("")
+        .to_owned();
+    let name = document_name(&node);
+    with_warnings(deckhand_document(node, start), warnings, &schema, &name)
+}
+
+fn deckhand_document(node: Node, start: Mark) -> Outcome {
     let schema = match header_str(&node, "schema") {
         Ok(s) => s.to_owned(),
         Err(m) => return Outcome::Invalid(vec![*m]),

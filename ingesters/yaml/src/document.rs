@@ -2,12 +2,16 @@
 
 use crate::model::build::Outcome;
 use crate::model::value::{Mark, Node, Short, Value};
-use drydock_core::report::{Message, PROCESSING_ERROR, SCHEMA_VIOLATION};
+use drydock_core::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION};
 
 use crate::parse::{LoadError, LoadedDoc};
 
+/// A loaded document: its root mapping, where it starts, and the warnings
+/// parsing it gave (as report messages, documents not yet named).
+pub type Root = (Node, Mark, Vec<Message>);
+
 /// The root mapping of a loaded document, or the outcome to report instead.
-pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<(Node, Mark), Outcome> {
+pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<Root, Outcome> {
     let doc = doc.map_err(|e| {
         Outcome::Invalid(vec![
             Message::error(
@@ -21,6 +25,15 @@ pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<(Node, Mark), Outcome> 
             .at(u64::from(e.mark.line), u64::from(e.mark.column)),
         ])
     })?;
+    let warnings = doc
+        .warnings
+        .into_iter()
+        .map(|w| {
+            Message::new(PROCESSING_ERROR, Level::Warning, w.message)
+                .with_diagnostic("Remove one of the two: only the later one counts.")
+                .at(u64::from(w.mark.line), u64::from(w.mark.column))
+        })
+        .collect();
     let Some(node) = doc.root.filter(|n| n.value != Value::Null) else {
         return Err(Outcome::Empty);
     };
@@ -34,7 +47,32 @@ pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<(Node, Mark), Outcome> 
             .at(u64::from(node.mark.line), u64::from(node.mark.column)),
         ]));
     }
-    Ok((node, doc.mark))
+    Ok((node, doc.mark, warnings))
+}
+
+/// `outcome` with the parser's `warnings` about document `schema` / `name` added
+/// (dropped for documents of other namespaces, which are skipped).
+pub fn with_warnings(
+    outcome: Outcome,
+    warnings: Vec<Message>,
+    schema: &str,
+    name: &str,
+) -> Outcome {
+    if warnings.is_empty() {
+        return outcome;
+    }
+    let named = warnings.into_iter().map(|w| w.about(schema, name));
+    match outcome {
+        Outcome::Item(item, mut messages) => {
+            messages.extend(named);
+            Outcome::Item(item, messages)
+        }
+        Outcome::Invalid(mut messages) => {
+            messages.extend(named);
+            Outcome::Invalid(messages)
+        }
+        other => other,
+    }
 }
 
 /// A required string field of the header (`schema`, `apiVersion`, …), or the error.
@@ -91,6 +129,15 @@ pub fn metadata_name(node: &Node, schema: &str) -> Result<String, Box<Message>> 
         .at(u64::from(at.line), u64::from(at.column))
         .about(schema, "(unnamed)"),
     ))
+}
+
+/// `metadata.name` when it is a string, else `(unnamed)`: for messages only.
+pub fn document_name(node: &Node) -> String {
+    node.get("metadata")
+        .and_then(|m| m.get("name"))
+        .and_then(Node::as_str)
+        .unwrap_or("(unnamed)")
+        .to_owned()
 }
 
 /// The document's body (`data` or `spec`); a missing body is an empty mapping.

@@ -3,11 +3,14 @@
 use std::sync::Arc;
 
 use crate::model::build::{Assembler, Outcome, build_item};
+use crate::model::value::{Mark, Node};
 use drydock_core::design::{DocumentSource, Kind};
 use drydock_core::report::{Message, PROCESSING_ERROR};
 use drydock_core::{Bytes, Detection, IngestOptions, Ingested, Ingester, Result};
 
-use crate::document::{body, head, header_str, metadata_name, root, sniff};
+use crate::document::{
+    body, document_name, head, header_str, metadata_name, root, sniff, with_warnings,
+};
 use crate::options::YamlOptions;
 use crate::parse::{LoadError, LoadedDoc, load_stream};
 
@@ -53,6 +56,13 @@ impl Ingester for YamlIngester {
             legacy_outcome,
         ))
     }
+
+    fn locator<'b>(
+        &self,
+        bytes: &'b [u8],
+    ) -> Option<Box<dyn drydock_core::validation::Locator + 'b>> {
+        Some(Box::new(crate::YamlLocator::new(bytes)))
+    }
 }
 
 /// Loads `bytes` with `options`, maps every document with `outcome` (in
@@ -78,12 +88,20 @@ pub fn ingest_with(
     asm.finish()
 }
 
-/// What one legacy document is: an item, an error, or another namespace's document.
+/// What one legacy document is: an item, an error, or another namespace's
+/// document; with the parser's warnings about it.
 pub fn legacy_outcome(doc: std::result::Result<LoadedDoc, LoadError>) -> Outcome {
-    let (node, start) = match root(doc) {
+    let (node, start, warnings) = match root(doc) {
         Ok(x) => x,
         Err(outcome) => return outcome,
     };
+    let kind = node.get("kind").and_then(|k| k.as_str()).unwrap_or("");
+    let schema = format!("drydock/{kind}/v1");
+    let name = document_name(&node);
+    with_warnings(legacy_document(node, start), warnings, &schema, &name)
+}
+
+fn legacy_document(node: Node, start: Mark) -> Outcome {
     let api = match header_str(&node, "apiVersion") {
         Ok(a) => a,
         Err(m) => return Outcome::Invalid(vec![*m]),

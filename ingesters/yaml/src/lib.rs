@@ -4,12 +4,14 @@
 pub mod document;
 mod error;
 mod ingester;
+mod locate;
 pub mod model;
 mod options;
 pub mod parse;
 
 pub use error::LoadError;
 pub use ingester::{YamlIngester, ingest_with, legacy_outcome, new_ingester};
+pub use locate::{YamlLocator, locate_messages};
 pub use options::{Limits, YamlOptions};
 
 /// The ingester's registered name.

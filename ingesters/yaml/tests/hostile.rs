@@ -1,7 +1,7 @@
 //! Hostile input ends in a clear report, within bounded time and memory:
 //! never a crash, a hang or a stack overflow.
 
-use drydock_core::{Bytes, IngestOptions, Ingested, Ingester, Status};
+use drydock_core::{Bytes, IngestOptions, Ingested, Ingester, Level, Status};
 use drydock_ingester_yaml::YamlIngester;
 
 const NETWORK: &str =
@@ -57,15 +57,59 @@ fn a_document_that_is_not_a_mapping_is_an_error() {
 }
 
 #[test]
-fn duplicate_keys_are_errors_at_the_second_key() {
-    let out = ingest(format!("{NETWORK}  mtu: 9000\n"));
-    let m = only_error(&out);
-    assert!(
-        m.message.contains("duplicate key 'mtu' (first at line 6"),
-        "{}",
-        m.message
+fn a_duplicate_key_keeps_the_later_value_with_a_warning_naming_both_lines() {
+    let out = ingest(format!("{NETWORK}  vlan: '5'\n  mtu: 9000\n  mtu: 1280\n"));
+    assert_eq!(out.report.status, Status::Success, "{:#?}", out.report);
+    let mgmt = &out.design.networks["mgmt"].data;
+    assert_eq!((mgmt.mtu, mgmt.vlan.as_deref()), (Some(1280), Some("5")));
+    let w: Vec<_> = out
+        .report
+        .messages
+        .iter()
+        .map(|m| (m.level, m.message.as_str(), m.location.unwrap().line))
+        .collect();
+    assert_eq!(
+        w,
+        [
+            (
+                Level::Warning,
+                "duplicate key 'mtu' at lines 6 and 8: the later value wins, as in PyYAML",
+                8
+            ),
+            (
+                Level::Warning,
+                "duplicate key 'mtu' at lines 6 and 9: the later value wins, as in PyYAML",
+                9
+            ),
+        ]
     );
-    assert_eq!(m.location.unwrap().line, 7);
+    let doc = &out.report.messages[0].documents[0];
+    assert_eq!(
+        (doc.schema.as_str(), doc.name.as_str()),
+        ("drydock/Network/v1", "mgmt")
+    );
+}
+
+#[test]
+fn many_duplicate_keys_cost_linear_time() {
+    let mut text = String::from(NETWORK);
+    text.push_str("  labels:\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("    k{}: v\n", i % 10_000));
+    }
+    let started = std::time::Instant::now();
+    let out = ingest(text);
+    assert!(started.elapsed() < std::time::Duration::from_secs(5));
+    assert_eq!(out.report.messages.len(), 10_000, "one warning per repeat");
+    assert_eq!(
+        out.design.networks["mgmt"]
+            .data
+            .labels
+            .as_ref()
+            .unwrap()
+            .len(),
+        10_000
+    );
 }
 
 #[test]

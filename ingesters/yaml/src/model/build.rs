@@ -188,6 +188,7 @@ fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Me
                 column: u64::from(v.mark.column),
             }),
             documents: vec![doc_ref(source)],
+            origin: None,
         })
         .collect();
     let shown = out.iter().filter(|m| m.level == Level::Error).count();

@@ -1,6 +1,7 @@
 //! YAML events to [`Node`] trees, with every hostile case bounded: nesting
-//! depth, nodes per document (alias expansion included), duplicate keys,
-//! complex keys and unknown tags are errors, never crashes.
+//! depth and nodes per document (alias expansion included) are capped,
+//! complex keys and unknown tags are errors, never crashes; a duplicate key
+//! keeps the later value with a warning.
 
 use std::borrow::Cow;
 
@@ -9,7 +10,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::mapping::finish_map;
 use super::resolve::{self, KindName, kind_of_value};
-use super::{Limits, LoadError, LoadedDoc};
+use super::{Limits, LoadError, LoadWarning, LoadedDoc};
 
 enum Container {
     Seq(Vec<Node>),
@@ -37,6 +38,7 @@ struct Loader {
     nodes: usize,
     root: Option<Node>,
     doc_mark: Mark,
+    warnings: Vec<LoadWarning>,
 }
 
 /// Loads every document of one piece of text that starts at line `first_line`.
@@ -53,6 +55,7 @@ pub fn load(text: &str, first_line: u32, limits: &Limits) -> Vec<Result<LoadedDo
         nodes: 0,
         root: None,
         doc_mark: Mark::new(first_line, 1),
+        warnings: Vec::new(),
     };
     let mut parser = Parser::new_from_str(text);
     for ev in &mut parser {
@@ -99,6 +102,7 @@ impl Loader {
                 self.anchors.clear();
                 self.nodes = 0;
                 self.root = None;
+                self.warnings.clear();
             }
             Event::DocumentEnd => {
                 let root = self.root.take();
@@ -106,6 +110,7 @@ impl Loader {
                 return Ok(Some(LoadedDoc {
                     root,
                     mark: self.doc_mark,
+                    warnings: std::mem::take(&mut self.warnings),
                 }));
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -164,7 +169,7 @@ impl Loader {
                     Container::Seq(items) => Value::Seq(items),
                     Container::Map {
                         entries, merges, ..
-                    } => Value::Map(finish_map(entries, merges)?),
+                    } => Value::Map(finish_map(entries, merges, &mut self.warnings)?),
                 };
                 let node = Node::new(value, frame.mark);
                 if frame.anchor > 0 {

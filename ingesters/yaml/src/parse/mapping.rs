@@ -1,32 +1,54 @@
-//! Finishing a mapping: duplicate keys are errors, `<<` merges are applied.
+//! Finishing a mapping: a duplicate key keeps the later value (with a
+//! warning), `<<` merges are applied.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use crate::model::value::{Key, Mark, Node, Value};
 
-use super::LoadError;
+use super::{LoadError, LoadWarning};
 
-/// Rejects duplicate keys and applies `<<` merges (explicit keys win, then
-/// earlier merge sources), as PyYAML does.
+/// Above this many keys a mapping finds duplicates with a hash map.
+const LINEAR_KEYS: usize = 16;
+
+/// Keeps the later value of a duplicate key, where the key first stood, as
+/// PyYAML does (the original's own sample designs rely on it), warning with
+/// both lines; then applies `<<` merges (explicit keys win, then earlier merge
+/// sources), as PyYAML does.
 pub(super) fn finish_map(
-    mut entries: Vec<(Key, Node)>,
+    raw: Vec<(Key, Node)>,
     merges: Vec<Node>,
+    warnings: &mut Vec<LoadWarning>,
 ) -> Result<Vec<(Key, Node)>, LoadError> {
-    let mut order: Vec<usize> = (0..entries.len()).collect();
-    order.sort_by(|a, b| {
-        let (ka, kb) = (&entries[*a].0, &entries[*b].0);
-        (ka.text.as_str(), ka.kind as u8, ka.mark).cmp(&(kb.text.as_str(), kb.kind as u8, kb.mark))
-    });
-    for w in order.windows(2) {
-        let (first, dup) = (&entries[w[0]].0, &entries[w[1]].0);
-        if first.text == dup.text && first.kind == dup.kind {
-            return Err(LoadError {
-                message: format!(
-                    "duplicate key '{}' (first at line {}, column {})",
-                    dup.text, first.mark.line, first.mark.column
-                ),
-                mark: dup.mark,
-            });
+    let mut entries: Vec<(Key, Node)> = Vec::with_capacity(raw.len());
+    let mut first_marks: Vec<Mark> = Vec::new();
+    let mut index: HashMap<(String, u8), usize> = HashMap::new();
+    let large = raw.len() > LINEAR_KEYS;
+    for (key, value) in raw {
+        let seen = match large {
+            true => index.get(&(key.text.clone(), key.kind as u8)).copied(),
+            false => entries
+                .iter()
+                .position(|(k, _)| k.text == key.text && k.kind == key.kind),
+        };
+        match seen {
+            Some(i) => {
+                let first = first_marks[i];
+                warnings.push(LoadWarning {
+                    message: format!(
+                        "duplicate key '{}' at lines {} and {}: the later value wins, as in PyYAML",
+                        key.text, first.line, key.mark.line
+                    ),
+                    mark: key.mark,
+                });
+                entries[i] = (key, value);
+            }
+            None => {
+                if large {
+                    index.insert((key.text.clone(), key.kind as u8), entries.len());
+                }
+                first_marks.push(key.mark);
+                entries.push((key, value));
+            }
         }
     }
     let mut present: HashSet<(String, u8)> = if merges.is_empty() {

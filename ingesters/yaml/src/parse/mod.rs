@@ -51,6 +51,17 @@ pub struct LoadedDoc {
     pub root: Option<Node>,
     /// Where the document starts.
     pub mark: Mark,
+    /// What parsed but deserves a look (a duplicate key), in input order.
+    pub warnings: Vec<LoadWarning>,
+}
+
+/// Something a document does that parses but is suspicious: a duplicate key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LoadWarning {
+    /// What it is.
+    pub message: String,
+    /// Where.
+    pub mark: Mark,
 }
 
 /// Decodes `bytes`, splits and parses them, and maps every document with
@@ -125,8 +136,28 @@ where
     Ok(done.into_iter().flat_map(|(_, v)| v).collect())
 }
 
+/// The document of `text` that starts at `line` (as [`LoadedDoc::mark`]
+/// gives it), parsing only the piece of the stream that holds it; `pieces`
+/// is [`split::split`] of `text`.
+pub(crate) fn load_document_at(
+    text: &str,
+    pieces: &[split::Piece],
+    line: u32,
+    limits: &Limits,
+) -> Option<Node> {
+    let at = pieces
+        .partition_point(|p| p.first_line <= line)
+        .checked_sub(1)?;
+    let piece = pieces[at];
+    loader::load(&text[piece.start..piece.end], piece.first_line, limits)
+        .into_iter()
+        .flatten()
+        .find(|d| d.mark.line == line)?
+        .root
+}
+
 /// UTF-8 text without a leading byte-order mark, or where the first bad byte is.
-fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, LoadError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     std::str::from_utf8(bytes).map_err(|e| {
         let good = &bytes[..e.valid_up_to()];

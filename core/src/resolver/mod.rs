@@ -10,18 +10,46 @@ use crate::ingester::{IngestOptions, Ingested};
 use crate::layer::{Layer, RetryPolicy, apply_layers};
 use crate::reference::DesignRef;
 use crate::registry::Registry;
+use crate::validation::ValidationConfig;
+
+mod judge;
+
+pub use judge::ingest_key;
 
 /// What to do for one resolution.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 #[non_exhaustive]
 pub struct ResolveOptions {
     /// Bounds of the fetch.
     pub fetch: FetchOptions,
     /// The ingester to use; `None` picks one by detection.
     pub ingester: Option<String>,
+    /// The design rules run after ingest, with this configuration; `None`
+    /// judges the design by its schemas only.
+    pub validation: Option<Arc<ValidationConfig>>,
+}
+
+impl Default for ResolveOptions {
+    fn default() -> Self {
+        ResolveOptions {
+            fetch: FetchOptions::default(),
+            ingester: None,
+            validation: Some(Arc::new(ValidationConfig::default())),
+        }
+    }
 }
 
 impl ResolveOptions {
+    /// Runs the design rules with `config`.
+    pub fn with_validation(mut self, config: ValidationConfig) -> Self {
+        self.validation = Some(Arc::new(config));
+        self
+    }
+    /// Judges the design by its schemas only (no design rules).
+    pub fn schema_only(mut self) -> Self {
+        self.validation = None;
+        self
+    }
     /// Sets the fetch options.
     pub fn with_fetch(mut self, fetch: FetchOptions) -> Self {
         self.fetch = fetch;
@@ -44,6 +72,10 @@ pub struct Resolved {
     pub fetched: Fetched,
     /// The design and its validation report.
     pub ingested: Ingested,
+    /// How the bytes were judged: the ingester, and the rules with their
+    /// configuration (see [`ingest_key`]); the same bytes judged the same way
+    /// give the same report.
+    pub ingest_key: String,
 }
 
 /// Resolves design references through a [`Registry`], with layers
@@ -197,23 +229,32 @@ impl Resolver {
         options: &ResolveOptions,
     ) -> Result<Resolved> {
         let fetched = self.fetch(reference, &options.fetch).await?;
-        let ingested = self
-            .ingest(reference, &fetched, options.ingester.as_deref())
+        let (ingested, ingest_key) = self
+            .ingest(
+                reference,
+                &fetched,
+                options.ingester.as_deref(),
+                options.validation.clone(),
+            )
             .await?;
         Ok(Resolved {
             reference: reference.clone(),
             fetched,
             ingested,
+            ingest_key,
         })
     }
 
-    /// Ingests fetched bytes with the named ingester, or the one detection picks.
+    /// Ingests fetched bytes with the named ingester (or the one detection
+    /// picks), then runs the design rules if `validation` is given; returns
+    /// the design and its report, and the key of how it was judged.
     pub async fn ingest(
         &self,
         reference: &DesignRef,
         fetched: &Fetched,
         ingester: Option<&str>,
-    ) -> Result<Ingested> {
+        validation: Option<Arc<ValidationConfig>>,
+    ) -> Result<(Ingested, String)> {
         let ingester =
             match ingester {
                 Some(name) => self.registry.ingester(name)?,
@@ -224,15 +265,20 @@ impl Resolver {
                     }
                 })?,
             };
+        let key = ingest_key(ingester.name(), validation.as_deref());
         let bytes = fetched.bytes.clone();
         let options = IngestOptions::for_source(reference.redacted());
-        // Ingestion is CPU-bound: keep it off the async workers.
-        let worker = tokio::task::spawn_blocking(move || ingester.ingest(&bytes, &options));
-        worker.await.map_err(|join| Error::Ingest {
-            ingester: "unknown".into(),
+        let name = ingester.name();
+        // Ingestion and the rules are CPU-bound: keep them off the async workers.
+        let worker = tokio::task::spawn_blocking(move || {
+            judge::judge(ingester.as_ref(), &bytes, &options, validation.as_deref())
+        });
+        let ingested = worker.await.map_err(|join| Error::Ingest {
+            ingester: name.into(),
             reference: reference.redacted().to_owned(),
             source: format!("the ingester panicked: {join}").into(),
-        })?
+        })??;
+        Ok((ingested, key))
     }
 }
 
