@@ -143,6 +143,37 @@ pub struct FetchMetadata {
     pub fetched_at: DateTime<Utc>,
     /// True when a conditional fetch found the content unchanged (the bytes are then empty).
     pub not_modified: bool,
+    /// Where the resolution came from: fetched and ingested (`miss`), a
+    /// stored resolution revalidated with the source (`revalidated`), or
+    /// served from the cache without asking the source (`hit`).
+    #[serde(default)]
+    pub cache: CacheStatus,
+}
+
+/// How a resolution used the cache (see [`crate::ResolveCache`]).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum CacheStatus {
+    /// Fetched and ingested (no cache, nothing cached, or the content changed).
+    #[default]
+    Miss,
+    /// A cached resolution the source confirmed unchanged (a conditional
+    /// request, or the same digest): not ingested again.
+    Revalidated,
+    /// Served from the cache without asking the source (an immutable
+    /// reference, a pinned digest, within the TTL, or a concurrent resolve).
+    Hit,
+}
+
+impl CacheStatus {
+    /// `miss`, `revalidated` or `hit`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CacheStatus::Miss => "miss",
+            CacheStatus::Revalidated => "revalidated",
+            CacheStatus::Hit => "hit",
+        }
+    }
 }
 
 /// The answer of a driver: the bytes and their metadata.
@@ -198,6 +229,7 @@ impl Fetched {
             location: reference.redacted().to_owned(),
             fetched_at: Utc::now(),
             not_modified: false,
+            cache: CacheStatus::Miss,
         };
         Fetched {
             bytes,

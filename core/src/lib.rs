@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod body;
+mod cache;
 pub mod config;
 mod credentials;
 pub mod design;
@@ -30,7 +31,8 @@ pub use design::SiteDesign;
 pub use digest::{Digest, DigestParseError, HashedBytes};
 pub use driver::{Capabilities, ConfigureFn, Driver, DriverRegistration};
 pub use error::{BoxError, Error, ErrorKind, Result};
-pub use fetch::{DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched};
+pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
+pub use fetch::{CacheStatus, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched};
 pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
@@ -39,7 +41,9 @@ pub use redact::{REDACTED, is_secret_key, redact_str, redact_url};
 pub use reference::DesignRef;
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
-pub use resolver::{ResolveOptions, Resolved, Resolver, ResolverBuilder};
+pub use resolver::{
+    AUTO_INGESTER, CacheRecord, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,
+};
 
 #[doc(hidden)]
 pub mod __private {

@@ -3,6 +3,7 @@
 
 #[macro_use]
 mod sql;
+mod cache;
 mod connect;
 mod enums;
 mod error;
@@ -13,6 +14,7 @@ mod snapshot;
 mod sqlite;
 mod store;
 
+pub use cache::StoreCache;
 pub use connect::SCHEMES;
 pub use enums::{ResultStatus, SubtaskFilter, TaskAction, TaskStatus};
 pub use error::{Result, StoreError};

@@ -34,9 +34,14 @@ pub(crate) fn judge(
     Ok(ingested)
 }
 
-/// The key of how bytes are judged: the ingester, then `schema` (schemas
-/// only) or the linked rules with a digest of their configuration. The same
-/// bytes under the same key give the same design and report.
+/// The ingester part of an ingest key when the ingester is detected from the content.
+pub const AUTO_INGESTER: &str = "auto";
+
+/// The key of how bytes are judged: the ingester asked for (or
+/// [`AUTO_INGESTER`]: detection is deterministic for given bytes), then
+/// `schema` (schemas only) or the linked rules with a digest of their
+/// configuration. The same bytes under the same key give the same design and
+/// report.
 pub fn ingest_key(ingester: &str, validation: Option<&ValidationConfig>) -> String {
     let Some(config) = validation else {
         return format!("{ingester}+schema");

@@ -7,14 +7,17 @@ use crate::driver::Driver;
 use crate::error::{Error, Result};
 use crate::fetch::{FetchOptions, Fetched};
 use crate::ingester::{IngestOptions, Ingested};
-use crate::layer::{Layer, RetryPolicy, apply_layers};
+use crate::layer::{Layer, apply_layers};
 use crate::reference::DesignRef;
 use crate::registry::Registry;
 use crate::validation::ValidationConfig;
 
+mod builder;
+mod cached;
 mod judge;
 
-pub use judge::ingest_key;
+pub use builder::ResolverBuilder;
+pub use judge::{AUTO_INGESTER, ingest_key};
 
 /// What to do for one resolution.
 #[derive(Clone, Debug)]
@@ -27,6 +30,8 @@ pub struct ResolveOptions {
     /// The design rules run after ingest, with this configuration; `None`
     /// judges the design by its schemas only.
     pub validation: Option<Arc<ValidationConfig>>,
+    /// Use the resolver's cache, if it has one (default true).
+    pub use_cache: bool,
 }
 
 impl Default for ResolveOptions {
@@ -35,6 +40,7 @@ impl Default for ResolveOptions {
             fetch: FetchOptions::default(),
             ingester: None,
             validation: Some(Arc::new(ValidationConfig::default())),
+            use_cache: true,
         }
     }
 }
@@ -48,6 +54,12 @@ impl ResolveOptions {
     /// Judges the design by its schemas only (no design rules).
     pub fn schema_only(mut self) -> Self {
         self.validation = None;
+        self
+    }
+    /// Bypasses the resolver's cache: always fetch and ingest (the result is
+    /// still recorded in the cache).
+    pub fn without_cache(mut self) -> Self {
+        self.use_cache = false;
         self
     }
     /// Sets the fetch options.
@@ -72,10 +84,35 @@ pub struct Resolved {
     pub fetched: Fetched,
     /// The design and its validation report.
     pub ingested: Ingested,
-    /// How the bytes were judged: the ingester, and the rules with their
-    /// configuration (see [`ingest_key`]); the same bytes judged the same way
-    /// give the same report.
+    /// How the bytes were judged: the ingester asked for, and the rules
+    /// with their configuration (see [`ingest_key`]); the same bytes judged
+    /// the same way give the same report.
     pub ingest_key: String,
+    /// With a cache: the stored resolution this one is (its id, and whether
+    /// an existing one was reused), or why it could not be stored (the
+    /// resolution itself succeeded). `None` without a cache.
+    pub record: Option<std::result::Result<CacheRecord, Arc<Error>>>,
+}
+
+/// Where a resolution was recorded by the resolver's cache.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct CacheRecord {
+    /// The cache's id (a snapshot id).
+    pub id: String,
+    /// True when an existing record was reused (served, revalidated, or the
+    /// same content stored again) rather than a new one added.
+    pub reused: bool,
+}
+
+impl CacheRecord {
+    /// A record.
+    pub fn new(id: impl Into<String>, reused: bool) -> Self {
+        CacheRecord {
+            id: id.into(),
+            reused,
+        }
+    }
 }
 
 /// Resolves design references through a [`Registry`], with layers
@@ -93,6 +130,7 @@ pub struct Resolver {
     registry: Arc<Registry>,
     allowed: Option<BTreeSet<String>>,
     layers: Vec<Arc<dyn Layer>>,
+    cache: Option<Arc<cached::CacheState>>,
 }
 
 impl Default for Resolver {
@@ -101,57 +139,8 @@ impl Default for Resolver {
     }
 }
 
-/// Builds a [`Resolver`]: its registry, its retry policy, extra layers and
-/// an allow-list of schemes.
-#[derive(Debug, Default)]
-pub struct ResolverBuilder {
-    registry: Option<Arc<Registry>>,
-    retry: RetryPolicy,
-    extra: Vec<Arc<dyn Layer>>,
-    allowed: Option<BTreeSet<String>>,
-}
-
-impl ResolverBuilder {
-    /// Resolves through `registry` instead of [`Registry::global`].
-    pub fn registry(mut self, registry: Arc<Registry>) -> Self {
-        self.registry = Some(registry);
-        self
-    }
-    /// Retries transient failures with `policy` (default [`RetryPolicy::default`]).
-    pub fn retry(mut self, policy: RetryPolicy) -> Self {
-        self.retry = policy;
-        self
-    }
-    /// Adds a layer inside the standard ones (cancellation, deadline, retry),
-    /// outside the driver; layers added first are outermost.
-    pub fn layer(mut self, layer: Arc<dyn Layer>) -> Self {
-        self.extra.push(layer);
-        self
-    }
-    /// Restricts the resolver to these schemes (e.g. no `file` for references
-    /// written inside a design).
-    pub fn allow_only<I, S>(mut self, schemes: I) -> Self
-    where
-        I: IntoIterator<Item = S>,
-        S: AsRef<str>,
-    {
-        self.allowed = Some(scheme_set(schemes));
-        self
-    }
-    /// The resolver.
-    pub fn build(self) -> Resolver {
-        let mut layers = crate::layer::standard_layers(self.retry);
-        layers.extend(self.extra);
-        Resolver {
-            registry: self.registry.unwrap_or_else(Registry::global),
-            allowed: self.allowed,
-            layers,
-        }
-    }
-}
-
 /// Schemes, lower-cased, as an allow-list.
-fn scheme_set<I, S>(schemes: I) -> BTreeSet<String>
+pub(super) fn scheme_set<I, S>(schemes: I) -> BTreeSet<String>
 where
     I: IntoIterator<Item = S>,
     S: AsRef<str>,
@@ -222,8 +211,21 @@ impl Resolver {
         self.resolve_ref(&reference, options).await
     }
 
-    /// Fetches and ingests an already parsed reference.
+    /// Fetches and ingests an already parsed reference; with a cache, serves
+    /// or revalidates what it stored (see [`crate::ResolveCache`]).
     pub async fn resolve_ref(
+        &self,
+        reference: &DesignRef,
+        options: &ResolveOptions,
+    ) -> Result<Resolved> {
+        if let Some(cache) = &self.cache {
+            return cache.resolve(self, reference, options).await;
+        }
+        self.resolve_uncached(reference, options).await
+    }
+
+    /// Fetches and ingests, without looking anything up.
+    pub(crate) async fn resolve_uncached(
         &self,
         reference: &DesignRef,
         options: &ResolveOptions,
@@ -242,6 +244,7 @@ impl Resolver {
             fetched,
             ingested,
             ingest_key,
+            record: None,
         })
     }
 
@@ -255,6 +258,7 @@ impl Resolver {
         ingester: Option<&str>,
         validation: Option<Arc<ValidationConfig>>,
     ) -> Result<(Ingested, String)> {
+        let ingester_name = ingester;
         let ingester =
             match ingester {
                 Some(name) => self.registry.ingester(name)?,
@@ -265,7 +269,7 @@ impl Resolver {
                     }
                 })?,
             };
-        let key = ingest_key(ingester.name(), validation.as_deref());
+        let key = ingest_key(ingester_name.unwrap_or(AUTO_INGESTER), validation.as_deref());
         let bytes = fetched.bytes.clone();
         let options = IngestOptions::for_source(reference.redacted());
         let name = ingester.name();

@@ -31,6 +31,10 @@ pub struct FileContent {
     pub path: PathBuf,
     /// The file's modification time, where the file system keeps one.
     pub modified: Option<SystemTime>,
+    /// The file's ETag (size and modification time).
+    pub etag: String,
+    /// True when the fetch's `if_none_match` matched the ETag: nothing was read.
+    pub not_modified: bool,
 }
 
 /// Reads absolute local paths named by `file://` references.
@@ -109,6 +113,7 @@ impl FileDriver {
             roots: self.roots.clone(),
             configured_roots: self.options.allowed_roots.clone(),
             cancel: stop.clone(),
+            if_none_match: options.if_none_match.clone(),
         };
         let cancelled = || FileError::Cancelled {
             reference: reference.redacted().to_owned(),
@@ -135,6 +140,8 @@ impl FileDriver {
             bytes: Bytes::from(read.bytes),
             path: read.canonical,
             modified: read.modified,
+            etag: read.etag,
+            not_modified: read.not_modified,
         })
     }
 
@@ -171,12 +178,25 @@ impl Driver for FileDriver {
         crate::SCHEMES
     }
 
+    /// A file answers a conditional fetch by its ETag (size and modification
+    /// time), without reading it.
     fn capabilities(&self) -> Capabilities {
-        Capabilities::NONE
+        Capabilities::NONE.with_conditional_fetch()
     }
 
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
         let content = self.read(reference, options).await?;
+        if content.not_modified {
+            let mut fetched = Fetched::not_modified(self.name(), reference, Some(content.etag));
+            if let Ok(location) = Url::from_file_path(&content.path) {
+                fetched = fetched.with_location(location.to_string());
+            }
+            if let Some(modified) = content.modified {
+                fetched = fetched.with_last_modified(http_date(modified));
+            }
+            return Ok(fetched);
+        }
+        let etag = content.etag.clone();
         let mut fetched = if content.bytes.len() < INLINE_DIGEST_MAX {
             Fetched::new(self.name(), reference, content.bytes)
         } else {
@@ -201,7 +221,7 @@ impl Driver for FileDriver {
         if let Some(content_type) = content_type(&content.path) {
             fetched = fetched.with_content_type(content_type);
         }
-        Ok(fetched)
+        Ok(fetched.with_etag(etag))
     }
 }
 

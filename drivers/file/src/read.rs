@@ -29,6 +29,8 @@ pub(crate) struct Request {
     /// The roots as configured (a missing file's path is compared by name).
     pub configured_roots: Vec<PathBuf>,
     pub cancel: CancellationToken,
+    /// A previous ETag: when the file's still matches, it is not read.
+    pub if_none_match: Option<String>,
 }
 
 /// What one read found.
@@ -36,6 +38,20 @@ pub(crate) struct FileRead {
     pub bytes: Vec<u8>,
     pub canonical: PathBuf,
     pub modified: Option<SystemTime>,
+    /// The file's ETag: its size and modification time (as web servers make it).
+    pub etag: String,
+    /// True when `if_none_match` matched: nothing was read.
+    pub not_modified: bool,
+}
+
+/// The ETag of a file: `"<size>-<mtime in ns>"` (hex), as web servers make it.
+pub(crate) fn etag(meta: &Metadata) -> String {
+    let nanos = meta
+        .modified()
+        .ok()
+        .and_then(|m| m.duration_since(SystemTime::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("\"{:x}-{nanos:x}\"", meta.len())
 }
 
 /// Why [`read_limited`] stopped early.
@@ -81,6 +97,16 @@ pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
         // canonicalize: the kernel knows where the open file really is.
         check_roots(request, &opened)?;
     }
+    let etag = etag(&meta);
+    if request.if_none_match.as_deref() == Some(etag.as_str()) {
+        return Ok(FileRead {
+            bytes: Vec::new(),
+            canonical,
+            modified: meta.modified().ok(),
+            etag,
+            not_modified: true,
+        });
+    }
     let cancel = &request.cancel;
     let bytes = read_limited(file, meta.len(), request.limit, || cancel.is_cancelled()).map_err(
         |stop| match stop {
@@ -95,6 +121,8 @@ pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
         bytes,
         canonical,
         modified: meta.modified().ok(),
+        etag,
+        not_modified: false,
     })
 }
 
