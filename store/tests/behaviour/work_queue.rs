@@ -154,6 +154,13 @@ pub async fn lapsed_leases_requeue_then_fail(ctx: Ctx) {
         s.requeue_expired(2).await.unwrap().requeued.is_empty(),
         "nothing lapsed twice"
     );
+    // The live worker takes a longer lease while the others lapse again.
+    assert_eq!(
+        s.renew_claims(alive.owner, Duration::from_secs(60))
+            .await
+            .unwrap(),
+        1
+    );
 
     // They lapse a second time: at two attempts they are given up on.
     let again = Claim::new(Uuid::new_v4(), Duration::from_millis(200));
