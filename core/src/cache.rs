@@ -75,7 +75,8 @@ pub trait ResolveCache: Send + Sync + fmt::Debug + 'static {
     async fn lookup(&self, reference: &DesignRef, ingest_key: &str) -> Result<Option<CachedEntry>>;
     /// The newest stored resolution of any reference whose content has
     /// `digest`, judged as `ingest_key` (a pinned digest names its content).
-    async fn lookup_digest(&self, digest: &Digest, ingest_key: &str) -> Result<Option<CachedEntry>>;
+    async fn lookup_digest(&self, digest: &Digest, ingest_key: &str)
+    -> Result<Option<CachedEntry>>;
     /// Loads an entry's bytes, design and report.
     async fn load(&self, entry: &CachedEntry) -> Result<CachedResolution>;
     /// Stores a fresh resolution; returns its id.

@@ -25,13 +25,13 @@ pub use bytes::Bytes;
 pub use tokio_util::sync::CancellationToken;
 
 pub use body::LimitedBody;
+pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
 pub use config::{DriverConfig, DriversConfig, Env};
 pub use credentials::{AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
 pub use design::SiteDesign;
 pub use digest::{Digest, DigestParseError, HashedBytes};
 pub use driver::{Capabilities, ConfigureFn, Driver, DriverRegistration};
 pub use error::{BoxError, Error, ErrorKind, Result};
-pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
 pub use fetch::{CacheStatus, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched};
 pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,

@@ -1,5 +1,6 @@
 //! Store benchmark, on SQLite and (when reachable) PostgreSQL:
-//! claims per second with 8 workers over 10,000 queued tasks; result messages
+//! claims per second with 8 workers over 10,000 queued tasks, one at a time
+//! and in batches of 100 (`claim_tasks`); result messages
 //! per second appended in batches of 100; storing and reading back the
 //! snapshot of a 10,000-node site. Each figure is the median of `RUNS` runs,
 //! each on a fresh database.
@@ -20,7 +21,9 @@
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use drydock_store::{NewResultMessage, NewSnapshot, NewTask, Store, StoreOptions, TaskAction};
+use drydock_store::{
+    Claim, NewResultMessage, NewSnapshot, NewTask, Store, StoreOptions, TaskAction, Uuid,
+};
 use serde_json::json;
 use sqlx::Connection;
 
@@ -28,6 +31,8 @@ const RUNS: usize = 3;
 const TASKS: usize = 10_000;
 const WORKERS: usize = 8;
 const BATCH: usize = 100;
+/// Tasks per batch claim.
+const CLAIM_BATCH: u32 = 100;
 const BATCHES: usize = 200;
 const NODES: usize = 10_000;
 /// Concurrent message writers.
@@ -161,12 +166,13 @@ async fn bench<F, Fut>(
     Fut: std::future::Future<Output = (String, Cleanup)>,
 {
     let (mut claims, mut msgs, mut put, mut get) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
-    let mut msgs4 = Vec::new();
+    let (mut msgs4, mut batches) = (Vec::new(), Vec::new());
     for _ in 0..RUNS {
         let (url, cleanup) = fresh().await;
         let store = Store::connect(&url, options).await.expect("connect");
         if parts.claims {
-            claims.push(claim_rate(&store, &url, options).await);
+            claims.push(claim_rate(&store, &url, options, 1).await);
+            batches.push(claim_rate(&store, &url, options, CLAIM_BATCH).await);
         }
         if parts.messages {
             msgs.push(message_rate(&store).await);
@@ -182,8 +188,12 @@ async fn bench<F, Fut>(
     }
     if parts.claims {
         println!(
-            "{name}: claims/s with {WORKERS} workers over {TASKS} tasks (median of {RUNS}): {:.0}",
+            "{name}: claims/s with {WORKERS} workers over {TASKS} tasks, one at a time (median of {RUNS}): {:.0}",
             median(claims)
+        );
+        println!(
+            "{name}: claims/s with {WORKERS} workers over {TASKS} tasks, batches of {CLAIM_BATCH} (median of {RUNS}): {:.0}",
+            median(batches)
         );
     }
     if parts.messages {
@@ -205,7 +215,9 @@ async fn bench<F, Fut>(
     }
 }
 
-async fn claim_rate(store: &Store, url: &str, options: &StoreOptions) -> f64 {
+/// Claims per second: `WORKERS` workers, each its own one-connection pool,
+/// take `TASKS` queued tasks `batch` at a time until none is left.
+async fn claim_rate(store: &Store, url: &str, options: &StoreOptions, batch: u32) -> f64 {
     let mut set = tokio::task::JoinSet::new();
     for w in 0..WORKERS {
         let s = store.clone();
@@ -235,11 +247,15 @@ async fn claim_rate(store: &Store, url: &str, options: &StoreOptions) -> f64 {
     let mut set = tokio::task::JoinSet::new();
     for s in workers {
         set.spawn(async move {
+            let claim = Claim::new(Uuid::new_v4(), Duration::from_secs(300));
             let mut n = 0usize;
-            while s.claim_next_task(&[]).await.expect("claim").is_some() {
-                n += 1;
+            loop {
+                let got = s.claim_tasks(&claim, batch).await.expect("claim").len();
+                if got == 0 {
+                    break n;
+                }
+                n += got;
             }
-            n
         });
     }
     let claimed: usize = set.join_all().await.into_iter().sum();

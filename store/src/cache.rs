@@ -4,8 +4,8 @@
 use std::str::FromStr;
 
 use drydock_core::{
-    CachedEntry, CachedResolution, DesignRef, Digest, Error, FetchMetadata, Ingested,
-    ResolveCache, Resolved, Result, async_trait,
+    CachedEntry, CachedResolution, DesignRef, Digest, Error, FetchMetadata, Ingested, ResolveCache,
+    Resolved, Result, async_trait,
 };
 use uuid::Uuid;
 
@@ -62,7 +62,11 @@ impl ResolveCache for StoreCache {
         Ok(found.first().map(entry))
     }
 
-    async fn lookup_digest(&self, digest: &Digest, ingest_key: &str) -> Result<Option<CachedEntry>> {
+    async fn lookup_digest(
+        &self,
+        digest: &Digest,
+        ingest_key: &str,
+    ) -> Result<Option<CachedEntry>> {
         let found = self.store.snapshot_by_digest(digest, ingest_key).await?;
         Ok(found.as_ref().map(|s| entry(&s.summary)))
     }
@@ -74,7 +78,11 @@ impl ResolveCache for StoreCache {
             report: snapshot.report,
             summary: snapshot.ingest,
         };
-        Ok(CachedResolution::new(entry.clone(), snapshot.bytes, ingested))
+        Ok(CachedResolution::new(
+            entry.clone(),
+            snapshot.bytes,
+            ingested,
+        ))
     }
 
     async fn store(&self, resolved: &Resolved) -> Result<String> {

@@ -204,7 +204,7 @@ impl StoreError {
         let url = url.to_owned();
         if let sqlx::Error::ColumnDecode { index, source } = &source {
             return StoreError::Corrupt {
-                field: index.clone(),
+                field: index.trim_matches('"').to_owned(),
                 reason: source.to_string(),
                 url,
             };

@@ -3,7 +3,10 @@
 
 #[macro_use]
 mod sql;
+mod api;
+mod boot;
 mod cache;
+mod claim;
 mod connect;
 mod enums;
 mod error;
@@ -13,14 +16,17 @@ mod postgres;
 mod snapshot;
 mod sqlite;
 mod store;
+mod task;
 
+pub use api::ApiTask;
+pub use boot::{BootAction, BootActionContext, MAX_IDENTITY_KEY_LEN, MIN_IDENTITY_KEY_LEN};
 pub use cache::StoreCache;
+pub use claim::{Claim, MAX_CLAIM_BATCH, MAX_LEASE, Requeued};
 pub use connect::SCHEMES;
 pub use enums::{ResultStatus, SubtaskFilter, TaskAction, TaskStatus};
 pub use error::{Result, StoreError};
 pub use model::{
-    BuildData, BuildDataScope, Leader, MAX_NAME_LEN, NewResultMessage, NewTask, ResultMessage,
-    Task, TaskFilter, TaskResult, now,
+    BuildData, BuildDataScope, Leader, MAX_NAME_LEN, NewResultMessage, ResultMessage, now,
 };
 pub use options::{StoreOptions, default_sqlite_path, default_sqlite_url, redact_url};
 pub use snapshot::{
@@ -28,4 +34,5 @@ pub use snapshot::{
     SnapshotSummary, Stored,
 };
 pub use store::{Backend, Store};
+pub use task::{NewTask, Task, TaskFilter, TaskLink, TaskResult};
 pub use uuid::Uuid;

@@ -1,183 +1,14 @@
-//! Records: tasks, result messages, build data and the active-instance lease.
+//! Records: result messages, build data and the active-instance lease, and
+//! the checks every value passes before it is stored.
 
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sqlx::FromRow;
-use sqlx::types::Text;
 use uuid::Uuid;
 
-use crate::enums::{ResultStatus, TaskAction, TaskStatus};
 use crate::error::{Result, StoreError};
 use crate::sql::Ts;
-
-/// A task as stored, with its result messages when read by id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
-pub struct Task {
-    /// The task's id.
-    pub task_id: Uuid,
-    /// The parent task, for a subtask.
-    pub parent_task_id: Option<Uuid>,
-    /// Ids of the subtasks (tasks whose parent this is), oldest first.
-    #[sqlx(json)]
-    pub subtask_id_list: Vec<Uuid>,
-    /// Where it is in its life.
-    #[sqlx(try_from = "Text<TaskStatus>")]
-    pub status: TaskStatus,
-    /// What it does.
-    #[sqlx(try_from = "Text<TaskAction>")]
-    pub action: TaskAction,
-    /// The design reference it works on.
-    pub design_ref: Option<String>,
-    /// The design snapshot it ran on.
-    pub design_snapshot_id: Option<Uuid>,
-    /// Which nodes it applies to (JSON).
-    #[sqlx(json(nullable))]
-    pub node_filter: Option<Value>,
-    /// Who asked, and how (JSON).
-    #[sqlx(json(nullable))]
-    pub request_context: Option<Value>,
-    /// Its result.
-    #[sqlx(flatten)]
-    pub result: TaskResult,
-    /// Retry counter.
-    pub retry: i32,
-    /// When it was created.
-    #[sqlx(try_from = "Ts")]
-    pub created: DateTime<Utc>,
-    /// Who created it.
-    pub created_by: Option<String>,
-    /// When it last changed.
-    pub updated: Option<DateTime<Utc>>,
-    /// When it was terminated.
-    pub terminated: Option<DateTime<Utc>>,
-    /// Who terminated it.
-    pub terminated_by: Option<String>,
-    /// Asked to terminate.
-    pub terminate: bool,
-    /// Bumped by every update; [`crate::Store::update_task`] refuses a stale one.
-    pub version: i64,
-    /// Result messages in sequence order ([`crate::Store::get_task`] only; empty in lists).
-    #[sqlx(skip)]
-    pub messages: Vec<ResultMessage>,
-}
-
-/// The result part of a task.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
-pub struct TaskResult {
-    /// Outcome.
-    #[sqlx(rename = "result_status", try_from = "Text<ResultStatus>")]
-    pub status: ResultStatus,
-    /// Short message.
-    #[sqlx(rename = "result_message")]
-    pub message: Option<String>,
-    /// Reason.
-    #[sqlx(rename = "result_reason")]
-    pub reason: Option<String>,
-    /// Number of its result messages flagged as errors (kept by the store).
-    #[sqlx(rename = "result_error_count")]
-    pub error_count: i64,
-    /// Entities (e.g. node names) that succeeded.
-    #[sqlx(rename = "result_successes", json)]
-    pub successes: Vec<String>,
-    /// Entities that failed.
-    #[sqlx(rename = "result_failures", json)]
-    pub failures: Vec<String>,
-    /// Links to more detail (JSON).
-    #[sqlx(rename = "result_links", json(nullable))]
-    pub links: Option<Value>,
-}
-
-impl Default for TaskResult {
-    fn default() -> Self {
-        TaskResult {
-            status: ResultStatus::Unreported,
-            message: None,
-            reason: None,
-            error_count: 0,
-            successes: Vec::new(),
-            failures: Vec::new(),
-            links: None,
-        }
-    }
-}
-
-/// A task to create. Start from [`NewTask::new`] and set what you need.
-#[derive(Clone, Debug, PartialEq)]
-pub struct NewTask {
-    /// Its id (a fresh time-ordered UUID by default).
-    pub task_id: Uuid,
-    /// What it does.
-    pub action: TaskAction,
-    /// Initial status (queued by default).
-    pub status: TaskStatus,
-    /// Parent task, making this a subtask.
-    pub parent_task_id: Option<Uuid>,
-    /// Design reference.
-    pub design_ref: Option<String>,
-    /// Design snapshot.
-    pub design_snapshot_id: Option<Uuid>,
-    /// Node filter (JSON).
-    pub node_filter: Option<Value>,
-    /// Request context (JSON).
-    pub request_context: Option<Value>,
-    /// Creator.
-    pub created_by: Option<String>,
-    /// Creation time (now by default; set it to import old tasks).
-    pub created: DateTime<Utc>,
-}
-
-impl NewTask {
-    /// A queued task doing `action`, created now, with a fresh id.
-    pub fn new(action: TaskAction) -> Self {
-        NewTask {
-            task_id: Uuid::now_v7(),
-            action,
-            status: TaskStatus::Queued,
-            parent_task_id: None,
-            design_ref: None,
-            design_snapshot_id: None,
-            node_filter: None,
-            request_context: None,
-            created_by: None,
-            created: now(),
-        }
-    }
-
-    pub(crate) fn validate(&self) -> Result<()> {
-        opt_text("task.design_ref", self.design_ref.as_deref())?;
-        opt_text("task.created_by", self.created_by.as_deref())?;
-        opt_json("task.node_filter", self.node_filter.as_ref())?;
-        opt_json("task.request_context", self.request_context.as_ref())
-    }
-}
-
-impl Task {
-    pub(crate) fn validate(&self) -> Result<()> {
-        opt_text("task.design_ref", self.design_ref.as_deref())?;
-        opt_text("task.created_by", self.created_by.as_deref())?;
-        opt_text("task.terminated_by", self.terminated_by.as_deref())?;
-        opt_text("task.result.message", self.result.message.as_deref())?;
-        opt_text("task.result.reason", self.result.reason.as_deref())?;
-        for s in self.result.successes.iter().chain(&self.result.failures) {
-            text("task.result.successes/failures", s)?;
-        }
-        opt_json("task.node_filter", self.node_filter.as_ref())?;
-        opt_json("task.request_context", self.request_context.as_ref())?;
-        opt_json("task.result.links", self.result.links.as_ref())
-    }
-}
-
-/// Which tasks [`crate::Store::list_tasks`] returns (empty lists match everything).
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct TaskFilter {
-    /// Only these statuses.
-    pub statuses: Vec<TaskStatus>,
-    /// Only these actions.
-    pub actions: Vec<TaskAction>,
-    /// At most this many (oldest first).
-    pub limit: Option<u32>,
-}
 
 /// A result message as stored.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
@@ -299,10 +130,14 @@ impl BuildData {
 /// Which build data [`crate::Store::build_data`] returns.
 #[derive(Clone, Debug, PartialEq)]
 pub enum BuildDataScope {
+    /// Everything collected, for every node.
+    All,
     /// Everything collected for one node.
     Node(String),
     /// Everything one task collected.
     Task(Uuid),
+    /// What one task collected for one node.
+    NodeAndTask(String, Uuid),
 }
 
 /// The holder of the active-instance lease.

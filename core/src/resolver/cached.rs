@@ -59,7 +59,10 @@ impl CacheState {
                 .filter(|(_, slot)| Arc::strong_count(slot) == 1)
                 .map(|(k, _)| k.clone())
                 .collect();
-            for k in idle.into_iter().take(flights.len() + 1 - self.options.max_entries.max(1)) {
+            for k in idle
+                .into_iter()
+                .take(flights.len() + 1 - self.options.max_entries.max(1))
+            {
                 flights.remove(&k);
             }
         }
@@ -87,7 +90,11 @@ impl CacheState {
             resolved.record = Some(self.record(&resolved).await);
             return Ok(resolved);
         }
-        let pinned = options.fetch.expected_digest.map(|d| d.to_string()).unwrap_or_default();
+        let pinned = options
+            .fetch
+            .expected_digest
+            .map(|d| d.to_string())
+            .unwrap_or_default();
         let key = format!("{}\n{ik}\n{pinned}", reference.canonical_key());
         let slot = self.slot(&key);
         let waited_since = Instant::now();
@@ -102,7 +109,9 @@ impl CacheState {
                 return Ok(resolved);
             }
         }
-        let outcome = self.resolve_through(resolver, reference, options, &ik).await;
+        let outcome = self
+            .resolve_through(resolver, reference, options, &ik)
+            .await;
         if let Ok(resolved) = &outcome {
             *memo = Some(Memo {
                 at: Instant::now(),
@@ -134,8 +143,8 @@ impl CacheState {
         });
         if let Some(entry) = &entry {
             let age = chrono::Utc::now() - entry.resolved_at;
-            let within_ttl = !self.options.ttl.is_zero()
-                && age.to_std().is_ok_and(|age| age < self.options.ttl);
+            let within_ttl =
+                !self.options.ttl.is_zero() && age.to_std().is_ok_and(|age| age < self.options.ttl);
             if pinned.is_some() || driver.immutable(reference) || within_ttl {
                 let loaded = self.cache.load(entry).await?;
                 tracing::debug!(reference = %reference, id = %entry.id, "served from the cache");
@@ -159,7 +168,9 @@ impl CacheState {
                 seen.digest = entry.metadata.digest;
                 seen.length = entry.metadata.length;
                 seen.etag = seen.etag.or_else(|| entry.metadata.etag.clone());
-                seen.last_modified = seen.last_modified.or_else(|| entry.metadata.last_modified.clone());
+                seen.last_modified = seen
+                    .last_modified
+                    .or_else(|| entry.metadata.last_modified.clone());
             }
             let recorded = self
                 .cache
@@ -169,12 +180,18 @@ impl CacheState {
                 .map_err(Arc::new);
             let loaded = self.cache.load(entry).await?;
             tracing::debug!(reference = %reference, id = %entry.id, "revalidated with the source: not ingested again");
-            let mut resolved = self.served(reference, ik, loaded, Some(seen), CacheStatus::Revalidated);
+            let mut resolved =
+                self.served(reference, ik, loaded, Some(seen), CacheStatus::Revalidated);
             resolved.record = Some(recorded);
             return Ok(resolved);
         }
         let (ingested, ingest_key) = resolver
-            .ingest(reference, &fetched, options.ingester.as_deref(), options.validation.clone())
+            .ingest(
+                reference,
+                &fetched,
+                options.ingester.as_deref(),
+                options.validation.clone(),
+            )
             .await?;
         let mut resolved = Resolved {
             reference: reference.clone(),
@@ -205,7 +222,12 @@ impl CacheState {
         seen: Option<crate::fetch::FetchMetadata>,
         status: CacheStatus,
     ) -> Resolved {
-        let CachedResolution { entry, bytes, ingested, .. } = loaded;
+        let CachedResolution {
+            entry,
+            bytes,
+            ingested,
+            ..
+        } = loaded;
         let CachedEntry { id, metadata, .. } = entry;
         let mut fetched = Fetched::from_parts(bytes, seen.unwrap_or(metadata));
         fetched.metadata.cache = status;

@@ -269,7 +269,10 @@ impl Resolver {
                     }
                 })?,
             };
-        let key = ingest_key(ingester_name.unwrap_or(AUTO_INGESTER), validation.as_deref());
+        let key = ingest_key(
+            ingester_name.unwrap_or(AUTO_INGESTER),
+            validation.as_deref(),
+        );
         let bytes = fetched.bytes.clone();
         let options = IngestOptions::for_source(reference.redacted());
         let name = ingester.name();

@@ -1,8 +1,10 @@
 //! The PostgreSQL backend: row locks with `SKIP LOCKED` for claims, one
 //! statement per message batch, the database clock for the lease.
 
-mod records;
+#[macro_use]
 mod tasks;
+mod claims;
+mod records;
 
 use sqlx::Postgres;
 use sqlx::postgres::PgConnectOptions;

@@ -4,17 +4,17 @@
 use chrono::{DateTime, Utc};
 use sqlx::FromRow;
 use sqlx::postgres::PgRow;
-use sqlx::types::Text;
 use uuid::Uuid;
 
 use super::PgStore;
 use crate::enums::{SubtaskFilter, TaskAction, TaskStatus};
 use crate::error::{Result, conflict, not_found};
-use crate::model::{NewTask, ResultMessage, Task, TaskFilter, now};
+use crate::model::{ResultMessage, now};
 use crate::sql::{Bind, Ts, binds};
+use crate::task::{NewTask, Task, TaskFilter};
 
 /// A task's columns and its subtask ids, oldest first.
-macro_rules! cols {
+macro_rules! pg_task_cols {
     () => {
         concat!(
             task_cols!(),
@@ -24,20 +24,20 @@ macro_rules! cols {
     };
 }
 
-/// [`cols!`] and the task's messages as one JSON array, in the same round trip.
-macro_rules! cols_and_messages {
+/// `pg_task_cols!` and the task's messages as one JSON array, in the same round trip.
+macro_rules! pg_cols_and_messages {
     () => {
         concat!(
-            cols!(),
+            pg_task_cols!(),
             ", (SELECT json_agg(m ORDER BY m.sequence) FROM result_message m \
              WHERE m.task_id = t.task_id) AS messages"
         )
     };
 }
 
-/// A task row selected with [`cols_and_messages!`].
+/// A task row selected with `pg_cols_and_messages!`.
 #[derive(FromRow)]
-struct WithMessages {
+pub(super) struct WithMessages {
     #[sqlx(flatten)]
     task: Task,
     #[sqlx(json(nullable))]
@@ -53,13 +53,14 @@ impl From<WithMessages> for Task {
     }
 }
 
-fn texts<T: Copy>(items: &[T]) -> Vec<Text<T>> {
-    items.iter().copied().map(Text).collect()
+/// The string forms of statuses or actions, bound as a `text[]`.
+pub(super) fn names<T>(items: &[T], name: fn(&T) -> &str) -> Vec<&str> {
+    items.iter().map(name).collect()
 }
 
 impl PgStore {
     pub(crate) async fn create_task(&self, t: &NewTask) -> Result<Task> {
-        let sql = concat!(insert_task!(), " RETURNING ", cols!());
+        let sql = concat!(insert_task!(), " RETURNING ", pg_task_cols!());
         binds::new_task(sqlx::query(sql), t)
             .try_map(|row: PgRow| Task::from_row(&row))
             .fetch_one(&self.pool)
@@ -70,7 +71,7 @@ impl PgStore {
     pub(crate) async fn get_task(&self, task_id: Uuid) -> Result<Task> {
         let sql = concat!(
             "SELECT ",
-            cols_and_messages!(),
+            pg_cols_and_messages!(),
             " FROM tasks t WHERE t.task_id = $1"
         );
         let row: Option<WithMessages> = self.read_optional(sqlx::query(sql).arg(task_id)).await?;
@@ -78,7 +79,7 @@ impl PgStore {
     }
 
     pub(crate) async fn update_task(&self, t: &Task) -> Result<Task> {
-        let sql = concat!(update_task!(), " RETURNING ", cols_and_messages!());
+        let sql = concat!(update_task!(), " RETURNING ", pg_cols_and_messages!());
         let query = binds::task_update(sqlx::query(sql), t, Ts(now()));
         let row: Option<WithMessages> = self.read_optional(query).await?;
         if let Some(row) = row {
@@ -99,13 +100,13 @@ impl PgStore {
     pub(crate) async fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<Task>> {
         let sql = concat!(
             "SELECT ",
-            cols!(),
+            pg_task_cols!(),
             " FROM tasks t WHERE (cardinality($1::text[]) = 0 OR t.status = ANY($1)) \
              AND (cardinality($2::text[]) = 0 OR t.action = ANY($2)) ORDER BY t.created, t.seq LIMIT $3"
         );
         sqlx::query_as(sql)
-            .bind(texts(&f.statuses))
-            .bind(texts(&f.actions))
+            .bind(names(&f.statuses, TaskStatus::as_str))
+            .bind(names(&f.actions, TaskAction::as_str))
             .bind(f.limit.map(i64::from))
             .fetch_all(&self.pool)
             .await
@@ -115,29 +116,16 @@ impl PgStore {
     pub(crate) async fn subtasks(&self, parent: Uuid, filter: SubtaskFilter) -> Result<Vec<Task>> {
         let sql = concat!(
             "SELECT ",
-            cols!(),
+            pg_task_cols!(),
             " FROM tasks t WHERE t.parent_task_id = $1 AND ($2::text[] IS NULL OR t.status = ANY($2)) \
              ORDER BY t.created, t.seq"
         );
         sqlx::query_as(sql)
             .bind(parent)
-            .bind(filter.statuses().map(texts::<TaskStatus>))
+            .bind(filter.statuses().map(|s| names(s, TaskStatus::as_str)))
             .fetch_all(&self.pool)
             .await
             .map_err(|e| self.err(e))
-    }
-
-    pub(crate) async fn claim_next_task(&self, actions: &[TaskAction]) -> Result<Option<Task>> {
-        let sql = concat!(
-            "UPDATE tasks AS t SET status = 'running', updated = $2, version = t.version + 1 \
-             WHERE t.task_id = (SELECT q.task_id FROM tasks q WHERE q.status = 'queued' \
-             AND (cardinality($1::text[]) = 0 OR q.action = ANY($1)) \
-             ORDER BY q.created, q.seq LIMIT 1 FOR UPDATE SKIP LOCKED) RETURNING ",
-            cols_and_messages!()
-        );
-        let query = sqlx::query(sql).bind(texts(actions)).arg(Ts(now()));
-        let row: Option<WithMessages> = self.read_optional(query).await?;
-        Ok(row.map(Task::from))
     }
 
     pub(crate) async fn delete_tasks_before(&self, cutoff: DateTime<Utc>) -> Result<u64> {

@@ -5,14 +5,15 @@ use sqlx::types::{Json, Text};
 
 use super::db::{Bind, Db, Q};
 use super::types::Ts;
-use crate::model::{BuildData, NewTask, Task};
+use crate::model::BuildData;
+use crate::task::{NewTask, Task};
 
 /// `insert_task!()`: `$1`…`$10`.
 pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
     q.arg(t.task_id)
         .arg(t.parent_task_id)
-        .arg(Text(t.status))
-        .arg(Text(t.action))
+        .arg(Text(&t.status))
+        .arg(Text(&t.action))
         .arg(t.design_ref.as_deref())
         .arg(t.design_snapshot_id)
         .arg(t.node_filter.as_ref().map(Json))
@@ -26,17 +27,17 @@ pub(crate) fn task_update<'q, DB: Db>(q: Q<'q, DB>, t: &Task, now: Ts) -> Q<'q, 
     q.arg(t.task_id)
         .arg(t.version)
         .arg(t.parent_task_id)
-        .arg(Text(t.status))
+        .arg(Text(&t.status))
         .arg(t.design_ref.as_deref())
         .arg(t.design_snapshot_id)
         .arg(t.node_filter.as_ref().map(Json))
         .arg(t.request_context.as_ref().map(Json))
-        .arg(Text(t.result.status))
+        .arg(Text(&t.result.status))
         .arg(t.result.message.as_deref())
         .arg(t.result.reason.as_deref())
         .arg(Json(&t.result.successes))
         .arg(Json(&t.result.failures))
-        .arg(t.result.links.as_ref().map(Json))
+        .arg(Json(&t.result.links))
         .arg(t.retry)
         .arg(now)
         .arg(t.terminated.map(Ts))

@@ -7,9 +7,11 @@ use super::binds;
 use super::db::{Bind, Db, SqlStore};
 use super::types::Ts;
 use crate::error::{Result, StoreError, not_found};
-use crate::model::{BuildData, BuildDataScope, Leader, NewTask, ResultMessage, now};
+use crate::model::{BuildData, BuildDataScope, Leader, ResultMessage, now};
+use crate::task::NewTask;
 
-/// Build data of one scope, newest first; `$2` true keeps only the newest per node and generator.
+/// Build data matching `$cond` (on `$2`, `$3`), newest first; `$1` true keeps
+/// only the newest per node and generator.
 macro_rules! build_data_sql {
     ($cond:literal) => {
         concat!(
@@ -18,7 +20,7 @@ macro_rules! build_data_sql {
                                               ORDER BY collected_date DESC, id DESC) AS rn \
                FROM build_data b WHERE ",
             $cond,
-            ") x WHERE ($2 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC"
+            ") x WHERE ($1 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC"
         )
     };
 }
@@ -28,6 +30,15 @@ pub(crate) const MESSAGES: &str = concat!(
     "SELECT ",
     message_cols!(),
     " FROM result_message WHERE task_id = $1 ORDER BY sequence"
+);
+
+/// The messages of the tasks whose hex ids are the JSON array `$1`
+/// (SQLite), by task and sequence.
+pub(crate) const MESSAGES_OF_MANY: &str = concat!(
+    "SELECT ",
+    message_cols!(),
+    " FROM result_message WHERE task_id IN (SELECT unhex(value) FROM json_each($1)) \
+     ORDER BY task_id, sequence"
 );
 
 impl<DB: Db> SqlStore<DB> {
@@ -78,13 +89,17 @@ impl<DB: Db> SqlStore<DB> {
         scope: &BuildDataScope,
         latest_only: bool,
     ) -> Result<Vec<BuildData>> {
+        let all = || sqlx::query(build_data_sql!("TRUE")).arg(latest_only);
+        let node = || sqlx::query(build_data_sql!("node_name = $2")).arg(latest_only);
+        let task = || sqlx::query(build_data_sql!("task_id = $2")).arg(latest_only);
+        let both = || sqlx::query(build_data_sql!("node_name = $2 AND task_id = $3"));
         let query = match scope {
-            BuildDataScope::Node(n) => {
-                sqlx::query(build_data_sql!("node_name = $1")).arg(n.as_str())
-            }
-            BuildDataScope::Task(t) => sqlx::query(build_data_sql!("task_id = $1")).arg(*t),
+            BuildDataScope::All => all(),
+            BuildDataScope::Node(n) => node().arg(n.as_str()),
+            BuildDataScope::Task(t) => task().arg(*t),
+            BuildDataScope::NodeAndTask(n, t) => both().arg(latest_only).arg(n.as_str()).arg(*t),
         };
-        self.read_all(query.arg(latest_only)).await
+        self.read_all(query).await
     }
 }
 

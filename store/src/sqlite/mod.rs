@@ -2,8 +2,10 @@
 //! (the file's write lock orders concurrent writers), JSON as text,
 //! timestamps as fixed-width RFC 3339 text in UTC (so they sort as text).
 
-mod records;
+#[macro_use]
 mod tasks;
+mod claims;
+mod records;
 
 use std::path::Path;
 

@@ -7,13 +7,14 @@ use sqlx::{Sqlite, Transaction};
 use uuid::Uuid;
 
 use super::SqliteStore;
-use crate::enums::{SubtaskFilter, TaskAction, TaskStatus};
+use crate::enums::{SubtaskFilter, TaskStatus};
 use crate::error::{Result, conflict, not_found};
-use crate::model::{NewTask, Task, TaskFilter, now};
+use crate::model::now;
 use crate::sql::{Bind, Ts, binds};
+use crate::task::{NewTask, Task, TaskFilter};
 
 /// A task's columns and its subtask ids (as hex), oldest first.
-macro_rules! cols {
+macro_rules! sqlite_task_cols {
     () => {
         concat!(
             task_cols!(),
@@ -23,11 +24,15 @@ macro_rules! cols {
     };
 }
 
-const SELECT_ONE: &str = concat!("SELECT ", cols!(), " FROM tasks t WHERE t.task_id = $1");
+const SELECT_ONE: &str = concat!(
+    "SELECT ",
+    sqlite_task_cols!(),
+    " FROM tasks t WHERE t.task_id = $1"
+);
 
 impl SqliteStore {
     /// The task with its messages, read in `tx`.
-    async fn read_task(
+    pub(super) async fn read_task(
         &self,
         tx: &mut Transaction<'static, Sqlite>,
         task_id: Uuid,
@@ -87,7 +92,7 @@ impl SqliteStore {
     pub(crate) async fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<Task>> {
         let sql = concat!(
             "SELECT ",
-            cols!(),
+            sqlite_task_cols!(),
             " FROM tasks t WHERE ($1 = '[]' OR t.status IN (SELECT value FROM json_each($1))) \
              AND ($2 = '[]' OR t.action IN (SELECT value FROM json_each($2))) \
              ORDER BY t.created, t.rowid LIMIT coalesce($3, -1)"
@@ -102,37 +107,13 @@ impl SqliteStore {
     pub(crate) async fn subtasks(&self, parent: Uuid, filter: SubtaskFilter) -> Result<Vec<Task>> {
         let sql = concat!(
             "SELECT ",
-            cols!(),
+            sqlite_task_cols!(),
             " FROM tasks t WHERE t.parent_task_id = $1 \
              AND ($2 = '[]' OR t.status IN (SELECT value FROM json_each($2))) ORDER BY t.created, t.rowid"
         );
         let statuses: &[TaskStatus] = filter.statuses().unwrap_or(&[]);
         self.read_all(sqlx::query(sql).arg(parent).arg(Json(statuses)))
             .await
-    }
-
-    pub(crate) async fn claim_next_task(&self, actions: &[TaskAction]) -> Result<Option<Task>> {
-        let mut tx = self.write().await?;
-        let id: Option<Uuid> = sqlx::query_scalar(
-            "SELECT task_id FROM tasks WHERE status = 'queued' \
-             AND ($1 = '[]' OR action IN (SELECT value FROM json_each($1))) ORDER BY created, rowid LIMIT 1",
-        )
-        .bind(Json(actions))
-        .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| self.err(e))?;
-        let Some(id) = id else { return Ok(None) };
-        sqlx::query(
-            "UPDATE tasks SET status = 'running', updated = $2, version = version + 1 WHERE task_id = $1",
-        )
-        .bind(id)
-        .bind(Ts(now()))
-        .execute(&mut *tx)
-        .await
-        .map_err(|e| self.err(e))?;
-        let task = self.read_task(&mut tx, id).await?;
-        tx.commit().await.map_err(|e| self.err(e))?;
-        task.map(Some).ok_or_else(|| not_found(id))
     }
 
     pub(crate) async fn delete_tasks_before(&self, cutoff: DateTime<Utc>) -> Result<u64> {

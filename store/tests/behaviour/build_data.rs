@@ -82,3 +82,63 @@ pub async fn series_and_latest_survive_task_deletion(ctx: Ctx) {
             .is_empty()
     );
 }
+
+/// Build data read unfiltered, by node, by task and by both.
+pub async fn read_by_all_node_task_and_both(ctx: Ctx) {
+    let s = &ctx.store;
+    let (t1, t2) = (drydock_store::Uuid::new_v4(), drydock_store::Uuid::new_v4());
+    let base = now() - Duration::minutes(10);
+    for (i, (node, task, generator)) in [
+        ("n1", t1, "lshw"),
+        ("n1", t2, "lshw"),
+        ("n2", t1, "lshw"),
+        ("n2", t1, "dmesg"),
+        ("n1", t1, "lshw"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let mut d = BuildData::new(node, task, generator, "text/plain", format!("d{i}"));
+        d.collected_date = base + Duration::minutes(i as i64);
+        s.put_build_data(&d).await.unwrap();
+    }
+    let texts = |v: Vec<BuildData>| v.into_iter().map(|d| d.data_element).collect::<Vec<_>>();
+    let read = |scope: BuildDataScope, latest| async move {
+        texts(s.build_data(&scope, latest).await.unwrap())
+    };
+    assert_eq!(
+        read(BuildDataScope::All, false).await,
+        ["d4", "d3", "d2", "d1", "d0"]
+    );
+    assert_eq!(
+        read(BuildDataScope::All, true).await,
+        ["d4", "d3", "d2"],
+        "newest per node and generator"
+    );
+    assert_eq!(
+        read(BuildDataScope::Node("n2".into()), false).await,
+        ["d3", "d2"]
+    );
+    assert_eq!(read(BuildDataScope::Task(t2), false).await, ["d1"]);
+    assert_eq!(
+        read(BuildDataScope::NodeAndTask("n1".into(), t1), false).await,
+        ["d4", "d0"]
+    );
+    assert_eq!(
+        read(BuildDataScope::NodeAndTask("n1".into(), t1), true).await,
+        ["d4"]
+    );
+    assert!(
+        read(BuildDataScope::NodeAndTask("n2".into(), t2), false)
+            .await
+            .is_empty()
+    );
+    let err = s
+        .build_data(&BuildDataScope::Node("n\0".into()), false)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, drydock_store::StoreError::Invalid { .. }),
+        "{err}"
+    );
+}

@@ -5,15 +5,20 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use drydock_store::{
-    NewResultMessage, NewTask, StoreOptions, TaskAction, TaskFilter, TaskStatus, Uuid, now,
+    Claim, NewResultMessage, NewTask, StoreOptions, TaskAction, TaskFilter, TaskStatus, Uuid, now,
 };
 
 use crate::harness::Ctx;
 
+/// A claim by one worker with a minute's lease, of `actions`.
+pub fn worker(actions: &[TaskAction]) -> Claim {
+    Claim::new(Uuid::new_v4(), std::time::Duration::from_secs(60)).of(actions)
+}
+
 pub async fn claim_takes_oldest_matching(ctx: Ctx) {
     let s = &ctx.store;
     assert!(
-        s.claim_next_task(&[]).await.unwrap().is_none(),
+        s.claim_next_task(&worker(&[])).await.unwrap().is_none(),
         "nothing queued"
     );
     let base = now() - Duration::seconds(60);
@@ -46,30 +51,30 @@ pub async fn claim_takes_oldest_matching(ctx: Ctx) {
     .unwrap();
 
     let c = s
-        .claim_next_task(&[TaskAction::DeployNodes])
+        .claim_next_task(&worker(&[TaskAction::DeployNodes]))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(c.task_id, deploy.task_id, "only the asked-for actions");
     assert_eq!(c.status, TaskStatus::Running);
     assert_eq!(c.version, 2);
-    let c = s.claim_next_task(&[]).await.unwrap().unwrap();
+    let c = s.claim_next_task(&worker(&[])).await.unwrap().unwrap();
     assert_eq!(c.task_id, older.task_id, "oldest first");
     assert_eq!(c.messages.len(), 1, "claimed task comes with its messages");
     assert!(
-        s.claim_next_task(&[TaskAction::DeployNodes, TaskAction::PrepareSite])
+        s.claim_next_task(&worker(&[TaskAction::DeployNodes, TaskAction::PrepareSite]))
             .await
             .unwrap()
             .is_none()
     );
     let c = s
-        .claim_next_task(&[TaskAction::ValidateDesign])
+        .claim_next_task(&worker(&[TaskAction::ValidateDesign]))
         .await
         .unwrap()
         .unwrap();
     assert_eq!(c.task_id, newer.task_id);
     assert!(
-        s.claim_next_task(&[]).await.unwrap().is_none(),
+        s.claim_next_task(&worker(&[])).await.unwrap().is_none(),
         "requested is not queued"
     );
     assert_eq!(
@@ -110,7 +115,7 @@ pub async fn eight_workers_claim_2000_tasks_once_each(ctx: Ctx) {
         let store = ctx.another(&options).await;
         workers.spawn(async move {
             let mut mine = Vec::new();
-            while let Some(t) = store.claim_next_task(&[]).await.unwrap() {
+            while let Some(t) = store.claim_next_task(&worker(&[])).await.unwrap() {
                 assert_eq!(t.status, TaskStatus::Running);
                 mine.push(t.task_id);
             }

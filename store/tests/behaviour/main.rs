@@ -1,5 +1,6 @@
 //! The store's behaviour suite: every behaviour runs on PostgreSQL and on SQLite.
 
+mod boot_actions;
 mod build_data;
 mod claims;
 mod connect_errors;
@@ -14,7 +15,9 @@ mod proxy;
 mod snapshot_lookups;
 mod snapshot_migration;
 mod snapshots;
+mod task_api;
 mod tasks;
+mod work_queue;
 
 /// `behaviour!(module::function)` makes `module::function::{postgres, sqlite}` tests.
 macro_rules! behaviour {
@@ -40,12 +43,22 @@ behaviour!(
     tasks::racing_updates_lose_nothing,
     tasks::list_filters_by_status_and_action,
     tasks::subtasks_active_complete_all,
+    task_api::unknown_values_are_kept_bad_ones_are_corrupt,
+    task_api::orchestrator_helpers_and_api_shape,
     claims::claim_takes_oldest_matching,
     claims::eight_workers_claim_2000_tasks_once_each,
+    work_queue::batch_claims_take_each_task_once,
+    work_queue::claims_skip_terminated_tasks,
+    work_queue::lapsed_leases_requeue_then_fail,
+    work_queue::waiting_wakes_when_work_is_queued,
+    work_queue::ping_answers_or_fails_typed,
     tasks::retention_deletes_old_tasks_subtasks_messages,
     messages::append_one_and_many,
     messages::concurrent_appends_are_gap_free,
     build_data::series_and_latest_survive_task_deletion,
+    build_data::read_by_all_node_task_and_both,
+    boot_actions::contexts_and_statuses_with_hashed_keys,
+    boot_actions::hostile_boot_action_inputs,
     leader::claim_maintain_abdicate,
     leader::four_contenders_one_leader_and_takeover,
     snapshots::store_get_list_latest,

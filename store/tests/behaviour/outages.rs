@@ -8,6 +8,7 @@ use drydock_store::{
 };
 use sqlx::Connection;
 
+use crate::claims::worker;
 use crate::harness::Ctx;
 use crate::proxy::Proxy;
 
@@ -197,8 +198,29 @@ async fn postgres_cut(ctx: Ctx) {
         let err = store.get_task(before[0]).await.unwrap_err();
         assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
     }
-    let err = store.claim_next_task(&[]).await.unwrap_err();
+    let err = store.claim_next_task(&worker(&[])).await.unwrap_err();
     assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
+    // The work-queue calls fail typed too, at once, and never hang.
+    let owner = drydock_store::Uuid::new_v4();
+    let err = store
+        .renew_claims(owner, Duration::from_secs(30))
+        .await
+        .unwrap_err();
+    assert!(err.is_retryable(), "{err:?}");
+    assert!(matches!(
+        store.ping().await,
+        Err(StoreError::Unavailable { .. })
+    ));
+    let waited = tokio::time::timeout(
+        Duration::from_secs(10),
+        store.wait_for_task(Duration::from_secs(60)),
+    )
+    .await
+    .expect("an outage ends the wait with an error, not a hang");
+    assert!(
+        matches!(waited, Err(StoreError::Unavailable { .. })),
+        "{waited:?}"
+    );
 
     proxy.restore();
     let after = retry_until_ok(&store).await;
@@ -279,7 +301,11 @@ async fn sqlite_locked(ctx: Ctx) {
             .await
             .unwrap_err();
         assert!(err.is_retryable(), "{err:?}");
+        let err = store.claim_tasks(&worker(&[]), 10).await.unwrap_err();
+        assert!(err.is_retryable(), "{err:?}");
     }
+    // Reads go on while the file is locked for writing.
+    store.ping().await.unwrap();
     sqlx::query("COMMIT").execute(&mut holder).await.unwrap();
     holder.close().await.unwrap();
 

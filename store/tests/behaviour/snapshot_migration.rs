@@ -76,7 +76,7 @@ pub async fn version_one_snapshots_migrate(ctx: Ctx) {
              revision, last_modified, location, fetched_at, stored_at) VALUES ($1, $2, $3, 'http', \
              'application/yaml', '\"e1\"', '7', NULL, 'https://d.example/rev/7', now(), now())",
             "INSERT INTO tasks (task_id, status, action, result_status, created, design_snapshot_id) \
-             VALUES ($1, 'queued', 'validate_design', 'unreported', now(), $2)",
+             VALUES ($1, 'queued', 'powercycle_node', 'unreported', now(), $2)",
         ),
         Backend::Sqlite => (
             "INSERT INTO design_content VALUES ($1, $2, $3, $4, $5, '2026-11-24T10:00:00.000000Z')",
@@ -85,7 +85,7 @@ pub async fn version_one_snapshots_migrate(ctx: Ctx) {
              'application/yaml', '\"e1\"', '7', NULL, 'https://d.example/rev/7', \
              '2026-11-24T10:00:00.000000Z', '2026-11-24T10:00:00.000000Z')",
             "INSERT INTO tasks (task_id, status, action, result_status, created, design_snapshot_id) \
-             VALUES ($1, 'queued', 'validate_design', 'unreported', '2026-11-24T10:00:00.000000Z', $2)",
+             VALUES ($1, 'queued', 'powercycle_node', 'unreported', '2026-11-24T10:00:00.000000Z', $2)",
         ),
     };
     let values = (
@@ -138,6 +138,12 @@ pub async fn version_one_snapshots_migrate(ctx: Ctx) {
         Some(snapshot_id),
         "tasks keep their snapshot"
     );
+    assert_eq!(
+        task.action,
+        drydock_store::TaskAction::PowerCycleNode,
+        "the original's spelling, migrated"
+    );
+    assert!(task.result.links.is_empty() && task.attempts == 0 && task.claimed_by.is_none());
     let mut bad = drydock_store::NewTask::new(drydock_store::TaskAction::Noop);
     bad.design_snapshot_id = Some(Uuid::new_v4());
     let err = store.create_task(&bad).await.unwrap_err();

@@ -55,7 +55,10 @@ pub async fn update_guards_lost_updates(ctx: Ctx) {
     a.result.reason = Some("n3 did not answer".into());
     a.result.successes = vec!["n1".into(), "n2".into()];
     a.result.failures = vec!["n3".into()];
-    a.result.links = Some(json!([{"rel": "detail", "uri": "http://x/1"}]));
+    a.result.links = vec![drydock_store::TaskLink {
+        rel: "detail".into(),
+        href: "http://x/1".into(),
+    }];
     a.retry = 2;
     a.terminate = true;
     a.terminated = Some(now());
@@ -149,8 +152,8 @@ pub async fn list_filters_by_status_and_action(ctx: Ctx) {
     ];
     let mut ids = Vec::new();
     for (i, (action, status)) in plan.iter().enumerate() {
-        let mut t = NewTask::new(*action);
-        t.status = *status;
+        let mut t = NewTask::new(action.clone());
+        t.status = status.clone();
         t.created = now() - Duration::seconds(100 - i as i64);
         ids.push(s.create_task(&t).await.unwrap().task_id);
     }

@@ -2,19 +2,30 @@
 
 use std::time::Duration;
 
-use drydock_core::{DesignRef, Digest, FetchMetadata};
 use uuid::Uuid;
 
 use crate::connect::{self, BackendOptions};
-use crate::enums::{SubtaskFilter, TaskAction};
+use crate::enums::SubtaskFilter;
 use crate::error::Result;
-use crate::model::{
-    BuildData, BuildDataScope, Leader, NewResultMessage, NewTask, ResultMessage, Task, TaskFilter,
-};
+use crate::model::{BuildData, BuildDataScope, NewResultMessage, ResultMessage};
 use crate::options::StoreOptions;
 use crate::postgres::PgStore;
-use crate::snapshot::{NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotSummary, Stored};
 use crate::sqlite::SqliteStore;
+use crate::task::{NewTask, Task, TaskFilter};
+
+/// Calls the same method on whichever backend the store has.
+macro_rules! dispatch {
+    ($self:ident . $method:ident ( $($arg:expr),* )) => {
+        match &$self.inner {
+            $crate::store::Inner::Postgres(s) => s.$method($($arg),*).await,
+            $crate::store::Inner::Sqlite(s) => s.$method($($arg),*).await,
+        }
+    };
+}
+
+mod boot;
+mod snapshots;
+mod work;
 
 /// The longest leadership grace period honoured (a century).
 const MAX_GRACE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
@@ -54,15 +65,6 @@ impl std::fmt::Debug for Store {
             .field("url", &self.url())
             .finish()
     }
-}
-
-macro_rules! dispatch {
-    ($self:ident . $method:ident ( $($arg:expr),* )) => {
-        match &$self.inner {
-            Inner::Postgres(s) => s.$method($($arg),*).await,
-            Inner::Sqlite(s) => s.$method($($arg),*).await,
-        }
-    };
 }
 
 impl Store {
@@ -168,12 +170,6 @@ impl Store {
         dispatch!(self.subtasks(parent, filter))
     }
 
-    /// Atomically claims the oldest queued task (only of `actions`, unless empty),
-    /// marking it running. No two callers, in any process, get the same task.
-    pub async fn claim_next_task(&self, actions: &[TaskAction]) -> Result<Option<Task>> {
-        dispatch!(self.claim_next_task(actions))
-    }
-
     /// Deletes tasks created more than `days` days ago, their subtasks (at any
     /// depth) and their result messages; returns the number of tasks deleted.
     /// Build data and snapshots are kept.
@@ -219,116 +215,17 @@ impl Store {
         dispatch!(self.put_build_data(data))
     }
 
-    /// Build history of a node or a task, newest first; with `latest_only`, only
-    /// the newest element per node and generator.
+    /// Build history of every node, a node, a task, or a node within a task,
+    /// newest first; with `latest_only`, only the newest element per node and
+    /// generator.
     pub async fn build_data(
         &self,
         scope: &BuildDataScope,
         latest_only: bool,
     ) -> Result<Vec<BuildData>> {
+        if let BuildDataScope::Node(node) | BuildDataScope::NodeAndTask(node, _) = scope {
+            crate::model::name("build_data.node_name", node)?;
+        }
         dispatch!(self.build_data(scope, latest_only))
     }
-
-    /// Takes or renews leadership for `instance`: succeeds if nobody leads, if
-    /// `instance` already does, or if the leader's last ping is older than `grace`.
-    /// A grace period longer than a century counts as a century.
-    pub async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
-        let grace = grace.min(MAX_GRACE);
-        dispatch!(self.claim_leadership(instance, grace))
-    }
-
-    /// Pings the lease; false when `instance` is not the leader (any more).
-    pub async fn maintain_leadership(&self, instance: Uuid) -> Result<bool> {
-        dispatch!(self.maintain_leadership(instance))
-    }
-
-    /// Gives up the lease; false when `instance` was not the leader.
-    pub async fn abdicate_leadership(&self, instance: Uuid) -> Result<bool> {
-        dispatch!(self.abdicate_leadership(instance))
-    }
-
-    /// The current lease holder, if any (its lease may have expired: see `last_ping`).
-    pub async fn current_leader(&self) -> Result<Option<Leader>> {
-        dispatch!(self.current_leader())
-    }
-
-    /// Stores a resolved design and says whether it reused a row: when the
-    /// latest snapshot of the same key and ingest key has the same digest, that
-    /// row's `resolved_at`, `resolve_count` and metadata are updated instead of
-    /// a new row being added (unless `always_new_row`). The bytes are stored
-    /// once per digest; model, report and ingest summary once per digest and
-    /// ingest key.
-    pub async fn put_snapshot(&self, snapshot: &NewSnapshot) -> Result<Stored> {
-        snapshot.validate()?;
-        dispatch!(self.put_snapshot(snapshot))
-    }
-
-    /// Records a revalidated fetch (e.g. an HTTP 304 to a conditional fetch)
-    /// of snapshot `snapshot_id`: its metadata becomes `seen`'s (keeping the
-    /// stored digest and length), `resolved_at` now, `resolve_count` one more.
-    /// A `seen` that is not "not modified" and has another digest is refused.
-    pub async fn record_seen(
-        &self,
-        snapshot_id: Uuid,
-        seen: &FetchMetadata,
-    ) -> Result<SnapshotSummary> {
-        crate::snapshot::metadata_columns(seen)?;
-        dispatch!(self.record_seen(snapshot_id, seen))
-    }
-
-    /// The snapshot with this id, read back typed.
-    pub async fn get_snapshot(&self, snapshot_id: Uuid) -> Result<Snapshot> {
-        dispatch!(self.get_snapshot(snapshot_id))
-    }
-
-    /// The stored model of snapshot `snapshot_id` as JSON text, not parsed (for printing).
-    pub async fn snapshot_model_json(&self, snapshot_id: Uuid) -> Result<String> {
-        dispatch!(self.snapshot_model_json(snapshot_id))
-    }
-
-    /// The newest snapshot of `reference` ingested as `ingest_key`, if any
-    /// (looked up by the reference's canonical key: credentials do not matter).
-    pub async fn latest_snapshot(
-        &self,
-        reference: &DesignRef,
-        ingest_key: &str,
-    ) -> Result<Option<Snapshot>> {
-        ingest_key_arg(ingest_key)?;
-        dispatch!(self.select_snapshot(reference, Some(ingest_key), Selection::Latest))
-    }
-
-    /// `REF@latest` or `REF@previous`: of the snapshots of `reference` (ingested
-    /// as `ingest_key`, or any way if `None`), the newest, or the newest whose
-    /// digest differs from the newest one's.
-    pub async fn select_snapshot(
-        &self,
-        reference: &DesignRef,
-        ingest_key: Option<&str>,
-        selection: Selection,
-    ) -> Result<Option<Snapshot>> {
-        ingest_key.map_or(Ok(()), ingest_key_arg)?;
-        dispatch!(self.select_snapshot(reference, ingest_key, selection))
-    }
-
-    /// The newest snapshot, of any reference, whose content has `digest` and
-    /// was ingested as `ingest_key`: a content-addressed hit for a pinned digest.
-    pub async fn snapshot_by_digest(
-        &self,
-        digest: &Digest,
-        ingest_key: &str,
-    ) -> Result<Option<Snapshot>> {
-        ingest_key_arg(ingest_key)?;
-        dispatch!(self.snapshot_by_digest(digest, ingest_key))
-    }
-
-    /// One page of snapshot summaries, newest first (see [`SnapshotQuery`]).
-    pub async fn list_snapshots(&self, query: &SnapshotQuery) -> Result<Vec<SnapshotSummary>> {
-        query.ingest_key.as_deref().map_or(Ok(()), ingest_key_arg)?;
-        dispatch!(self.list_snapshots(query))
-    }
-}
-
-/// An ingest key given to a lookup: the same rules as one stored.
-fn ingest_key_arg(key: &str) -> Result<()> {
-    crate::snapshot::ingest_key(key)
 }

@@ -1,0 +1,92 @@
+//! Claims on PostgreSQL: a batch taken in one statement with `SKIP LOCKED`,
+//! leases on the database clock (so workers on different hosts agree).
+
+use std::time::Duration;
+
+use sqlx::postgres::PgListener;
+use uuid::Uuid;
+
+use super::PgStore;
+use super::tasks::{WithMessages, names};
+use crate::claim::{Claim, Requeued, gave_up};
+use crate::enums::TaskAction;
+use crate::error::Result;
+use crate::model::now;
+use crate::sql::{Bind, Ts};
+use crate::task::Task;
+
+/// The channel a trigger notifies when a task is queued (schema version 3).
+const QUEUED_CHANNEL: &str = "drydock_task_queued";
+
+impl PgStore {
+    pub(crate) async fn claim_tasks(&self, c: &Claim, limit: u32) -> Result<Vec<Task>> {
+        let sql = concat!(
+            "WITH picked AS (SELECT q.task_id FROM tasks q WHERE q.status = 'queued' \
+               AND NOT q.terminate AND (cardinality($1::text[]) = 0 OR q.action = ANY($1)) \
+               ORDER BY q.created, q.seq LIMIT $2 FOR UPDATE SKIP LOCKED), \
+             claimed AS (UPDATE tasks AS t SET status = 'running', updated = $3, \
+               version = t.version + 1, claimed_by = $4, \
+               lease_expires = clock_timestamp() + make_interval(secs => $5) \
+               FROM picked WHERE t.task_id = picked.task_id RETURNING t.seq, ",
+            pg_cols_and_messages!(),
+            ") SELECT * FROM claimed ORDER BY created, seq"
+        );
+        let query = sqlx::query(sql)
+            .bind(names(&c.actions, TaskAction::as_str))
+            .arg(i64::from(limit))
+            .arg(Ts(now()))
+            .arg(c.owner)
+            .arg(c.lease.as_secs_f64());
+        let rows: Vec<WithMessages> = self.read_all(query).await?;
+        Ok(rows.into_iter().map(Task::from).collect())
+    }
+
+    pub(crate) async fn renew_claims(&self, owner: Uuid, lease: Duration) -> Result<u64> {
+        let renew = sqlx::query(
+            "UPDATE tasks SET lease_expires = clock_timestamp() + make_interval(secs => $2) \
+             WHERE claimed_by = $1 AND status = 'running'",
+        )
+        .bind(owner)
+        .bind(lease.as_secs_f64());
+        let done = renew.execute(&self.pool).await.map_err(|e| self.err(e))?;
+        Ok(done.rows_affected())
+    }
+
+    pub(crate) async fn requeue_expired(&self, max_attempts: u32) -> Result<Requeued> {
+        let sql = concat!(
+            "WITH lapsed AS (SELECT task_id FROM tasks WHERE status = 'running' \
+               AND lease_expires < clock_timestamp() FOR UPDATE SKIP LOCKED) \
+             UPDATE tasks AS t SET ",
+            lapse_set!(),
+            " FROM lapsed WHERE t.task_id = lapsed.task_id RETURNING t.task_id, t.status"
+        );
+        let query = sqlx::query(sql)
+            .arg(i32::try_from(max_attempts).unwrap_or(i32::MAX))
+            .arg(gave_up(max_attempts))
+            .arg(Ts(now()));
+        let rows: Vec<(Uuid, String)> = self.read_all(query).await?;
+        Ok(Requeued::from_rows(rows))
+    }
+
+    /// Waits until a task may be queued or `timeout` passes: LISTEN first,
+    /// then look, so a task queued in between is not missed. A listening
+    /// connection that is lost also ends the wait (with true: notifications
+    /// may have been missed, so the caller should look).
+    pub(crate) async fn wait_for_task(&self, timeout: Duration) -> Result<bool> {
+        let mut listener = PgListener::connect_with(&self.pool)
+            .await
+            .map_err(|e| self.err(e))?;
+        listener
+            .listen(QUEUED_CHANNEL)
+            .await
+            .map_err(|e| self.err(e))?;
+        if self.queued_exists().await? {
+            return Ok(true);
+        }
+        match tokio::time::timeout(timeout, listener.try_recv()).await {
+            Ok(Ok(_)) => Ok(true),
+            Ok(Err(e)) => Err(self.err(e)),
+            Err(_) => Ok(false),
+        }
+    }
+}

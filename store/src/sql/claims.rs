@@ -1,0 +1,37 @@
+//! Claims and liveness checks whose SQL is the same on both backends.
+
+use uuid::Uuid;
+
+use super::db::{Bind, Db, SqlStore};
+use super::types::Ts;
+use crate::error::Result;
+use crate::model::now;
+
+impl<DB: Db> SqlStore<DB> {
+    pub(crate) async fn release_task(&self, task_id: Uuid, owner: Uuid) -> Result<bool> {
+        let release = sqlx::query(
+            "UPDATE tasks SET status = 'queued', claimed_by = NULL, lease_expires = NULL, \
+             updated = $3, version = version + 1 \
+             WHERE task_id = $1 AND claimed_by = $2 AND status = 'running'",
+        )
+        .arg(task_id)
+        .arg(owner)
+        .arg(Ts(now()));
+        Ok(self.execute_write(release).await? == 1)
+    }
+
+    /// Whether a claim would find a task now.
+    pub(crate) async fn queued_exists(&self) -> Result<bool> {
+        let probe = "SELECT EXISTS (SELECT 1 FROM tasks WHERE status = 'queued' AND NOT terminate)";
+        let found: Option<(bool,)> = self.read_optional(sqlx::query(probe)).await?;
+        Ok(found.is_some_and(|(exists,)| exists))
+    }
+
+    pub(crate) async fn ping(&self) -> Result<()> {
+        let mut conn = self.conn().await?;
+        DB::execute(&mut conn, sqlx::query("SELECT 1"))
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,215 @@
+//! Tasks as the original spells and renders them: its action strings, values
+//! from other versions kept, its orchestrator's result helpers, its API JSON.
+
+use drydock_core::{Message, ValidationReport};
+use drydock_store::{
+    Backend, NewResultMessage, NewTask, ResultStatus, StoreError, TaskAction, TaskFilter, TaskLink,
+    TaskStatus,
+};
+use serde_json::json;
+use sqlx::Connection;
+
+use crate::harness::Ctx;
+
+/// Runs `sql` with `id` bound, as another version of drydock (or a person) would.
+async fn raw(ctx: &Ctx, sql: &'static str, id: drydock_store::Uuid) {
+    match ctx.backend() {
+        Backend::Postgres => {
+            let mut c = sqlx::PgConnection::connect(&ctx.url).await.unwrap();
+            sqlx::query(sql).bind(id).execute(&mut c).await.unwrap();
+        }
+        Backend::Sqlite => {
+            let mut c = sqlx::SqliteConnection::connect(&ctx.url).await.unwrap();
+            sqlx::query(sql).bind(id).execute(&mut c).await.unwrap();
+        }
+    }
+}
+
+pub async fn unknown_values_are_kept_bad_ones_are_corrupt(ctx: Ctx) {
+    let s = &ctx.store;
+    let t = s
+        .create_task(&NewTask::new(TaskAction::PowerCycleNode))
+        .await
+        .unwrap();
+    assert_eq!(
+        t.action.as_str(),
+        "power_cycle_node",
+        "the original's spelling"
+    );
+    raw(
+        &ctx,
+        "UPDATE tasks SET action = 'rebuild_universe', status = 'paused', \
+               result_status = 'mostly_fine' WHERE task_id = $1",
+        t.task_id,
+    )
+    .await;
+    let got = s.get_task(t.task_id).await.unwrap();
+    assert_eq!(got.action, TaskAction::Unknown("rebuild_universe".into()));
+    assert_eq!(got.status, TaskStatus::Unknown("paused".into()));
+    assert_eq!(
+        got.result.status,
+        ResultStatus::Unknown("mostly_fine".into())
+    );
+    let saved = s.update_task(&got).await.unwrap();
+    assert_eq!(
+        saved.action.as_str(),
+        "rebuild_universe",
+        "written back as it was"
+    );
+    let filter = TaskFilter {
+        statuses: vec![TaskStatus::Unknown("paused".into())],
+        ..Default::default()
+    };
+    assert_eq!(s.list_tasks(&filter).await.unwrap().len(), 1);
+    let claim = crate::claims::worker(&[]);
+    assert!(
+        s.claim_next_task(&claim).await.unwrap().is_none(),
+        "a paused task is not queued"
+    );
+    let empty = NewTask::new(TaskAction::Unknown(String::new()));
+    assert!(matches!(
+        s.create_task(&empty).await,
+        Err(StoreError::Invalid { .. })
+    ));
+
+    let sql = match ctx.backend() {
+        Backend::Postgres => {
+            "UPDATE tasks SET result_successes = '\"not a list\"' WHERE task_id = $1"
+        }
+        Backend::Sqlite => "UPDATE tasks SET result_successes = '{oops' WHERE task_id = $1",
+    };
+    raw(&ctx, sql, t.task_id).await;
+    let err = s.get_task(t.task_id).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Corrupt { field, .. } if field == "result_successes"),
+        "{err:?}"
+    );
+    assert!(
+        s.list_tasks(&TaskFilter::default()).await.is_err(),
+        "a list does not hide it either"
+    );
+}
+
+pub async fn orchestrator_helpers_and_api_shape(ctx: Ctx) {
+    let s = &ctx.store;
+    let new = NewTask::new(TaskAction::DeployNodes)
+        .with_design_ref("deckhand+https://svc:s3cret@deckhand:9000/revisions/7?token=abc")
+        .with_node_filter(
+            json!({"filter_set_type": "union", "filter_set": [{"node_names": ["n1"]}]}),
+        )
+        .with_created_by("ops");
+    let task = s.create_task(&new).await.unwrap();
+    let child = s
+        .create_task(&NewTask::new(TaskAction::DeployNode).with_parent(task.task_id))
+        .await
+        .unwrap();
+
+    let mut report = ValidationReport::default();
+    report.push(Message::error("DD001", "mtu too large").about("drydock/NetworkLink/v1", "oob"));
+    s.append_messages(task.task_id, &NewResultMessage::from_report(&report))
+        .await
+        .unwrap();
+    let mut t = s.get_task(task.task_id).await.unwrap();
+    t.success(Some("n1"));
+    assert_eq!(t.result.status, ResultStatus::Success);
+    t.failure(Some("n2"));
+    assert_eq!(
+        t.result.status,
+        ResultStatus::PartialSuccess,
+        "the original's partial success"
+    );
+    t.result.links.push(TaskLink {
+        rel: "detail".into(),
+        href: "http://d/1".into(),
+    });
+    t.complete("deployed what it could");
+    assert_eq!(
+        (t.status.clone(), t.result.status.clone()),
+        (TaskStatus::Complete, ResultStatus::PartialSuccess)
+    );
+    let t = s.update_task(&t).await.unwrap();
+    let t = s.get_task(t.task_id).await.unwrap();
+
+    let api = serde_json::to_value(t.to_api()).unwrap();
+    assert_eq!(
+        (api["kind"].as_str(), api["apiVersion"].as_str()),
+        (Some("Task"), Some("v1"))
+    );
+    assert_eq!(api["action"], "deploy_nodes");
+    assert_eq!(api["status"], "complete");
+    let shown = api["design_ref"].as_str().unwrap();
+    assert!(
+        !shown.contains("s3cret") && !shown.contains("abc") && shown.contains("deckhand:9000"),
+        "{shown}"
+    );
+    assert_eq!(api["subtask_id_list"], json!([child.task_id]));
+    assert_eq!(api["node_filter"], new.node_filter.clone().unwrap());
+    let result = &api["result"];
+    assert_eq!(
+        (result["kind"].as_str(), result["apiVersion"].as_str()),
+        (Some("Status"), Some("v1.0"))
+    );
+    assert_eq!(result["status"], "partial_success");
+    assert_eq!(result["message"], "deployed what it could");
+    assert_eq!(
+        (result["successes"].clone(), result["failures"].clone()),
+        (json!(["n1"]), json!(["n2"]))
+    );
+    assert_eq!(
+        result["links"],
+        json!([{"rel": "detail", "href": "http://d/1"}])
+    );
+    assert_eq!(result["details"]["errorCount"], 1);
+    let m = &result["details"]["messageList"][0];
+    assert_eq!(
+        (m["message"].as_str(), m["error"].as_bool()),
+        (Some("mtu too large"), Some(true))
+    );
+    assert_eq!(
+        (m["context_type"].as_str(), m["context"].as_str()),
+        (Some("document"), Some("drydock/NetworkLink/v1:oob"))
+    );
+    assert_eq!(m["extra"]["code"], "DD001");
+    assert!(m["ts"].is_string());
+    for key in [
+        "parent_task_id",
+        "created",
+        "created_by",
+        "updated",
+        "terminated",
+        "terminated_by",
+        "terminate",
+        "retry",
+        "design_snapshot_id",
+    ] {
+        assert!(api.get(key).is_some(), "{key} is rendered");
+    }
+
+    // Links are text: a NUL in one is refused, naming the field.
+    let mut bad = s.get_task(t.task_id).await.unwrap();
+    bad.result.links.push(TaskLink {
+        rel: "x".into(),
+        href: "http://d/\0".into(),
+    });
+    let err = s.update_task(&bad).await.unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid { field, .. } if field == "task.result.links"),
+        "{err}"
+    );
+
+    // A task that fails as a whole, as the original records an exception.
+    let mut other = s
+        .create_task(&NewTask::new(TaskAction::PrepareSite))
+        .await
+        .unwrap();
+    other.fail("the node driver is unreachable");
+    let other = s.update_task(&other).await.unwrap();
+    assert_eq!(
+        (other.status, other.result.status),
+        (TaskStatus::Complete, ResultStatus::Failure)
+    );
+    assert_eq!(
+        other.result.reason.as_deref(),
+        Some("the node driver is unreachable")
+    );
+}
