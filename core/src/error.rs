@@ -46,6 +46,30 @@ pub enum ErrorKind {
     Other,
 }
 
+impl ErrorKind {
+    /// The kind in snake case, as `--json` errors show it (`not_found`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidReference => "invalid_reference",
+            ErrorKind::UnsupportedScheme => "unsupported_scheme",
+            ErrorKind::SchemeNotAllowed => "scheme_not_allowed",
+            ErrorKind::Registry => "registry",
+            ErrorKind::NoIngester => "no_ingester",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::PermissionDenied => "permission_denied",
+            ErrorKind::TooLarge => "too_large",
+            ErrorKind::Integrity => "integrity",
+            ErrorKind::DeadlineExceeded => "deadline_exceeded",
+            ErrorKind::Cancelled => "cancelled",
+            ErrorKind::Unavailable => "unavailable",
+            ErrorKind::Rejected => "rejected",
+            ErrorKind::InvalidDocument => "invalid_document",
+            ErrorKind::Config => "config",
+            ErrorKind::Other => "other",
+        }
+    }
+}
+
 /// The error type of drydock-core. Every message names the (redacted) reference.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
@@ -208,6 +232,9 @@ pub enum Error {
         retryable: bool,
         /// How long the source asked to wait before trying again (`Retry-After`).
         retry_after: Option<Duration>,
+        /// What the user can do about it, when the driver knows better than
+        /// the kind's general hint.
+        hint: Option<&'static str>,
         /// The driver's error; its message names the reference (redacted).
         #[source]
         source: BoxError,
@@ -277,8 +304,17 @@ impl Error {
             reference: reference.into(),
             retryable,
             retry_after: None,
+            hint: None,
             source: source.into(),
         }
+    }
+
+    /// For a [`Error::Fetch`]: the hint to show instead of the kind's general one.
+    pub fn with_hint(mut self, text: &'static str) -> Self {
+        if let Error::Fetch { hint, .. } = &mut self {
+            *hint = Some(text);
+        }
+        self
     }
 
     /// For a [`Error::Fetch`]: says whether retrying can help, overriding
@@ -353,6 +389,9 @@ impl Error {
     pub fn hint(&self) -> &'static str {
         match self {
             Error::Store { hint, .. } => return hint,
+            Error::Fetch {
+                hint: Some(hint), ..
+            } => return hint,
             Error::Retried { last, .. } => return last.hint(),
             _ => {}
         }

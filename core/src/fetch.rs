@@ -46,8 +46,33 @@ pub struct FetchOptions {
     pub if_none_match: Option<String>,
     /// A previous Last-Modified: a driver that supports it may answer "not modified".
     pub if_modified_since: Option<String>,
+    /// Told how many bytes arrived so far (and the total, when known), for a
+    /// progress bar; drivers call it as they read.
+    pub on_progress: Option<OnProgress>,
     /// Attempts and last error, shared by the deadline and retry layers.
     pub(crate) progress: Option<SharedProgress>,
+}
+
+/// A callback told how many bytes a fetch has read so far, and the total
+/// when the source declared it. Cheap to clone.
+#[derive(Clone)]
+pub struct OnProgress(Arc<dyn Fn(u64, Option<u64>) + Send + Sync>);
+
+impl OnProgress {
+    /// Wraps `report(read, total)`.
+    pub fn new(report: impl Fn(u64, Option<u64>) + Send + Sync + 'static) -> Self {
+        OnProgress(Arc::new(report))
+    }
+    /// Reports `read` bytes of `total`.
+    pub fn report(&self, read: u64, total: Option<u64>) {
+        (self.0)(read, total)
+    }
+}
+
+impl std::fmt::Debug for OnProgress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("OnProgress")
+    }
 }
 
 impl Default for FetchOptions {
@@ -62,6 +87,7 @@ impl Default for FetchOptions {
             credentials: None,
             if_none_match: None,
             if_modified_since: None,
+            on_progress: None,
             progress: None,
         }
     }
@@ -111,6 +137,11 @@ impl FetchOptions {
     /// Sets a previous Last-Modified for a conditional fetch.
     pub fn with_if_modified_since(mut self, date: impl Into<String>) -> Self {
         self.if_modified_since = Some(date.into());
+        self
+    }
+    /// Reports progress to `on_progress`.
+    pub fn with_progress(mut self, on_progress: OnProgress) -> Self {
+        self.on_progress = Some(on_progress);
         self
     }
     /// True when the fetch carries a condition (ETag or Last-Modified).

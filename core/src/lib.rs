@@ -32,7 +32,7 @@ pub use design::SiteDesign;
 pub use digest::{Digest, DigestParseError, HashedBytes};
 pub use driver::{Capabilities, ConfigureFn, Driver, DriverRegistration};
 pub use error::{BoxError, Error, ErrorKind, Result};
-pub use fetch::{CacheStatus, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched};
+pub use fetch::{CacheStatus, DEFAULT_MAX_SIZE, FetchMetadata, FetchOptions, Fetched, OnProgress};
 pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };

@@ -2,6 +2,7 @@
 
 mod config_cmd;
 mod output;
+mod reference;
 mod resolve;
 mod schemes;
 mod settings;
@@ -45,7 +46,8 @@ Examples:
 #[derive(Debug, Parser)]
 #[command(name = "drydock", version, about, after_help = AFTER_HELP)]
 pub struct Cli {
-    /// Log what happens on stderr: -v for retries and decisions, -vv for more.
+    /// Log what happens on stderr: -v for each step with its duration,
+    /// retries and decisions; -vv for more.
     /// (Warnings, e.g. about disabled TLS verification, are always shown.)
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
@@ -71,8 +73,16 @@ impl Cli {
         let filter = tracing_subscriber::filter::Targets::new()
             .with_default(tracing::Level::WARN)
             .with_target("drydock", level);
+        // With -v, each step (fetch, ingest, validate, store) is a span
+        // printed with its duration when it closes.
+        let spans = if self.verbose > 0 {
+            tracing_subscriber::fmt::format::FmtSpan::CLOSE
+        } else {
+            tracing_subscriber::fmt::format::FmtSpan::NONE
+        };
         let layer = tracing_subscriber::fmt::layer()
             .with_writer(std::io::stderr)
+            .with_span_events(spans)
             .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
         let _ = tracing_subscriber::registry()
             .with(layer)
@@ -91,7 +101,8 @@ enum Command {
     Validate(Box<resolve::ValidateArgs>),
     /// List the drivers (with their URI schemes and options) and ingesters this build knows.
     Schemes(schemes::SchemesArgs),
-    /// List the snapshots stored for a reference, newest first.
+    /// The stored resolutions: list them, show one, or diff two
+    /// (`drydock snapshots REF` lists a reference's).
     Snapshots(snapshots::SnapshotsArgs),
     /// Print the effective configuration (file, environment, defaults), secrets as ***.
     Config(config_cmd::ConfigCmdArgs),
@@ -103,7 +114,7 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Resolve(args) => resolve::run(&cli.config, *args).await,
         Command::Validate(args) => resolve::validate(&cli.config, *args).await,
         Command::Schemes(args) => schemes::run(&args),
-        Command::Snapshots(args) => snapshots::run(&args).await,
+        Command::Snapshots(args) => snapshots::run(&cli.config, args).await,
         Command::Config(args) => config_cmd::run(&cli.config, &args),
     }
 }

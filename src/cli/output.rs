@@ -8,11 +8,12 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::store::Saved;
 
-/// A spinner on stderr while long work runs; shown only on a terminal.
+/// Progress on stderr while a design is resolved: a byte bar while it is
+/// fetched (a spinner until the size is known), shown only on a terminal.
 pub struct Progress(Option<ProgressBar>);
 
 impl Progress {
-    /// Starts a spinner with `message` if stderr is a terminal.
+    /// Starts it with `message` if stderr is a terminal.
     pub fn start(message: &str) -> Self {
         if !std::io::stderr().is_terminal() {
             return Progress(None);
@@ -25,7 +26,27 @@ impl Progress {
         Progress(Some(bar))
     }
 
-    /// Removes the spinner.
+    /// The callback drivers report bytes to, updating the bar; `None` when
+    /// nothing is shown.
+    pub fn on_progress(&self) -> Option<drydock::OnProgress> {
+        let bar = self.0.clone()?;
+        let styled = std::sync::atomic::AtomicBool::new(false);
+        Some(drydock::OnProgress::new(move |read, total| {
+            if let Some(total) = total
+                && !styled.swap(true, std::sync::atomic::Ordering::Relaxed)
+            {
+                bar.set_length(total);
+                if let Ok(style) = ProgressStyle::with_template(
+                    "{msg} [{bar:30}] {bytes}/{total_bytes} ({bytes_per_sec})",
+                ) {
+                    bar.set_style(style.progress_chars("=> "));
+                }
+            }
+            bar.set_position(read);
+        }))
+    }
+
+    /// Removes it.
     pub fn finish(self) {
         if let Some(bar) = self.0 {
             bar.finish_and_clear();
@@ -68,21 +89,53 @@ pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The `--json` document.
-pub fn json_value(resolved: &Resolved, snapshot: Option<&Saved>) -> serde_json::Value {
-    serde_json::json!({
+/// The `--json` document (with an `error` member when the store failed
+/// after a successful resolve).
+pub fn json_value(
+    resolved: &Resolved,
+    snapshot: Option<&Saved>,
+    store_error: Option<&Error>,
+) -> serde_json::Value {
+    let mut value = serde_json::json!({
         "snapshot": snapshot,
         "reference": resolved.reference.redacted(),
         "fetch": resolved.fetched.metadata,
         "summary": resolved.ingested.summary,
         "report": resolved.ingested.report,
         "design": resolved.ingested.design,
-    })
+    });
+    if let Some(err) = store_error {
+        value["error"] = error_value(err, Some(resolved.reference.redacted()));
+    }
+    value
 }
 
 /// Prints the `--json` document on stdout.
-pub fn print_json(resolved: &Resolved, snapshot: Option<&Saved>) {
-    println!("{}", json_value(resolved, snapshot));
+pub fn print_json(resolved: &Resolved, snapshot: Option<&Saved>, store_error: Option<&Error>) {
+    println!("{}", json_value(resolved, snapshot, store_error));
+}
+
+/// `{"kind", "message", "hint", "reference"}` of an error (the reference redacted).
+pub fn error_value(err: &Error, reference: Option<&str>) -> serde_json::Value {
+    serde_json::json!({
+        "kind": err.kind().as_str(),
+        "message": err.to_string(),
+        "hint": err.hint(),
+        "reference": reference.map(drydock::redact_str),
+    })
+}
+
+/// Reports a failure: with `--json`, one object `{"error": {…}}` on stdout;
+/// otherwise one line plus a hint on stderr.
+pub fn report_error(err: &Error, json: bool, reference: Option<&str>) {
+    if json {
+        println!(
+            "{}",
+            serde_json::json!({ "error": error_value(err, reference) })
+        );
+    } else {
+        print_error(err);
+    }
 }
 
 /// Prints a readable summary on stdout.
@@ -117,6 +170,12 @@ pub fn print_human(resolved: &Resolved) {
     for (schema, count) in &summary.skipped {
         println!("  skipped {:<12} {count}", safe(schema));
     }
+    print_report(report);
+}
+
+/// Prints a report: its status, the rules that ran, and every message that
+/// needs attention (infos are in `--json`).
+pub fn print_report(report: &drydock::ValidationReport) {
     let warnings = report
         .messages
         .iter()
@@ -167,4 +226,13 @@ pub fn print_human(resolved: &Resolved) {
             println!("      {}", safe(d));
         }
     }
+}
+
+/// Reports a failed write to stdout (a full disk) and returns the exit status;
+/// a closed pipe is not an error worth a message.
+pub fn write_failed(err: &std::io::Error) -> u8 {
+    if err.kind() != std::io::ErrorKind::BrokenPipe {
+        eprintln!("error: cannot write the output: {err}");
+    }
+    super::EXIT_FAILURE
 }

@@ -46,8 +46,17 @@ pub struct ResolveArgs {
     /// ~/.local/share/drydock/drydock.db). Or give a URL such as
     /// sqlite:///var/lib/drydock.db or postgres://user@host/db.
     /// An invalid design is stored too (with its report), so it can be inspected.
+    /// The store is also a cache: an immutable reference (a Deckhand revision,
+    /// a pinned --expect-digest) is served from it without a request, a
+    /// mutable one revalidated (ETag / Last-Modified, or the same digest)
+    /// without ingesting again. `fetch.cache` in --json says which.
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "")]
     store: Option<String>,
+
+    /// With --store: fetch and ingest even if the store holds the design
+    /// (the result is still stored).
+    #[arg(long, requires = "store")]
+    no_cache: bool,
 }
 
 /// Arguments of `drydock validate`.
@@ -59,23 +68,53 @@ pub struct ValidateArgs {
 
 /// `drydock resolve`: resolves, prints, stores if asked; returns the exit status.
 pub async fn run(config: &ConfigArgs, args: ResolveArgs) -> u8 {
-    judge(config, args.judge, args.store).await
+    judge(config, args.judge, args.store, args.no_cache).await
 }
 
 /// `drydock validate`: resolves and prints the report; never stores.
 pub async fn validate(config: &ConfigArgs, args: ValidateArgs) -> u8 {
-    judge(config, args.judge, None).await
+    judge(config, args.judge, None, false).await
 }
 
-async fn judge(config: &ConfigArgs, args: JudgeArgs, store_url: Option<String>) -> u8 {
+async fn judge(
+    config: &ConfigArgs,
+    args: JudgeArgs,
+    store_url: Option<String>,
+    no_cache: bool,
+) -> u8 {
+    let json = args.json;
+    let fail = |err: &drydock::Error| {
+        output::report_error(err, json, Some(&args.reference));
+        output::exit_code(err)
+    };
     let settings = match Settings::load(config, &args.fetch) {
         Ok(settings) => settings,
-        Err(err) => {
-            output::print_error(&err);
-            return output::exit_code(&err);
-        }
+        Err(err) => return fail(&err),
     };
+    let mut resolver = settings.resolver.clone();
+    let mut store = None;
+    if let Some(url) = &store_url {
+        let url = store::resolve_url(url, &settings.config);
+        match store::open_for_writing(&url).await {
+            Ok(opened) => {
+                resolver = match settings.cached_resolver(&opened) {
+                    Ok(resolver) => resolver,
+                    Err(err) => return fail(&err),
+                };
+                store = Some((url, opened));
+            }
+            Err(err) => {
+                return {
+                    output::report_error(&drydock::Error::from(err), json, Some(&args.reference));
+                    EXIT_STORE
+                };
+            }
+        }
+    }
     let mut options = ResolveOptions::default().with_fetch(settings.fetch.clone());
+    if no_cache {
+        options = options.without_cache();
+    }
     options = if args.schema_only {
         options.schema_only()
     } else {
@@ -88,35 +127,37 @@ async fn judge(config: &ConfigArgs, args: JudgeArgs, store_url: Option<String>) 
         "resolving {}",
         output::safe(&drydock::redact_str(&args.reference))
     ));
-    let outcome = settings.resolver.resolve(&args.reference, &options).await;
+    if let Some(on_progress) = progress.on_progress() {
+        options.fetch = options.fetch.with_progress(on_progress);
+    }
+    let given = super::reference::from_arg(&args.reference);
+    let outcome = resolver.resolve(&given, &options).await;
     progress.finish();
+    if let Some((_, opened)) = &store {
+        opened.close().await;
+    }
     let resolved = match outcome {
         Ok(resolved) => resolved,
-        Err(err) => {
-            output::print_error(&err);
-            return output::exit_code(&err);
-        }
+        Err(err) => return fail(&err),
     };
-    let snapshot = match &store_url {
-        Some(url) => {
-            let url = store::resolve_url(url, &settings.config);
-            match store::save(&url, &resolved).await {
-                Ok(saved) => Some(saved),
-                Err(err) => {
-                    store::print_error(&err);
-                    return EXIT_STORE;
-                }
-            }
-        }
-        None => None,
+    let (snapshot, store_error) = match (&store, &resolved.record) {
+        (Some((url, _)), Some(Ok(record))) => (Some(store::saved(url, &resolved, record)), None),
+        (Some(_), Some(Err(err))) => (None, Some(err.clone())),
+        _ => (None, None),
     };
-    if args.json {
-        output::print_json(&resolved, snapshot.as_ref());
+    if json {
+        output::print_json(&resolved, snapshot.as_ref(), store_error.as_deref());
     } else {
         output::print_human(&resolved);
         if let Some(saved) = &snapshot {
             store::print_saved(saved);
         }
+        if let Some(err) = &store_error {
+            output::print_error(err);
+        }
+    }
+    if store_error.is_some() {
+        return EXIT_STORE;
     }
     match resolved.ingested.report.status {
         Status::Success => EXIT_OK,

@@ -169,12 +169,24 @@ impl FetchArgs {
 pub struct Settings {
     /// The effective configuration.
     pub config: Config,
-    /// The resolver over the configured drivers.
+    /// The resolver over the configured drivers (no cache).
     pub resolver: Resolver,
     /// The per-fetch options.
     pub fetch: FetchOptions,
     /// `[validation]`, for the design rules.
     pub validation: ValidationConfig,
+}
+
+impl Settings {
+    /// The resolver with `store` as its cache (`[cache]` options).
+    pub fn cached_resolver(&self, store: &drydock::store::Store) -> Result<Resolver> {
+        let cache = std::sync::Arc::new(drydock::store::StoreCache::new(store.clone()));
+        Ok(self
+            .config
+            .resolver_builder()?
+            .cache(cache, self.config.cache())
+            .build())
+    }
 }
 
 impl Settings {

@@ -1,12 +1,12 @@
-//! Saving resolved designs into a drydock store.
+//! The store from the command line: which one (`--store`, else
+//! `DRYDOCK_STORE`, else `[store] url`, else the embedded SQLite file),
+//! opened for writing or read-only, and what `--store` reports.
 
-use drydock::Resolved;
-use drydock::store::{
-    NewSnapshot, Store, StoreError, StoreOptions, default_sqlite_url, redact_url,
-};
+use drydock::store::{Store, StoreError, StoreOptions, default_sqlite_url, redact_url};
+use drydock::{CacheRecord, Resolved};
 use serde::Serialize;
 
-/// What `--store` reports about the snapshot it wrote.
+/// What `--store` reports about the snapshot the resolution is.
 #[derive(Debug, Serialize)]
 pub struct Saved {
     /// The store's URL, credentials redacted.
@@ -15,15 +15,17 @@ pub struct Saved {
     pub snapshot_id: String,
     /// Digest of the stored bytes (`sha256:<hex>`).
     pub digest: String,
-    /// True when the content was unchanged and the latest snapshot was reused.
+    /// True when an existing snapshot was reused (the content was unchanged,
+    /// or it was served from the store) instead of a new one added.
     pub reused: bool,
 }
 
 /// The environment variable naming the store, in every subcommand.
 pub const STORE_ENV: &str = "DRYDOCK_STORE";
 
-/// The URL `--store` means: the one given; without a value, `DRYDOCK_STORE`,
-/// else the configuration's `[store] url`, else the embedded SQLite store.
+/// The URL a store flag means: the one given; without a value,
+/// `DRYDOCK_STORE`, else the configuration's `[store] url`, else the
+/// embedded SQLite store.
 pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
     if !url.is_empty() {
         return url.to_owned();
@@ -35,31 +37,43 @@ pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
         .unwrap_or_else(default_sqlite_url)
 }
 
-/// Connects to the store (applying migrations) and saves the snapshot.
-pub async fn save(url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
+/// Opens the store to write to it (creating the SQLite file and applying
+/// migrations); a store that keeps nothing (in memory) is refused.
+pub async fn open_for_writing(url: &str) -> Result<Store, StoreError> {
     let store = Store::connect(url, &StoreOptions::default()).await?;
-    let new = NewSnapshot::from_resolved(resolved, &resolved.ingest_key)?;
-    let stored = store.put_snapshot(&new).await;
-    store.close().await;
-    let stored = stored?;
-    Ok(Saved {
+    if !store.is_persistent() {
+        store.close().await;
+        return Err(StoreError::UnsupportedUrl {
+            url: redact_url(url),
+            reason: "an in-memory store keeps nothing once drydock exits: give a file \
+                     (sqlite:///var/lib/drydock.db) or a database (postgres://…)"
+                .into(),
+        });
+    }
+    Ok(store)
+}
+
+/// Opens an existing store to read it: never creates a file.
+pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
+    Store::connect(url, &StoreOptions::existing_only()).await
+}
+
+/// What `--store` reports for a resolution recorded as `record`.
+pub fn saved(url: &str, resolved: &Resolved, record: &CacheRecord) -> Saved {
+    Saved {
         store: redact_url(url),
-        snapshot_id: stored.summary.snapshot_id.to_string(),
-        digest: stored.summary.digest.to_string(),
-        reused: stored.reused,
-    })
+        snapshot_id: record.id.clone(),
+        digest: resolved.fetched.metadata.digest.to_string(),
+        reused: record.reused,
+    }
 }
 
-/// Prints a store error as one line plus its hint, on stderr.
-pub fn print_error(err: &StoreError) {
-    eprintln!("error: {err}");
-    eprintln!("hint: {}", err.hint());
-}
-
-/// Prints where the snapshot went.
+/// Prints where the snapshot is.
 pub fn print_saved(saved: &Saved) {
+    let verb = if saved.reused { "reused" } else { "stored" };
     println!(
-        "snapshot    {} stored in {}",
-        saved.snapshot_id, saved.store
+        "snapshot    {} {verb} in {}",
+        saved.snapshot_id,
+        super::output::safe(&saved.store)
     );
 }

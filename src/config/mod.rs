@@ -11,6 +11,9 @@
 //! [retry]                  # the retry layer every driver shares
 //! attempts = 5
 //!
+//! [cache]                  # the store as a cache of resolutions
+//! ttl = "0s"               # serve mutable references unasked this long
+//!
 //! [store]
 //! url = "postgres://drydock@db/drydock"
 //!
@@ -97,6 +100,7 @@ pub struct StoreSettings {
 struct File {
     fetch: FetchSettings,
     retry: RetryPolicy,
+    cache: drydock_core::CacheOptions,
     store: StoreSettings,
     drivers: BTreeMap<String, Value>,
     validation: Value,
@@ -335,10 +339,20 @@ impl Config {
 
     /// A resolver over [`Config::registry`] with `[retry]`.
     pub fn resolver(&self) -> Result<Resolver> {
+        Ok(self.resolver_builder()?.build())
+    }
+
+    /// A resolver builder over [`Config::registry`] with `[retry]`, for a
+    /// program that adds to it (a cache, layers).
+    pub fn resolver_builder(&self) -> Result<drydock_core::ResolverBuilder> {
         Ok(Resolver::builder()
             .registry(self.registry()?)
-            .retry(self.retry())
-            .build())
+            .retry(self.retry()))
+    }
+
+    /// `[cache]`: how the resolver uses a cache (TTL, memory).
+    pub fn cache(&self) -> drydock_core::CacheOptions {
+        self.typed().map(|f| f.cache).unwrap_or_default()
     }
 
     /// The effective configuration as JSON: every section with its defaults

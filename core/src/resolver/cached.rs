@@ -6,6 +6,8 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use tracing::Instrument as _;
+
 use super::{CacheRecord, ResolveOptions, Resolved, Resolver, ingest_key};
 use crate::cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
 use crate::error::{Error, Result};
@@ -175,6 +177,7 @@ impl CacheState {
             let recorded = self
                 .cache
                 .seen(entry, &seen)
+                .instrument(tracing::info_span!("store", revalidated = true))
                 .await
                 .map(|()| CacheRecord::new(entry.id.clone(), true))
                 .map_err(Arc::new);
@@ -208,6 +211,7 @@ impl CacheState {
     async fn record(&self, resolved: &Resolved) -> std::result::Result<CacheRecord, Arc<Error>> {
         self.cache
             .store(resolved)
+            .instrument(tracing::info_span!("store"))
             .await
             .map(|id| CacheRecord::new(id, false))
             .map_err(Arc::new)

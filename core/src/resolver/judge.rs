@@ -17,6 +17,7 @@ pub(crate) fn judge(
 ) -> Result<Ingested> {
     let mut ingested = ingester.ingest(bytes, options)?;
     if let Some(config) = validation {
+        let _validate = tracing::info_span!("validate").entered();
         validate_ingested(&ingested, config).apply_to(&mut ingested.report);
         let unplaced = ingested
             .report

@@ -200,8 +200,10 @@ impl Resolver {
 
     /// Fetches the bytes within the options' bounds, verifying size and digest.
     pub async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
+        use tracing::Instrument as _;
         let driver = self.driver_for(reference)?;
-        let fetched = driver.fetch(reference, options).await?;
+        let span = tracing::info_span!("fetch", reference = %reference, driver = driver.name());
+        let fetched = driver.fetch(reference, options).instrument(span).await?;
         check_fetched(reference, options, fetched)
     }
 
@@ -277,8 +279,11 @@ impl Resolver {
         let options = IngestOptions::for_source(reference.redacted());
         let name = ingester.name();
         // Ingestion and the rules are CPU-bound: keep them off the async workers.
+        let span = tracing::info_span!("ingest", ingester = name);
         let worker = tokio::task::spawn_blocking(move || {
-            judge::judge(ingester.as_ref(), &bytes, &options, validation.as_deref())
+            span.in_scope(|| {
+                judge::judge(ingester.as_ref(), &bytes, &options, validation.as_deref())
+            })
         });
         let ingested = worker.await.map_err(|join| Error::Ingest {
             ingester: name.into(),

@@ -114,6 +114,7 @@ impl FileDriver {
             configured_roots: self.options.allowed_roots.clone(),
             cancel: stop.clone(),
             if_none_match: options.if_none_match.clone(),
+            progress: options.on_progress.clone(),
         };
         let cancelled = || FileError::Cancelled {
             reference: reference.redacted().to_owned(),

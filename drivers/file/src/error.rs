@@ -228,7 +228,40 @@ impl FileError {
             FileError::Cancelled { .. } => Error::Cancelled {
                 reference: reference.redacted().to_owned(),
             },
-            other => Error::fetch(other.kind(), crate::NAME, reference.redacted(), other),
+            other => {
+                let hint = other.hint();
+                let error = Error::fetch(other.kind(), crate::NAME, reference.redacted(), other);
+                match hint {
+                    Some(hint) => error.with_hint(hint),
+                    None => error,
+                }
+            }
         }
+    }
+
+    /// A hint fitting this error better than its kind's general one.
+    fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            FileError::IsDirectory { .. } => "name a file inside the directory",
+            FileError::SpecialFile { .. } => {
+                "copy the design into a regular file and name that file"
+            }
+            FileError::EmptyPath { .. } | FileError::RemoteHost { .. } => {
+                "write a local absolute path after file:// (three slashes: file:///srv/site.yaml), or a plain path"
+            }
+            FileError::InvalidPath { .. } => {
+                "write a local absolute path, e.g. file:///srv/site.yaml"
+            }
+            FileError::OutsideRoots { .. } => {
+                "name a file under an allowed root (--allow-root, [drivers.file] allowed_roots)"
+            }
+            FileError::InvalidRoot { .. } => {
+                "fix the allowed root: it must be an existing directory (--allow-root, [drivers.file] allowed_roots)"
+            }
+            FileError::PermissionDenied { .. } => {
+                "check the file's permissions, and its directories'"
+            }
+            _ => return None,
+        })
     }
 }

@@ -31,6 +31,8 @@ pub(crate) struct Request {
     pub cancel: CancellationToken,
     /// A previous ETag: when the file's still matches, it is not read.
     pub if_none_match: Option<String>,
+    /// Told how many bytes were read so far.
+    pub progress: Option<drydock_core::OnProgress>,
 }
 
 /// What one read found.
@@ -108,15 +110,22 @@ pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
         });
     }
     let cancel = &request.cancel;
-    let bytes = read_limited(file, meta.len(), request.limit, || cancel.is_cancelled()).map_err(
-        |stop| match stop {
+    let progress = request.progress.clone();
+    let total = meta.len();
+    let stop_after = |read: u64| {
+        if let Some(progress) = &progress {
+            progress.report(read, Some(total));
+        }
+        cancel.is_cancelled()
+    };
+    let bytes =
+        read_limited(file, meta.len(), request.limit, stop_after).map_err(|stop| match stop {
             Stop::TooLarge => too_large(request, &canonical, None),
             Stop::Cancelled => FileError::Cancelled {
                 reference: reference.redacted().to_owned(),
             },
             Stop::Io(e) => io_err(&canonical, e),
-        },
-    )?;
+        })?;
     Ok(FileRead {
         bytes,
         canonical,
@@ -207,7 +216,7 @@ pub(crate) fn read_limited(
     mut reader: impl Read,
     declared: u64,
     limit: u64,
-    cancelled: impl Fn() -> bool,
+    stop_after: impl Fn(u64) -> bool,
 ) -> Result<Vec<u8>, Stop> {
     // One byte beyond the limit is enough to know it was crossed.
     let ceiling = usize::try_from(limit)
@@ -224,7 +233,7 @@ pub(crate) fn read_limited(
     advise_huge_pages(&mut buf);
     let mut len = 0;
     loop {
-        if cancelled() {
+        if stop_after(len as u64) {
             return Err(Stop::Cancelled);
         }
         if len == buf.len() {
@@ -298,32 +307,32 @@ mod tests {
 
     #[test]
     fn a_source_longer_than_declared_stops_at_the_limit() {
-        let err = read_limited(Liar { left: 1 << 20 }, 10, 50_000, || false).unwrap_err();
+        let err = read_limited(Liar { left: 1 << 20 }, 10, 50_000, |_| false).unwrap_err();
         assert!(matches!(err, Stop::TooLarge), "{err:?}");
         // An endless source also stops.
-        let err = read_limited(Liar { left: usize::MAX }, 0, 1 << 20, || false).unwrap_err();
+        let err = read_limited(Liar { left: usize::MAX }, 0, 1 << 20, |_| false).unwrap_err();
         assert!(matches!(err, Stop::TooLarge), "{err:?}");
     }
 
     #[test]
     fn a_source_longer_than_declared_but_within_the_limit_is_read_whole() {
-        let bytes = read_limited(Liar { left: 70_000 }, 3, 70_000, || false).unwrap();
+        let bytes = read_limited(Liar { left: 70_000 }, 3, 70_000, |_| false).unwrap();
         assert_eq!(bytes.len(), 70_000);
-        let bytes = read_limited(Liar { left: 5 }, 5, 5, || false).unwrap();
+        let bytes = read_limited(Liar { left: 5 }, 5, 5, |_| false).unwrap();
         assert_eq!(bytes, b"xxxxx");
-        let bytes = read_limited(Liar { left: 0 }, 0, 0, || false).unwrap();
+        let bytes = read_limited(Liar { left: 0 }, 0, 0, |_| false).unwrap();
         assert!(bytes.is_empty());
     }
 
     #[test]
     fn a_source_shorter_than_declared_is_read_as_it_is() {
-        let bytes = read_limited(Liar { left: 10 }, 1 << 20, 1 << 20, || false).unwrap();
+        let bytes = read_limited(Liar { left: 10 }, 1 << 20, 1 << 20, |_| false).unwrap();
         assert_eq!(bytes.len(), 10);
     }
 
     #[test]
     fn cancellation_stops_reading() {
-        let err = read_limited(Liar { left: 10 }, 10, 100, || true).unwrap_err();
+        let err = read_limited(Liar { left: 10 }, 10, 100, |_| true).unwrap_err();
         assert!(matches!(err, Stop::Cancelled), "{err:?}");
     }
 }

@@ -196,7 +196,12 @@ impl Hop<'_> {
                 }
                 // Hashed chunk by chunk as it arrived: no second pass over the body.
                 Ok(Ok(None)) => return Ok(body.finish_hashed()),
-                Ok(Ok(Some(chunk))) => body.push(&chunk).map_err(|_| too_large(None))?,
+                Ok(Ok(Some(chunk))) => {
+                    body.push(&chunk).map_err(|_| too_large(None))?;
+                    if let Some(progress) = &self.options.on_progress {
+                        progress.report(body.len() as u64, declared);
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,136 @@
+//! `drydock snapshots show SPEC`, and how a snapshot is named on the command
+//! line: its id, or `REF`, `REF@latest`, `REF@previous`.
+
+use std::io::Write as _;
+
+use clap::Args;
+use drydock::store::{Selection, Snapshot, Store, StoreError, Uuid};
+use drydock::{DesignRef, Error};
+
+use super::StoreArg;
+use crate::cli::settings::ConfigArgs;
+use crate::cli::{EXIT_FAILURE, EXIT_OK, EXIT_STORE, output, reference, store};
+
+/// Arguments of `drydock snapshots show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The snapshot: its id, or a reference with `@latest` (the default) or
+    /// `@previous` (the newest whose content differs from the latest).
+    snapshot: String,
+
+    /// Print the stored bytes, exactly as they were fetched.
+    #[arg(long, conflicts_with = "json")]
+    content: bool,
+
+    /// Print one JSON object: the summary, the ingest summary, the report and the design.
+    #[arg(long)]
+    json: bool,
+
+    #[command(flatten)]
+    store: StoreArg,
+}
+
+/// Why a snapshot could not be had.
+pub(super) enum Missing {
+    /// The spec is not a reference.
+    Spec(Error),
+    /// The store failed.
+    Store(StoreError),
+}
+
+impl Missing {
+    /// Reports it and returns the exit status.
+    pub(super) fn report(self, json: bool, spec: &str) -> u8 {
+        match self {
+            Missing::Spec(err) => {
+                output::report_error(&err, json, Some(spec));
+                EXIT_FAILURE
+            }
+            Missing::Store(err) => {
+                output::report_error(&Error::from(err), json, Some(spec));
+                EXIT_STORE
+            }
+        }
+    }
+}
+
+/// The snapshot `spec` names, in `store`.
+pub(super) async fn select(store: &Store, spec: &str) -> Result<Snapshot, Missing> {
+    if let Ok(id) = Uuid::parse_str(spec) {
+        return store.get_snapshot(id).await.map_err(Missing::Store);
+    }
+    let (given, selection) = Selection::split(spec);
+    let reference = DesignRef::parse(&reference::from_arg(given)).map_err(Missing::Spec)?;
+    let selection = selection.unwrap_or(Selection::Latest);
+    match store.select_snapshot(&reference, None, selection).await {
+        Ok(Some(snapshot)) => Ok(snapshot),
+        Ok(None) => Err(Missing::Store(StoreError::NotFound {
+            what: match selection {
+                Selection::Latest => "snapshot of",
+                Selection::Previous => "previous snapshot (other content) of",
+            },
+            id: reference.redacted().to_owned(),
+        })),
+        Err(err) => Err(Missing::Store(err)),
+    }
+}
+
+/// Shows the snapshot.
+pub async fn run(config: &ConfigArgs, args: &ShowArgs) -> u8 {
+    let url = args.store.url(config);
+    let opened = match store::open_existing(&url).await {
+        Ok(opened) => opened,
+        Err(err) => return Missing::Store(err).report(args.json, &args.snapshot),
+    };
+    let found = select(&opened, &args.snapshot).await;
+    opened.close().await;
+    let snapshot = match found {
+        Ok(snapshot) => snapshot,
+        Err(missing) => return missing.report(args.json, &args.snapshot),
+    };
+    if args.content {
+        let mut out = std::io::stdout().lock();
+        return match out.write_all(&snapshot.bytes).and_then(|()| out.flush()) {
+            Ok(()) => EXIT_OK,
+            Err(e) => output::write_failed(&e),
+        };
+    }
+    if args.json {
+        let value = serde_json::json!({
+            "snapshot": snapshot.summary,
+            "summary": snapshot.ingest,
+            "report": snapshot.report,
+            "design": snapshot.model,
+        });
+        println!("{value}");
+        return EXIT_OK;
+    }
+    let s = &snapshot.summary;
+    println!("snapshot    {}", s.snapshot_id);
+    println!("reference   {}", output::safe(&s.reference));
+    println!("digest      {} ({} bytes)", s.digest, s.length);
+    println!(
+        "fetched     by the {} driver at {}",
+        s.metadata.driver,
+        s.metadata.fetched_at.to_rfc3339()
+    );
+    if let Some(revision) = &s.revision {
+        println!("revision    {}", output::safe(revision));
+    }
+    println!(
+        "resolved    {} time(s), first {}, last {}",
+        s.resolve_count,
+        s.stored_at.to_rfc3339(),
+        s.resolved_at.to_rfc3339()
+    );
+    println!(
+        "ingested    {} documents by the {} ingester",
+        snapshot.ingest.documents,
+        output::safe(&snapshot.ingest.ingester)
+    );
+    for (kind, count) in &snapshot.ingest.per_kind {
+        println!("  {kind:<20} {count}");
+    }
+    output::print_report(&snapshot.report);
+    EXIT_OK
+}
