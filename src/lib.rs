@@ -26,6 +26,8 @@
 #![deny(missing_docs)]
 
 pub mod config;
+#[cfg(feature = "store")]
+pub mod worker;
 
 #[doc(inline)]
 pub use drydock_core::*;

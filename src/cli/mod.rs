@@ -1,6 +1,8 @@
 //! Argument parsing and dispatch for the `drydock` binary.
 
+mod admin;
 mod config_cmd;
+mod node;
 mod output;
 mod reference;
 mod resolve;
@@ -8,6 +10,8 @@ mod schemes;
 mod settings;
 mod snapshots;
 mod store;
+mod task;
+mod worker;
 
 use clap::{Parser, Subcommand};
 
@@ -106,6 +110,17 @@ enum Command {
     Snapshots(snapshots::SnapshotsArgs),
     /// Print the effective configuration (file, environment, defaults), secrets as ***.
     Config(config_cmd::ConfigCmdArgs),
+    /// Tasks, as the original names them: create, list, show, delete, builddata.
+    Task(task::TaskArgs),
+    /// A node's build data.
+    Node(node::NodeArgs),
+    /// Run tasks: claim them from the store and run validate_design (many
+    /// workers may share one PostgreSQL; one leads maintenance).
+    Worker(Box<worker::WorkerArgs>),
+    /// Who leads the workers (the active-instance lease), since when, last ping.
+    Leader(admin::LeaderArgs),
+    /// The store itself: migrate it, or see whether it answers and what it holds.
+    Store(admin::StoreCmdArgs),
 }
 
 /// Runs the command and returns the exit status.
@@ -116,5 +131,10 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Schemes(args) => schemes::run(&args),
         Command::Snapshots(args) => snapshots::run(&cli.config, args).await,
         Command::Config(args) => config_cmd::run(&cli.config, &args),
+        Command::Task(args) => task::run(&cli.config, args).await,
+        Command::Node(args) => node::run(&cli.config, args).await,
+        Command::Worker(args) => worker::run(&cli.config, *args).await,
+        Command::Leader(args) => admin::leader(&cli.config, args).await,
+        Command::Store(args) => admin::store_cmd(&cli.config, args).await,
     }
 }

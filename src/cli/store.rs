@@ -6,6 +6,30 @@ use drydock::store::{Store, StoreError, StoreOptions, default_sqlite_url, redact
 use drydock::{CacheRecord, Resolved};
 use serde::Serialize;
 
+/// Where a store subcommand works: `--store`, else `DRYDOCK_STORE`, else
+/// `[store] url`, else the embedded SQLite store.
+#[derive(Debug, Clone, clap::Args)]
+pub struct StoreArg {
+    /// The store (URL, or an SQLite file's path).
+    #[arg(
+        long,
+        value_name = "URL",
+        default_value = "",
+        hide_default_value = true
+    )]
+    store: String,
+}
+
+impl StoreArg {
+    /// The store's URL.
+    pub fn url(&self, config: &super::settings::ConfigArgs) -> String {
+        match config.load() {
+            Ok(loaded) => resolve_url(&self.store, &loaded),
+            Err(_) => resolve_url(&self.store, &drydock::config::Config::default()),
+        }
+    }
+}
+
 /// What `--store` reports about the snapshot the resolution is.
 #[derive(Debug, Serialize)]
 pub struct Saved {

@@ -149,6 +149,8 @@ pub struct Leader {
     /// Its last claim or ping.
     #[sqlx(try_from = "Ts")]
     pub last_ping: DateTime<Utc>,
+    /// When it took the lease (unknown for a lease taken before this was recorded).
+    pub since: Option<DateTime<Utc>>,
 }
 
 /// Now, at the microsecond precision both backends keep.

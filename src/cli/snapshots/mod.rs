@@ -7,6 +7,7 @@ mod show;
 use clap::{Args, Subcommand};
 
 use super::settings::ConfigArgs;
+pub use super::store::StoreArg;
 
 /// Arguments of `drydock snapshots` (`drydock snapshots REF` lists, as
 /// `drydock snapshots list REF` does).
@@ -29,33 +30,6 @@ enum SnapshotsCommand {
     /// What changed between two snapshots: items added, removed and changed
     /// per kind with each field's old → new value, and the validation change.
     Diff(diff::DiffArgs),
-}
-
-/// Where a snapshot subcommand reads: `--store`, else `DRYDOCK_STORE`, else
-/// `[store] url`, else the embedded SQLite store. Never creates a database.
-#[derive(Debug, Clone, Args)]
-pub struct StoreArg {
-    /// The store to read (URL or SQLite path).
-    #[arg(
-        long,
-        value_name = "URL",
-        default_value = "",
-        hide_default_value = true
-    )]
-    store: String,
-}
-
-impl StoreArg {
-    /// The store's URL.
-    pub fn url(&self, config: &ConfigArgs) -> String {
-        match config.load() {
-            Ok(loaded) => super::store::resolve_url(&self.store, &loaded),
-            Err(_) => {
-                let bare = drydock::config::Config::default();
-                super::store::resolve_url(&self.store, &bare)
-            }
-        }
-    }
 }
 
 /// Runs the subcommand.

@@ -16,6 +16,24 @@ impl PgStore {
         msgs: &[NewResultMessage],
     ) -> Result<Vec<i64>> {
         let n = msgs.len() as i64;
+        let mut conn = self.conn().await?;
+        let base = append_in(&mut conn, task_id, msgs)
+            .await
+            .map_err(|e| self.err(e))?;
+        let base = base.ok_or_else(|| not_found(task_id))?;
+        Ok((base + 1..=base + n).collect())
+    }
+}
+
+/// Appends `msgs` to task `task_id` on `conn` (a transaction, or not): the
+/// sequence number before the first, or `None` when the task does not exist.
+pub(crate) async fn append_in(
+    conn: &mut sqlx::PgConnection,
+    task_id: Uuid,
+    msgs: &[NewResultMessage],
+) -> sqlx::Result<Option<i64>> {
+    {
+        let n = msgs.len() as i64;
         let errors = msgs.iter().filter(|m| m.error).count() as i64;
         let texts: Vec<&str> = msgs.iter().map(|m| m.message.as_str()).collect();
         let flags: Vec<bool> = msgs.iter().map(|m| m.error).collect();
@@ -47,17 +65,35 @@ impl PgStore {
         .bind(kinds)
         .bind(stamps)
         .bind(extras)
-        .fetch_optional(&self.pool)
-        .await
-        .map_err(|e| self.err(e))?;
-        let base = base.ok_or_else(|| not_found(task_id))?;
-        Ok((base + 1..=base + n).collect())
+        .fetch_optional(conn)
+        .await?;
+        Ok(base)
+    }
+}
+
+impl PgStore {
+    pub(crate) async fn finish_task(
+        &self,
+        t: &crate::task::Task,
+        owner: Uuid,
+        msgs: &[NewResultMessage],
+    ) -> Result<bool> {
+        let Some(mut tx) = self.begin_finish(t, owner).await? else {
+            return Ok(false);
+        };
+        append_in(&mut tx, t.task_id, msgs)
+            .await
+            .map_err(|e| self.err(e))?;
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok(true)
     }
 
     pub(crate) async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
         let row: Option<Uuid> = sqlx::query_scalar(
-            "INSERT INTO active_instance AS a (dummy_key, identity, last_ping) VALUES (1, $1, clock_timestamp()) \
-             ON CONFLICT (dummy_key) DO UPDATE SET identity = EXCLUDED.identity, last_ping = EXCLUDED.last_ping \
+            "INSERT INTO active_instance AS a (dummy_key, identity, last_ping, since) \
+             VALUES (1, $1, clock_timestamp(), clock_timestamp()) \
+             ON CONFLICT (dummy_key) DO UPDATE SET identity = EXCLUDED.identity, last_ping = EXCLUDED.last_ping, \
+             since = CASE WHEN a.identity = EXCLUDED.identity THEN a.since ELSE EXCLUDED.since END \
              WHERE a.identity = EXCLUDED.identity \
                 OR a.last_ping < clock_timestamp() - make_interval(secs => $2) \
              RETURNING identity",

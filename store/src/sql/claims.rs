@@ -35,3 +35,24 @@ impl<DB: Db> SqlStore<DB> {
         Ok(())
     }
 }
+
+impl<DB: Db> SqlStore<DB> {
+    /// The first half of finishing a task: in a write transaction, writes
+    /// `t` if its version is still the stored one and `owner` still holds its
+    /// claim. Returns the transaction for the dialect to append the messages
+    /// and commit, or `None` (nothing written) when the claim or the version
+    /// moved on.
+    pub(crate) async fn begin_finish(
+        &self,
+        t: &crate::task::Task,
+        owner: Uuid,
+    ) -> Result<Option<sqlx::Transaction<'static, DB>>> {
+        let mut tx = self.write().await?;
+        let sql = concat!(update_task!(), " AND t.claimed_by = $20");
+        let update = super::binds::task_update(sqlx::query(sql), t, Ts(now())).arg(owner);
+        let written = DB::execute(&mut tx, update)
+            .await
+            .map_err(|e| self.err(e))?;
+        Ok((written == 1).then_some(tx))
+    }
+}

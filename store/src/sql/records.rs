@@ -130,7 +130,7 @@ impl<DB: Db> SqlStore<DB> {
     }
 
     pub(crate) async fn current_leader(&self) -> Result<Option<Leader>> {
-        let select = "SELECT identity, last_ping FROM active_instance WHERE dummy_key = 1";
+        let select = "SELECT identity, last_ping, since FROM active_instance WHERE dummy_key = 1";
         self.read_optional(sqlx::query(select)).await
     }
 }

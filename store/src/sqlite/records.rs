@@ -22,8 +22,26 @@ impl SqliteStore {
         msgs: &[NewResultMessage],
     ) -> Result<Vec<i64>> {
         let n = msgs.len() as i64;
-        let errors = msgs.iter().filter(|m| m.error).count() as i64;
         let mut tx = self.write().await?;
+        let base = append_in(&mut tx, task_id, msgs)
+            .await
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| not_found(task_id))?;
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok((base + 1..=base + n).collect())
+    }
+}
+
+/// Appends `msgs` to task `task_id` inside the write transaction `tx`: the
+/// sequence number before the first, or `None` when the task does not exist.
+pub(crate) async fn append_in(
+    tx: &mut sqlx::SqliteConnection,
+    task_id: Uuid,
+    msgs: &[NewResultMessage],
+) -> sqlx::Result<Option<i64>> {
+    {
+        let n = msgs.len() as i64;
+        let errors = msgs.iter().filter(|m| m.error).count() as i64;
         let last: Option<i64> = sqlx::query_scalar(
             "UPDATE tasks SET message_seq = message_seq + $2, result_error_count = result_error_count + $3 \
              WHERE task_id = $1 RETURNING message_seq",
@@ -32,9 +50,11 @@ impl SqliteStore {
         .bind(n)
         .bind(errors)
         .fetch_optional(&mut *tx)
-        .await
-        .map_err(|e| self.err(e))?;
-        let base = last.ok_or_else(|| not_found(task_id))? - n;
+        .await?;
+        let Some(last) = last else {
+            return Ok(None);
+        };
+        let base = last - n;
         for (chunk_no, chunk) in msgs.chunks(ROWS_PER_INSERT).enumerate() {
             let first = base + (chunk_no * ROWS_PER_INSERT) as i64;
             let mut q: QueryBuilder<Sqlite> = QueryBuilder::new(
@@ -50,10 +70,27 @@ impl SqliteStore {
                     .push_bind(Ts(m.ts))
                     .push_bind(m.extra.clone().map(Json));
             });
-            q.build().execute(&mut *tx).await.map_err(|e| self.err(e))?;
+            q.build().execute(&mut *tx).await?;
         }
+        Ok(Some(base))
+    }
+}
+
+impl SqliteStore {
+    pub(crate) async fn finish_task(
+        &self,
+        t: &crate::task::Task,
+        owner: Uuid,
+        msgs: &[NewResultMessage],
+    ) -> Result<bool> {
+        let Some(mut tx) = self.begin_finish(t, owner).await? else {
+            return Ok(false);
+        };
+        append_in(&mut tx, t.task_id, msgs)
+            .await
+            .map_err(|e| self.err(e))?;
         tx.commit().await.map_err(|e| self.err(e))?;
-        Ok((base + 1..=base + n).collect())
+        Ok(true)
     }
 
     pub(crate) async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
@@ -64,8 +101,10 @@ impl SqliteStore {
             .unwrap_or(DateTime::<Utc>::MIN_UTC);
         let mut tx = self.write().await?;
         let row: Option<Uuid> = sqlx::query_scalar(
-            "INSERT INTO active_instance (dummy_key, identity, last_ping) VALUES (1, $1, $2) \
-             ON CONFLICT (dummy_key) DO UPDATE SET identity = excluded.identity, last_ping = excluded.last_ping \
+            "INSERT INTO active_instance (dummy_key, identity, last_ping, since) VALUES (1, $1, $2, $2) \
+             ON CONFLICT (dummy_key) DO UPDATE SET identity = excluded.identity, last_ping = excluded.last_ping, \
+             since = CASE WHEN active_instance.identity = excluded.identity THEN active_instance.since \
+             ELSE excluded.since END \
              WHERE active_instance.identity = excluded.identity OR active_instance.last_ping < $3 \
              RETURNING identity",
         )

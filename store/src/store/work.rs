@@ -35,6 +35,33 @@ impl Store {
         dispatch!(self.renew_claims(owner, lease_for))
     }
 
+    /// Finishes a claimed task in one transaction: writes `task` (its result,
+    /// status, snapshot…) and appends `messages`, only if `owner` still holds
+    /// the claim and nobody changed the task since it was read; returns it as
+    /// stored. Otherwise nothing is written and the error is
+    /// [`StoreError::Conflict`]: the claim lapsed (another worker may run the
+    /// task) or the task was changed. A task is thus finished exactly once.
+    pub async fn finish_task(
+        &self,
+        task: &Task,
+        owner: Uuid,
+        messages: &[crate::model::NewResultMessage],
+    ) -> Result<Task> {
+        task.validate()?;
+        messages
+            .iter()
+            .try_for_each(crate::model::NewResultMessage::validate)?;
+        let written: bool = dispatch!(self.finish_task(task, owner, messages))?;
+        if !written {
+            return Err(StoreError::Conflict {
+                what: format!("task {}", task.task_id),
+                reason: "it is no longer claimed by this worker at the version read                          (its lease lapsed, or it was changed): not finished here"
+                    .into(),
+            });
+        }
+        self.get_task(task.task_id).await
+    }
+
     /// Gives a claimed task back (a clean shutdown): queued again, no attempt
     /// counted; false when `owner` does not hold it.
     pub async fn release_task(&self, task_id: Uuid, owner: Uuid) -> Result<bool> {

@@ -17,6 +17,10 @@ use crate::harness::Ctx;
 static LINES: Mutex<Vec<u8>> = Mutex::new(Vec::new());
 static RECORDING: AtomicBool = AtomicBool::new(false);
 static INSTALLED: OnceLock<()> = OnceLock::new();
+/// One recording at a time: the PostgreSQL and SQLite runs of this test share
+/// the process-wide subscriber and would otherwise switch each other's
+/// recording off.
+static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
 struct Lines;
 
@@ -42,6 +46,8 @@ async fn recorded(work: impl AsyncFnOnce()) -> String {
             .try_init()
             .expect("the only global subscriber of this test binary");
     });
+    let _turn = ONE_AT_A_TIME.lock().await;
+    LINES.lock().expect("log buffer").clear();
     RECORDING.store(true, Ordering::SeqCst);
     work().await;
     RECORDING.store(false, Ordering::SeqCst);

@@ -4,6 +4,7 @@ mod boot_actions;
 mod build_data;
 mod claims;
 mod connect_errors;
+mod finish;
 mod harness;
 mod hostile;
 mod hostile_snapshots;
@@ -52,6 +53,8 @@ behaviour!(
     work_queue::lapsed_leases_requeue_then_fail,
     work_queue::waiting_wakes_when_work_is_queued,
     work_queue::ping_answers_or_fails_typed,
+    finish::finish_writes_result_and_messages_once,
+    finish::a_lapsed_claim_cannot_finish,
     tasks::retention_deletes_old_tasks_subtasks_messages,
     messages::append_one_and_many,
     messages::concurrent_appends_are_gap_free,

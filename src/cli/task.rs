@@ -1,0 +1,386 @@
+//! `drydock task`: create, list, show and delete tasks, with the original
+//! CLI's verbs and options; `task builddata`.
+
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use drydock::store::{
+    BuildDataScope, NewTask, ResultStatus, Store, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
+};
+
+use super::settings::ConfigArgs;
+use super::store::StoreArg;
+use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE, output, reference, store};
+
+/// Arguments of `drydock task`.
+#[derive(Debug, Args)]
+pub struct TaskArgs {
+    #[command(subcommand)]
+    command: TaskCommand,
+}
+
+#[derive(Debug, Subcommand)]
+enum TaskCommand {
+    /// Queue a task: `drydock task create -a validate_design -d REF`.
+    Create(CreateArgs),
+    /// List tasks, oldest first.
+    List(ListArgs),
+    /// Show a task with its result messages in sequence order.
+    Show(ShowArgs),
+    /// Delete tasks (and their subtasks and messages) older than N days.
+    Delete(DeleteArgs),
+    /// The build data a task collected.
+    Builddata(BuilddataArgs),
+}
+
+/// Arguments of `drydock task create`.
+#[derive(Debug, Args)]
+pub struct CreateArgs {
+    /// The action, as the original names it (validate_design, prepare_nodes, deploy_nodes, …).
+    #[arg(short = 'a', long = "action", value_name = "ACTION")]
+    action: TaskAction,
+    /// The design reference (a plain path means its file:// URI).
+    #[arg(short = 'd', long = "design-ref", value_name = "REF")]
+    design_ref: String,
+    /// Only these nodes (comma-separated).
+    #[arg(short = 'n', long = "node-names", value_delimiter = ',')]
+    node_names: Vec<String>,
+    /// Only nodes in these racks (comma-separated).
+    #[arg(short = 'r', long = "rack-names", value_delimiter = ',')]
+    rack_names: Vec<String>,
+    /// Only nodes with these tags (comma-separated).
+    #[arg(short = 't', long = "node-tags", value_delimiter = ',')]
+    node_tags: Vec<String>,
+    /// Wait until the task is complete, then show it (exit 1 if it failed).
+    #[arg(long)]
+    block: bool,
+    /// With --block: give up waiting after this long.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    block_timeout: Duration,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Print the task as the original API's JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `drydock task list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// Only tasks with this status (repeatable): queued, running, complete, …
+    #[arg(long, value_name = "STATUS")]
+    status: Vec<TaskStatus>,
+    /// Only tasks doing this action (repeatable).
+    #[arg(long, value_name = "ACTION")]
+    action: Vec<TaskAction>,
+    /// At most this many.
+    #[arg(long, default_value_t = 1000)]
+    limit: u32,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Print a JSON array of tasks in the original API's shape.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `drydock task show`.
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The task's id (`-t ID` as in the original works too).
+    #[arg(value_name = "ID", required_unless_present = "task")]
+    id: Option<Uuid>,
+    #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
+    task: Option<Uuid>,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Print the task as the original API's JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `drydock task delete`.
+#[derive(Debug, Args)]
+pub struct DeleteArgs {
+    /// Delete tasks created more than this many days ago.
+    #[arg(long, value_name = "N")]
+    days: u32,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Print `{"deleted": N}`.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `drydock task builddata`.
+#[derive(Debug, Args)]
+pub struct BuilddataArgs {
+    /// The task's id.
+    #[arg(value_name = "ID", required_unless_present = "task")]
+    id: Option<Uuid>,
+    #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
+    task: Option<Uuid>,
+    #[command(flatten)]
+    store: StoreArg,
+    /// Print a JSON array.
+    #[arg(long)]
+    json: bool,
+}
+
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration such as 30s: {e}"))
+}
+
+async fn open(config: &ConfigArgs, arg: &StoreArg, write: bool, json: bool) -> Result<Store, u8> {
+    let url = arg.url(config);
+    let opened = if write {
+        store::open_for_writing(&url).await
+    } else {
+        store::open_existing(&url).await
+    };
+    opened.map_err(|err| {
+        output::report_error(&drydock::Error::from(err), json, None);
+        EXIT_STORE
+    })
+}
+
+fn store_failed(err: drydock::store::StoreError, json: bool) -> u8 {
+    output::report_error(&drydock::Error::from(err), json, None);
+    EXIT_STORE
+}
+
+/// Runs the subcommand.
+pub async fn run(config: &ConfigArgs, args: TaskArgs) -> u8 {
+    match args.command {
+        TaskCommand::Create(a) => create(config, a).await,
+        TaskCommand::List(a) => list(config, a).await,
+        TaskCommand::Show(a) => show(config, a).await,
+        TaskCommand::Delete(a) => delete(config, a).await,
+        TaskCommand::Builddata(a) => builddata(config, a).await,
+    }
+}
+
+/// The original CLI's node filter: a union of the names, racks and tags given.
+fn node_filter(a: &CreateArgs) -> Option<serde_json::Value> {
+    let mut set = serde_json::Map::new();
+    set.insert("filter_type".into(), "union".into());
+    for (key, values) in [
+        ("node_names", &a.node_names),
+        ("rack_names", &a.rack_names),
+        ("node_tags", &a.node_tags),
+    ] {
+        if !values.is_empty() {
+            set.insert(key.into(), serde_json::json!(values));
+        }
+    }
+    (set.len() > 1).then(|| serde_json::json!({"filter_set_type": "union", "filter_set": [set]}))
+}
+
+async fn create(config: &ConfigArgs, a: CreateArgs) -> u8 {
+    let design = reference::from_arg(&a.design_ref);
+    if let Err(err) = drydock::DesignRef::parse(&design) {
+        output::report_error(&err, a.json, Some(&a.design_ref));
+        return EXIT_FAILURE;
+    }
+    let store = match open(config, &a.store, true, a.json).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let creator = std::env::var("USER").unwrap_or_else(|_| "drydock-cli".into());
+    let mut new = NewTask::new(a.action.clone())
+        .with_design_ref(design)
+        .with_created_by(creator);
+    if let Some(filter) = node_filter(&a) {
+        new = new.with_node_filter(filter);
+    }
+    let mut task = match store.create_task(&new).await {
+        Ok(task) => task,
+        Err(err) => return store_failed(err, a.json),
+    };
+    if a.block {
+        let started = std::time::Instant::now();
+        while !matches!(task.status, TaskStatus::Complete | TaskStatus::Terminated) {
+            if started.elapsed() > a.block_timeout {
+                eprintln!(
+                    "error: task {} is still {} after {}",
+                    task.task_id,
+                    task.status.as_str(),
+                    humantime::format_duration(a.block_timeout)
+                );
+                eprintln!(
+                    "hint: is a worker running (`drydock worker`) that takes {}?",
+                    task.action.as_str()
+                );
+                store.close().await;
+                return EXIT_FAILURE;
+            }
+            let _ = store.wait_for_task(Duration::ZERO).await;
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            task = match store.get_task(task.task_id).await {
+                Ok(task) => task,
+                Err(err) => return store_failed(err, a.json),
+            };
+        }
+    }
+    store.close().await;
+    print_task(&task, a.json);
+    match (a.block, &task.result.status) {
+        (true, ResultStatus::Failure) => EXIT_INVALID,
+        _ => EXIT_OK,
+    }
+}
+
+async fn list(config: &ConfigArgs, a: ListArgs) -> u8 {
+    let store = match open(config, &a.store, false, a.json).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let filter = TaskFilter {
+        statuses: a.status.clone(),
+        actions: a.action.clone(),
+        limit: Some(a.limit),
+    };
+    let listed = store.list_tasks(&filter).await;
+    store.close().await;
+    let tasks = match listed {
+        Ok(tasks) => tasks,
+        Err(err) => return store_failed(err, a.json),
+    };
+    if a.json {
+        let api: Vec<_> = tasks.iter().map(Task::to_api).collect();
+        println!(
+            "{}",
+            serde_json::to_string(&api).unwrap_or_else(|_| "[]".into())
+        );
+        return EXIT_OK;
+    }
+    println!(
+        "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  DESIGN",
+        "TASK", "ACTION", "STATUS", "RESULT", "CREATED"
+    );
+    for t in &tasks {
+        println!(
+            "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  {}",
+            t.task_id,
+            output::safe(t.action.as_str()),
+            t.status.as_str(),
+            t.result.status.as_str(),
+            t.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            output::safe(
+                &t.design_ref
+                    .as_deref()
+                    .map(drydock::redact_str)
+                    .unwrap_or_default()
+            ),
+        );
+    }
+    EXIT_OK
+}
+
+async fn show(config: &ConfigArgs, a: ShowArgs) -> u8 {
+    let Some(id) = a.id.or(a.task) else {
+        return EXIT_FAILURE;
+    };
+    let store = match open(config, &a.store, false, a.json).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let found = store.get_task(id).await;
+    store.close().await;
+    match found {
+        Ok(task) => {
+            print_task(&task, a.json);
+            EXIT_OK
+        }
+        Err(err) => store_failed(err, a.json),
+    }
+}
+
+async fn delete(config: &ConfigArgs, a: DeleteArgs) -> u8 {
+    let store = match open(config, &a.store, true, a.json).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let deleted = store.delete_tasks_older_than(a.days).await;
+    store.close().await;
+    match deleted {
+        Ok(n) if a.json => {
+            println!("{}", serde_json::json!({ "deleted": n }));
+            EXIT_OK
+        }
+        Ok(n) => {
+            println!(
+                "deleted {n} task(s) created more than {} day(s) ago",
+                a.days
+            );
+            EXIT_OK
+        }
+        Err(err) => store_failed(err, a.json),
+    }
+}
+
+async fn builddata(config: &ConfigArgs, a: BuilddataArgs) -> u8 {
+    let Some(id) = a.id.or(a.task) else {
+        return EXIT_FAILURE;
+    };
+    let store = match open(config, &a.store, false, a.json).await {
+        Ok(store) => store,
+        Err(code) => return code,
+    };
+    let found = store.build_data(&BuildDataScope::Task(id), false).await;
+    store.close().await;
+    match found {
+        Ok(data) => {
+            super::node::print_build_data(&data, a.json);
+            EXIT_OK
+        }
+        Err(err) => store_failed(err, a.json),
+    }
+}
+
+/// Prints a task: the original API's JSON, or a readable form.
+pub fn print_task(task: &Task, json: bool) {
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&task.to_api()).unwrap_or_default()
+        );
+        return;
+    }
+    println!("task        {}", task.task_id);
+    println!("action      {}", output::safe(task.action.as_str()));
+    println!(
+        "design      {}",
+        output::safe(
+            &task
+                .design_ref
+                .as_deref()
+                .map(drydock::redact_str)
+                .unwrap_or_default()
+        )
+    );
+    println!("status      {}", task.status.as_str());
+    println!("result      {}", task.result.status.as_str());
+    if let Some(m) = &task.result.message {
+        println!("message     {}", output::safe(m));
+    }
+    if let Some(r) = &task.result.reason {
+        println!("reason      {}", output::safe(r));
+    }
+    if let Some(s) = task.design_snapshot_id {
+        println!("snapshot    {s}");
+    }
+    println!(
+        "created     {} by {}",
+        task.created.to_rfc3339(),
+        output::safe(task.created_by.as_deref().unwrap_or("-"))
+    );
+    println!(
+        "messages    {} ({} errors)",
+        task.messages.len(),
+        task.result.error_count
+    );
+    for m in &task.messages {
+        let flag = if m.error { "error" } else { "info " };
+        println!("  {:>4} {flag} {}", m.sequence, output::safe(&m.message));
+    }
+}

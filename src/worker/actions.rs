@@ -1,0 +1,98 @@
+//! The actions a worker runs itself: `validate_design`, as the original's
+//! orchestrator does it (resolve the design, judge it by its schemas and the
+//! design rules, link the task to its snapshot, write the messages, set the
+//! result).
+
+use drydock_core::{ResolveOptions, Resolver, Status};
+use drydock_store::{NewResultMessage, Store, StoreError, Task, TaskAction, Uuid};
+
+use super::WorkerOptions;
+
+/// The original's result messages of a design validation.
+const PASSED: &str = "Site design passed validation";
+const FAILED: &str = "Site design failed validation.";
+const SEE_DETAILS: &str = "See detail messages.";
+
+/// Runs `task` (claimed by this worker) and finishes it; the error is the
+/// store's when the task could not be finished (e.g. the claim lapsed).
+pub(super) async fn run(
+    store: &Store,
+    resolver: &Resolver,
+    options: &WorkerOptions,
+    task: Task,
+) -> Result<(), StoreError> {
+    match task.action {
+        TaskAction::ValidateDesign => validate_design(store, resolver, options, task).await,
+        ref other => {
+            // Claims only take the worker's actions; one it cannot run goes back.
+            tracing::warn!(
+                action = other.as_str(),
+                "this worker cannot run the action: giving the task back"
+            );
+            store
+                .release_task(task.task_id, options.id)
+                .await
+                .map(|_| ())
+        }
+    }
+}
+
+async fn validate_design(
+    store: &Store,
+    resolver: &Resolver,
+    options: &WorkerOptions,
+    mut task: Task,
+) -> Result<(), StoreError> {
+    let Some(reference) = task.design_ref.clone() else {
+        task.failure(None);
+        task.result.reason = Some("The task names no design (design_ref).".into());
+        task.complete(FAILED);
+        let message = NewResultMessage::new("validate_design needs a design_ref", true);
+        return finish(store, options.id, &task, &[message]).await;
+    };
+    let resolve = ResolveOptions::default()
+        .with_fetch(options.fetch.clone())
+        .with_validation(options.validation.clone());
+    let messages = match resolver.resolve(&reference, &resolve).await {
+        Ok(resolved) => {
+            if let Some(Ok(record)) = &resolved.record {
+                task.design_snapshot_id = Uuid::parse_str(&record.id).ok();
+            }
+            let report = &resolved.ingested.report;
+            if report.status == Status::Success {
+                task.success(None);
+                task.complete(PASSED);
+            } else {
+                task.failure(None);
+                task.result.reason = Some(SEE_DETAILS.into());
+                task.complete(FAILED);
+            }
+            NewResultMessage::from_report(report)
+        }
+        Err(err) => {
+            // As the original: the design could not be had, the task fails with why.
+            task.failure(None);
+            task.result.reason = Some(err.hint().to_owned());
+            task.complete(FAILED);
+            vec![NewResultMessage::new(
+                format!(
+                    "Error loading effective site: {}",
+                    drydock_core::text::escape_control(&err.to_string())
+                ),
+                true,
+            )]
+        }
+    };
+    finish(store, options.id, &task, &messages).await
+}
+
+async fn finish(
+    store: &Store,
+    owner: Uuid,
+    task: &Task,
+    messages: &[NewResultMessage],
+) -> Result<(), StoreError> {
+    let done = store.finish_task(task, owner, messages).await?;
+    tracing::info!(task = %done.task_id, result = done.result.status.as_str(), messages = messages.len(), "task finished");
+    Ok(())
+}
