@@ -4,7 +4,7 @@
 #[macro_use]
 mod tasks;
 mod claims;
-mod records;
+pub(crate) mod records;
 
 use sqlx::Postgres;
 use sqlx::postgres::PgConnectOptions;

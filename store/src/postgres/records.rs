@@ -6,24 +6,8 @@ use chrono::{DateTime, Utc};
 use uuid::Uuid;
 
 use super::PgStore;
-use crate::error::{Result, not_found};
+use crate::error::Result;
 use crate::model::NewResultMessage;
-
-impl PgStore {
-    pub(crate) async fn append_messages(
-        &self,
-        task_id: Uuid,
-        msgs: &[NewResultMessage],
-    ) -> Result<Vec<i64>> {
-        let n = msgs.len() as i64;
-        let mut conn = self.conn().await?;
-        let base = append_in(&mut conn, task_id, msgs)
-            .await
-            .map_err(|e| self.err(e))?;
-        let base = base.ok_or_else(|| not_found(task_id))?;
-        Ok((base + 1..=base + n).collect())
-    }
-}
 
 /// Appends `msgs` to task `task_id` on `conn` (a transaction, or not): the
 /// sequence number before the first, or `None` when the task does not exist.
@@ -72,22 +56,6 @@ pub(crate) async fn append_in(
 }
 
 impl PgStore {
-    pub(crate) async fn finish_task(
-        &self,
-        t: &crate::task::Task,
-        owner: Uuid,
-        msgs: &[NewResultMessage],
-    ) -> Result<bool> {
-        let Some(mut tx) = self.begin_finish(t, owner).await? else {
-            return Ok(false);
-        };
-        append_in(&mut tx, t.task_id, msgs)
-            .await
-            .map_err(|e| self.err(e))?;
-        tx.commit().await.map_err(|e| self.err(e))?;
-        Ok(true)
-    }
-
     pub(crate) async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
         let row: Option<Uuid> = sqlx::query_scalar(
             "INSERT INTO active_instance AS a (dummy_key, identity, last_ping, since) \

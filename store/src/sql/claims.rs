@@ -37,6 +37,40 @@ impl<DB: Db> SqlStore<DB> {
 }
 
 impl<DB: Db> SqlStore<DB> {
+    /// Appends `msgs` to a task's messages at once: their sequence numbers.
+    pub(crate) async fn append_messages(
+        &self,
+        task_id: Uuid,
+        msgs: &[crate::model::NewResultMessage],
+    ) -> Result<Vec<i64>> {
+        let n = msgs.len() as i64;
+        let mut tx = self.write().await?;
+        let base = DB::append_messages(&mut tx, task_id, msgs)
+            .await
+            .map_err(|e| self.err(e))?
+            .ok_or_else(|| crate::error::not_found(task_id))?;
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok((base + 1..=base + n).collect())
+    }
+
+    /// Writes a claimed task's result and its messages at once, only while
+    /// `owner` holds its claim; `false` (nothing written) otherwise.
+    pub(crate) async fn finish_task(
+        &self,
+        t: &crate::task::Task,
+        owner: Uuid,
+        msgs: &[crate::model::NewResultMessage],
+    ) -> Result<bool> {
+        let Some(mut tx) = self.begin_finish(t, owner).await? else {
+            return Ok(false);
+        };
+        DB::append_messages(&mut tx, t.task_id, msgs)
+            .await
+            .map_err(|e| self.err(e))?;
+        tx.commit().await.map_err(|e| self.err(e))?;
+        Ok(true)
+    }
+
     /// The first half of finishing a task: in a write transaction, writes
     /// `t` if its version is still the stored one and `owner` still holds its
     /// claim. Returns the transaction for the dialect to append the messages

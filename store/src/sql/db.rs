@@ -73,6 +73,13 @@ pub(crate) trait Db: Database {
         conn: &'c mut Self::Connection,
         query: Q<'c, Self>,
     ) -> impl SendFuture<sqlx::Result<Vec<O>>> + 'c;
+    /// Appends `msgs` to a task's messages in the dialect's way, inside the
+    /// caller's transaction; the sequence before them, `None` without a task.
+    fn append_messages<'c>(
+        conn: &'c mut Self::Connection,
+        task_id: uuid::Uuid,
+        msgs: &'c [crate::model::NewResultMessage],
+    ) -> impl SendFuture<sqlx::Result<Option<i64>>> + 'c;
 }
 
 /// `query.arg(value)`: binding that reads like sqlx's own, for any [`Db`].
@@ -88,7 +95,7 @@ impl<DB: Db> Bind for Q<'_, DB> {
 }
 
 macro_rules! forward_db {
-    ($db:ident, $conn:ty, $row:ty, $migrator:ident, $begin_write:literal) => {
+    ($db:ident, $conn:ty, $row:ty, $migrator:ident, $begin_write:literal, $append:path) => {
         impl Db for $db {
             const BACKEND: Backend = Backend::$db;
             fn migrate(pool: &Pool<Self>) -> impl SendFuture<Result<(), MigrateError>> {
@@ -119,11 +126,25 @@ macro_rules! forward_db {
             ) -> impl SendFuture<sqlx::Result<Vec<O>>> + 'c {
                 query.try_map(|row: $row| O::from_row(&row)).fetch_all(conn)
             }
+            fn append_messages<'c>(
+                conn: &'c mut $conn,
+                task_id: uuid::Uuid,
+                msgs: &'c [crate::model::NewResultMessage],
+            ) -> impl SendFuture<sqlx::Result<Option<i64>>> + 'c {
+                $append(conn, task_id, msgs)
+            }
         }
     };
 }
 
-forward_db!(Postgres, PgConnection, PgRow, PG_MIGRATOR, "BEGIN");
+forward_db!(
+    Postgres,
+    PgConnection,
+    PgRow,
+    PG_MIGRATOR,
+    "BEGIN",
+    crate::postgres::records::append_in
+);
 // The file's write lock from the first statement: concurrent writers queue
 // (busy timeout) instead of failing when a read lock cannot be upgraded.
 forward_db!(
@@ -131,7 +152,8 @@ forward_db!(
     SqliteConnection,
     SqliteRow,
     SQLITE_MIGRATOR,
-    "BEGIN IMMEDIATE"
+    "BEGIN IMMEDIATE",
+    crate::sqlite::records::append_in
 );
 
 /// A pool of connections to one database of backend `DB`, and its redacted URL.

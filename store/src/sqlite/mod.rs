@@ -5,7 +5,7 @@
 #[macro_use]
 mod tasks;
 mod claims;
-mod records;
+pub(crate) mod records;
 
 use std::path::Path;
 

@@ -8,29 +8,12 @@ use sqlx::{QueryBuilder, Sqlite};
 use uuid::Uuid;
 
 use super::SqliteStore;
-use crate::error::{Result, not_found};
+use crate::error::Result;
 use crate::model::{NewResultMessage, now};
 use crate::sql::{Bind, Ts};
 
 /// Rows per INSERT: 8 parameters each stays far below SQLite's 32,766 limit.
 const ROWS_PER_INSERT: usize = 1000;
-
-impl SqliteStore {
-    pub(crate) async fn append_messages(
-        &self,
-        task_id: Uuid,
-        msgs: &[NewResultMessage],
-    ) -> Result<Vec<i64>> {
-        let n = msgs.len() as i64;
-        let mut tx = self.write().await?;
-        let base = append_in(&mut tx, task_id, msgs)
-            .await
-            .map_err(|e| self.err(e))?
-            .ok_or_else(|| not_found(task_id))?;
-        tx.commit().await.map_err(|e| self.err(e))?;
-        Ok((base + 1..=base + n).collect())
-    }
-}
 
 /// Appends `msgs` to task `task_id` inside the write transaction `tx`: the
 /// sequence number before the first, or `None` when the task does not exist.
@@ -77,22 +60,6 @@ pub(crate) async fn append_in(
 }
 
 impl SqliteStore {
-    pub(crate) async fn finish_task(
-        &self,
-        t: &crate::task::Task,
-        owner: Uuid,
-        msgs: &[NewResultMessage],
-    ) -> Result<bool> {
-        let Some(mut tx) = self.begin_finish(t, owner).await? else {
-            return Ok(false);
-        };
-        append_in(&mut tx, t.task_id, msgs)
-            .await
-            .map_err(|e| self.err(e))?;
-        tx.commit().await.map_err(|e| self.err(e))?;
-        Ok(true)
-    }
-
     pub(crate) async fn claim_leadership(&self, instance: Uuid, grace: Duration) -> Result<bool> {
         let now = now();
         let cutoff = chrono::Duration::from_std(grace)
