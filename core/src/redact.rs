@@ -93,6 +93,19 @@ fn redact_query(query: &str) -> String {
         .join("&")
 }
 
+/// `query` without the pairs [`redact_url`] would redact (secret-named keys,
+/// values nesting a secret); `None` when nothing is left.
+pub(crate) fn strip_query(query: &str) -> Option<String> {
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some((key, value)) => !is_secret_key(&decode(key)) && !nests_a_secret(value),
+            None => !is_secret_key(&decode(pair)),
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("&"))
+}
+
 /// Whether a query value, decoded (once or twice), is itself a URL or a
 /// query that carries a secret: a password in userinfo or a secret-named
 /// parameter (`?next=%2Fsite%3Ftoken%3Dabc`).
@@ -121,30 +134,52 @@ fn nests_a_secret(value: &str) -> bool {
 }
 
 /// Redacts a string that may not parse as a URL: any `user:password@` userinfo
-/// and secret-looking query values. Used in errors about unparseable input.
+/// and secret-looking query values. Used in errors about unparseable input and
+/// wherever a stored reference is shown.
+///
+/// A string that parses as a URL is redacted as [`redact_url`] does. One that
+/// does not may hold a password with a raw `/`, `?` or `#` (which is why it
+/// failed): the userinfo is then taken to end at the *last* `@`, so that no
+/// part of such a password is shown (`https://u:pa/ss@h` → `https://u:***@h`).
+///
+/// ```
+/// use drydock_core::redact_str;
+/// assert_eq!(redact_str("https://u:pa/ss?w@h:99999/x"), "https://u:***@h:99999/x");
+/// assert_eq!(redact_str("https://h/x?token=abc"), "https://h/x?token=***");
+/// ```
 pub fn redact_str(input: &str) -> String {
-    let (before_query, query) = match input.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (input, None),
+    if input.contains("://")
+        && let Ok(url) = Url::parse(input)
+    {
+        return redact_url(&url);
+    }
+    let (scheme, rest) = match input.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, input),
     };
-    let mut out = match before_query.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(authority_end);
-            let authority = match authority.rsplit_once('@') {
-                Some((userinfo, host)) => match userinfo.split_once(':') {
-                    Some((user, _)) => format!("{user}:{REDACTED}@{host}"),
-                    None => authority.to_owned(),
-                },
-                None => authority.to_owned(),
-            };
-            format!("{scheme}://{authority}{path}")
+    let mut out = String::with_capacity(input.len());
+    let mut rest = rest;
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+        if let Some(at) = rest.rfind('@')
+            && let Some((user, _)) = rest[..at].split_once(':')
+            && !user.contains(['/', '?', '#'])
+        {
+            out.push_str(user);
+            out.push(':');
+            out.push_str(REDACTED);
+            out.push('@');
+            rest = &rest[at + 1..];
         }
-        None => before_query.to_owned(),
-    };
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(&redact_query(query));
+    }
+    match rest.split_once('?') {
+        Some((before, query)) => {
+            out.push_str(before);
+            out.push('?');
+            out.push_str(&redact_query(query));
+        }
+        None => out.push_str(rest),
     }
     out
 }
@@ -186,6 +221,25 @@ mod tests {
     fn redact_str_handles_userinfo_without_password() {
         assert_eq!(redact_str("https://user@h/x"), "https://user@h/x");
         assert_eq!(redact_str("x://u:p@h"), "x://u:***@h");
+    }
+
+    #[test]
+    fn redact_str_hides_a_password_holding_slash_question_mark_or_hash() {
+        for (input, shown) in [
+            ("https://admin:pa/ss1@h:99999/x", "https://admin:***@h:99999/x"),
+            ("https://admin:pa?ss1@h st/x", "https://admin:***@h st/x"),
+            ("https://admin:pa#ss1@h st/x", "https://admin:***@h st/x"),
+            ("deckhand+http://u:se/cret@h:1/x y", "deckhand+http://u:***@h:1/x y"),
+            ("https://h st/x?token=pa/ss1", "https://h st/x?token=***"),
+        ] {
+            assert_eq!(redact_str(input), shown, "{input}");
+        }
+        // Parseable URLs: as redact_url, so an `@` in a query is no userinfo.
+        assert_eq!(
+            redact_str("https://h:8443/x?mail=a@b"),
+            "https://h:8443/x?mail=a@b"
+        );
+        assert_eq!(redact_str("https://u:p%2Fq@h/x"), "https://u:***@h/x");
     }
 
     #[test]

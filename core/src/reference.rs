@@ -120,6 +120,28 @@ impl DesignRef {
         &self.redacted
     }
 
+    /// The reference without its secrets, to keep where it outlives the
+    /// request (a task's `design_ref`): the userinfo password and the query
+    /// parameters [`DesignRef::redacted`] would hide are removed, not masked,
+    /// so the result is still a usable reference; whoever fetches it brings
+    /// its own credentials (a token, Keystone). The user name, path, other
+    /// parameters and fragment stay as given.
+    ///
+    /// ```
+    /// use drydock_core::DesignRef;
+    /// let r = DesignRef::parse("https://ops:pw@h/site.yaml?rev=2&token=abc").unwrap();
+    /// assert_eq!(r.without_secrets(), "https://ops@h/site.yaml?rev=2");
+    /// ```
+    pub fn without_secrets(&self) -> String {
+        let mut url = self.url.clone();
+        // Fails only for URLs that cannot carry credentials, which then have none.
+        let _ = url.set_password(None);
+        if let Some(query) = self.url.query() {
+            url.set_query(crate::redact::strip_query(query).as_deref());
+        }
+        url.to_string()
+    }
+
     /// The key that names the same design whatever credentials reach it: the
     /// normalised URL (scheme and host in lower case, `.` and `..` segments
     /// resolved, default port dropped) without userinfo, fragment, or query
@@ -272,6 +294,20 @@ mod tests {
             .to_string();
         assert!(err.contains("lacks `//`"), "{err}");
         assert!(DesignRef::parse("mailto:a@b").is_err());
+    }
+
+    #[test]
+    fn without_secrets_removes_what_redaction_hides() {
+        let strip = |s: &str| DesignRef::parse(s).unwrap().without_secrets();
+        assert_eq!(strip("https://u:p@h/x?token=1#frag"), "https://u@h/x#frag");
+        assert_eq!(
+            strip("https://h/x?next=%2Fy%3Ftoken%3Dabc&rev=2"),
+            "https://h/x?rev=2"
+        );
+        assert_eq!(strip("file:///srv/site.yaml"), "file:///srv/site.yaml");
+        let kept = strip("deckhand+http://svc:pw@h:9000/revisions/7?status.bucket=a");
+        assert_eq!(kept, "deckhand+http://svc@h:9000/revisions/7?status.bucket=a");
+        assert_eq!(DesignRef::parse(&kept).unwrap().without_secrets(), kept);
     }
 
     #[test]
