@@ -94,12 +94,15 @@ fn redact_query(query: &str) -> String {
 }
 
 /// `query` without the pairs [`redact_url`] would redact (secret-named keys,
-/// values nesting a secret); `None` when nothing is left.
+/// values nesting a secret) or has redacted (value `***`); `None` when
+/// nothing is left.
 pub(crate) fn strip_query(query: &str) -> Option<String> {
     let kept: Vec<&str> = query
         .split('&')
         .filter(|pair| match pair.split_once('=') {
-            Some((key, value)) => !is_secret_key(&decode(key)) && !nests_a_secret(value),
+            Some((key, value)) => {
+                !is_secret_key(&decode(key)) && !nests_a_secret(value) && value != REDACTED
+            }
             None => !is_secret_key(&decode(pair)),
         })
         .collect();
@@ -112,8 +115,8 @@ pub(crate) fn strip_query(query: &str) -> Option<String> {
 fn nests_a_secret(value: &str) -> bool {
     let mut text = value.replace('+', " ");
     for _ in 0..4 {
-        let nested_query = text.split_once('?').map_or(text.as_str(), |(_, q)| q);
-        let secret_pair = nested_query.split(['&', ';']).any(|pair| {
+        // Every `?` may start a query nested deeper (`/a?next=/b?token=x`).
+        let secret_pair = text.split(['?', '&', ';']).any(|pair| {
             pair.split_once('=')
                 .is_some_and(|(k, v)| !v.is_empty() && is_secret_key(&decode(k)))
         });
@@ -250,6 +253,7 @@ mod tests {
             "https://h/go?to=https%3A%2F%2Fu%3Apw%40other%2Fx",
             "https://h/go?state=a%3D1%26password%3Dabc123",
             "https://h/login?next=/x?token=abc123",
+            "https://h/login?next=%2Fa%3Fnext%3D%252Fb%253Ftoken%253Dabc123",
         ] {
             let shown = redact_url(&Url::parse(url).unwrap());
             assert!(

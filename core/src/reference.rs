@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::redact::{is_secret_key, redact_str, redact_url};
+use crate::redact::{redact_str, redact_url};
 
 /// A design reference: a URI whose scheme picks a driver.
 ///
@@ -33,8 +33,10 @@ pub struct DesignRef {
 impl DesignRef {
     /// Parses a reference; the error names the input with its secrets redacted.
     pub fn parse(input: &str) -> Result<Self> {
+        // Shown as typed, less its secrets and with control characters
+        // escaped: an error's text is one safe line wherever it goes.
         let invalid = |reason: String| Error::InvalidReference {
-            input: redact_str(input),
+            input: crate::text::escape_control(&redact_str(input)).into_owned(),
             reason,
         };
         if input.trim().is_empty() {
@@ -144,9 +146,11 @@ impl DesignRef {
 
     /// The key that names the same design whatever credentials reach it: the
     /// normalised URL (scheme and host in lower case, `.` and `..` segments
-    /// resolved, default port dropped) without userinfo, fragment, or query
-    /// parameters whose key names a secret; every other parameter is kept
-    /// byte for byte, in order. Used to store and to look up snapshots.
+    /// resolved, default port dropped) without userinfo, fragment, or the
+    /// query parameters redaction hides (a secret-named key, a value nesting
+    /// a secret, a value already redacted to `***`); every other parameter is
+    /// kept byte for byte, in order. Used to store and to look up snapshots,
+    /// so it never holds a secret, and the redacted form has the same key.
     ///
     /// ```
     /// use drydock_core::DesignRef;
@@ -171,14 +175,7 @@ impl DesignRef {
         let _ = url.set_password(None);
         url.set_fragment(None);
         if let Some(query) = self.url.query() {
-            let kept: Vec<&str> = query
-                .split('&')
-                .filter(|pair| {
-                    let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
-                    !is_secret_key(&decode(key))
-                })
-                .collect();
-            url.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+            url.set_query(crate::redact::strip_query(query).as_deref());
         }
         url.to_string()
     }
@@ -329,6 +326,11 @@ mod tests {
             key("https://h/x?rev=1&password=a&b=2"),
             "https://h/x?rev=1&b=2"
         );
+        // A secret nested in another parameter is no part of the key, and the
+        // redacted form (kept in the store) has the same key.
+        let nested = "https://h/x?rev=1&next=%2Fy%3Ftoken%3Dabc123";
+        assert_eq!(key(nested), "https://h/x?rev=1");
+        assert_eq!(key(DesignRef::parse(nested).unwrap().redacted()), key(nested));
         assert_eq!(
             key("Deckhand+HTTPS://Deckhand.Svc:8443/api/./7"),
             "deckhand+https://deckhand.svc:8443/api/7"
