@@ -109,6 +109,50 @@ pub(crate) fn strip_query(query: &str) -> Option<String> {
     (!kept.is_empty()).then(|| kept.join("&"))
 }
 
+/// The values of `query` that redaction hides, in every form a server may
+/// echo them: as written, percent-decoded (once and again), and each secret
+/// nested in them (`next=%2Fx%3Ftoken%3Dabc` gives the whole value, its
+/// decoded `/x?token=abc`, and `abc`). For scrubbing what a server sends
+/// back ([`crate::text::scrub_secrets`]).
+///
+/// ```
+/// let found = drydock_core::query_secrets("rev=2&token=t0k&next=%2Fx%3Fapi_key%3Dk3y");
+/// assert!(found.contains(&"t0k".to_owned()) && found.contains(&"k3y".to_owned()));
+/// assert!(!found.iter().any(|s| s == "2"));
+/// ```
+pub fn query_secrets(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pair in query.split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        if value.is_empty() || !(is_secret_key(&decode(key)) || nests_a_secret(value)) {
+            continue;
+        }
+        let mut text = value.to_owned();
+        for _ in 0..4 {
+            out.push(text.clone());
+            for (k, v) in text
+                .split(['?', '&', ';'])
+                .filter_map(|p| p.split_once('='))
+            {
+                if !v.is_empty() && is_secret_key(&decode(k)) {
+                    out.push(v.to_owned());
+                    out.push(decode(&v.replace('+', " ")));
+                }
+            }
+            let decoded = decode(&text.replace('+', " "));
+            if decoded == text {
+                break;
+            }
+            text = decoded;
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether a query value, decoded (once or twice), is itself a URL or a
 /// query that carries a secret: a password in userinfo or a secret-named
 /// parameter (`?next=%2Fsite%3Ftoken%3Dabc`).
@@ -229,10 +273,16 @@ mod tests {
     #[test]
     fn redact_str_hides_a_password_holding_slash_question_mark_or_hash() {
         for (input, shown) in [
-            ("https://admin:pa/ss1@h:99999/x", "https://admin:***@h:99999/x"),
+            (
+                "https://admin:pa/ss1@h:99999/x",
+                "https://admin:***@h:99999/x",
+            ),
             ("https://admin:pa?ss1@h st/x", "https://admin:***@h st/x"),
             ("https://admin:pa#ss1@h st/x", "https://admin:***@h st/x"),
-            ("deckhand+http://u:se/cret@h:1/x y", "deckhand+http://u:***@h:1/x y"),
+            (
+                "deckhand+http://u:se/cret@h:1/x y",
+                "deckhand+http://u:***@h:1/x y",
+            ),
             ("https://h st/x?token=pa/ss1", "https://h st/x?token=***"),
         ] {
             assert_eq!(redact_str(input), shown, "{input}");

@@ -303,7 +303,10 @@ mod tests {
         );
         assert_eq!(strip("file:///srv/site.yaml"), "file:///srv/site.yaml");
         let kept = strip("deckhand+http://svc:pw@h:9000/revisions/7?status.bucket=a");
-        assert_eq!(kept, "deckhand+http://svc@h:9000/revisions/7?status.bucket=a");
+        assert_eq!(
+            kept,
+            "deckhand+http://svc@h:9000/revisions/7?status.bucket=a"
+        );
         assert_eq!(DesignRef::parse(&kept).unwrap().without_secrets(), kept);
     }
 
@@ -330,7 +333,10 @@ mod tests {
         // redacted form (kept in the store) has the same key.
         let nested = "https://h/x?rev=1&next=%2Fy%3Ftoken%3Dabc123";
         assert_eq!(key(nested), "https://h/x?rev=1");
-        assert_eq!(key(DesignRef::parse(nested).unwrap().redacted()), key(nested));
+        assert_eq!(
+            key(DesignRef::parse(nested).unwrap().redacted()),
+            key(nested)
+        );
         assert_eq!(
             key("Deckhand+HTTPS://Deckhand.Svc:8443/api/./7"),
             "deckhand+https://deckhand.svc:8443/api/7"

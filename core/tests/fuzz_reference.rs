@@ -25,7 +25,10 @@ fn config() -> ProptestConfig {
 }
 
 fn corpus() -> Vec<String> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/fuzz/references.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/fuzz/references.json"
+    );
     let text = std::fs::read_to_string(path).expect("the seed corpus is committed");
     serde_json::from_str(&text).expect("the seed corpus is a JSON array of strings")
 }

@@ -34,7 +34,10 @@ fn check(input: &str, secret: Option<&str>) -> Result<(), TestCaseError> {
         Ok(Target::Deckhand(target)) => {
             let url = &target.transport_url;
             prop_assert!(matches!(url.scheme(), "http" | "https"), "{url}");
-            prop_assert!(url.username().is_empty() && url.password().is_none(), "{url}");
+            prop_assert!(
+                url.username().is_empty() && url.password().is_none(),
+                "{url}"
+            );
             prop_assert!(url.fragment().is_none(), "{url}");
             if let Revision::Id(id) = target.revision {
                 prop_assert!((1..=MAX_REVISION_ID).contains(&id), "{id}");
@@ -68,7 +71,10 @@ fn check(input: &str, secret: Option<&str>) -> Result<(), TestCaseError> {
 
 #[test]
 fn the_seed_corpus_ends_in_targets_or_typed_errors() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../fixtures/fuzz/references.json");
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../fixtures/fuzz/references.json"
+    );
     let text = std::fs::read_to_string(path).expect("the seed corpus is committed");
     let corpus: Vec<String> = serde_json::from_str(&text).expect("a JSON array of strings");
     for input in &corpus {

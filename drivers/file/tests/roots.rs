@@ -203,8 +203,14 @@ async fn the_answer_is_the_same_whether_or_not_the_outside_target_exists() {
         (l.root.join("to-present"), l.root.join("to-gone")),
         (l.root.join("to-present"), l.root.join("chain")),
         (l.root.join("to-present"), l.root.join("sub/relative")),
-        (l.root.join("dir/present.yaml"), l.root.join("dir/absent.yaml")),
-        (l.root.join("dir/present.yaml"), l.root.join("dir/nodir/absent.yaml")),
+        (
+            l.root.join("dir/present.yaml"),
+            l.root.join("dir/absent.yaml"),
+        ),
+        (
+            l.root.join("dir/present.yaml"),
+            l.root.join("dir/nodir/absent.yaml"),
+        ),
         (
             l.root.join("../secret.d/present.yaml"),
             l.root.join("../secret.d/absent.yaml"),
@@ -215,7 +221,10 @@ async fn the_answer_is_the_same_whether_or_not_the_outside_target_exists() {
         ),
     ];
     for (exists, missing) in pairs {
-        let (a, b) = (answer(&driver, &exists).await, answer(&driver, &missing).await);
+        let (a, b) = (
+            answer(&driver, &exists).await,
+            answer(&driver, &missing).await,
+        );
         assert_eq!(a, b, "{} vs {}", exists.display(), missing.display());
         // Where a symlink leads is never named (a `..` path names only itself).
         for name in ["secret.d", "present.yaml", "absent.yaml", "gone.d"] {

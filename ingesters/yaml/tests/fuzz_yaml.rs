@@ -110,7 +110,9 @@ fn kind() -> impl Strategy<Value = &'static str> {
 /// written over it.
 fn stream() -> impl Strategy<Value = Vec<u8>> {
     let doc = (kind(), "[a-z0-9\\\\\"-]{0,10}", value()).prop_map(|(kind, name, spec)| {
-        format!("apiVersion: drydock/v1\nkind: {kind}\nmetadata:\n  name: \"{name}\"\nspec: {spec}\n")
+        format!(
+            "apiVersion: drydock/v1\nkind: {kind}\nmetadata:\n  name: \"{name}\"\nspec: {spec}\n"
+        )
     });
     let docs = prop::collection::vec(doc, 1..4).prop_map(|d| d.join("---\n"));
     let noise = prop::collection::vec((any::<prop::sample::Index>(), any::<u8>()), 0..3);
