@@ -157,10 +157,15 @@ impl RawResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The request's secrets, to scrub text of the response with. Never print them.
+    pub(crate) fn secret_texts(&self) -> Vec<&str> {
+        self.secrets.iter().map(Secret::expose).collect()
+    }
+
     /// Text the server sent, made safe to show: every secret of the request
     /// removed in any encoding, control characters escaped.
     pub fn scrub(&self, text: &str) -> String {
-        let secrets: Vec<&str> = self.secrets.iter().map(Secret::expose).collect();
+        let secrets = self.secret_texts();
         let scrubbed = drydock_core::text::scrub_secrets(text, &secrets);
         drydock_core::text::escape_control(&scrubbed).into_owned()
     }
