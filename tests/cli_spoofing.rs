@@ -22,7 +22,11 @@ const HOSTILE_SHOWN: &str = r"no\x1b[2J\r\nvalidation  success\u{9b}31m\u{202e}d
 /// A design with [`HOSTILE`] as a node name and `extra` as another node's.
 fn hostile_design(extra: &str) -> String {
     deckhand(&SiteSpec::new(3))
-        .replacen("  name: node00000\n", &format!("  name: {HOSTILE_YAML}\n"), 1)
+        .replacen(
+            "  name: node00000\n",
+            &format!("  name: {HOSTILE_YAML}\n"),
+            1,
+        )
         .replacen("  name: node00001\n", &format!("  name: \"{extra}\"\n"), 1)
 }
 
@@ -61,9 +65,7 @@ fn holds(value: &serde_json::Value, wanted: &str) -> bool {
     match value {
         serde_json::Value::String(s) => s == wanted,
         serde_json::Value::Array(items) => items.iter().any(|v| holds(v, wanted)),
-        serde_json::Value::Object(map) => map
-            .iter()
-            .any(|(k, v)| k == wanted || holds(v, wanted)),
+        serde_json::Value::Object(map) => map.iter().any(|(k, v)| k == wanted || holds(v, wanted)),
         _ => false,
     }
 }
@@ -118,7 +120,14 @@ async fn hostile_names_values_and_schemas_are_escaped_in_every_human_output() {
     for list in [
         vec!["snapshots", "show", &reference, "--store", &store],
         vec!["snapshots", "show", &previous, "--store", &store],
-        vec!["snapshots", "diff", &previous, &reference, "--store", &store],
+        vec![
+            "snapshots",
+            "diff",
+            &previous,
+            &reference,
+            "--store",
+            &store,
+        ],
         vec!["snapshots", &reference, "--store", &store],
     ] {
         let out = run(args(&list), home.path(), vec![]).await;
@@ -130,7 +139,10 @@ async fn hostile_names_values_and_schemas_are_escaped_in_every_human_output() {
         assert_human_safe(&format!("{list:?}"), &out);
         shown.push_str(&printed(&out));
     }
-    assert!(shown.contains(r"ne\x1b[1A\u{85}w"), "the diff names it: {shown}");
+    assert!(
+        shown.contains(r"ne\x1b[1A\u{85}w"),
+        "the diff names it: {shown}"
+    );
     // --json carries the names exactly.
     for list in [
         vec!["resolve", &reference, "--json"],
@@ -141,7 +153,15 @@ async fn hostile_names_values_and_schemas_are_escaped_in_every_human_output() {
         assert!(holds(&value, HOSTILE), "{list:?}: {value}");
     }
     let diff = json_of(
-        &["snapshots", "diff", &previous, &reference, "--store", &store, "--json"],
+        &[
+            "snapshots",
+            "diff",
+            &previous,
+            &reference,
+            "--store",
+            &store,
+            "--json",
+        ],
         home.path(),
     )
     .await;
@@ -170,7 +190,14 @@ async fn task_show_escapes_the_worker_s_messages_about_hostile_names() {
     )
     .await;
     let id = created["task_id"].as_str().unwrap().to_owned();
-    let worker = ["worker", "--exit-when-idle", "--poll", "100ms", "--store", &store];
+    let worker = [
+        "worker",
+        "--exit-when-idle",
+        "--poll",
+        "100ms",
+        "--store",
+        &store,
+    ];
     let out = run(args(&worker), home.path(), vec![]).await;
     assert_eq!(out.status.code(), Some(0), "{}", printed(&out));
     assert_human_safe("worker", &out);
@@ -182,7 +209,11 @@ async fn task_show_escapes_the_worker_s_messages_about_hostile_names() {
     .await;
     assert_human_safe("task show", &out);
     assert!(printed(&out).contains(HOSTILE_SHOWN), "{}", printed(&out));
-    let value = json_of(&["task", "show", &id, "--store", &store, "--json"], home.path()).await;
+    let value = json_of(
+        &["task", "show", &id, "--store", &store, "--json"],
+        home.path(),
+    )
+    .await;
     assert!(value.to_string().contains("validation  success"), "{value}");
     assert!(
         value.to_string().contains(r"\u001b[2J"),
