@@ -205,3 +205,72 @@ async fn a_keystone_echoing_the_password_back_gets_it_scrubbed() {
     );
     env_secrets().assert_not_stored(&store_dir);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_deckhand_echoing_the_keystone_token_back_gets_it_scrubbed() {
+    use drydock_fixtures::keystone::{
+        ADMIN_PASSWORD, ADMIN_USER, DEFAULT_DOMAIN, KeystoneConfig, KeystoneFixture,
+        SERVICE_PROJECT,
+    };
+    let home = tempfile::tempdir().unwrap();
+    let keystone = KeystoneFixture::start(KeystoneConfig::default())
+        .await
+        .unwrap();
+    let deckhand = HttpFixture::start().await.unwrap();
+    for (path, status) in [("1", 401), ("2", 403), ("3", 500), ("4", 400)] {
+        deckhand.route(
+            &format!("/api/v1.0/revisions/{path}/rendered-documents"),
+            Route::Echo { status },
+        );
+    }
+    let envs: Vec<(String, String)> = [
+        ("OS_AUTH_URL", keystone.auth_url().as_str()),
+        ("OS_USERNAME", ADMIN_USER),
+        ("OS_PASSWORD", ADMIN_PASSWORD),
+        ("OS_PROJECT_NAME", SERVICE_PROJECT),
+        ("OS_USER_DOMAIN_NAME", DEFAULT_DOMAIN),
+        ("OS_PROJECT_DOMAIN_NAME", DEFAULT_DOMAIN),
+    ]
+    .map(|(k, v)| (k.to_owned(), v.to_owned()))
+    .to_vec();
+    let mut outputs = Vec::new();
+    for revision in ["1", "2", "3", "4"] {
+        let reference = format!(
+            "deckhand+http://127.0.0.1:{}/api/v1.0/revisions/{revision}",
+            deckhand.base_url().port().unwrap()
+        );
+        for args in [
+            vec!["-vv", "resolve", &reference, "--attempts", "1"],
+            vec!["resolve", &reference, "--attempts", "1", "--json"],
+        ] {
+            let out = run(strings(&args), home.path(), envs.clone()).await;
+            assert_eq!(out.status.code(), Some(2), "{args:?}: {}", printed(&out));
+            outputs.push((format!("{args:?}"), out));
+        }
+    }
+    // The tokens Keystone issued, as Deckhand received (and echoed) them.
+    let tokens: Vec<String> = deckhand
+        .requests()
+        .iter()
+        .filter_map(|r| r.header("x-auth-token").map(str::to_owned))
+        .collect();
+    // (A 401 makes the driver authenticate again and retry once.)
+    assert!(
+        tokens.len() >= outputs.len(),
+        "every request carried a token"
+    );
+    let mut all: Vec<&str> = tokens.iter().map(String::as_str).collect();
+    all.push(ADMIN_PASSWORD);
+    let secrets = Secrets::new(&all, &[]);
+    for (args, out) in &outputs {
+        secrets.assert_not_printed(args, out);
+    }
+    // The echo reached the output, the token scrubbed from it.
+    assert!(
+        outputs
+            .iter()
+            .any(|(_, out)| printed(out).contains("x-auth-token: ***")),
+        "{}",
+        printed(&outputs[0].1)
+    );
+}
