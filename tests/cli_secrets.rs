@@ -241,7 +241,7 @@ async fn a_task_design_ref_keeps_no_credentials_in_the_tasks_table_or_output() {
     // What is kept: the reference, usable, without its credentials.
     assert_eq!(
         created["design_ref"],
-        format!("https://ops@127.0.0.1:1/site.yaml?rev=2").as_str()
+        "https://ops@127.0.0.1:1/site.yaml?rev=2"
     );
     for args in [
         vec!["task", "list", "--store", &store],
