@@ -37,7 +37,7 @@ pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
 pub use layer::{Layer, RetryPolicy};
-pub use redact::{REDACTED, is_secret_key, redact_str, redact_url};
+pub use redact::{REDACTED, is_secret_key, query_secrets, redact_str, redact_url};
 pub use reference::DesignRef;
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};

@@ -93,14 +93,74 @@ fn redact_query(query: &str) -> String {
         .join("&")
 }
 
+/// `query` without the pairs [`redact_url`] would redact (secret-named keys,
+/// values nesting a secret) or has redacted (value `***`); `None` when
+/// nothing is left.
+pub(crate) fn strip_query(query: &str) -> Option<String> {
+    let kept: Vec<&str> = query
+        .split('&')
+        .filter(|pair| match pair.split_once('=') {
+            Some((key, value)) => {
+                !is_secret_key(&decode(key)) && !nests_a_secret(value) && value != REDACTED
+            }
+            None => !is_secret_key(&decode(pair)),
+        })
+        .collect();
+    (!kept.is_empty()).then(|| kept.join("&"))
+}
+
+/// The values of `query` that redaction hides, in every form a server may
+/// echo them: as written, percent-decoded (once and again), and each secret
+/// nested in them (`next=%2Fx%3Ftoken%3Dabc` gives the whole value, its
+/// decoded `/x?token=abc`, and `abc`). For scrubbing what a server sends
+/// back ([`crate::text::scrub_secrets`]).
+///
+/// ```
+/// let found = drydock_core::query_secrets("rev=2&token=t0k&next=%2Fx%3Fapi_key%3Dk3y");
+/// assert!(found.contains(&"t0k".to_owned()) && found.contains(&"k3y".to_owned()));
+/// assert!(!found.iter().any(|s| s == "2"));
+/// ```
+pub fn query_secrets(query: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for pair in query.split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            continue;
+        };
+        if value.is_empty() || !(is_secret_key(&decode(key)) || nests_a_secret(value)) {
+            continue;
+        }
+        let mut text = value.to_owned();
+        for _ in 0..4 {
+            out.push(text.clone());
+            for (k, v) in text
+                .split(['?', '&', ';'])
+                .filter_map(|p| p.split_once('='))
+            {
+                if !v.is_empty() && is_secret_key(&decode(k)) {
+                    out.push(v.to_owned());
+                    out.push(decode(&v.replace('+', " ")));
+                }
+            }
+            let decoded = decode(&text.replace('+', " "));
+            if decoded == text {
+                break;
+            }
+            text = decoded;
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
 /// Whether a query value, decoded (once or twice), is itself a URL or a
 /// query that carries a secret: a password in userinfo or a secret-named
 /// parameter (`?next=%2Fsite%3Ftoken%3Dabc`).
 fn nests_a_secret(value: &str) -> bool {
     let mut text = value.replace('+', " ");
     for _ in 0..4 {
-        let nested_query = text.split_once('?').map_or(text.as_str(), |(_, q)| q);
-        let secret_pair = nested_query.split(['&', ';']).any(|pair| {
+        // Every `?` may start a query nested deeper (`/a?next=/b?token=x`).
+        let secret_pair = text.split(['?', '&', ';']).any(|pair| {
             pair.split_once('=')
                 .is_some_and(|(k, v)| !v.is_empty() && is_secret_key(&decode(k)))
         });
@@ -121,30 +181,52 @@ fn nests_a_secret(value: &str) -> bool {
 }
 
 /// Redacts a string that may not parse as a URL: any `user:password@` userinfo
-/// and secret-looking query values. Used in errors about unparseable input.
+/// and secret-looking query values. Used in errors about unparseable input and
+/// wherever a stored reference is shown.
+///
+/// A string that parses as a URL is redacted as [`redact_url`] does. One that
+/// does not may hold a password with a raw `/`, `?` or `#` (which is why it
+/// failed): the userinfo is then taken to end at the *last* `@`, so that no
+/// part of such a password is shown (`https://u:pa/ss@h` → `https://u:***@h`).
+///
+/// ```
+/// use drydock_core::redact_str;
+/// assert_eq!(redact_str("https://u:pa/ss?w@h:99999/x"), "https://u:***@h:99999/x");
+/// assert_eq!(redact_str("https://h/x?token=abc"), "https://h/x?token=***");
+/// ```
 pub fn redact_str(input: &str) -> String {
-    let (before_query, query) = match input.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (input, None),
+    if input.contains("://")
+        && let Ok(url) = Url::parse(input)
+    {
+        return redact_url(&url);
+    }
+    let (scheme, rest) = match input.split_once("://") {
+        Some((scheme, rest)) => (Some(scheme), rest),
+        None => (None, input),
     };
-    let mut out = match before_query.split_once("://") {
-        Some((scheme, rest)) => {
-            let authority_end = rest.find('/').unwrap_or(rest.len());
-            let (authority, path) = rest.split_at(authority_end);
-            let authority = match authority.rsplit_once('@') {
-                Some((userinfo, host)) => match userinfo.split_once(':') {
-                    Some((user, _)) => format!("{user}:{REDACTED}@{host}"),
-                    None => authority.to_owned(),
-                },
-                None => authority.to_owned(),
-            };
-            format!("{scheme}://{authority}{path}")
+    let mut out = String::with_capacity(input.len());
+    let mut rest = rest;
+    if let Some(scheme) = scheme {
+        out.push_str(scheme);
+        out.push_str("://");
+        if let Some(at) = rest.rfind('@')
+            && let Some((user, _)) = rest[..at].split_once(':')
+            && !user.contains(['/', '?', '#'])
+        {
+            out.push_str(user);
+            out.push(':');
+            out.push_str(REDACTED);
+            out.push('@');
+            rest = &rest[at + 1..];
         }
-        None => before_query.to_owned(),
-    };
-    if let Some(query) = query {
-        out.push('?');
-        out.push_str(&redact_query(query));
+    }
+    match rest.split_once('?') {
+        Some((before, query)) => {
+            out.push_str(before);
+            out.push('?');
+            out.push_str(&redact_query(query));
+        }
+        None => out.push_str(rest),
     }
     out
 }
@@ -189,6 +271,31 @@ mod tests {
     }
 
     #[test]
+    fn redact_str_hides_a_password_holding_slash_question_mark_or_hash() {
+        for (input, shown) in [
+            (
+                "https://admin:pa/ss1@h:99999/x",
+                "https://admin:***@h:99999/x",
+            ),
+            ("https://admin:pa?ss1@h st/x", "https://admin:***@h st/x"),
+            ("https://admin:pa#ss1@h st/x", "https://admin:***@h st/x"),
+            (
+                "deckhand+http://u:se/cret@h:1/x y",
+                "deckhand+http://u:***@h:1/x y",
+            ),
+            ("https://h st/x?token=pa/ss1", "https://h st/x?token=***"),
+        ] {
+            assert_eq!(redact_str(input), shown, "{input}");
+        }
+        // Parseable URLs: as redact_url, so an `@` in a query is no userinfo.
+        assert_eq!(
+            redact_str("https://h:8443/x?mail=a@b"),
+            "https://h:8443/x?mail=a@b"
+        );
+        assert_eq!(redact_str("https://u:p%2Fq@h/x"), "https://u:***@h/x");
+    }
+
+    #[test]
     fn a_secret_nested_in_another_parameter_is_redacted() {
         for url in [
             "https://h/login?next=%2Fsite.yaml%3Ftoken%3Dabc123",
@@ -196,6 +303,7 @@ mod tests {
             "https://h/go?to=https%3A%2F%2Fu%3Apw%40other%2Fx",
             "https://h/go?state=a%3D1%26password%3Dabc123",
             "https://h/login?next=/x?token=abc123",
+            "https://h/login?next=%2Fa%3Fnext%3D%252Fb%253Ftoken%253Dabc123",
         ] {
             let shown = redact_url(&Url::parse(url).unwrap());
             assert!(

@@ -7,7 +7,7 @@ use percent_encoding::percent_decode_str;
 use url::Url;
 
 use crate::error::{Error, Result};
-use crate::redact::{is_secret_key, redact_str, redact_url};
+use crate::redact::{redact_str, redact_url};
 
 /// A design reference: a URI whose scheme picks a driver.
 ///
@@ -33,8 +33,10 @@ pub struct DesignRef {
 impl DesignRef {
     /// Parses a reference; the error names the input with its secrets redacted.
     pub fn parse(input: &str) -> Result<Self> {
+        // Shown as typed, less its secrets and with control characters
+        // escaped: an error's text is one safe line wherever it goes.
         let invalid = |reason: String| Error::InvalidReference {
-            input: redact_str(input),
+            input: crate::text::escape_control(&redact_str(input)).into_owned(),
             reason,
         };
         if input.trim().is_empty() {
@@ -120,11 +122,35 @@ impl DesignRef {
         &self.redacted
     }
 
+    /// The reference without its secrets, to keep where it outlives the
+    /// request (a task's `design_ref`): the userinfo password and the query
+    /// parameters [`DesignRef::redacted`] would hide are removed, not masked,
+    /// so the result is still a usable reference; whoever fetches it brings
+    /// its own credentials (a token, Keystone). The user name, path, other
+    /// parameters and fragment stay as given.
+    ///
+    /// ```
+    /// use drydock_core::DesignRef;
+    /// let r = DesignRef::parse("https://ops:pw@h/site.yaml?rev=2&token=abc").unwrap();
+    /// assert_eq!(r.without_secrets(), "https://ops@h/site.yaml?rev=2");
+    /// ```
+    pub fn without_secrets(&self) -> String {
+        let mut url = self.url.clone();
+        // Fails only for URLs that cannot carry credentials, which then have none.
+        let _ = url.set_password(None);
+        if let Some(query) = self.url.query() {
+            url.set_query(crate::redact::strip_query(query).as_deref());
+        }
+        url.to_string()
+    }
+
     /// The key that names the same design whatever credentials reach it: the
     /// normalised URL (scheme and host in lower case, `.` and `..` segments
-    /// resolved, default port dropped) without userinfo, fragment, or query
-    /// parameters whose key names a secret; every other parameter is kept
-    /// byte for byte, in order. Used to store and to look up snapshots.
+    /// resolved, default port dropped) without userinfo, fragment, or the
+    /// query parameters redaction hides (a secret-named key, a value nesting
+    /// a secret, a value already redacted to `***`); every other parameter is
+    /// kept byte for byte, in order. Used to store and to look up snapshots,
+    /// so it never holds a secret, and the redacted form has the same key.
     ///
     /// ```
     /// use drydock_core::DesignRef;
@@ -149,14 +175,7 @@ impl DesignRef {
         let _ = url.set_password(None);
         url.set_fragment(None);
         if let Some(query) = self.url.query() {
-            let kept: Vec<&str> = query
-                .split('&')
-                .filter(|pair| {
-                    let key = pair.split_once('=').map_or(*pair, |(k, _)| k);
-                    !is_secret_key(&decode(key))
-                })
-                .collect();
-            url.set_query((!kept.is_empty()).then(|| kept.join("&")).as_deref());
+            url.set_query(crate::redact::strip_query(query).as_deref());
         }
         url.to_string()
     }
@@ -275,6 +294,23 @@ mod tests {
     }
 
     #[test]
+    fn without_secrets_removes_what_redaction_hides() {
+        let strip = |s: &str| DesignRef::parse(s).unwrap().without_secrets();
+        assert_eq!(strip("https://u:p@h/x?token=1#frag"), "https://u@h/x#frag");
+        assert_eq!(
+            strip("https://h/x?next=%2Fy%3Ftoken%3Dabc&rev=2"),
+            "https://h/x?rev=2"
+        );
+        assert_eq!(strip("file:///srv/site.yaml"), "file:///srv/site.yaml");
+        let kept = strip("deckhand+http://svc:pw@h:9000/revisions/7?status.bucket=a");
+        assert_eq!(
+            kept,
+            "deckhand+http://svc@h:9000/revisions/7?status.bucket=a"
+        );
+        assert_eq!(DesignRef::parse(&kept).unwrap().without_secrets(), kept);
+    }
+
+    #[test]
     fn canonical_key_keeps_references_apart_and_drops_credentials() {
         let key = |s: &str| DesignRef::parse(s).unwrap().canonical_key();
         assert_ne!(
@@ -292,6 +328,14 @@ mod tests {
         assert_eq!(
             key("https://h/x?rev=1&password=a&b=2"),
             "https://h/x?rev=1&b=2"
+        );
+        // A secret nested in another parameter is no part of the key, and the
+        // redacted form (kept in the store) has the same key.
+        let nested = "https://h/x?rev=1&next=%2Fy%3Ftoken%3Dabc123";
+        assert_eq!(key(nested), "https://h/x?rev=1");
+        assert_eq!(
+            key(DesignRef::parse(nested).unwrap().redacted()),
+            key(nested)
         );
         assert_eq!(
             key("Deckhand+HTTPS://Deckhand.Svc:8443/api/./7"),

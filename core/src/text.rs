@@ -95,6 +95,43 @@ pub fn scrub_secrets<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
     out
 }
 
+/// How many bytes past the end of an excerpt to read so that a secret
+/// crossing the cut is still found whole by [`scrub_secrets`]: the longest
+/// form of any secret (percent-encoding triples a byte).
+pub fn scrub_margin<S: AsRef<str>>(secrets: &[S]) -> usize {
+    secrets
+        .iter()
+        .map(|s| s.as_ref().len() * 3)
+        .max()
+        .unwrap_or(0)
+}
+
+/// At most `max` bytes of `text` to show: every secret scrubbed *before*
+/// cutting (so no part of one survives at the cut), control characters
+/// escaped, then cut at a character boundary with `…`. Give it at least
+/// `max` + [`scrub_margin`] bytes of what the server sent.
+///
+/// ```
+/// use drydock_core::text::safe_excerpt;
+/// let body = format!("{}password=hunter2-secret and more", "x".repeat(10));
+/// let shown = safe_excerpt(&body, &["hunter2-secret"], 16);
+/// assert_eq!(shown, "xxxxxxxxxxpasswo…");
+/// assert!(!safe_excerpt(&body, &["hunter2-secret"], 22).contains("hunt"));
+/// ```
+pub fn safe_excerpt<S: AsRef<str>>(text: &str, secrets: &[S], max: usize) -> String {
+    let scrubbed = scrub_secrets(text, secrets);
+    let mut shown = escape_control(scrubbed.trim()).into_owned();
+    if shown.len() > max {
+        let cut = (0..=max)
+            .rev()
+            .find(|i| shown.is_char_boundary(*i))
+            .unwrap_or(0);
+        shown.truncate(cut);
+        shown.push('…');
+    }
+    shown
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +164,16 @@ mod tests {
             shown,
             "ok\\x1b]0;title\\x07\\r\\nvalidation  success\\u{9b}2J\\u{202e}txt\\x7f"
         );
+    }
+
+    #[test]
+    fn an_excerpt_never_shows_part_of_a_secret_at_its_cut() {
+        let secret = "s3cret-value-long";
+        for pad in 0..40 {
+            let body = format!("{}{secret} tail", "x".repeat(pad));
+            let shown = safe_excerpt(&body, &[secret], 24);
+            assert!(!shown.contains("s3c"), "{shown}");
+        }
     }
 
     #[test]

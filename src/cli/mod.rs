@@ -138,3 +138,39 @@ pub async fn run(cli: Cli) -> u8 {
         Command::Store(args) => admin::store_cmd(&cli.config, args).await,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    /// Every argument read from the environment, in every subcommand, hides
+    /// the variable's value from `--help` (a token, a store URL with its
+    /// password, whatever a future flag reads): found by walking the
+    /// command tree, so a new subcommand or flag is covered as it is added.
+    #[test]
+    fn no_help_shows_an_environment_value() {
+        fn walk(cmd: &clap::Command, path: &str, seen: &mut usize) {
+            for arg in cmd.get_arguments() {
+                if let Some(env) = arg.get_env() {
+                    *seen += 1;
+                    assert!(
+                        arg.is_hide_env_values_set(),
+                        "{path} --{}: [env: {env:?}] shows its value in --help",
+                        arg.get_id()
+                    );
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, &format!("{path} {}", sub.get_name()), seen);
+            }
+        }
+        let mut cmd = super::Cli::command();
+        cmd.build();
+        let mut seen = 0;
+        walk(&cmd, "drydock", &mut seen);
+        assert!(
+            seen >= 2,
+            "DRYDOCK_CONFIG and DRYDOCK_TOKEN at least: {seen}"
+        );
+    }
+}

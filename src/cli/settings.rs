@@ -19,7 +19,13 @@ pub struct ConfigArgs {
     /// The configuration file (TOML). Default: $XDG_CONFIG_HOME/drydock/config.toml
     /// (else ~/.config/drydock/config.toml) when it exists. `drydock config`
     /// prints the effective configuration.
-    #[arg(long, global = true, value_name = "FILE", env = "DRYDOCK_CONFIG")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "FILE",
+        env = "DRYDOCK_CONFIG",
+        hide_env_values = true
+    )]
     pub config: Option<PathBuf>,
 }
 

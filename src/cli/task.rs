@@ -39,7 +39,9 @@ pub struct CreateArgs {
     /// The action, as the original names it (validate_design, prepare_nodes, deploy_nodes, …).
     #[arg(short = 'a', long = "action", value_name = "ACTION")]
     action: TaskAction,
-    /// The design reference (a plain path means its file:// URI).
+    /// The design reference (a plain path means its file:// URI). Stored
+    /// without credentials (a password, a token parameter): the worker
+    /// fetches it with its own (--token / DRYDOCK_TOKEN, OS_*, [drivers]).
     #[arg(short = 'd', long = "design-ref", value_name = "REF")]
     design_ref: String,
     /// Only these nodes (comma-separated).
@@ -185,6 +187,13 @@ async fn create(config: &ConfigArgs, a: CreateArgs) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
+    if drydock::store::stored_design_ref(&design) != design {
+        // The tasks table keeps no credentials: say so, not silently.
+        eprintln!(
+            "warning: the design reference's credentials are not stored with the task; \
+             the worker fetches it with its own (--token / DRYDOCK_TOKEN, OS_*, [drivers])"
+        );
+    }
     let creator = std::env::var("USER").unwrap_or_else(|_| "drydock-cli".into());
     let mut new = NewTask::new(a.action.clone())
         .with_design_ref(design)

@@ -3,7 +3,7 @@
 
 use drydock_core::{Level, Message, ValidationReport};
 use serde::ser::{Serialize, SerializeStruct, Serializer};
-use serde_json::json;
+use serde_json::{Value, json};
 
 use crate::model::{NewResultMessage, ResultMessage};
 use crate::task::Task;
@@ -129,12 +129,43 @@ impl NewResultMessage {
             extra["location"] = json!(location);
         }
         out.extra = Some(extra);
+        out.message = storable(&out.message);
+        out.context = out.context.as_deref().map(storable);
+        if let Some(extra) = &mut out.extra {
+            storable_json(extra);
+        }
         out
     }
 
     /// Every message of a validation report, in order (see [`NewResultMessage::from_validation`]).
+    /// A NUL in a message (a design may name a node with one: the design
+    /// itself is stored as JSON text, which keeps it) is written `\x00`, as
+    /// drydock shows it, since no database text column can hold it: the
+    /// report of a design validation accepts can always be stored.
     pub fn from_report(report: &ValidationReport) -> Vec<Self> {
         report.messages.iter().map(Self::from_validation).collect()
+    }
+}
+
+/// `text` with each NUL written `\x00` (as drydock shows it).
+fn storable(text: &str) -> String {
+    text.replace('\0', "\\x00")
+}
+
+fn storable_json(value: &mut Value) {
+    match value {
+        Value::String(s) if s.contains('\0') => *s = storable(s),
+        Value::Array(items) => items.iter_mut().for_each(storable_json),
+        Value::Object(map) => {
+            if map.keys().any(|k| k.contains('\0')) {
+                *map = std::mem::take(map)
+                    .into_iter()
+                    .map(|(k, v)| (storable(&k), v))
+                    .collect();
+            }
+            map.values_mut().for_each(storable_json);
+        }
+        _ => {}
     }
 }
 
@@ -162,5 +193,23 @@ mod tests {
         assert_eq!(extra["diagnostic"], "at most 9216");
         assert_eq!(extra["documents"][0]["name"], "oob");
         assert_eq!(extra["path"], "data.mtu");
+    }
+
+    #[test]
+    fn a_nul_in_a_validation_message_is_written_as_drydock_shows_it() {
+        let mut report = ValidationReport::default();
+        report.push(
+            Message::error("DD3003", "label 'no\0de' is invalid")
+                .about("drydock/BaremetalNode/v1", "no\0de"),
+        );
+        let m = &NewResultMessage::from_report(&report)[0];
+        assert_eq!(m.message, "label 'no\\x00de' is invalid");
+        assert_eq!(
+            m.context.as_deref(),
+            Some("drydock/BaremetalNode/v1:no\\x00de")
+        );
+        let extra = m.extra.as_ref().unwrap();
+        assert_eq!(extra["documents"][0]["name"], "no\\x00de");
+        assert!(m.validate().is_ok());
     }
 }

@@ -34,5 +34,5 @@ pub use snapshot::{
     SnapshotSummary, Stored,
 };
 pub use store::{Backend, Store};
-pub use task::{NewTask, Task, TaskFilter, TaskLink, TaskResult};
+pub use task::{NewTask, Task, TaskFilter, TaskLink, TaskResult, stored_design_ref};
 pub use uuid::Uuid;

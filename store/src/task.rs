@@ -28,8 +28,8 @@ pub struct Task {
     /// What it does.
     #[sqlx(try_from = "Text<TaskAction>")]
     pub action: TaskAction,
-    /// The design reference it works on (as given: render it with
-    /// [`Task::to_api`], which redacts credentials).
+    /// The design reference it works on, as stored: without credentials
+    /// (see [`stored_design_ref`]); the worker brings its own.
     pub design_ref: Option<String>,
     /// The design snapshot it ran on.
     pub design_snapshot_id: Option<Uuid>,
@@ -182,6 +182,26 @@ impl Task {
         }
         opt_json("task.node_filter", self.node_filter.as_ref())?;
         opt_json("task.request_context", self.request_context.as_ref())
+    }
+}
+
+/// What is kept of a task's design reference: credentials never reach the
+/// tasks table (it is read by every API client, listed, backed up). The
+/// userinfo password and secret query parameters are removed
+/// ([`drydock_core::DesignRef::without_secrets`]), so the reference stays
+/// usable and the worker fetches it with the credentials of its own
+/// configuration (token, Keystone); a string that is no reference is kept
+/// redacted.
+///
+/// ```
+/// use drydock_store::stored_design_ref;
+/// assert_eq!(stored_design_ref("https://ops:pw@h/x?token=t&rev=2"), "https://ops@h/x?rev=2");
+/// assert_eq!(stored_design_ref("https://ops:p/w@h:99999/x"), "https://ops:***@h:99999/x");
+/// ```
+pub fn stored_design_ref(design_ref: &str) -> String {
+    match drydock_core::DesignRef::parse(design_ref) {
+        Ok(reference) => reference.without_secrets(),
+        Err(_) => drydock_core::redact_str(design_ref),
     }
 }
 

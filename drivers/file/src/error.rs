@@ -108,18 +108,18 @@ pub enum FileError {
         /// The declared size, when the pre-check failed.
         size: Option<u64>,
     },
-    /// The file resolves (after symlinks and `..`) outside every allowed root.
+    /// The file resolves (after symlinks and `..`) outside every allowed
+    /// root. Only the path as given is named, never where it leads, and the
+    /// answer is the same whether or not the target exists.
     #[error(
-        "{reference}: {} (resolved from {}) lies outside the allowed roots ({}); symlinks and `..` are resolved before checking",
-        canonical.display(), path.display(), roots_text(roots)
+        "{reference}: {} lies outside the allowed roots ({}); symlinks and `..` are resolved before checking",
+        path.display(), roots_text(roots)
     )]
     OutsideRoots {
         /// The reference, redacted.
         reference: String,
         /// The path the reference names.
         path: PathBuf,
-        /// Where it really is.
-        canonical: PathBuf,
         /// The allowed roots, canonicalised.
         roots: Vec<PathBuf>,
     },

@@ -71,8 +71,11 @@ pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
     let canonical = match fs::canonicalize(&request.path) {
         Ok(canonical) => canonical,
         Err(e) => {
-            // Confined: say nothing about what does or does not exist outside the roots.
-            check_roots(request, &lexical(&request.path))?;
+            // Confined: say nothing about what does or does not exist outside
+            // the roots. Resolve what exists of the path (a dangling symlink
+            // too) so that a missing target outside is refused just as an
+            // existing one is.
+            check_roots(request, &resolve_lenient(&request.path, MAX_LINKS))?;
             return Err(io_err(&request.path, e));
         }
     };
@@ -143,12 +146,38 @@ fn check_roots(request: &Request, canonical: &Path) -> Result<(), FileError> {
     {
         return Ok(());
     }
+    // The answer names the path as given, never where it leads: the same
+    // whether or not the target exists, and nothing learnt about the outside.
     Err(FileError::OutsideRoots {
         reference: request.reference.redacted().to_owned(),
         path: request.path.clone(),
-        canonical: canonical.to_owned(),
         roots: request.roots.clone(),
     })
+}
+
+/// Most symlinks and path components followed by [`resolve_lenient`] (as
+/// the kernel's `ELOOP` limit, with room for deep paths).
+const MAX_LINKS: u32 = 256;
+
+/// Where `path` leads, as far as it exists: its canonical form when it
+/// exists; else a dangling symlink's target resolved in turn, or the
+/// resolved parent joined with the last name (`.` and `..` by name once
+/// nothing more exists).
+fn resolve_lenient(path: &Path, budget: u32) -> PathBuf {
+    if let Ok(canonical) = fs::canonicalize(path) {
+        return canonical;
+    }
+    if budget == 0 {
+        return lexical(path);
+    }
+    if let Ok(target) = fs::read_link(path) {
+        let parent = path.parent().unwrap_or(Path::new("/"));
+        return resolve_lenient(&parent.join(target), budget - 1);
+    }
+    match (path.parent(), path.file_name()) {
+        (Some(parent), Some(name)) => resolve_lenient(parent, budget - 1).join(name),
+        _ => lexical(path),
+    }
 }
 
 /// `path` with `.` and `..` resolved by name only (for paths that do not exist).

@@ -210,15 +210,20 @@ impl Hop<'_> {
         let reference = self.request.reference.clone();
         let status = response.status().as_u16();
         let retry_after = retry_after(response.headers());
+        // Read past the excerpt by the longest secret form, scrub, then cut:
+        // a secret crossing the cut is found whole, not shown in part.
+        let secrets: Vec<&str> = self.secrets().into_iter().map(Secret::expose).collect();
+        let read = ERROR_BODY_PREFIX + drydock_core::text::scrub_margin(&secrets);
         let mut prefix = Vec::new();
-        while prefix.len() < ERROR_BODY_PREFIX {
+        while prefix.len() < read {
             match tokio::time::timeout(self.options.read_timeout, response.chunk()).await {
                 Ok(Ok(Some(chunk))) => prefix.extend_from_slice(&chunk),
                 _ => break,
             }
         }
-        prefix.truncate(ERROR_BODY_PREFIX);
-        let body = self.scrub(String::from_utf8_lossy(&prefix).trim());
+        prefix.truncate(read);
+        let text = String::from_utf8_lossy(&prefix);
+        let body = drydock_core::text::safe_excerpt(&text, &secrets, ERROR_BODY_PREFIX);
         match status {
             404 | 410 => HttpError::NotFound { reference, status },
             401 | 403 => HttpError::Unauthorized {

@@ -80,10 +80,13 @@ impl HttpRequest {
         } else {
             None
         };
+        // Every value redaction hides, nested ones too, in each form written.
         let query_secrets = clean
-            .query_pairs()
-            .filter(|(k, v)| drydock_core::is_secret_key(k) && !v.is_empty())
-            .map(|(_, v)| Secret::new(v))
+            .query()
+            .map(drydock_core::query_secrets)
+            .unwrap_or_default()
+            .into_iter()
+            .map(Secret::new)
             .collect();
         Ok(HttpRequest {
             url: clean,
@@ -154,10 +157,15 @@ impl RawResponse {
         self.headers.get(name).and_then(|v| v.to_str().ok())
     }
 
+    /// The request's secrets, to scrub text of the response with. Never print them.
+    pub(crate) fn secret_texts(&self) -> Vec<&str> {
+        self.secrets.iter().map(Secret::expose).collect()
+    }
+
     /// Text the server sent, made safe to show: every secret of the request
     /// removed in any encoding, control characters escaped.
     pub fn scrub(&self, text: &str) -> String {
-        let secrets: Vec<&str> = self.secrets.iter().map(Secret::expose).collect();
+        let secrets = self.secret_texts();
         let scrubbed = drydock_core::text::scrub_secrets(text, &secrets);
         drydock_core::text::escape_control(&scrubbed).into_owned()
     }
@@ -222,7 +230,13 @@ mod tests {
         let url = Url::parse("https://h/x?author=al&api_token=t%2Fk&rev=1").unwrap();
         let r = HttpRequest::new(&url, "shown").unwrap();
         let secrets: Vec<&str> = r.query_secrets.iter().map(Secret::expose).collect();
-        assert_eq!(secrets, ["t/k"]);
+        assert_eq!(secrets, ["t%2Fk", "t/k"]);
+        // A secret nested in another parameter is remembered too.
+        let url = Url::parse("https://h/x?next=%2Fy%3Ftoken%3Dn3sted&rev=1").unwrap();
+        let r = HttpRequest::new(&url, "shown").unwrap();
+        let secrets: Vec<&str> = r.query_secrets.iter().map(Secret::expose).collect();
+        assert!(secrets.contains(&"n3sted"), "{secrets:?}");
+        assert!(!secrets.contains(&"1"), "{secrets:?}");
     }
 
     #[test]

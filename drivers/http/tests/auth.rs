@@ -120,3 +120,20 @@ async fn secrets_echoed_by_a_server_are_scrubbed_from_errors() {
         everything(&err)
     );
 }
+
+#[tokio::test]
+async fn a_secret_crossing_the_cut_of_an_error_body_is_not_shown_in_part() {
+    let server = HttpFixture::start().await.unwrap();
+    let d = HttpDriver::new(options()).unwrap();
+    let secret = "Cut-S3cret-Value";
+    // The error body is cut at 512 bytes: put the secret across the cut.
+    for pad in 500..514 {
+        let path = format!("/cut{pad}");
+        let body = format!("{}{secret} and more", "x".repeat(pad));
+        server.route(&path, Route::status_with_body(400, body));
+        let url = server.url(&format!("{path}?token={secret}")).to_string();
+        let err = fetch(&d, &url, &fetch_opts()).await.unwrap_err();
+        let all = everything(&err);
+        assert!(!all.contains("Cut-S"), "pad {pad}: {all}");
+    }
+}

@@ -6,7 +6,7 @@ use sqlx::types::{Json, Text};
 use super::db::{Bind, Db, Q};
 use super::types::Ts;
 use crate::model::BuildData;
-use crate::task::{NewTask, Task};
+use crate::task::{NewTask, Task, stored_design_ref};
 
 /// `insert_task!()`: `$1`…`$10`.
 pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
@@ -14,7 +14,7 @@ pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
         .arg(t.parent_task_id)
         .arg(Text(&t.status))
         .arg(Text(&t.action))
-        .arg(t.design_ref.as_deref())
+        .arg(t.design_ref.as_deref().map(stored_design_ref))
         .arg(t.design_snapshot_id)
         .arg(t.node_filter.as_ref().map(Json))
         .arg(t.request_context.as_ref().map(Json))
@@ -28,7 +28,7 @@ pub(crate) fn task_update<'q, DB: Db>(q: Q<'q, DB>, t: &Task, now: Ts) -> Q<'q, 
         .arg(t.version)
         .arg(t.parent_task_id)
         .arg(Text(&t.status))
-        .arg(t.design_ref.as_deref())
+        .arg(t.design_ref.as_deref().map(stored_design_ref))
         .arg(t.design_snapshot_id)
         .arg(t.node_filter.as_ref().map(Json))
         .arg(t.request_context.as_ref().map(Json))

@@ -99,6 +99,19 @@ pub async fn orchestrator_helpers_and_api_shape(ctx: Ctx) {
         )
         .with_created_by("ops");
     let task = s.create_task(&new).await.unwrap();
+    // Credentials never reach the tasks table: the row keeps a usable
+    // reference without them (the worker brings its own).
+    let stored = "deckhand+https://svc@deckhand:9000/revisions/7";
+    assert_eq!(task.design_ref.as_deref(), Some(stored));
+    let mut leaked = s.get_task(task.task_id).await.unwrap();
+    assert_eq!(leaked.design_ref.as_deref(), Some(stored));
+    leaked.design_ref = Some("https://u:pw%2Fx@h/x?api_token=abc&rev=1".into());
+    let updated = s.update_task(&leaked).await.unwrap();
+    assert_eq!(updated.design_ref.as_deref(), Some("https://u@h/x?rev=1"));
+    leaked.design_ref = new.design_ref.clone();
+    leaked.version = updated.version;
+    let task = s.update_task(&leaked).await.unwrap();
+    assert_eq!(task.design_ref.as_deref(), Some(stored));
     let child = s
         .create_task(&NewTask::new(TaskAction::DeployNode).with_parent(task.task_id))
         .await

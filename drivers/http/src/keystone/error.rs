@@ -94,8 +94,10 @@ impl KeystoneError {
     }
 }
 
-/// Keystone's `{"error": {"message": …}}`, sanitised and bounded.
-fn message(body: &[u8]) -> String {
+/// Keystone's `{"error": {"message": …}}`, sanitised and bounded: the
+/// request's secrets (the password) scrubbed from the whole body before it
+/// is cut, so no part of one is shown.
+fn message(body: &[u8], secrets: &[&str]) -> String {
     let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
     let text = parsed
         .as_ref()
@@ -103,33 +105,30 @@ fn message(body: &[u8]) -> String {
         .and_then(|m| m.as_str())
         .map(str::to_owned)
         .unwrap_or_else(|| {
-            String::from_utf8_lossy(&body[..body.len().min(MESSAGE_MAX)]).into_owned()
+            let read = MESSAGE_MAX + drydock_core::text::scrub_margin(secrets);
+            String::from_utf8_lossy(&body[..body.len().min(read)]).into_owned()
         });
-    let mut shown = drydock_core::text::escape_control(text.trim()).into_owned();
-    if shown.len() > MESSAGE_MAX {
-        let cut = (0..=MESSAGE_MAX)
-            .rev()
-            .find(|i| shown.is_char_boundary(*i))
-            .unwrap_or(0);
-        shown.truncate(cut);
-        shown.push('…');
-    }
-    shown
+    drydock_core::text::safe_excerpt(&text, secrets, MESSAGE_MAX)
 }
 
 /// Maps a token request's status: 201 is a token, 401 a refusal, the rest errors.
-pub(super) fn check_status(url: &str, status: u16, body: &[u8]) -> Result<(), KeystoneError> {
+pub(super) fn check_status(
+    url: &str,
+    status: u16,
+    body: &[u8],
+    secrets: &[&str],
+) -> Result<(), KeystoneError> {
     match status {
         200 | 201 => Ok(()),
         401 => Err(KeystoneError::Refused {
             url: url.to_owned(),
             status,
-            message: message(body),
+            message: message(body, secrets),
         }),
         _ => Err(KeystoneError::Status {
             url: url.to_owned(),
             status,
-            message: message(body),
+            message: message(body, secrets),
         }),
     }
 }

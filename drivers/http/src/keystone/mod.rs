@@ -189,7 +189,8 @@ impl Keystone {
                 kind: e.kind(),
                 reason: e.to_string(),
             })?;
-        error::check_status(&shown, response.status, &response.body)?;
+        let secrets = response.secret_texts();
+        error::check_status(&shown, response.status, &response.body, &secrets)?;
         let token = response
             .header("x-subject-token")
             .filter(|t| !t.is_empty())
