@@ -89,7 +89,10 @@ fn main() {
         text.len() as f64 / 1e6
     );
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
-    println!("load average: {}", load.split_whitespace().next().unwrap_or("?"));
+    println!(
+        "load average: {}",
+        load.split_whitespace().next().unwrap_or("?")
+    );
     for json in [true, false] {
         let form = if json { "--json" } else { "human" };
         let extra: &[&str] = if json { &["--json"] } else { &[] };

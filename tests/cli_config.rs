@@ -194,3 +194,32 @@ fn schemes_json_lists_each_drivers_options_with_defaults() {
     let file = drivers.iter().find(|d| d["name"] == "file").expect("file");
     assert_eq!(file["options"]["allowed_roots"], serde_json::json!([]));
 }
+
+#[test]
+fn store_commands_refuse_an_unusable_configuration_instead_of_the_default_store() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("drydock.toml");
+    std::fs::write(&file, "[store]\nurl = \"sqlite:///x.db\"\nulr = 1\n").unwrap();
+    let config = file.to_str().unwrap();
+    for command in [
+        &["store", "status"][..],
+        &["task", "list"],
+        &["snapshots", "list"],
+        &["leader"],
+        &["node", "builddata", "n1"],
+    ] {
+        let mut args = vec!["--config", config];
+        args.extend_from_slice(command);
+        let out = drydock(&args, &[], home.path());
+        let err = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(4), "{command:?}: {err}");
+        assert!(
+            err.contains("ulr") && err.contains("drydock.toml"),
+            "{command:?} names the key and the file: {err}"
+        );
+        assert!(
+            !home.path().join("data/drydock/drydock.db").exists(),
+            "{command:?} fell back to the default store"
+        );
+    }
+}

@@ -125,6 +125,21 @@ enum Command {
 
 /// Runs the command and returns the exit status.
 pub async fn run(cli: Cli) -> u8 {
+    // Commands that find their store through the configuration refuse an
+    // unusable one rather than quietly falling back to the default store.
+    let uses_store = matches!(
+        cli.command,
+        Command::Snapshots(_)
+            | Command::Task(_)
+            | Command::Node(_)
+            | Command::Worker(_)
+            | Command::Leader(_)
+            | Command::Store(_)
+    );
+    if uses_store && let Err(err) = cli.config.load() {
+        output::print_error(&err);
+        return output::exit_code(&err);
+    }
     match cli.command {
         Command::Resolve(args) => resolve::run(&cli.config, *args).await,
         Command::Validate(args) => resolve::validate(&cli.config, *args).await,
