@@ -2,6 +2,7 @@
 
 mod cli;
 
+use std::io::Write as _;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -28,10 +29,12 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(err) => {
-            eprintln!("error: cannot start the async runtime: {err}");
+            let _ = writeln!(std::io::stderr(), "error: cannot start the async runtime: {err}");
             return ExitCode::from(cli::EXIT_FAILURE);
         }
     };
     let code = runtime.block_on(cli::run(args));
-    ExitCode::from(code)
+    // Everything printed goes through one buffered stdout: flush it, and a
+    // failure to write becomes the exit status (a closed pipe passes quietly).
+    ExitCode::from(cli::stdout::finish(code))
 }

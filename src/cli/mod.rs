@@ -1,7 +1,35 @@
 //! Argument parsing and dispatch for the `drydock` binary.
 
+/// Like `print!`, through [`stdout`]: never panics, a failure is remembered.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::stdout::write_fmt(format_args!($($arg)*))
+    };
+}
+
+/// Like `eprintln!`, but a stderr that cannot be written is ignored (no panic).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // What stdout holds comes first, as it would unbuffered.
+        $crate::cli::stdout::flush();
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Like `println!`, through [`stdout`]: never panics, a failure is remembered.
+macro_rules! outln {
+    () => {
+        $crate::cli::stdout::write_fmt(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::stdout::write_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod admin;
 mod config_cmd;
+mod json_out;
 mod node;
 mod output;
 mod reference;
@@ -9,6 +37,7 @@ mod resolve;
 mod schemes;
 mod settings;
 mod snapshots;
+pub mod stdout;
 mod store;
 mod task;
 mod worker;

@@ -12,3 +12,18 @@ pub struct LoadError {
     /// Where.
     pub mark: Mark,
 }
+
+/// Why an input is refused as a whole, before any document is read (problems
+/// of single documents go into the report instead).
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum InputError {
+    /// More documents than [`crate::Limits::max_documents`].
+    #[error(
+        "the input holds more than {limit} YAML documents (the limit; each costs memory beyond its bytes)"
+    )]
+    TooManyDocuments {
+        /// The limit.
+        limit: usize,
+    },
+}

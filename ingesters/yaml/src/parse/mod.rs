@@ -30,6 +30,11 @@ pub struct Limits {
     pub threads: usize,
     /// Inputs smaller than this are parsed on the calling thread.
     pub parallel_threshold: usize,
+    /// Documents (`---` markers) an input may hold; more is
+    /// [`crate::InputError::TooManyDocuments`]. Every document costs memory
+    /// beyond its bytes (its tree, its report message), so this bounds what
+    /// millions of tiny documents can take.
+    pub max_documents: usize,
 }
 
 impl Default for Limits {
@@ -40,6 +45,7 @@ impl Default for Limits {
             max_nodes_per_byte: 4,
             threads: 0,
             parallel_threshold: 256 * 1024,
+            max_documents: 200_000,
         }
     }
 }
