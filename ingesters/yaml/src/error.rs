@@ -26,4 +26,13 @@ pub enum InputError {
         /// The limit.
         limit: usize,
     },
+    /// More nodes, aliases expanded, than [`crate::Limits::bytes_per_node`]
+    /// and [`crate::Limits::stream_nodes_base`] allow for the input's size.
+    #[error(
+        "the input expands to more than {limit} YAML nodes in all (the limit for its size: an alias bomb, or a design far denser than any site)"
+    )]
+    TooManyNodes {
+        /// The limit.
+        limit: usize,
+    },
 }

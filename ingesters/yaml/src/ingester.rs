@@ -13,7 +13,7 @@ use crate::document::{
 };
 use crate::options::YamlOptions;
 use crate::error::InputError;
-use crate::parse::{LoadError, LoadedDoc, load_stream};
+use crate::parse::{Budget, LoadError, LoadedDoc, load_stream_within};
 
 /// Reads legacy Drydock YAML (`apiVersion: drydock/v1`).
 #[derive(Clone, Debug, Default)]
@@ -86,8 +86,15 @@ pub fn ingest_with(
     {
         return Err(InputError::TooManyDocuments { limit });
     }
+    let budget = Budget::for_input(&options.limits, bytes.len());
+    let loaded = load_stream_within(bytes, &options.limits, &budget, outcome);
+    if budget.exceeded() {
+        return Err(InputError::TooManyNodes {
+            limit: budget.max(),
+        });
+    }
     let mut asm = Assembler::new(name);
-    match load_stream(bytes, &options.limits, outcome) {
+    match loaded {
         Ok(outcomes) => outcomes.into_iter().for_each(|o| asm.add(o)),
         Err(e) => asm.push(
             Message::error(
