@@ -7,7 +7,8 @@
 //!
 //! `cargo bench -p drydock --bench whole_process [-- SIZES…]`;
 //! `DRYDOCK_BENCH_BIN=/path/to/drydock` measures another binary,
-//! `DRYDOCK_BENCH_RUNS=N` sets the runs (default 9).
+//! `DRYDOCK_BENCH_RUNS=N` sets the runs (default 9), `DRYDOCK_BENCH_DIR=DIR`
+//! keeps the generated sites in a directory under DIR.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -28,13 +29,26 @@ fn main() {
     } else {
         sizes
     };
-    let bin = std::env::var_os("DRYDOCK_BENCH_BIN")
-        .map_or_else(|| PathBuf::from(env!("CARGO_BIN_EXE_drydock")), PathBuf::from);
+    let bin = std::env::var_os("DRYDOCK_BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_drydock")),
+        PathBuf::from,
+    );
     let runs: usize = std::env::var("DRYDOCK_BENCH_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(9);
     let dir = tempfile::tempdir().expect("a temporary directory");
+    // DRYDOCK_BENCH_DIR keeps the generated sites there (to profile by hand).
+    let dir = match std::env::var_os("DRYDOCK_BENCH_DIR") {
+        Some(kept) => tempfile::Builder::new()
+            .prefix("whole_process")
+            .tempdir_in(kept)
+            .map(tempfile::TempDir::keep)
+            .map(|p| (p, dir))
+            .expect("DRYDOCK_BENCH_DIR"),
+        None => (dir.path().to_owned(), dir),
+    };
+    let dir = Dir(dir.0, dir.1);
     println!("binary {}", bin.display());
     println!("load average {}", load_average());
     for &nodes in &sizes {
@@ -69,6 +83,15 @@ fn main() {
         }
         spans(&bin, &reference, dir.path());
         in_process(&site);
+    }
+}
+
+/// Where the sites are written (and the temporary directory, removed at the end).
+struct Dir(PathBuf, #[allow(dead_code)] tempfile::TempDir);
+
+impl Dir {
+    fn path(&self) -> &Path {
+        &self.0
     }
 }
 

@@ -45,7 +45,16 @@ fn home() -> Home {
         .expect("run");
     assert!(out.status.code().is_some_and(|c| c <= 1), "{out:?}");
     let out = command(
-        &["task", "create", "-a", "validate_design", "--design-ref", &site, "--store", &store],
+        &[
+            "task",
+            "create",
+            "-a",
+            "validate_design",
+            "--design-ref",
+            &site,
+            "--store",
+            &store,
+        ],
         dir.path(),
     )
     .output()

@@ -128,7 +128,8 @@ pub fn print_human(resolved: &Resolved) {
     outln!("reference   {}", safe(resolved.reference.redacted()));
     outln!(
         "fetched     {} bytes by the {} driver",
-        meta.length, meta.driver
+        meta.length,
+        meta.driver
     );
     outln!("digest      {}", meta.digest);
     outln!("location    {}", safe(&meta.location));
@@ -144,7 +145,8 @@ pub fn print_human(resolved: &Resolved) {
     }
     outln!(
         "ingested    {} documents by the {} ingester",
-        summary.documents, summary.ingester
+        summary.documents,
+        summary.ingester
     );
     for (kind, count) in &summary.per_kind {
         outln!("  {kind:<20} {count}");

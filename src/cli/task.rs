@@ -255,7 +255,11 @@ async fn list(config: &ConfigArgs, a: ListArgs) -> u8 {
     }
     outln!(
         "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  DESIGN",
-        "TASK", "ACTION", "STATUS", "RESULT", "CREATED"
+        "TASK",
+        "ACTION",
+        "STATUS",
+        "RESULT",
+        "CREATED"
     );
     for t in &tasks {
         outln!(

@@ -11,8 +11,8 @@ use drydock_core::{Bytes, Detection, Error, IngestOptions, Ingested, Ingester, R
 use crate::document::{
     body, document_name, head, header_str, metadata_name, root, sniff, with_warnings,
 };
-use crate::options::YamlOptions;
 use crate::error::InputError;
+use crate::options::YamlOptions;
 use crate::parse::{Budget, LoadError, LoadedDoc, load_stream_within};
 
 /// Reads legacy Drydock YAML (`apiVersion: drydock/v1`).

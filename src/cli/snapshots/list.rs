@@ -72,7 +72,13 @@ pub async fn run(config: &ConfigArgs, args: &ListArgs) -> u8 {
     }
     outln!(
         "{:<36}  {:<20}  {:<8}  {:<8}  {:>5}  {:>10}  {:<19}  REFERENCE",
-        "SNAPSHOT", "RESOLVED", "STATUS", "REVISION", "TIMES", "BYTES", "DIGEST"
+        "SNAPSHOT",
+        "RESOLVED",
+        "STATUS",
+        "REVISION",
+        "TIMES",
+        "BYTES",
+        "DIGEST"
     );
     for s in &list {
         let status = format!("{:?}", s.status).to_ascii_lowercase();

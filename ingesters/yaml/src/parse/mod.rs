@@ -236,11 +236,16 @@ pub(crate) fn load_document_at(
         .checked_sub(1)?;
     let piece = pieces[at];
     let budget = Budget::new(usize::MAX);
-    loader::load(&text[piece.start..piece.end], piece.first_line, limits, &budget)
-        .into_iter()
-        .flatten()
-        .find(|d| d.mark.line == line)?
-        .root
+    loader::load(
+        &text[piece.start..piece.end],
+        piece.first_line,
+        limits,
+        &budget,
+    )
+    .into_iter()
+    .flatten()
+    .find(|d| d.mark.line == line)?
+    .root
 }
 
 /// UTF-8 text without a leading byte-order mark, or where the first bad byte is.
