@@ -120,6 +120,8 @@ fn command(bin: &Path, reference: &str, json: bool, home: &Path) -> Command {
 }
 
 /// One run: wall time and peak RSS in bytes (from wait4's rusage).
+// wait4 reaps the child (std's wait cannot report its peak RSS).
+#[allow(clippy::zombie_processes)]
 fn run_once(bin: &Path, reference: &str, json: bool, home: &Path) -> (Duration, u64) {
     let start = Instant::now();
     let child = command(bin, reference, json, home)

@@ -76,6 +76,8 @@ fn shapes() -> Vec<(&'static str, String)> {
 }
 
 /// Exit status and peak RSS in bytes of one run.
+// wait4 reaps the child (std's wait cannot report its peak RSS).
+#[allow(clippy::zombie_processes)]
 fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
     cmd.arg("resolve")

@@ -48,7 +48,7 @@ impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 128,
-            max_nodes_base: 100_000,
+            max_nodes_base: 50_000,
             max_nodes_per_byte: 4,
             threads: 0,
             parallel_threshold: 256 * 1024,
