@@ -157,12 +157,11 @@ fn spans(bin: &Path, reference: &str, home: &Path) {
     let stderr = String::from_utf8_lossy(&out.stderr);
     let mut line = String::from("  spans (-v, --json):");
     for l in stderr.lines().filter(|l| l.contains("close time.busy=")) {
-        let name = l
-            .split_whitespace()
-            .find(|w| w.ends_with(':') && !w.starts_with("drydock"))
-            .map_or("?", |w| w.trim_end_matches(':'));
-        let name = name.rsplit(':').next().unwrap_or(name);
-        let name = name.split('{').next().unwrap_or(name);
+        // `… INFO ingest{ingester="yaml"}:validate: drydock_core::…: close …`
+        let path = l.split(" INFO ").nth(1).unwrap_or(l);
+        let path = path.split(": drydock").next().unwrap_or(path);
+        let inner = path.rsplit("}:").next().unwrap_or(path);
+        let name = inner.split('{').next().unwrap_or(inner);
         let busy = l
             .split("time.busy=")
             .nth(1)

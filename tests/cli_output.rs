@@ -140,6 +140,12 @@ fn json_output_is_what_a_json_value_prints_for_every_fixture() {
         }
     }
     assert!(files.len() > 50, "{} fixtures", files.len());
+    // A generated site large enough for the design to be rendered in chunks
+    // on two threads.
+    let site = dir.path().join("site.yaml");
+    let spec = drydock_fixtures::sitegen::SiteSpec::new(1_200);
+    std::fs::write(&site, drydock_fixtures::sitegen::deckhand(&spec)).expect("write");
+    files.push(site);
     for file in files {
         let reference = format!("file://{}", file.display());
         let out = command(&["resolve", &reference, "--json"], dir.path())

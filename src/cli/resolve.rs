@@ -145,6 +145,8 @@ async fn judge(
         (Some(_), Some(Err(err))) => (None, Some(err.clone())),
         _ => (None, None),
     };
+    // With -v, the time spent writing the output is a step of its own.
+    let output_span = tracing::info_span!("output").entered();
     if json {
         output::print_json(&resolved, snapshot.as_ref(), store_error.as_deref());
     } else {
@@ -156,6 +158,8 @@ async fn judge(
             output::print_error(err);
         }
     }
+    super::stdout::flush();
+    drop(output_span);
     let code = if store_error.is_some() {
         EXIT_STORE
     } else {

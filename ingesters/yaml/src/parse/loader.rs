@@ -43,14 +43,11 @@ struct Loader<'b> {
     pending: usize,
 }
 
+type Docs = Vec<Result<LoadedDoc, LoadError>>;
+
 /// Loads every document of one piece of text that starts at line `first_line`,
 /// drawing its nodes from the stream's `budget`.
-pub fn load(
-    text: &str,
-    first_line: u32,
-    limits: &Limits,
-    budget: &Budget,
-) -> Vec<Result<LoadedDoc, LoadError>> {
+pub fn load(text: &str, first_line: u32, limits: &Limits, budget: &Budget) -> Docs {
     let mut out = Vec::new();
     let mut l = Loader {
         budget,
@@ -256,13 +253,8 @@ impl Loader<'_> {
     }
 
     fn count(&mut self, n: usize, mark: Mark) -> Result<(), LoadError> {
-        // The stream's budget, drawn in batches (one atomic per 1,024 nodes).
-        self.pending = self.pending.saturating_add(n);
-        if self.pending >= 1024 {
-            let spent = std::mem::take(&mut self.pending);
-            if !self.budget.spend(spent) {
-                return self.err(mark, "the input as a whole has too many nodes".into());
-            }
+        if !self.budget.draw(&mut self.pending, n) {
+            return self.err(mark, "the input as a whole has too many nodes".into());
         }
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.max_nodes {

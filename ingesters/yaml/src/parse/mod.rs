@@ -99,6 +99,13 @@ impl Budget {
         true
     }
 
+    /// Adds `n` to a parser's `pending` nodes and spends them in batches
+    /// (one atomic operation per 1,024 nodes); false once exceeded.
+    pub(crate) fn draw(&self, pending: &mut usize, n: usize) -> bool {
+        *pending = pending.saturating_add(n);
+        *pending < 1024 || self.spend(std::mem::take(pending))
+    }
+
     /// Whether more nodes were asked for than the budget has.
     pub fn exceeded(&self) -> bool {
         self.exceeded.load(Ordering::Relaxed)
