@@ -70,17 +70,17 @@ pub async fn leader(config: &ConfigArgs, a: LeaderArgs) -> u8 {
                 "age_seconds": age,
             })
         });
-        println!("{}", serde_json::json!({ "leader": value }));
+        outln!("{}", serde_json::json!({ "leader": value }));
         return EXIT_OK;
     }
     match leader {
-        None => println!("no leader"),
+        None => outln!("no leader"),
         Some(l) => {
-            println!("leader      {}", l.instance_id);
+            outln!("leader      {}", l.instance_id);
             if let Some(since) = l.since {
-                println!("since       {}", since.to_rfc3339());
+                outln!("since       {}", since.to_rfc3339());
             }
-            println!(
+            outln!(
                 "last ping   {} ({:.1} s ago)",
                 l.last_ping.to_rfc3339(),
                 age.unwrap_or_default()
@@ -99,12 +99,12 @@ pub async fn store_cmd(config: &ConfigArgs, a: StoreCmdArgs) -> u8 {
                 Ok(opened) => {
                     opened.close().await;
                     if p.json {
-                        println!(
+                        outln!(
                             "{}",
                             serde_json::json!({ "store": drydock::store::redact_url(&url), "migrated": true })
                         );
                     } else {
-                        println!(
+                        outln!(
                             "{} is migrated",
                             output::safe(&drydock::store::redact_url(&url))
                         );
@@ -148,7 +148,7 @@ async fn status(config: &ConfigArgs, p: Plain) -> u8 {
     };
     let backend = format!("{:?}", opened.backend()).to_ascii_lowercase();
     if p.json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({
                 "store": drydock::store::redact_url(&url), "backend": backend, "answers": true,
@@ -157,16 +157,16 @@ async fn status(config: &ConfigArgs, p: Plain) -> u8 {
         );
         return EXIT_OK;
     }
-    println!(
+    outln!(
         "store       {} ({backend}), answers",
         output::safe(&drydock::store::redact_url(&url))
     );
     for (status, n) in counts {
-        println!("{status:<11} {n} task(s)");
+        outln!("{status:<11} {n} task(s)");
     }
     match leader {
-        Some(l) => println!("leader      {}", l.instance_id),
-        None => println!("leader      none"),
+        Some(l) => outln!("leader      {}", l.instance_id),
+        None => outln!("leader      none"),
     }
     EXIT_OK
 }

@@ -25,14 +25,14 @@ pub fn run(config: &ConfigArgs, args: &ConfigCmdArgs) -> u8 {
     };
     let (origin, tree) = effective;
     if args.json {
-        println!("{tree}");
+        outln!("{tree}");
         return EXIT_OK;
     }
-    println!("# drydock configuration, from {}", output::safe(&origin));
+    outln!("# drydock configuration, from {}", output::safe(&origin));
     match toml::to_string_pretty(&output::without_nulls(tree)) {
-        Ok(text) => print!("{text}"),
+        Ok(text) => out!("{text}"),
         Err(err) => {
-            eprintln!("error: cannot print the configuration as TOML: {err}");
+            errln!("error: cannot print the configuration as TOML: {err}");
             return EXIT_CONFIG;
         }
     }

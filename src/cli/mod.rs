@@ -1,7 +1,35 @@
 //! Argument parsing and dispatch for the `drydock` binary.
 
+/// Like `print!`, through [`stdout`]: never panics, a failure is remembered.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::cli::stdout::write_fmt(format_args!($($arg)*))
+    };
+}
+
+/// Like `eprintln!`, but a stderr that cannot be written is ignored (no panic).
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        // What stdout holds comes first, as it would unbuffered.
+        $crate::cli::stdout::flush();
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Like `println!`, through [`stdout`]: never panics, a failure is remembered.
+macro_rules! outln {
+    () => {
+        $crate::cli::stdout::write_fmt(format_args!("\n"))
+    };
+    ($($arg:tt)*) => {
+        $crate::cli::stdout::write_fmt(format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod admin;
 mod config_cmd;
+mod json_out;
 mod node;
 mod output;
 mod reference;
@@ -9,6 +37,7 @@ mod resolve;
 mod schemes;
 mod settings;
 mod snapshots;
+pub mod stdout;
 mod store;
 mod task;
 mod worker;
@@ -19,7 +48,7 @@ use clap::{Parser, Subcommand};
 pub const EXIT_OK: u8 = 0;
 /// Exit status: the design resolved but its validation report is a failure.
 pub const EXIT_INVALID: u8 = 1;
-/// Exit status: bad reference, or the fetch or ingestion failed.
+/// Exit status: bad reference, the fetch or ingestion failed, or stdout could not be written.
 pub const EXIT_FAILURE: u8 = 2;
 /// Exit status: the store could not be opened, read or written.
 pub const EXIT_STORE: u8 = 3;
@@ -30,8 +59,9 @@ pub const EXIT_USAGE: u8 = 64;
 
 const AFTER_HELP: &str = "\
 Exit status: 0 the design is valid, 1 the design is invalid (see the report),
-2 bad reference or fetch/ingest failure, 3 the store could not be used,
-4 the configuration is unusable, 64 the command line is wrong.
+2 bad reference, fetch/ingest failure or output that could not be written,
+3 the store could not be used, 4 the configuration is unusable, 64 the
+command line is wrong. A closed pipe on stdout ends the command quietly.
 
 Configuration: a TOML file (--config, DRYDOCK_CONFIG, else
 $XDG_CONFIG_HOME/drydock/config.toml when present), then DRYDOCK__SECTION__KEY

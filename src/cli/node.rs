@@ -70,17 +70,17 @@ pub async fn run(config: &ConfigArgs, args: NodeArgs) -> u8 {
 /// Prints build data: JSON, or one block per element.
 pub fn print_build_data(data: &[BuildData], json: bool) {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(data).unwrap_or_else(|_| "[]".into())
         );
         return;
     }
     if data.is_empty() {
-        eprintln!("no build data");
+        errln!("no build data");
     }
     for d in data {
-        println!(
+        outln!(
             "{}  node {}  task {}  {} ({})",
             d.collected_date.to_rfc3339(),
             output::safe(&d.node_name),
@@ -89,7 +89,7 @@ pub fn print_build_data(data: &[BuildData], json: bool) {
             output::safe(&d.data_format)
         );
         for line in d.data_element.lines() {
-            println!("    {}", output::safe(line));
+            outln!("    {}", output::safe(line));
         }
     }
 }

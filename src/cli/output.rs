@@ -62,8 +62,8 @@ pub fn safe(text: &str) -> std::borrow::Cow<'_, str> {
 
 /// Prints an error as one line plus a hint, on stderr.
 pub fn print_error(err: &Error) {
-    eprintln!("error: {}", safe(&err.to_string()));
-    eprintln!("hint: {}", err.hint());
+    errln!("error: {}", safe(&err.to_string()));
+    errln!("hint: {}", err.hint());
 }
 
 /// The exit status an error maps to.
@@ -89,30 +89,12 @@ pub fn without_nulls(value: serde_json::Value) -> serde_json::Value {
     }
 }
 
-/// The `--json` document (with an `error` member when the store failed
-/// after a successful resolve).
-pub fn json_value(
-    resolved: &Resolved,
-    snapshot: Option<&Saved>,
-    store_error: Option<&Error>,
-) -> serde_json::Value {
-    let mut value = serde_json::json!({
-        "snapshot": snapshot,
-        "reference": resolved.reference.redacted(),
-        "fetch": resolved.fetched.metadata,
-        "summary": resolved.ingested.summary,
-        "report": resolved.ingested.report,
-        "design": resolved.ingested.design,
-    });
-    if let Some(err) = store_error {
-        value["error"] = error_value(err, Some(resolved.reference.redacted()));
-    }
-    value
-}
-
-/// Prints the `--json` document on stdout.
+/// Prints the `--json` document on stdout (with an `error` member when the
+/// store failed after a successful resolve), streamed: see [`super::json_out`].
 pub fn print_json(resolved: &Resolved, snapshot: Option<&Saved>, store_error: Option<&Error>) {
-    println!("{}", json_value(resolved, snapshot, store_error));
+    let mut out = super::stdout::lock();
+    // A failed write is remembered by `out` and becomes the exit status.
+    let _ = super::json_out::write_resolved(&mut out, resolved, snapshot, store_error);
 }
 
 /// `{"kind", "message", "hint", "reference"}` of an error (the reference redacted).
@@ -129,7 +111,7 @@ pub fn error_value(err: &Error, reference: Option<&str>) -> serde_json::Value {
 /// otherwise one line plus a hint on stderr.
 pub fn report_error(err: &Error, json: bool, reference: Option<&str>) {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::json!({ "error": error_value(err, reference) })
         );
@@ -143,13 +125,14 @@ pub fn print_human(resolved: &Resolved) {
     let meta = &resolved.fetched.metadata;
     let summary = &resolved.ingested.summary;
     let report = &resolved.ingested.report;
-    println!("reference   {}", safe(resolved.reference.redacted()));
-    println!(
+    outln!("reference   {}", safe(resolved.reference.redacted()));
+    outln!(
         "fetched     {} bytes by the {} driver",
-        meta.length, meta.driver
+        meta.length,
+        meta.driver
     );
-    println!("digest      {}", meta.digest);
-    println!("location    {}", safe(&meta.location));
+    outln!("digest      {}", meta.digest);
+    outln!("location    {}", safe(&meta.location));
     for (label, value) in [
         ("type", &meta.content_type),
         ("etag", &meta.etag),
@@ -157,18 +140,19 @@ pub fn print_human(resolved: &Resolved) {
         ("modified", &meta.last_modified),
     ] {
         if let Some(value) = value {
-            println!("{label:<11} {}", safe(value));
+            outln!("{label:<11} {}", safe(value));
         }
     }
-    println!(
+    outln!(
         "ingested    {} documents by the {} ingester",
-        summary.documents, summary.ingester
+        summary.documents,
+        summary.ingester
     );
     for (kind, count) in &summary.per_kind {
-        println!("  {kind:<20} {count}");
+        outln!("  {kind:<20} {count}");
     }
     for (schema, count) in &summary.skipped {
-        println!("  skipped {:<12} {count}", safe(schema));
+        outln!("  skipped {:<12} {count}", safe(schema));
     }
     print_report(report);
 }
@@ -181,7 +165,7 @@ pub fn print_report(report: &drydock::ValidationReport) {
         .iter()
         .filter(|m| m.level == Level::Warning)
         .count();
-    println!(
+    outln!(
         "validation  {} ({} errors, {} warnings)",
         if report.is_success() {
             "success"
@@ -193,7 +177,7 @@ pub fn print_report(report: &drydock::ValidationReport) {
     );
     if !report.rules.is_empty() {
         let count = |o: RuleOutcome| report.rules.iter().filter(|r| r.outcome == o).count();
-        println!(
+        outln!(
             "rules       {} ran: {} passed, {} failed, {} not run (`--json` lists each)",
             report.rules.len(),
             count(RuleOutcome::Passed),
@@ -214,7 +198,7 @@ pub fn print_report(report: &drydock::ValidationReport) {
             (None, Some(l)) => format!(" (line {}, column {})", l.line, l.column),
             (None, None) => String::new(),
         };
-        println!(
+        outln!(
             "  {:?} {} [{}]{}: {}",
             m.level,
             safe(&m.code),
@@ -223,16 +207,7 @@ pub fn print_report(report: &drydock::ValidationReport) {
             safe(&m.message)
         );
         if let Some(d) = &m.diagnostic {
-            println!("      {}", safe(d));
+            outln!("      {}", safe(d));
         }
     }
-}
-
-/// Reports a failed write to stdout (a full disk) and returns the exit status;
-/// a closed pipe is not an error worth a message.
-pub fn write_failed(err: &std::io::Error) -> u8 {
-    if err.kind() != std::io::ErrorKind::BrokenPipe {
-        eprintln!("error: cannot write the output: {err}");
-    }
-    super::EXIT_FAILURE
 }

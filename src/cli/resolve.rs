@@ -145,6 +145,8 @@ async fn judge(
         (Some(_), Some(Err(err))) => (None, Some(err.clone())),
         _ => (None, None),
     };
+    // With -v, the time spent writing the output is a step of its own.
+    let output_span = tracing::info_span!("output").entered();
     if json {
         output::print_json(&resolved, snapshot.as_ref(), store_error.as_deref());
     } else {
@@ -156,11 +158,18 @@ async fn judge(
             output::print_error(err);
         }
     }
-    if store_error.is_some() {
-        return EXIT_STORE;
-    }
-    match resolved.ingested.report.status {
-        Status::Success => EXIT_OK,
-        Status::Failure => EXIT_INVALID,
-    }
+    super::stdout::flush();
+    drop(output_span);
+    let code = if store_error.is_some() {
+        EXIT_STORE
+    } else {
+        match resolved.ingested.report.status {
+            Status::Success => EXIT_OK,
+            Status::Failure => EXIT_INVALID,
+        }
+    };
+    // The process ends now: freeing the design item by item (tens of
+    // milliseconds for a large site) would only delay the exit.
+    std::mem::forget(resolved);
+    code
 }

@@ -26,20 +26,20 @@ pub fn run(args: &SchemesArgs) -> u8 {
             "drivers": registry.drivers(),
             "ingesters": ingesters,
         });
-        println!("{value}");
+        outln!("{value}");
         return EXIT_OK;
     }
-    println!("{:<18} {:<10} CRATE", "SCHEME", "DRIVER");
+    outln!("{:<18} {:<10} CRATE", "SCHEME", "DRIVER");
     for s in &schemes {
-        println!("{:<18} {:<10} {}", s.scheme, s.driver, s.crate_name);
+        outln!("{:<18} {:<10} {}", s.scheme, s.driver, s.crate_name);
     }
-    println!();
-    println!("{:<18} {:<10} CRATE", "INGESTER", "");
+    outln!();
+    outln!("{:<18} {:<10} CRATE", "INGESTER", "");
     for i in &ingesters {
-        println!("{:<18} {:<10} {}", i.name, "", i.crate_name);
+        outln!("{:<18} {:<10} {}", i.name, "", i.crate_name);
     }
-    println!();
-    println!("Each driver reads the [drivers.<driver>] section of the configuration;");
-    println!("`drydock schemes --json` lists its options and their defaults.");
+    outln!();
+    outln!("Each driver reads the [drivers.<driver>] section of the configuration;");
+    outln!("`drydock schemes --json` lists its options and their defaults.");
     EXIT_OK
 }

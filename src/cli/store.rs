@@ -95,7 +95,7 @@ pub fn saved(url: &str, resolved: &Resolved, record: &CacheRecord) -> Saved {
 /// Prints where the snapshot is.
 pub fn print_saved(saved: &Saved) {
     let verb = if saved.reused { "reused" } else { "stored" };
-    println!(
+    outln!(
         "snapshot    {} {verb} in {}",
         saved.snapshot_id,
         super::output::safe(&saved.store)

@@ -189,7 +189,7 @@ async fn create(config: &ConfigArgs, a: CreateArgs) -> u8 {
     };
     if drydock::store::stored_design_ref(&design) != design {
         // The tasks table keeps no credentials: say so, not silently.
-        eprintln!(
+        errln!(
             "warning: the design reference's credentials are not stored with the task; \
              the worker fetches it with its own (--token / DRYDOCK_TOKEN, OS_*, [drivers])"
         );
@@ -209,13 +209,13 @@ async fn create(config: &ConfigArgs, a: CreateArgs) -> u8 {
         let started = std::time::Instant::now();
         while !matches!(task.status, TaskStatus::Complete | TaskStatus::Terminated) {
             if started.elapsed() > a.block_timeout {
-                eprintln!(
+                errln!(
                     "error: task {} is still {} after {}",
                     task.task_id,
                     task.status.as_str(),
                     humantime::format_duration(a.block_timeout)
                 );
-                eprintln!(
+                errln!(
                     "hint: is a worker running (`drydock worker`) that takes {}?",
                     task.action.as_str()
                 );
@@ -256,18 +256,22 @@ async fn list(config: &ConfigArgs, a: ListArgs) -> u8 {
     };
     if a.json {
         let api: Vec<_> = tasks.iter().map(Task::to_api).collect();
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&api).unwrap_or_else(|_| "[]".into())
         );
         return EXIT_OK;
     }
-    println!(
+    outln!(
         "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  DESIGN",
-        "TASK", "ACTION", "STATUS", "RESULT", "CREATED"
+        "TASK",
+        "ACTION",
+        "STATUS",
+        "RESULT",
+        "CREATED"
     );
     for t in &tasks {
-        println!(
+        outln!(
             "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  {}",
             t.task_id,
             output::safe(t.action.as_str()),
@@ -313,11 +317,11 @@ async fn delete(config: &ConfigArgs, a: DeleteArgs) -> u8 {
     store.close().await;
     match deleted {
         Ok(n) if a.json => {
-            println!("{}", serde_json::json!({ "deleted": n }));
+            outln!("{}", serde_json::json!({ "deleted": n }));
             EXIT_OK
         }
         Ok(n) => {
-            println!(
+            outln!(
                 "deleted {n} task(s) created more than {} day(s) ago",
                 a.days
             );
@@ -349,15 +353,15 @@ async fn builddata(config: &ConfigArgs, a: BuilddataArgs) -> u8 {
 /// Prints a task: the original API's JSON, or a readable form.
 pub fn print_task(task: &Task, json: bool) {
     if json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&task.to_api()).unwrap_or_default()
         );
         return;
     }
-    println!("task        {}", task.task_id);
-    println!("action      {}", output::safe(task.action.as_str()));
-    println!(
+    outln!("task        {}", task.task_id);
+    outln!("action      {}", output::safe(task.action.as_str()));
+    outln!(
         "design      {}",
         output::safe(
             &task
@@ -367,29 +371,29 @@ pub fn print_task(task: &Task, json: bool) {
                 .unwrap_or_default()
         )
     );
-    println!("status      {}", task.status.as_str());
-    println!("result      {}", task.result.status.as_str());
+    outln!("status      {}", task.status.as_str());
+    outln!("result      {}", task.result.status.as_str());
     if let Some(m) = &task.result.message {
-        println!("message     {}", output::safe(m));
+        outln!("message     {}", output::safe(m));
     }
     if let Some(r) = &task.result.reason {
-        println!("reason      {}", output::safe(r));
+        outln!("reason      {}", output::safe(r));
     }
     if let Some(s) = task.design_snapshot_id {
-        println!("snapshot    {s}");
+        outln!("snapshot    {s}");
     }
-    println!(
+    outln!(
         "created     {} by {}",
         task.created.to_rfc3339(),
         output::safe(task.created_by.as_deref().unwrap_or("-"))
     );
-    println!(
+    outln!(
         "messages    {} ({} errors)",
         task.messages.len(),
         task.result.error_count
     );
     for m in &task.messages {
         let flag = if m.error { "error" } else { "info " };
-        println!("  {:>4} {flag} {}", m.sequence, output::safe(&m.message));
+        outln!("  {:>4} {flag} {}", m.sequence, output::safe(&m.message));
     }
 }

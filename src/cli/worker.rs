@@ -61,11 +61,11 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
 pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
     let runnable = Worker::runnable();
     if let Some(other) = args.actions.iter().find(|a| !runnable.contains(a)) {
-        eprintln!(
+        errln!(
             "error: this worker cannot run {}: it needs a node driver (MAAS, IPMI)",
             other.as_str()
         );
-        eprintln!(
+        errln!(
             "hint: --actions validate_design; tasks of other actions stay queued for a worker that can run them"
         );
         return EXIT_CONFIG;
@@ -107,7 +107,7 @@ pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
     options.exit_when_idle = args.exit_when_idle;
     options.fetch = settings.fetch.clone();
     options.validation = settings.validation.clone();
-    eprintln!(
+    errln!(
         "worker {} on {}",
         options.id,
         output::safe(&drydock::store::redact_url(&url))
@@ -120,9 +120,10 @@ pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
     opened.close().await;
     match outcome {
         Ok(report) => {
-            eprintln!(
+            errln!(
                 "worker stopped: {} task(s) finished, {} given back",
-                report.finished, report.released
+                report.finished,
+                report.released
             );
             EXIT_OK
         }

@@ -11,7 +11,7 @@ use drydock_ingester_yaml::document::{
 use drydock_ingester_yaml::model::build::{Outcome, build_item, document_error};
 use drydock_ingester_yaml::model::value::{Mark, Node};
 use drydock_ingester_yaml::parse::LoadedDoc;
-use drydock_ingester_yaml::{LoadError, YamlOptions, ingest_with};
+use drydock_ingester_yaml::{LoadError, YamlOptions, ingest_with, input_error};
 
 /// The metadata schema of Deckhand documents.
 pub const METADATA_SCHEMA: &str = "metadata/Document/v1";
@@ -48,13 +48,9 @@ impl Ingester for DeckhandIngester {
         }
     }
 
-    fn ingest(&self, bytes: &Bytes, _options: &IngestOptions) -> Result<Ingested> {
-        Ok(ingest_with(
-            crate::NAME,
-            bytes,
-            &self.options,
-            deckhand_outcome,
-        ))
+    fn ingest(&self, bytes: &Bytes, options: &IngestOptions) -> Result<Ingested> {
+        ingest_with(crate::NAME, bytes, &self.options, deckhand_outcome)
+            .map_err(|e| input_error(crate::NAME, options, e))
     }
 
     fn locator<'b>(

@@ -6,13 +6,14 @@ use crate::model::build::{Assembler, Outcome, build_item};
 use crate::model::value::{Mark, Node};
 use drydock_core::design::{DocumentSource, Kind};
 use drydock_core::report::{Message, PROCESSING_ERROR};
-use drydock_core::{Bytes, Detection, IngestOptions, Ingested, Ingester, Result};
+use drydock_core::{Bytes, Detection, Error, IngestOptions, Ingested, Ingester, Result};
 
 use crate::document::{
     body, document_name, head, header_str, metadata_name, root, sniff, with_warnings,
 };
+use crate::error::InputError;
 use crate::options::YamlOptions;
-use crate::parse::{LoadError, LoadedDoc, load_stream};
+use crate::parse::{Budget, LoadError, LoadedDoc, load_stream_within};
 
 /// Reads legacy Drydock YAML (`apiVersion: drydock/v1`).
 #[derive(Clone, Debug, Default)]
@@ -48,13 +49,9 @@ impl Ingester for YamlIngester {
         }
     }
 
-    fn ingest(&self, bytes: &Bytes, _options: &IngestOptions) -> Result<Ingested> {
-        Ok(ingest_with(
-            crate::NAME,
-            bytes,
-            &self.options,
-            legacy_outcome,
-        ))
+    fn ingest(&self, bytes: &Bytes, options: &IngestOptions) -> Result<Ingested> {
+        ingest_with(crate::NAME, bytes, &self.options, legacy_outcome)
+            .map_err(|e| input_error(crate::NAME, options, e))
     }
 
     fn locator<'b>(
@@ -65,16 +62,39 @@ impl Ingester for YamlIngester {
     }
 }
 
+/// An input refused as a whole, as the ingester `name`'s error.
+pub fn input_error(name: &str, options: &IngestOptions, err: InputError) -> Error {
+    Error::Ingest {
+        ingester: name.to_owned(),
+        reference: options.source.clone(),
+        source: Box::new(err),
+    }
+}
+
 /// Loads `bytes` with `options`, maps every document with `outcome` (in
 /// parallel) and assembles the result: the frame both ingesters share.
+/// Refuses an input of more than [`crate::Limits::max_documents`] documents.
 pub fn ingest_with(
     name: &str,
     bytes: &[u8],
     options: &YamlOptions,
     outcome: fn(std::result::Result<LoadedDoc, LoadError>) -> Outcome,
-) -> Ingested {
+) -> std::result::Result<Ingested, InputError> {
+    let limit = options.limits.max_documents;
+    if let Ok(text) = crate::parse::decode(bytes)
+        && crate::parse::split::more_markers_than(text, limit)
+    {
+        return Err(InputError::TooManyDocuments { limit });
+    }
+    let budget = Budget::for_input(&options.limits, bytes.len());
+    let loaded = load_stream_within(bytes, &options.limits, &budget, outcome);
+    if budget.exceeded() {
+        return Err(InputError::TooManyNodes {
+            limit: budget.max(),
+        });
+    }
     let mut asm = Assembler::new(name);
-    match load_stream(bytes, &options.limits, outcome) {
+    match loaded {
         Ok(outcomes) => outcomes.into_iter().for_each(|o| asm.add(o)),
         Err(e) => asm.push(
             Message::error(
@@ -85,7 +105,7 @@ pub fn ingest_with(
             .at(u64::from(e.mark.line), u64::from(e.mark.column)),
         ),
     }
-    asm.finish()
+    Ok(asm.finish())
 }
 
 /// What one legacy document is: an item, an error, or another namespace's

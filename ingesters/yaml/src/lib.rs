@@ -9,8 +9,8 @@ pub mod model;
 mod options;
 pub mod parse;
 
-pub use error::LoadError;
-pub use ingester::{YamlIngester, ingest_with, legacy_outcome, new_ingester};
+pub use error::{InputError, LoadError};
+pub use ingester::{YamlIngester, ingest_with, input_error, legacy_outcome, new_ingester};
 pub use locate::{YamlLocator, locate_messages};
 pub use options::{Limits, YamlOptions};
 

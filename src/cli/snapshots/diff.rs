@@ -52,27 +52,27 @@ pub async fn run(config: &ConfigArgs, args: &DiffArgs) -> u8 {
             "design": design,
             "report": report,
         });
-        println!("{value}");
+        outln!("{value}");
         return EXIT_OK;
     }
-    println!(
+    outln!(
         "--- {} {}",
         old.summary.snapshot_id,
         output::safe(&old.summary.reference)
     );
-    println!(
+    outln!(
         "+++ {} {}",
         new.summary.snapshot_id,
         output::safe(&new.summary.reference)
     );
     if old.summary.digest == new.summary.digest {
-        println!("same content ({})", new.summary.digest);
+        outln!("same content ({})", new.summary.digest);
     }
     if design.is_empty() {
-        println!("design: no change");
+        outln!("design: no change");
     } else {
-        print!("{design}");
+        out!("{design}");
     }
-    print!("{report}");
+    out!("{report}");
     EXIT_OK
 }

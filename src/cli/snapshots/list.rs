@@ -60,23 +60,29 @@ pub async fn run(config: &ConfigArgs, args: &ListArgs) -> u8 {
         }
     };
     if args.json {
-        println!(
+        outln!(
             "{}",
             serde_json::to_string(&list).unwrap_or_else(|_| "[]".into())
         );
         return EXIT_OK;
     }
     if list.is_empty() {
-        eprintln!("no snapshots stored");
+        errln!("no snapshots stored");
         return EXIT_OK;
     }
-    println!(
+    outln!(
         "{:<36}  {:<20}  {:<8}  {:<8}  {:>5}  {:>10}  {:<19}  REFERENCE",
-        "SNAPSHOT", "RESOLVED", "STATUS", "REVISION", "TIMES", "BYTES", "DIGEST"
+        "SNAPSHOT",
+        "RESOLVED",
+        "STATUS",
+        "REVISION",
+        "TIMES",
+        "BYTES",
+        "DIGEST"
     );
     for s in &list {
         let status = format!("{:?}", s.status).to_ascii_lowercase();
-        println!(
+        outln!(
             "{:<36}  {:<20}  {:<8}  {:<8}  {:>5}  {:>10}  {:<19}  {}",
             s.snapshot_id,
             s.resolved_at

@@ -89,11 +89,9 @@ pub async fn run(config: &ConfigArgs, args: &ShowArgs) -> u8 {
         Err(missing) => return missing.report(args.json, &args.snapshot),
     };
     if args.content {
-        let mut out = std::io::stdout().lock();
-        return match out.write_all(&snapshot.bytes).and_then(|()| out.flush()) {
-            Ok(()) => EXIT_OK,
-            Err(e) => output::write_failed(&e),
-        };
+        // A failure is remembered and reported when the command ends.
+        let _ = super::super::stdout::lock().write_all(&snapshot.bytes);
+        return EXIT_OK;
     }
     if args.json {
         let value = serde_json::json!({
@@ -102,34 +100,34 @@ pub async fn run(config: &ConfigArgs, args: &ShowArgs) -> u8 {
             "report": snapshot.report,
             "design": snapshot.model,
         });
-        println!("{value}");
+        outln!("{value}");
         return EXIT_OK;
     }
     let s = &snapshot.summary;
-    println!("snapshot    {}", s.snapshot_id);
-    println!("reference   {}", output::safe(&s.reference));
-    println!("digest      {} ({} bytes)", s.digest, s.length);
-    println!(
+    outln!("snapshot    {}", s.snapshot_id);
+    outln!("reference   {}", output::safe(&s.reference));
+    outln!("digest      {} ({} bytes)", s.digest, s.length);
+    outln!(
         "fetched     by the {} driver at {}",
         s.metadata.driver,
         s.metadata.fetched_at.to_rfc3339()
     );
     if let Some(revision) = &s.revision {
-        println!("revision    {}", output::safe(revision));
+        outln!("revision    {}", output::safe(revision));
     }
-    println!(
+    outln!(
         "resolved    {} time(s), first {}, last {}",
         s.resolve_count,
         s.stored_at.to_rfc3339(),
         s.resolved_at.to_rfc3339()
     );
-    println!(
+    outln!(
         "ingested    {} documents by the {} ingester",
         snapshot.ingest.documents,
         output::safe(&snapshot.ingest.ingester)
     );
     for (kind, count) in &snapshot.ingest.per_kind {
-        println!("  {kind:<20} {count}");
+        outln!("  {kind:<20} {count}");
     }
     output::print_report(&snapshot.report);
     EXIT_OK

@@ -10,7 +10,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::mapping::finish_map;
 use super::resolve::{self, KindName, kind_of_value};
-use super::{Limits, LoadError, LoadWarning, LoadedDoc};
+use super::{Budget, Limits, LoadError, LoadWarning, LoadedDoc};
 
 enum Container {
     Seq(Vec<Node>),
@@ -29,7 +29,7 @@ struct Frame {
     nodes_at_start: usize,
 }
 
-struct Loader {
+struct Loader<'b> {
     line_offset: u32,
     limits: Limits,
     max_nodes: usize,
@@ -39,12 +39,19 @@ struct Loader {
     root: Option<Node>,
     doc_mark: Mark,
     warnings: Vec<LoadWarning>,
+    budget: &'b Budget,
+    pending: usize,
 }
 
-/// Loads every document of one piece of text that starts at line `first_line`.
-pub fn load(text: &str, first_line: u32, limits: &Limits) -> Vec<Result<LoadedDoc, LoadError>> {
+type Docs = Vec<Result<LoadedDoc, LoadError>>;
+
+/// Loads every document of one piece of text that starts at line `first_line`,
+/// drawing its nodes from the stream's `budget`.
+pub fn load(text: &str, first_line: u32, limits: &Limits, budget: &Budget) -> Docs {
     let mut out = Vec::new();
     let mut l = Loader {
+        budget,
+        pending: 0,
         line_offset: first_line.saturating_sub(1),
         limits: limits.clone(),
         max_nodes: limits
@@ -80,10 +87,11 @@ pub fn load(text: &str, first_line: u32, limits: &Limits) -> Vec<Result<LoadedDo
             }
         }
     }
+    budget.spend(l.pending);
     out
 }
 
-impl Loader {
+impl Loader<'_> {
     fn mark_at(&self, line: usize, col: usize) -> Mark {
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         let col = u32::try_from(col).unwrap_or(u32::MAX - 1);
@@ -245,6 +253,9 @@ impl Loader {
     }
 
     fn count(&mut self, n: usize, mark: Mark) -> Result<(), LoadError> {
+        if !self.budget.draw(&mut self.pending, n) {
+            return self.err(mark, "the input as a whole has too many nodes".into());
+        }
         self.nodes = self.nodes.saturating_add(n);
         if self.nodes > self.max_nodes {
             return self.err(

@@ -6,7 +6,7 @@
 //! ([`resolve`]). A caller's function runs on each document in the worker
 //! thread, so building the model is parallel too; results come back in input order.
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use crate::model::value::{Mark, Node};
 
@@ -30,17 +30,90 @@ pub struct Limits {
     pub threads: usize,
     /// Inputs smaller than this are parsed on the calling thread.
     pub parallel_threshold: usize,
+    /// Documents (`---` markers) an input may hold; more is
+    /// [`crate::InputError::TooManyDocuments`]. Every document costs memory
+    /// beyond its bytes (its tree, its report message), so this bounds what
+    /// millions of tiny documents can take.
+    pub max_documents: usize,
+    /// Nodes the whole input may have (aliases expanded), at most one per
+    /// this many bytes of input …
+    pub bytes_per_node: usize,
+    /// … plus this many. Beyond is [`crate::InputError::TooManyNodes`]:
+    /// memory stays in proportion to the input (site designs have about one
+    /// node per 15 bytes).
+    pub stream_nodes_base: usize,
 }
 
 impl Default for Limits {
     fn default() -> Self {
         Limits {
             max_depth: 128,
-            max_nodes_base: 100_000,
+            max_nodes_base: 50_000,
             max_nodes_per_byte: 4,
             threads: 0,
             parallel_threshold: 256 * 1024,
+            max_documents: 200_000,
+            bytes_per_node: 8,
+            stream_nodes_base: 65_536,
         }
+    }
+}
+
+/// The nodes a whole stream may still have, shared by the parsing threads.
+#[derive(Debug)]
+pub struct Budget {
+    used: AtomicUsize,
+    max: usize,
+    exceeded: AtomicBool,
+}
+
+impl Budget {
+    /// The budget `limits` give an input of `len` bytes.
+    pub fn for_input(limits: &Limits, len: usize) -> Self {
+        Budget::new(
+            limits
+                .stream_nodes_base
+                .saturating_add(len / limits.bytes_per_node.max(1)),
+        )
+    }
+
+    /// A budget of `max` nodes.
+    pub fn new(max: usize) -> Self {
+        Budget {
+            used: AtomicUsize::new(0),
+            max,
+            exceeded: AtomicBool::new(false),
+        }
+    }
+
+    /// Spends `n` nodes; false once the budget is exceeded.
+    pub fn spend(&self, n: usize) -> bool {
+        if self.exceeded.load(Ordering::Relaxed) {
+            return false;
+        }
+        let used = self.used.fetch_add(n, Ordering::Relaxed).saturating_add(n);
+        if used > self.max {
+            self.exceeded.store(true, Ordering::Relaxed);
+            return false;
+        }
+        true
+    }
+
+    /// Adds `n` to a parser's `pending` nodes and spends them in batches
+    /// (one atomic operation per 1,024 nodes); false once exceeded.
+    pub(crate) fn draw(&self, pending: &mut usize, n: usize) -> bool {
+        *pending = pending.saturating_add(n);
+        *pending < 1024 || self.spend(std::mem::take(pending))
+    }
+
+    /// Whether more nodes were asked for than the budget has.
+    pub fn exceeded(&self) -> bool {
+        self.exceeded.load(Ordering::Relaxed)
+    }
+
+    /// The budget's size.
+    pub fn max(&self) -> usize {
+        self.max
     }
 }
 
@@ -73,6 +146,21 @@ where
     R: Send,
     F: Fn(Result<LoadedDoc, LoadError>) -> R + Sync,
 {
+    load_stream_within(bytes, limits, &Budget::for_input(limits, bytes.len()), each)
+}
+
+/// [`load_stream`] drawing nodes from `budget`: once it is exceeded the
+/// remaining documents fail fast (the caller checks [`Budget::exceeded`]).
+pub fn load_stream_within<R, F>(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &Budget,
+    each: F,
+) -> Result<Vec<R>, LoadError>
+where
+    R: Send,
+    F: Fn(Result<LoadedDoc, LoadError>) -> R + Sync,
+{
     let text = decode(bytes)?;
     let pieces = split::split(text);
     let threads = match limits.threads {
@@ -82,7 +170,12 @@ where
         n => n,
     };
     let run = |piece: &split::Piece, out: &mut Vec<R>| {
-        for doc in loader::load(&text[piece.start..piece.end], piece.first_line, limits) {
+        for doc in loader::load(
+            &text[piece.start..piece.end],
+            piece.first_line,
+            limits,
+            budget,
+        ) {
             out.push(each(doc));
         }
     };
@@ -149,11 +242,17 @@ pub(crate) fn load_document_at(
         .partition_point(|p| p.first_line <= line)
         .checked_sub(1)?;
     let piece = pieces[at];
-    loader::load(&text[piece.start..piece.end], piece.first_line, limits)
-        .into_iter()
-        .flatten()
-        .find(|d| d.mark.line == line)?
-        .root
+    let budget = Budget::new(usize::MAX);
+    loader::load(
+        &text[piece.start..piece.end],
+        piece.first_line,
+        limits,
+        &budget,
+    )
+    .into_iter()
+    .flatten()
+    .find(|d| d.mark.line == line)?
+    .root
 }
 
 /// UTF-8 text without a leading byte-order mark, or where the first bad byte is.

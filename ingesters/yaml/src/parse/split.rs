@@ -75,6 +75,25 @@ pub fn split(text: &str) -> Vec<Piece> {
     pieces
 }
 
+/// Whether `text` has more than `limit` document markers (lines starting
+/// `---`), counted without allocating and stopping at `limit + 1`.
+pub fn more_markers_than(text: &str, limit: usize) -> bool {
+    let bytes = text.as_bytes();
+    let mut count = 0usize;
+    let mut pos = 0usize;
+    while pos < bytes.len() {
+        let eol = memchr(b'\n', &bytes[pos..]).map_or(bytes.len(), |i| pos + i + 1);
+        if is_marker(&bytes[pos..eol], b"---") {
+            count += 1;
+            if count > limit {
+                return true;
+            }
+        }
+        pos = eol;
+    }
+    false
+}
+
 fn is_blank_or_comment(line: &[u8]) -> bool {
     let t = line
         .iter()
@@ -113,6 +132,14 @@ mod tests {
     fn directives_travel_with_their_document() {
         let s = "a: 1\n...\n%YAML 1.1\n---\nb: 2\n";
         assert_eq!(texts(s), ["a: 1\n...\n", "%YAML 1.1\n---\nb: 2\n"]);
+    }
+
+    #[test]
+    fn counts_markers_up_to_a_limit() {
+        let s = "---\na: 1\n---\nb: |\n  --- no\n---\n";
+        assert!(more_markers_than(s, 2));
+        assert!(!more_markers_than(s, 3));
+        assert!(!more_markers_than("a: 1\n", 0));
     }
 
     #[test]

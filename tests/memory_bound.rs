@@ -1,0 +1,166 @@
+//! Memory is bounded by the input: the real binary's peak RSS (wait4) on
+//! pathological inputs of N bytes stays under 16·N + 64 MiB, with both
+//! outputs, and what is refused is refused with a typed error naming the
+//! limit (exit status 2), never an abort.
+
+use std::io::Write as _;
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+const MIB: u64 = 1024 * 1024;
+/// Each input's size (moderate: the test binary is a debug build).
+const SIZE: usize = 2 * 1024 * 1024;
+
+/// `unit` repeated to about `SIZE` bytes, between `head` and `tail`.
+fn repeat(head: &str, unit: &str, tail: &str) -> String {
+    let mut s = String::with_capacity(SIZE + 256);
+    s.push_str(head);
+    while s.len() + unit.len() + tail.len() <= SIZE {
+        s.push_str(unit);
+    }
+    s.push_str(tail);
+    s
+}
+
+fn numbered(head: &str, line: impl Fn(usize) -> String) -> String {
+    let mut s = String::from(head);
+    let mut i = 0;
+    while s.len() < SIZE {
+        s.push_str(&line(i));
+        i += 1;
+    }
+    s
+}
+
+const REGION: &str =
+    "schema: drydock/Region/v1\nmetadata: {name: r, schema: metadata/Document/v1}\ndata:\n";
+
+fn shapes() -> Vec<(&'static str, String)> {
+    let nest = format!("{}{}", "[".repeat(100), "]".repeat(100));
+    vec![
+        ("tiny documents", repeat("", "---\na: 1\n", "")),
+        ("empty documents", repeat("", "---\n", "")),
+        (
+            "deep nesting",
+            repeat(
+                "",
+                &format!("---\nschema: drydock/Region/v1\nmetadata: {{name: a}}\ndata: {nest}\n"),
+                "",
+            ),
+        ),
+        ("many keys", numbered(REGION, |i| format!("  k{i}: v\n"))),
+        (
+            "long string",
+            format!("{REGION}  s: {}\n", "x".repeat(SIZE - 100)),
+        ),
+        (
+            "alias-heavy",
+            numbered(
+                &format!("{REGION}  a: &a [{}]\n", ["1"; 64].join(",")),
+                |i| format!("  b{i}: *a\n"),
+            ),
+        ),
+        (
+            "long sequence",
+            repeat(&format!("{REGION}  s:\n"), "  - 1\n", ""),
+        ),
+        (
+            "many small valid documents",
+            numbered("", |i| {
+                format!(
+                    "---\nschema: drydock/NetworkLink/v1\nmetadata: {{name: l{i}, schema: metadata/Document/v1}}\ndata: {{mtu: 1500}}\n"
+                )
+            }),
+        ),
+    ]
+}
+
+/// Exit status and peak RSS in bytes of one run.
+// wait4 reaps the child (std's wait cannot report its peak RSS).
+#[allow(clippy::zombie_processes)]
+fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
+    cmd.arg("resolve")
+        .arg(format!("file://{}", file.display()))
+        .arg("--ingester=deckhand")
+        .env_remove("DRYDOCK_CONFIG")
+        .env_remove("DRYDOCK_STORE")
+        .env("XDG_CONFIG_HOME", home)
+        .env("XDG_DATA_HOME", home)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped());
+    if json {
+        cmd.arg("--json");
+    }
+    let mut child = cmd.spawn().expect("spawn");
+    let mut stderr = child.stderr.take().expect("stderr");
+    let reader = std::thread::spawn(move || {
+        let mut text = String::new();
+        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
+        text
+    });
+    let pid = libc::pid_t::try_from(child.id()).expect("pid");
+    let mut status = 0;
+    // SAFETY: rusage is plain data; wait4 fills it for our own child.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    assert_eq!(waited, pid, "wait4");
+    let stderr = reader.join().expect("stderr reader");
+    assert!(libc::WIFEXITED(status), "killed: {status:#x} {stderr}");
+    let rss = u64::try_from(usage.ru_maxrss).unwrap_or(u64::MAX) * 1024;
+    (libc::WEXITSTATUS(status), rss, stderr)
+}
+
+#[test]
+fn peak_memory_stays_within_16_bytes_per_input_byte_plus_64_mib() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut report = Vec::new();
+    for (name, text) in shapes() {
+        let file = dir.path().join("input.yaml");
+        std::fs::File::create(&file)
+            .and_then(|mut f| f.write_all(text.as_bytes()))
+            .expect("write");
+        let n = text.len() as u64;
+        let bound = 16 * n + 64 * MIB;
+        for json in [false, true] {
+            let (code, rss, stderr) = run(&file, json, dir.path());
+            report.push(format!(
+                "{name} ({n} bytes, json {json}): exit {code}, peak {} MiB, bound {} MiB",
+                rss / MIB,
+                bound / MIB
+            ));
+            assert!(
+                matches!(code, 0..=2),
+                "{name}: exit {code}: {stderr}\n{}",
+                report.join("\n")
+            );
+            assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+            assert!(
+                rss <= bound,
+                "{name}: over the bound\n{}",
+                report.join("\n")
+            );
+            if code == 2 && !json {
+                assert!(
+                    stderr.contains("more than") && stderr.contains("YAML"),
+                    "{name}: the limit is named: {stderr}"
+                );
+            }
+        }
+    }
+    println!("{}", report.join("\n"));
+}
+
+#[test]
+fn too_many_documents_is_a_typed_error_naming_the_limit() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("tiny.yaml");
+    std::fs::write(&file, "---\nschema: drydock/Rack/v1\n".repeat(200_001)).expect("write");
+    let (code, _, stderr) = run(&file, false, dir.path());
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("more than 200000 YAML documents"),
+        "{stderr}"
+    );
+}
