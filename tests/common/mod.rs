@@ -1,0 +1,5 @@
+//! Helpers shared by the root tests.
+
+#![allow(dead_code)]
+
+pub mod fleet;
