@@ -43,7 +43,9 @@ async fn two_workers_on_postgresql_finish_every_task_once_though_the_leader_is_k
     let designs = Designs::start(home, 30).await;
     let picks: Vec<usize> = (0..TASKS).map(|i| designs.pick(i, 20)).collect();
     let refs: Vec<String> = picks.iter().map(|&d| designs.refs[d].0.clone()).collect();
+    let t0 = Instant::now();
     let ids = create_tasks(home, &url, &refs);
+    eprintln!("created in {:?}", t0.elapsed());
     assert_eq!(ids.len(), TASKS);
     let observer = Store::connect(&url, &StoreOptions::default())
         .await
@@ -87,6 +89,7 @@ async fn two_workers_on_postgresql_finish_every_task_once_though_the_leader_is_k
         leader(home, &url).as_deref() == Some(b.id.as_str())
     });
     let took_over = killed.elapsed();
+    eprintln!("killed at {:?}, took over {took_over:?}", t0.elapsed());
     assert!(
         took_over >= Duration::from_secs(2),
         "b led {took_over:?} after a was killed: before the grace period"
@@ -95,6 +98,7 @@ async fn two_workers_on_postgresql_finish_every_task_once_though_the_leader_is_k
         complete(home, &url, &ids) == TASKS
     });
 
+    eprintln!("all complete at {:?}", t0.elapsed());
     let shown = check_results(home, &url, &ids, &picks, &designs.refs);
     // The slow task a held was requeued once (one lapsed claim) and run by b.
     let requeued = shown
@@ -103,6 +107,7 @@ async fn two_workers_on_postgresql_finish_every_task_once_though_the_leader_is_k
         .expect("the held task");
     assert_eq!(requeued["attempts"], 1, "{requeued}");
     assert!(shown.iter().all(|t| t["attempts"].as_i64() <= Some(1)));
+    eprintln!("checked at {:?}", t0.elapsed());
     // Exactly once: no task was finished twice, by either worker.
     b.terminate();
     assert_eq!(b.wait(Duration::from_secs(30)), Some(0), "{}", b.log());

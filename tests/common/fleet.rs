@@ -349,15 +349,14 @@ pub fn check_results(
     refs: &[(String, Expect)],
 ) -> Vec<Value> {
     let mut first: HashMap<usize, Vec<Value>> = HashMap::new();
-    let mut shown = Vec::new();
-    for (id, &d) in ids.iter().zip(designs) {
-        let task = show(home, store, id);
+    let shown = show_all(home, store, ids);
+    for ((id, &d), task) in ids.iter().zip(designs).zip(&shown) {
         let expect = &refs[d].1;
         let result = &task["result"];
         assert_eq!(task["status"], "complete", "{task}");
         assert_eq!(result["status"], expect.status, "{task}");
         assert_eq!(result["message"], expect.message, "{task}");
-        let messages = messages_of(&task);
+        let messages = messages_of(task);
         assert!(!messages.is_empty(), "no detail messages: {task}");
         let errors = messages.iter().filter(|m| m["error"] == true).count();
         assert_eq!(result["details"]["errorCount"], errors, "{task}");
@@ -370,17 +369,34 @@ pub fn check_results(
             assert_eq!(hits, 1, "`{}` once in {task}", expect.detail);
         }
         let list = task["result"]["details"]["messageList"].as_array().cloned();
-        let stamps: Vec<String> = list
+        let stamps: Vec<chrono::DateTime<chrono::FixedOffset>> = list
             .unwrap_or_default()
             .iter()
-            .map(|m| m["ts"].as_str().unwrap_or_default().to_owned())
+            .map(|m| {
+                let ts = m["ts"].as_str().unwrap_or_default();
+                chrono::DateTime::parse_from_rfc3339(ts).expect("an RFC 3339 time stamp")
+            })
             .collect();
         assert!(stamps.is_sorted(), "messages out of order: {task}");
         let same = first.entry(d).or_insert_with(|| messages.clone());
         assert_eq!(*same, messages, "task {id} differs from another of its design");
-        shown.push(task);
     }
     shown
+}
+
+/// `task show --json` of every task, four processes at a time.
+pub fn show_all(home: &Path, store: &str, ids: &[String]) -> Vec<Value> {
+    let chunk = ids.len().div_ceil(4).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = ids
+            .chunks(chunk)
+            .map(|part| s.spawn(move || part.iter().map(|id| show(home, store, id)).collect::<Vec<_>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("show thread"))
+            .collect()
+    })
 }
 
 /// Task id → how many times the logs say it was finished.
