@@ -7,12 +7,15 @@
 //! `cargo bench --bench fleet` (PostgreSQL at `DRYDOCK_TEST_PG_URL`, else
 //! 127.0.0.1:5432). Knobs: `DRYDOCK_BENCH_TASKS` (per round, default 500),
 //! `DRYDOCK_BENCH_ROUNDS` (5), `DRYDOCK_BENCH_NODES` (1000),
-//! `DRYDOCK_BENCH_WORKERS` (2), `DRYDOCK_BENCH_CONCURRENCY` (per worker, 2).
+//! `DRYDOCK_BENCH_WORKERS` (2), `DRYDOCK_BENCH_CONCURRENCY` (per worker, 2);
+//! `DRYDOCK_BENCH_LOG=PREFIX` writes each worker's `-v` log to `PREFIX.N`.
 
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use drydock::store::{NewTask, ResultStatus, Store, StoreOptions, TaskAction, TaskFilter, TaskStatus};
+use drydock::store::{
+    NewTask, ResultStatus, Store, StoreOptions, TaskAction, TaskFilter, TaskStatus,
+};
 use drydock_fixtures::postgres::TempDatabase;
 use drydock_fixtures::sitegen::{SiteSpec, deckhand};
 
@@ -23,9 +26,15 @@ fn knob(name: &str, default: usize) -> usize {
         .unwrap_or(default)
 }
 
-fn worker(url: &str, home: &std::path::Path, concurrency: usize) -> Child {
+fn worker(url: &str, home: &std::path::Path, concurrency: usize, n: usize) -> Child {
+    let log = std::env::var("DRYDOCK_BENCH_LOG").ok();
+    let stderr = match &log {
+        Some(prefix) => Stdio::from(std::fs::File::create(format!("{prefix}.{n}")).expect("log")),
+        None => Stdio::null(),
+    };
     Command::new(env!("CARGO_BIN_EXE_drydock"))
         .args(["worker", "--store", url, "--poll", "1s"])
+        .args(log.map(|_| "-v"))
         .args(["--concurrency", &concurrency.to_string()])
         .current_dir(home)
         .env_remove("DRYDOCK_CONFIG")
@@ -33,7 +42,7 @@ fn worker(url: &str, home: &std::path::Path, concurrency: usize) -> Child {
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(stderr)
         .spawn()
         .expect("the worker starts")
 }
@@ -44,7 +53,13 @@ async fn round(store: &Store, design: &str, n: usize) -> (Duration, Vec<drydock:
     let mut ids = Vec::with_capacity(n);
     for _ in 0..n {
         let task = NewTask::new(TaskAction::ValidateDesign).with_design_ref(design);
-        ids.push(store.create_task(&task).await.expect("queue a task").task_id);
+        ids.push(
+            store
+                .create_task(&task)
+                .await
+                .expect("queue a task")
+                .task_id,
+        );
     }
     let pending = TaskFilter {
         statuses: vec![TaskStatus::Queued, TaskStatus::Running],
@@ -52,7 +67,10 @@ async fn round(store: &Store, design: &str, n: usize) -> (Duration, Vec<drydock:
         ..TaskFilter::default()
     };
     while !store.list_tasks(&pending).await.expect("look").is_empty() {
-        assert!(started.elapsed() < Duration::from_secs(600), "the round takes too long");
+        assert!(
+            started.elapsed() < Duration::from_secs(600),
+            "the round takes too long"
+        );
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     (started.elapsed(), ids)
@@ -81,11 +99,14 @@ async fn main() {
         .await
         .expect("connect");
     let mut procs: Vec<Child> = (0..workers)
-        .map(|_| worker(db.url(), home.path(), concurrency))
+        .map(|n| worker(db.url(), home.path(), concurrency, n))
         .collect();
     // Warm up: the first resolution fetches, ingests and stores the design.
     let (first, _) = round(&store, &design, 1).await;
-    println!("fleet: first task (cache miss, {nodes} nodes): {:.3} s", first.as_secs_f64());
+    println!(
+        "fleet: first task (cache miss, {nodes} nodes): {:.3} s",
+        first.as_secs_f64()
+    );
     let mut rates = Vec::new();
     for r in 0..rounds {
         let (took, ids) = round(&store, &design, tasks).await;
@@ -100,7 +121,10 @@ async fn main() {
             .count();
         assert_eq!(succeeded, tasks, "every task of the round succeeded");
         let rate = tasks as f64 / took.as_secs_f64();
-        println!("fleet: round {r}: {tasks} tasks in {:.3} s = {rate:.1} tasks/s", took.as_secs_f64());
+        println!(
+            "fleet: round {r}: {tasks} tasks in {:.3} s = {rate:.1} tasks/s",
+            took.as_secs_f64()
+        );
         rates.push(rate);
     }
     rates.sort_by(f64::total_cmp);

@@ -51,7 +51,12 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
     );
 
     let mut worker = WorkerProc::start(home, &store, "w", &["--exit-when-idle"]);
-    assert_eq!(worker.wait(Duration::from_secs(60)), Some(0), "{}", worker.log());
+    assert_eq!(
+        worker.wait(Duration::from_secs(60)),
+        Some(0),
+        "{}",
+        worker.log()
+    );
     assert!(!worker.log().contains("s3cret-pw"), "{}", worker.log());
 
     let out = drydock(home, &["task", "show", &id, "--store", &store, "--json"]);
@@ -61,34 +66,77 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
     assert_eq!(
         keys(&task),
         set(&[
-            "kind", "apiVersion", "task_id", "action", "parent_task_id", "design_ref", "status",
-            "result", "node_filter", "subtask_id_list", "created", "created_by", "updated",
-            "terminated", "terminated_by", "terminate", "retry", "design_snapshot_id", "attempts",
+            "kind",
+            "apiVersion",
+            "task_id",
+            "action",
+            "parent_task_id",
+            "design_ref",
+            "status",
+            "result",
+            "node_filter",
+            "subtask_id_list",
+            "created",
+            "created_by",
+            "updated",
+            "terminated",
+            "terminated_by",
+            "terminate",
+            "retry",
+            "design_snapshot_id",
+            "attempts",
         ])
     );
-    assert_eq!((task["kind"].as_str(), task["apiVersion"].as_str()), (Some("Task"), Some("v1")));
+    assert_eq!(
+        (task["kind"].as_str(), task["apiVersion"].as_str()),
+        (Some("Task"), Some("v1"))
+    );
     assert_eq!(task["action"], "validate_design");
     assert_eq!(task["status"], "complete");
     assert_eq!(task["subtask_id_list"], serde_json::json!([]));
     assert_eq!(task["terminate"], false);
     assert!(task["updated"].is_string() && task["created_by"].is_string());
     let shown_ref = task["design_ref"].as_str().unwrap_or_default();
-    assert!(shown_ref.contains("/broken.yaml") && !shown_ref.contains("s3cret"), "{shown_ref}");
+    assert!(
+        shown_ref.contains("/broken.yaml") && !shown_ref.contains("s3cret"),
+        "{shown_ref}"
+    );
     let result = &task["result"];
     assert_eq!(
         keys(result),
         set(&[
-            "kind", "apiVersion", "message", "reason", "status", "successes", "failures", "links",
+            "kind",
+            "apiVersion",
+            "message",
+            "reason",
+            "status",
+            "successes",
+            "failures",
+            "links",
             "details",
         ])
     );
-    assert_eq!((result["kind"].as_str(), result["apiVersion"].as_str()), (Some("Status"), Some("v1.0")));
-    assert_eq!((result["status"].as_str(), result["message"].as_str()), (Some("failure"), Some(FAILED)));
-    assert_eq!(keys(&result["details"]), set(&["errorCount", "messageList"]));
-    let list = result["details"]["messageList"].as_array().expect("messageList");
+    assert_eq!(
+        (result["kind"].as_str(), result["apiVersion"].as_str()),
+        (Some("Status"), Some("v1.0"))
+    );
+    assert_eq!(
+        (result["status"].as_str(), result["message"].as_str()),
+        (Some("failure"), Some(FAILED))
+    );
+    assert_eq!(
+        keys(&result["details"]),
+        set(&["errorCount", "messageList"])
+    );
+    let list = result["details"]["messageList"]
+        .as_array()
+        .expect("messageList");
     assert!(list.len() >= 2, "{task}");
     for m in list {
-        assert_eq!(keys(m), set(&["message", "error", "context_type", "context", "ts", "extra"]));
+        assert_eq!(
+            keys(m),
+            set(&["message", "error", "context_type", "context", "ts", "extra"])
+        );
     }
 
     // The human form: the same messages, numbered in sequence order.
@@ -104,11 +152,17 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
         })
         .collect();
     assert_eq!(lines.len(), list.len(), "{text}");
-    assert!(lines.windows(2).all(|w| w[0].0 < w[1].0), "sequence order: {text}");
+    assert!(
+        lines.windows(2).all(|w| w[0].0 < w[1].0),
+        "sequence order: {text}"
+    );
     for ((_, line), m) in lines.iter().zip(list) {
         let flag = if m["error"] == true { "error" } else { "info" };
         let message = m["message"].as_str().unwrap_or_default();
-        assert!(line.starts_with(flag) && line.ends_with(message), "{line} / {m}");
+        assert!(
+            line.starts_with(flag) && line.ends_with(message),
+            "{line} / {m}"
+        );
     }
 
     // --block waits for a worker and exits 1 on a failed validation, 0 on success.
@@ -121,5 +175,10 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(json(&out)["result"]["message"], common::fleet::PASSED);
     worker.terminate();
-    assert_eq!(worker.wait(Duration::from_secs(30)), Some(0), "{}", worker.log());
+    assert_eq!(
+        worker.wait(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        worker.log()
+    );
 }

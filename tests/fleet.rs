@@ -23,7 +23,10 @@ async fn claims_of(store: &Store, owner: &str) -> Vec<(Uuid, String)> {
         statuses: vec![TaskStatus::Running],
         ..TaskFilter::default()
     };
-    let tasks = store.list_tasks(&running).await.expect("list running tasks");
+    let tasks = store
+        .list_tasks(&running)
+        .await
+        .expect("list running tasks");
     tasks
         .into_iter()
         .filter(|t| t.claimed_by == Some(owner))
@@ -79,7 +82,11 @@ async fn two_workers_on_postgresql_finish_every_task_once_though_the_leader_is_k
         complete(home, &url, &ids) < TASKS,
         "killed mid-run, not after"
     );
-    assert_eq!(leader(home, &url).as_deref(), Some(a.id.as_str()), "one leader: a");
+    assert_eq!(
+        leader(home, &url).as_deref(),
+        Some(a.id.as_str()),
+        "one leader: a"
+    );
     a.child.kill().expect("SIGKILL worker a");
     let killed = Instant::now();
     a.child.wait().expect("worker a is gone");

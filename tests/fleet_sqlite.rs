@@ -114,15 +114,26 @@ async fn sigterm_gives_the_running_task_back_after_the_grace_and_abdicates() {
     // The task would take 60 s; the grace is 1 s.
     let mut t = terminated_while_running(home, 600, "1s").await;
     let stopped = Instant::now();
-    assert_eq!(t.worker.wait(Duration::from_secs(20)), Some(0), "{}", t.worker.log());
+    assert_eq!(
+        t.worker.wait(Duration::from_secs(20)),
+        Some(0),
+        "{}",
+        t.worker.log()
+    );
     assert!(stopped.elapsed() < Duration::from_secs(15));
     let log = t.worker.log();
     assert!(log.contains("0 task(s) finished, 1 given back"), "{log}");
     assert!(log.contains("abdicated"), "{log}");
     let task = show(home, &t.store, &t.task);
     assert_eq!(task["status"], "queued", "given back: {task}");
-    assert_eq!(task["attempts"], 0, "a release is no lapsed attempt: {task}");
-    assert_eq!(task["result"]["details"]["messageList"], serde_json::json!([]));
+    assert_eq!(
+        task["attempts"], 0,
+        "a release is no lapsed attempt: {task}"
+    );
+    assert_eq!(
+        task["result"]["details"]["messageList"],
+        serde_json::json!([])
+    );
     assert_eq!(leader(home, &t.store), None);
 }
 
@@ -132,7 +143,12 @@ async fn sigterm_lets_the_running_task_finish_within_the_grace_and_abdicates() {
     let home = home.path();
     // The task takes 2 s; the grace is 60 s.
     let mut t = terminated_while_running(home, 20, "60s").await;
-    assert_eq!(t.worker.wait(Duration::from_secs(30)), Some(0), "{}", t.worker.log());
+    assert_eq!(
+        t.worker.wait(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        t.worker.log()
+    );
     let log = t.worker.log();
     assert!(log.contains("1 task(s) finished, 0 given back"), "{log}");
     assert!(log.contains("abdicated"), "{log}");

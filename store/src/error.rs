@@ -170,8 +170,10 @@ impl StoreError {
             StoreError::Migrate {
                 source: MigrateError::ExecuteMigration(..) | MigrateError::Execute(_),
                 ..
-            } => "a migration failed: see the database's message; if another process was migrating \
-                  the same store at once, retry",
+            } => {
+                "a migration failed: see the database's message; if another process was migrating \
+                  the same store at once, retry"
+            }
             StoreError::Migrate { .. } => {
                 "the database holds migrations this version does not know: use the newer drydock, \
                  or another database"

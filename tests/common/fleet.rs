@@ -9,8 +9,8 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use drydock_fixtures::HttpFixture;
-use drydock_fixtures::sitegen::{SiteSpec, deckhand};
 use drydock_fixtures::Route;
+use drydock_fixtures::sitegen::{SiteSpec, deckhand};
 use serde_json::Value;
 
 /// The original's result messages.
@@ -109,7 +109,11 @@ impl WorkerProc {
             }
             if Instant::now() > deadline {
                 let _ = self.child.kill();
-                panic!("worker {} still runs after {limit:?}:\n{}", self.id, self.log());
+                panic!(
+                    "worker {} still runs after {limit:?}:\n{}",
+                    self.id,
+                    self.log()
+                );
             }
             std::thread::sleep(Duration::from_millis(50));
         }
@@ -296,7 +300,12 @@ pub fn list(home: &Path, store: &str) -> HashMap<String, Value> {
     let tasks = tasks.as_array().expect("an array");
     tasks
         .iter()
-        .map(|t| (t["task_id"].as_str().unwrap_or_default().to_owned(), t.clone()))
+        .map(|t| {
+            (
+                t["task_id"].as_str().unwrap_or_default().to_owned(),
+                t.clone(),
+            )
+        })
         .collect()
 }
 
@@ -379,7 +388,10 @@ pub fn check_results(
             .collect();
         assert!(stamps.is_sorted(), "messages out of order: {task}");
         let same = first.entry(d).or_insert_with(|| messages.clone());
-        assert_eq!(*same, messages, "task {id} differs from another of its design");
+        assert_eq!(
+            *same, messages,
+            "task {id} differs from another of its design"
+        );
     }
     shown
 }
@@ -390,7 +402,13 @@ pub fn show_all(home: &Path, store: &str, ids: &[String]) -> Vec<Value> {
     std::thread::scope(|s| {
         let handles: Vec<_> = ids
             .chunks(chunk)
-            .map(|part| s.spawn(move || part.iter().map(|id| show(home, store, id)).collect::<Vec<_>>()))
+            .map(|part| {
+                s.spawn(move || {
+                    part.iter()
+                        .map(|id| show(home, store, id))
+                        .collect::<Vec<_>>()
+                })
+            })
             .collect();
         handles
             .into_iter()

@@ -219,14 +219,13 @@ impl<DB: Db> SqlStore<DB> {
             tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             migrated = DB::migrate(&self.pool).await;
         }
-        migrated
-            .map_err(|source| match source {
-                MigrateError::Execute(e) => self.err(e),
-                source => StoreError::Migrate {
-                    url: self.url.clone(),
-                    source,
-                },
-            })?;
+        migrated.map_err(|source| match source {
+            MigrateError::Execute(e) => self.err(e),
+            source => StoreError::Migrate {
+                url: self.url.clone(),
+                source,
+            },
+        })?;
         self.fix_legacy_keys().await
     }
 

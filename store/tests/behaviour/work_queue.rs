@@ -292,11 +292,16 @@ pub async fn waiting_for_work_ignores_other_actions(ctx: Ctx) {
     let mine = [TaskAction::ValidateDesign];
     let start = Instant::now();
     assert!(
-        !s.wait_for_work(&mine, Duration::from_millis(300)).await.unwrap(),
+        !s.wait_for_work(&mine, Duration::from_millis(300))
+            .await
+            .unwrap(),
         "a prepare_nodes task is no work for a validate_design worker"
     );
     assert!(start.elapsed() >= Duration::from_millis(300), "it waited");
-    assert!(s.wait_for_work(&[], Duration::ZERO).await.unwrap(), "any action");
+    assert!(
+        s.wait_for_work(&[], Duration::ZERO).await.unwrap(),
+        "any action"
+    );
     assert!(s.wait_for_task(Duration::ZERO).await.unwrap());
     s.create_task(&NewTask::new(TaskAction::ValidateDesign))
         .await
