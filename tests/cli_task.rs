@@ -7,7 +7,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::Duration;
 
-use common::fleet::{Designs, FAILED, WorkerProc, drydock, json};
+use common::designs::{Designs, FAILED, PASSED};
+use common::fleet::{WorkerProc, drydock, json};
 use serde_json::Value;
 
 fn keys(v: &Value) -> BTreeSet<&str> {
@@ -173,7 +174,7 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
     let valid = designs.server.url("/site.yaml").to_string();
     let out = create(&valid, &["--block"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
-    assert_eq!(json(&out)["result"]["message"], common::fleet::PASSED);
+    assert_eq!(json(&out)["result"]["message"], PASSED);
     worker.terminate();
     assert_eq!(
         worker.wait(Duration::from_secs(30)),

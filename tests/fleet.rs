@@ -8,9 +8,9 @@ mod common;
 
 use std::time::{Duration, Instant};
 
+use common::designs::Designs;
 use common::fleet::{
-    Designs, WorkerProc, check_results, complete, create_tasks, finished_in_logs, leader,
-    wait_until,
+    WorkerProc, check_results, complete, create_tasks, finished_in_logs, leader, wait_until,
 };
 use drydock::store::{Store, StoreOptions, TaskFilter, TaskStatus, Uuid};
 

@@ -7,9 +7,10 @@ mod common;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use common::designs::Designs;
 use common::fleet::{
-    Designs, WorkerProc, check_results, complete, create_tasks, finished_in_logs, leader, list,
-    show, wait_until,
+    WorkerProc, check_results, complete, create_tasks, finished_in_logs, leader, list, show,
+    wait_until,
 };
 
 const TASKS: usize = 60;
@@ -154,7 +155,7 @@ async fn sigterm_lets_the_running_task_finish_within_the_grace_and_abdicates() {
     assert!(log.contains("abdicated"), "{log}");
     let task = show(home, &t.store, &t.task);
     assert_eq!(task["status"], "complete", "{task}");
-    assert_eq!(task["result"]["message"], common::fleet::FAILED, "{task}");
+    assert_eq!(task["result"]["message"], common::designs::FAILED, "{task}");
     assert_eq!(finished_in_logs(&[log]).get(&t.task), Some(&1));
     assert_eq!(leader(home, &t.store), None);
 }

@@ -2,4 +2,5 @@
 
 #![allow(dead_code)]
 
+pub mod designs;
 pub mod fleet;
