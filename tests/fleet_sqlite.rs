@@ -159,3 +159,37 @@ async fn sigterm_lets_the_running_task_finish_within_the_grace_and_abdicates() {
     assert_eq!(finished_in_logs(&[log]).get(&t.task), Some(&1));
     assert_eq!(leader(home, &t.store), None);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn exit_when_idle_ignores_tasks_of_actions_the_worker_does_not_take() {
+    let home = tempfile::tempdir().unwrap();
+    let home = home.path();
+    let store = sqlite(home);
+    let designs = Designs::start(home, 1).await;
+    let valid = create_tasks(home, &store, &[designs.refs[0].0.clone()]).remove(0);
+    let design = designs.refs[0].0.as_str();
+    let args = [
+        "task",
+        "create",
+        "-a",
+        "prepare_nodes",
+        "-d",
+        design,
+        "--store",
+        &store,
+    ];
+    let out = common::fleet::drydock(home, &args);
+    assert!(out.status.success(), "{out:?}");
+    let mut worker = WorkerProc::start(home, &store, "w", &["--exit-when-idle"]);
+    // It used to spin on the prepare_nodes task (queued, but not its own) and never exit.
+    assert_eq!(
+        worker.wait(Duration::from_secs(30)),
+        Some(0),
+        "{}",
+        worker.log()
+    );
+    assert_eq!(show(home, &store, &valid)["status"], "complete");
+    let other = list(home, &store);
+    let other = other.values().find(|t| t["action"] == "prepare_nodes");
+    assert_eq!(other.expect("the prepare_nodes task")["status"], "queued");
+}

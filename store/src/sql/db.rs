@@ -18,9 +18,6 @@ use crate::store::Backend;
 static PG_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
 static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
 
-/// How many times a migration that failed is tried again (see [`SqlStore::migrate`]).
-const MIGRATE_RETRIES: usize = 3;
-
 /// A value both backends bind.
 pub(crate) trait Arg<'t>:
     Encode<'t, Postgres> + Type<Postgres> + Encode<'t, Sqlite> + Type<Sqlite>
@@ -204,28 +201,16 @@ impl<DB: Db> SqlStore<DB> {
 
     /// Applies the embedded migrations not applied yet, then the data
     /// migrations SQL cannot do.
-    ///
-    /// SQLite has no migration lock: processes opening a new file at once
-    /// may each start a migration another one applies first, which then
-    /// fails (e.g. "duplicate column"). Each migration is one transaction,
-    /// so a failed one left nothing behind: run the migrator again, and it
-    /// skips what the other process applied.
     pub(crate) async fn migrate(&self) -> Result<()> {
-        let mut migrated = DB::migrate(&self.pool).await;
-        for _ in 0..MIGRATE_RETRIES {
-            if !matches!(migrated, Err(MigrateError::ExecuteMigration(..))) {
-                break;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-            migrated = DB::migrate(&self.pool).await;
-        }
-        migrated.map_err(|source| match source {
-            MigrateError::Execute(e) => self.err(e),
-            source => StoreError::Migrate {
-                url: self.url.clone(),
-                source,
-            },
-        })?;
+        DB::migrate(&self.pool)
+            .await
+            .map_err(|source| match source {
+                MigrateError::Execute(e) => self.err(e),
+                source => StoreError::Migrate {
+                    url: self.url.clone(),
+                    source,
+                },
+            })?;
         self.fix_legacy_keys().await
     }
 
