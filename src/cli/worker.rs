@@ -41,7 +41,8 @@ pub struct WorkerArgs {
     /// On SIGTERM or Ctrl-C, how long running tasks may take before they go back to the queue.
     #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
     shutdown_grace: Duration,
-    /// Stop once nothing is queued and nothing runs.
+    /// Stop once nothing is queued and nothing runs (here or under another
+    /// worker's claim, which may lapse and come back to the queue).
     #[arg(long)]
     exit_when_idle: bool,
     /// This worker's id (default: a fresh one).

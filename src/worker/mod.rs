@@ -56,7 +56,8 @@ pub struct WorkerOptions {
     pub retention_days: Option<u32>,
     /// On shutdown, how long running tasks may take before they are given back.
     pub shutdown_grace: Duration,
-    /// Exit once nothing is queued and nothing runs (for batch runs and tests).
+    /// Exit once nothing of its actions is queued and nothing runs, here or
+    /// under another worker's claim (for batch runs and tests).
     pub exit_when_idle: bool,
     /// Bounds of every fetch.
     pub fetch: FetchOptions,
@@ -147,10 +148,7 @@ impl Worker {
             if !claimed.is_empty() {
                 continue;
             }
-            if running.is_empty()
-                && o.exit_when_idle
-                && !self.store.wait_for_task(Duration::ZERO).await?
-            {
+            if running.is_empty() && o.exit_when_idle && self.idle().await? {
                 break;
             }
             tokio::select! {
@@ -160,7 +158,7 @@ impl Worker {
                         tally(&mut report, done);
                     }
                 }
-                waited = self.store.wait_for_task(o.poll), if running.len() < o.concurrency.max(1) => {
+                waited = self.store.wait_for_work(&o.actions, o.poll), if running.len() < o.concurrency.max(1) => {
                     waited?;
                 }
             }
@@ -169,6 +167,21 @@ impl Worker {
         heartbeat.finish(&self.store, o.id).await;
         tracing::info!(worker = %o.id, finished = report.finished, released = report.released, "worker stopped");
         Ok(report)
+    }
+
+    /// Nothing of this worker's actions is queued, and nothing runs: not here,
+    /// nor under another worker's claim (which may lapse and come back).
+    async fn idle(&self) -> Result<bool> {
+        let actions = &self.options.actions;
+        if self.store.wait_for_work(actions, Duration::ZERO).await? {
+            return Ok(false);
+        }
+        let running = drydock_store::TaskFilter {
+            statuses: vec![drydock_store::TaskStatus::Running],
+            actions: actions.clone(),
+            limit: Some(1),
+        };
+        Ok(self.store.list_tasks(&running).await?.is_empty())
     }
 
     /// Finishes what runs within the grace period, gives the rest back.

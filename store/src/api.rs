@@ -11,7 +11,8 @@ use crate::task::Task;
 /// A task as the original's API renders it (`kind: Task`, `apiVersion: v1`,
 /// its result as `kind: Status`, `apiVersion: v1.0` with `details.errorCount`
 /// and `details.messageList`, links as `[{rel, href}]`), plus the design
-/// snapshot it ran on; the design reference with credentials redacted.
+/// snapshot it ran on and how many of its claims lapsed (`attempts`: its
+/// worker died and it was requeued); the design reference with credentials redacted.
 /// Made by [`Task::to_api`]; serialise it (e.g. with `serde_json`).
 #[derive(Clone, Copy, Debug)]
 pub struct ApiTask<'a>(&'a Task);
@@ -27,7 +28,7 @@ impl Serialize for ApiTask<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let t = self.0;
         let design_ref = t.design_ref.as_deref().map(drydock_core::redact_str);
-        let mut m = s.serialize_struct("Task", 19)?;
+        let mut m = s.serialize_struct("Task", 20)?;
         m.serialize_field("kind", "Task")?;
         m.serialize_field("apiVersion", "v1")?;
         m.serialize_field("task_id", &t.task_id)?;
@@ -46,6 +47,7 @@ impl Serialize for ApiTask<'_> {
         m.serialize_field("terminate", &t.terminate)?;
         m.serialize_field("retry", &t.retry)?;
         m.serialize_field("design_snapshot_id", &t.design_snapshot_id)?;
+        m.serialize_field("attempts", &t.attempts)?;
         m.end()
     }
 }

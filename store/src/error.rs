@@ -2,6 +2,7 @@
 //! that fits it, and its conversion into drydock-core's error.
 
 use drydock_core::{Error as CoreError, ErrorKind};
+use sqlx::migrate::MigrateError;
 use uuid::Uuid;
 
 /// Result alias of this crate.
@@ -165,6 +166,13 @@ impl StoreError {
             }
             StoreError::Tls { .. } => {
                 "check the URL's sslmode and sslrootcert against the server's certificate"
+            }
+            StoreError::Migrate {
+                source: MigrateError::ExecuteMigration(..) | MigrateError::Execute(_),
+                ..
+            } => {
+                "a migration failed: see the database's message; if another process was migrating \
+                  the same store at once, retry"
             }
             StoreError::Migrate { .. } => {
                 "the database holds migrations this version does not know: use the newer drydock, \

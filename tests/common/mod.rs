@@ -1,7 +1,11 @@
-//! What the secret and spoofing tests of the real binary share: running it
-//! in a clean environment, and every form a secret may leak in.
+//! What the tests of the real binary share: running it in a clean
+//! environment, every form a secret may leak in (secret and spoofing tests),
+//! and the designs and worker processes of the fleet tests.
 
 #![allow(dead_code)] // Each test binary uses its own part.
+
+pub mod designs;
+pub mod fleet;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -72,7 +72,11 @@ impl PgStore {
     /// then look, so a task queued in between is not missed. A listening
     /// connection that is lost also ends the wait (with true: notifications
     /// may have been missed, so the caller should look).
-    pub(crate) async fn wait_for_task(&self, timeout: Duration) -> Result<bool> {
+    pub(crate) async fn wait_for_task(
+        &self,
+        actions: &[TaskAction],
+        timeout: Duration,
+    ) -> Result<bool> {
         let mut listener = PgListener::connect_with(&self.pool)
             .await
             .map_err(|e| self.err(e))?;
@@ -80,7 +84,7 @@ impl PgStore {
             .listen(QUEUED_CHANNEL)
             .await
             .map_err(|e| self.err(e))?;
-        if self.queued_exists().await? {
+        if self.queued_exists(actions).await? {
             return Ok(true);
         }
         match tokio::time::timeout(timeout, listener.try_recv()).await {

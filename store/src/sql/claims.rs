@@ -4,6 +4,7 @@ use uuid::Uuid;
 
 use super::db::{Bind, Db, SqlStore};
 use super::types::Ts;
+use crate::enums::TaskAction;
 use crate::error::Result;
 use crate::model::now;
 
@@ -20,11 +21,23 @@ impl<DB: Db> SqlStore<DB> {
         Ok(self.execute_write(release).await? == 1)
     }
 
-    /// Whether a claim would find a task now.
-    pub(crate) async fn queued_exists(&self) -> Result<bool> {
-        let probe = "SELECT EXISTS (SELECT 1 FROM tasks WHERE status = 'queued' AND NOT terminate)";
-        let found: Option<(bool,)> = self.read_optional(sqlx::query(probe)).await?;
-        Ok(found.is_some_and(|(exists,)| exists))
+    /// Whether a claim of `actions` (empty: any) would find a task now.
+    pub(crate) async fn queued_exists(&self, actions: &[TaskAction]) -> Result<bool> {
+        let any = "SELECT EXISTS (SELECT 1 FROM tasks WHERE status = 'queued' AND NOT terminate)";
+        if actions.is_empty() {
+            let found: Option<(bool,)> = self.read_optional(sqlx::query(any)).await?;
+            return Ok(found.is_some_and(|(exists,)| exists));
+        }
+        let probe = "SELECT EXISTS (SELECT 1 FROM tasks WHERE status = 'queued' AND NOT terminate \
+                     AND action = $1)";
+        for action in actions {
+            let query = sqlx::query(probe).arg(action.as_str());
+            let found: Option<(bool,)> = self.read_optional(query).await?;
+            if found.is_some_and(|(exists,)| exists) {
+                return Ok(true);
+            }
+        }
+        Ok(false)
     }
 
     pub(crate) async fn ping(&self) -> Result<()> {

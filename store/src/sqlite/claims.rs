@@ -9,6 +9,7 @@ use uuid::Uuid;
 
 use super::SqliteStore;
 use crate::claim::{Claim, Requeued, gave_up};
+use crate::enums::TaskAction;
 use crate::error::Result;
 use crate::model::{ResultMessage, now};
 use crate::sql::{Bind, MESSAGES_OF_MANY, Ts};
@@ -108,10 +109,14 @@ impl SqliteStore {
     }
 
     /// Looks for queued work every [`POLL`] (SQLite cannot notify) until `timeout`.
-    pub(crate) async fn wait_for_task(&self, timeout: Duration) -> Result<bool> {
+    pub(crate) async fn wait_for_task(
+        &self,
+        actions: &[TaskAction],
+        timeout: Duration,
+    ) -> Result<bool> {
         let deadline = tokio::time::Instant::now() + timeout;
         loop {
-            if self.queued_exists().await? {
+            if self.queued_exists(actions).await? {
                 return Ok(true);
             }
             let left = deadline.saturating_duration_since(tokio::time::Instant::now());

@@ -22,12 +22,15 @@ pub(crate) type SqliteStore = SqlStore<Sqlite>;
 impl SqliteStore {
     /// Opens `file` (an in-memory database when `None`); creates it and its
     /// directory when missing unless `options.create_missing` is false.
+    /// With `options.migrate`, also returns the file's migration lock (see
+    /// [`lock_for_migration`]): hold it until migrated.
     pub(crate) async fn connect(
         connect: SqliteConnectOptions,
         file: Option<&Path>,
         display: String,
         options: &StoreOptions,
-    ) -> Result<Self> {
+    ) -> Result<(Self, Option<std::fs::File>)> {
+        let mut lock = None;
         let mut connect = connect
             .create_if_missing(options.create_missing)
             .foreign_keys(true)
@@ -39,10 +42,37 @@ impl SqliteStore {
             .busy_timeout(options.busy_timeout);
         if let Some(file) = file {
             prepare_file(file, &display, options.create_missing).await?;
+            if options.migrate {
+                lock = lock_for_migration(file, options.create_missing).await;
+            }
             connect = connect.journal_mode(SqliteJournalMode::Wal);
         }
-        SqlStore::open(connect, display, options, file.is_none()).await
+        let store = SqlStore::open(connect, display, options, file.is_none()).await?;
+        Ok((store, lock))
     }
+}
+
+/// An exclusive advisory lock (`flock`) on the database file (created empty
+/// when missing and `create`: SQLite reads an empty file as an empty
+/// database), taken before the first connection and held while migrating.
+/// SQLite has no migration lock of its own: processes opening a new file at
+/// once would race to switch it to WAL ("database is locked") and apply the
+/// same migration twice (the second fails, e.g. "duplicate column").
+/// SQLite's own locks are `fcntl` locks, which `flock` does not touch.
+/// `None` (no lock, as before) when the file system cannot lock.
+async fn lock_for_migration(file: &Path, create: bool) -> Option<std::fs::File> {
+    let file = file.to_owned();
+    let locked = tokio::task::spawn_blocking(move || {
+        let handle = std::fs::OpenOptions::new()
+            .read(true)
+            .append(create)
+            .create(create)
+            .open(&file)?;
+        handle.lock()?;
+        Ok::<_, std::io::Error>(handle)
+    })
+    .await;
+    locked.ok().and_then(Result::ok)
 }
 
 /// Checks that `file` exists, or creates its directory when it may be created.

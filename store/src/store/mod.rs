@@ -79,6 +79,7 @@ impl Store {
     /// `AccessDenied`; URLs show their password as `***`.
     pub async fn connect(url: &str, options: &StoreOptions) -> Result<Store> {
         let target = connect::parse(url)?;
+        let mut file_lock = None;
         let (inner, persistent) = match target.backend {
             BackendOptions::Postgres(connect) => {
                 let store = PgStore::connect(*connect, target.display, options).await?;
@@ -88,9 +89,10 @@ impl Store {
                 options: connect,
                 file,
             } => {
-                let store =
+                let (store, lock) =
                     SqliteStore::connect(*connect, file.as_deref(), target.display, options)
                         .await?;
+                file_lock = lock;
                 (Inner::Sqlite(store), file.is_some())
             }
         };
@@ -98,6 +100,7 @@ impl Store {
         if options.migrate {
             store.migrate().await?;
         }
+        drop(file_lock);
         Ok(store)
     }
 

@@ -7,6 +7,7 @@ use uuid::Uuid;
 
 use super::{MAX_GRACE, Store};
 use crate::claim::{Claim, MAX_CLAIM_BATCH, Requeued, lease};
+use crate::enums::TaskAction;
 use crate::error::{Result, StoreError};
 use crate::model::Leader;
 use crate::task::Task;
@@ -86,7 +87,14 @@ impl Store {
     /// `LISTEN`/`NOTIFY` (a trigger notifies on insert and requeue); SQLite
     /// is looked at every 100 ms. Never a busy loop.
     pub async fn wait_for_task(&self, timeout: Duration) -> Result<bool> {
-        dispatch!(self.wait_for_task(timeout))
+        dispatch!(self.wait_for_task(&[], timeout))
+    }
+
+    /// As [`Store::wait_for_task`], but only a queued task doing one of
+    /// `actions` (empty: any) counts: a worker waits with the actions it
+    /// claims, so tasks left for other workers do not wake it again and again.
+    pub async fn wait_for_work(&self, actions: &[TaskAction], timeout: Duration) -> Result<bool> {
+        dispatch!(self.wait_for_task(actions, timeout))
     }
 
     /// One cheap round trip to the database: `Ok` when it answers.

@@ -52,6 +52,7 @@ behaviour!(
     work_queue::claims_skip_terminated_tasks,
     work_queue::lapsed_leases_requeue_then_fail,
     work_queue::waiting_wakes_when_work_is_queued,
+    work_queue::waiting_for_work_ignores_other_actions,
     work_queue::ping_answers_or_fails_typed,
     finish::finish_writes_result_and_messages_once,
     finish::a_lapsed_claim_cannot_finish,
@@ -86,3 +87,26 @@ behaviour!(
     outages::migrations_explicit_and_idempotent,
     outages::outage_mid_run_errors_then_recovers,
 );
+
+/// Processes opening a new SQLite file at once all migrate it (SQLite has no
+/// migration lock: a migration another one applied first is retried).
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn concurrent_first_opens_of_a_sqlite_file_all_migrate() {
+    for round in 0..5 {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("new.db").display());
+        let opens: Vec<_> = (0..6)
+            .map(|_| {
+                let url = url.clone();
+                tokio::spawn(async move {
+                    drydock_store::Store::connect(&url, &drydock_store::StoreOptions::default())
+                        .await
+                })
+            })
+            .collect();
+        for open in opens {
+            let store = open.await.unwrap();
+            assert!(store.is_ok(), "round {round}: {:?}", store.err());
+        }
+    }
+}

@@ -283,3 +283,30 @@ pub async fn ping_answers_or_fails_typed(ctx: Ctx) {
     assert!(matches!(err, StoreError::Unavailable { .. }), "{err:?}");
     assert!(err.is_retryable());
 }
+
+pub async fn waiting_for_work_ignores_other_actions(ctx: Ctx) {
+    let s = &ctx.store;
+    s.create_task(&NewTask::new(TaskAction::PrepareNodes))
+        .await
+        .unwrap();
+    let mine = [TaskAction::ValidateDesign];
+    let start = Instant::now();
+    assert!(
+        !s.wait_for_work(&mine, Duration::from_millis(300))
+            .await
+            .unwrap(),
+        "a prepare_nodes task is no work for a validate_design worker"
+    );
+    assert!(start.elapsed() >= Duration::from_millis(300), "it waited");
+    assert!(
+        s.wait_for_work(&[], Duration::ZERO).await.unwrap(),
+        "any action"
+    );
+    assert!(s.wait_for_task(Duration::ZERO).await.unwrap());
+    s.create_task(&NewTask::new(TaskAction::ValidateDesign))
+        .await
+        .unwrap();
+    assert!(s.wait_for_work(&mine, Duration::ZERO).await.unwrap());
+    let both = [TaskAction::DeployNodes, TaskAction::ValidateDesign];
+    assert!(s.wait_for_work(&both, Duration::ZERO).await.unwrap());
+}
