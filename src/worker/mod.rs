@@ -131,47 +131,87 @@ impl Worker {
         let mut running: JoinSet<Outcome> = JoinSet::new();
         let mut report = WorkerReport::default();
         let claim = Claim::new(o.id, o.lease).of(&o.actions);
+        let mut failure = None;
+        let mut backoff = Duration::ZERO;
         while !shutdown.is_cancelled() {
-            while let Some(done) = running.try_join_next() {
-                tally(&mut report, done);
-            }
-            let free = o.concurrency.max(1).saturating_sub(running.len());
-            let claimed = if free > 0 {
-                self.store.claim_tasks(&claim, free as u32).await?
-            } else {
-                Vec::new()
-            };
-            for task in claimed.iter().cloned() {
-                let worker = self.clone();
-                running.spawn(async move { worker.work(task).await });
-            }
-            if !claimed.is_empty() {
-                continue;
-            }
-            if running.is_empty() && o.exit_when_idle && self.idle().await? {
-                break;
-            }
-            tokio::select! {
-                _ = shutdown.cancelled() => {}
-                done = running.join_next(), if !running.is_empty() => {
-                    if let Some(done) = done {
-                        tally(&mut report, done);
+            match self
+                .step(&claim, &mut running, &mut report, &shutdown)
+                .await
+            {
+                Ok(Step::Go) => backoff = Duration::ZERO,
+                Ok(Step::Idle) => break,
+                // The database restarts or the network blips: keep the
+                // running tasks, wait, and ask again.
+                Err(e) if e.is_retryable() => {
+                    backoff = (backoff * 2).clamp(STORE_RETRY_MIN, STORE_RETRY_MAX);
+                    tracing::warn!(worker = %o.id, error = %e, retry_in = ?backoff, "the store did not answer; retrying");
+                    tokio::select! {
+                        _ = shutdown.cancelled() => {}
+                        _ = tokio::time::sleep(backoff) => {}
                     }
                 }
-                waited = self.store.wait_for_work(&o.actions, o.poll), if running.len() < o.concurrency.max(1) => {
-                    waited?;
+                Err(e) => {
+                    failure = Some(e);
+                    break;
                 }
             }
         }
         self.stop(&mut running, &mut report).await;
         heartbeat.finish(&self.store, o.id).await;
         tracing::info!(worker = %o.id, finished = report.finished, released = report.released, "worker stopped");
-        Ok(report)
+        match failure {
+            // Claims given back and leadership abdicated first, as on SIGTERM.
+            Some(e) => Err(e.into()),
+            None => Ok(report),
+        }
+    }
+
+    /// One turn of the loop: claim what there is room for, else wait for a
+    /// task to end, for work, or for the shutdown.
+    async fn step(
+        &self,
+        claim: &Claim,
+        running: &mut JoinSet<Outcome>,
+        report: &mut WorkerReport,
+        shutdown: &CancellationToken,
+    ) -> std::result::Result<Step, drydock_store::StoreError> {
+        let o = &self.options;
+        while let Some(done) = running.try_join_next() {
+            tally(report, done);
+        }
+        let free = o.concurrency.max(1).saturating_sub(running.len());
+        let claimed = if free > 0 {
+            self.store.claim_tasks(claim, free as u32).await?
+        } else {
+            Vec::new()
+        };
+        for task in claimed.iter().cloned() {
+            let worker = self.clone();
+            running.spawn(async move { worker.work(task).await });
+        }
+        if !claimed.is_empty() {
+            return Ok(Step::Go);
+        }
+        if running.is_empty() && o.exit_when_idle && self.idle().await? {
+            return Ok(Step::Idle);
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => {}
+            done = running.join_next(), if !running.is_empty() => {
+                if let Some(done) = done {
+                    tally(report, done);
+                }
+            }
+            waited = self.store.wait_for_work(&o.actions, o.poll), if running.len() < o.concurrency.max(1) => {
+                waited?;
+            }
+        }
+        Ok(Step::Go)
     }
 
     /// Nothing of this worker's actions is queued, and nothing runs: not here,
     /// nor under another worker's claim (which may lapse and come back).
-    async fn idle(&self) -> Result<bool> {
+    async fn idle(&self) -> std::result::Result<bool, drydock_store::StoreError> {
         let actions = &self.options.actions;
         if self.store.wait_for_work(actions, Duration::ZERO).await? {
             return Ok(false);
@@ -244,6 +284,20 @@ impl Worker {
             }
         }
     }
+}
+
+/// The first wait after the store failed to answer; it doubles up to
+/// [`STORE_RETRY_MAX`].
+const STORE_RETRY_MIN: Duration = Duration::from_millis(250);
+/// The longest wait between two attempts to reach the store.
+const STORE_RETRY_MAX: Duration = Duration::from_secs(10);
+
+/// What the loop does after a step.
+enum Step {
+    /// Carry on.
+    Go,
+    /// `exit_when_idle` and nothing is left.
+    Idle,
 }
 
 /// How one task ended, for the report.

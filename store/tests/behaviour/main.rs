@@ -12,7 +12,6 @@ mod leader;
 mod logs;
 mod messages;
 mod outages;
-mod proxy;
 mod snapshot_lookups;
 mod snapshot_migration;
 mod snapshots;

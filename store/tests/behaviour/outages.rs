@@ -10,7 +10,7 @@ use sqlx::Connection;
 
 use crate::claims::worker;
 use crate::harness::Ctx;
-use crate::proxy::Proxy;
+use drydock_fixtures::proxy::Proxy;
 
 pub async fn unreachable_at_connect_is_a_typed_error(ctx: Ctx) {
     // Default options: a 5-second acquire timeout that a refusal must not wait for.
