@@ -2,6 +2,7 @@
 //! process on one database (PostgreSQL for a fleet, SQLite for one host).
 
 use std::str::FromStr;
+use std::sync::{Arc, Mutex};
 
 use drydock_core::{
     CachedEntry, CachedResolution, DesignRef, Digest, Error, FetchMetadata, Ingested, ResolveCache,
@@ -9,22 +10,50 @@ use drydock_core::{
 };
 use uuid::Uuid;
 
-use crate::snapshot::{NewSnapshot, SnapshotQuery, SnapshotSummary};
+use crate::snapshot::{NewSnapshot, Snapshot, SnapshotQuery, SnapshotSummary};
 use crate::store::Store;
 
 /// The store as a [`ResolveCache`]: lookups by canonical key (or digest) and
 /// ingest key, loads of the stored bytes, design and report, and every fresh
 /// resolution stored as a snapshot (re-resolving unchanged content reuses
 /// the latest row: see the README).
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct StoreCache {
     store: Store,
+    /// The snapshot a digest lookup read whole, kept for the load that
+    /// follows it (a pinned hit), so that it is not read twice.
+    found: Arc<Mutex<Option<Snapshot>>>,
+}
+
+impl std::fmt::Debug for StoreCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StoreCache")
+            .field("store", &self.store)
+            .finish_non_exhaustive()
+    }
 }
 
 impl StoreCache {
     /// The cache over `store`.
     pub fn new(store: Store) -> Self {
-        StoreCache { store }
+        StoreCache {
+            store,
+            found: Arc::default(),
+        }
+    }
+
+    fn keep(&self, snapshot: Snapshot) {
+        if let Ok(mut found) = self.found.lock() {
+            *found = Some(snapshot);
+        }
+    }
+
+    fn kept(&self, id: Uuid) -> Option<Snapshot> {
+        let mut found = self.found.lock().ok()?;
+        match found.take() {
+            Some(s) if s.summary.snapshot_id == id => Some(s),
+            _ => None,
+        }
     }
 
     /// The store underneath.
@@ -68,11 +97,19 @@ impl ResolveCache for StoreCache {
         ingest_key: &str,
     ) -> Result<Option<CachedEntry>> {
         let found = self.store.snapshot_by_digest(digest, ingest_key).await?;
-        Ok(found.as_ref().map(|s| entry(&s.summary)))
+        Ok(found.map(|s| {
+            let hit = entry(&s.summary);
+            self.keep(s);
+            hit
+        }))
     }
 
     async fn load(&self, entry: &CachedEntry) -> Result<CachedResolution> {
-        let snapshot = self.store.get_snapshot(id_of(entry)?).await?;
+        let id = id_of(entry)?;
+        let snapshot = match self.kept(id) {
+            Some(snapshot) => snapshot,
+            None => self.store.get_snapshot(id).await?,
+        };
         let ingested = Ingested {
             design: snapshot.model,
             report: snapshot.report,
