@@ -18,7 +18,9 @@ pub struct YamlLocator<'t> {
     limits: Limits,
     /// The text and its pieces, split on first use.
     stream: OnceCell<Option<(&'t str, Vec<split::Piece>)>>,
-    /// Parsed documents by starting line.
+    /// Parsed documents by starting line: the most recent few only, so that
+    /// locating one message in each of thousands of documents does not keep
+    /// every document's tree alive at once (memory stays bounded).
     documents: RefCell<HashMap<u32, Option<Node>>>,
 }
 
@@ -73,11 +75,17 @@ fn walk(root: &Node, steps: &[PathStep]) -> Option<Location> {
     found
 }
 
+/// How many parsed documents a locator keeps for the next message.
+const KEPT_DOCUMENTS: usize = 64;
+
 impl Locator for YamlLocator<'_> {
     fn locate(&self, document: &DocumentSource, path: &str) -> Option<Location> {
         let steps = parse_path(path)?;
         let (text, pieces) = self.stream()?;
         let mut documents = self.documents.borrow_mut();
+        if documents.len() >= KEPT_DOCUMENTS && !documents.contains_key(&document.line) {
+            documents.clear();
+        }
         let root = documents
             .entry(document.line)
             .or_insert_with(|| load_document_at(text, pieces, document.line, &self.limits));
