@@ -121,15 +121,27 @@ pub fn scrub_margin<S: AsRef<str>>(secrets: &[S]) -> usize {
 pub fn safe_excerpt<S: AsRef<str>>(text: &str, secrets: &[S], max: usize) -> String {
     let scrubbed = scrub_secrets(text, secrets);
     let mut shown = escape_control(scrubbed.trim()).into_owned();
-    if shown.len() > max {
+    cut_with_ellipsis(&mut shown, max);
+    shown
+}
+
+/// Cuts `text` to at most `max` bytes at a character boundary, marking the
+/// cut with `…`; shorter text is left as it is.
+///
+/// ```
+/// let mut text = String::from("héllo");
+/// drydock_core::text::cut_with_ellipsis(&mut text, 2);
+/// assert_eq!(text, "h…");
+/// ```
+pub fn cut_with_ellipsis(text: &mut String, max: usize) {
+    if text.len() > max {
         let cut = (0..=max)
             .rev()
-            .find(|i| shown.is_char_boundary(*i))
+            .find(|i| text.is_char_boundary(*i))
             .unwrap_or(0);
-        shown.truncate(cut);
-        shown.push('…');
+        text.truncate(cut);
+        text.push('…');
     }
-    shown
 }
 
 #[cfg(test)]

@@ -105,7 +105,8 @@ pub struct FetchArgs {
     danger_accept_invalid_certs: bool,
 }
 
-fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
+/// A flag's duration (`30s`, `2m`, `1h`), with an error naming the value.
+pub(super) fn parse_duration(s: &str) -> std::result::Result<Duration, String> {
     humantime::parse_duration(s)
         .map_err(|e| format!("`{s}` is not a duration such as 30s or 2m: {e}"))
 }

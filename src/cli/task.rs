@@ -57,7 +57,7 @@ pub struct CreateArgs {
     #[arg(long)]
     block: bool,
     /// With --block: give up waiting after this long.
-    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
     block_timeout: Duration,
     #[command(flatten)]
     store: StoreArg,
@@ -126,10 +126,6 @@ pub struct BuilddataArgs {
     /// Print a JSON array.
     #[arg(long)]
     json: bool,
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration such as 30s: {e}"))
 }
 
 async fn open(config: &ConfigArgs, arg: &StoreArg, write: bool, json: bool) -> Result<Store, u8> {

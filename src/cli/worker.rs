@@ -24,13 +24,13 @@ pub struct WorkerArgs {
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=256))]
     concurrency: u16,
     /// How long a claim holds without renewal (renewed every third of it).
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = super::settings::parse_duration)]
     lease: Duration,
     /// How long to wait for work before looking again (PostgreSQL wakes the worker at once).
-    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "5s", value_parser = super::settings::parse_duration)]
     poll: Duration,
     /// A leader silent for this long is replaced by another worker.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = super::settings::parse_duration)]
     leader_grace: Duration,
     /// A task whose claim lapsed this many times (its workers died) is failed.
     #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
@@ -39,7 +39,7 @@ pub struct WorkerArgs {
     #[arg(long, value_name = "DAYS")]
     retention_days: Option<u32>,
     /// On SIGTERM or Ctrl-C, how long running tasks may take before they go back to the queue.
-    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = parse_duration)]
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = super::settings::parse_duration)]
     shutdown_grace: Duration,
     /// Stop once nothing is queued and nothing runs (here or under another
     /// worker's claim, which may lapse and come back to the queue).
@@ -52,10 +52,6 @@ pub struct WorkerArgs {
     store: StoreArg,
     #[command(flatten)]
     fetch: FetchArgs,
-}
-
-fn parse_duration(s: &str) -> Result<Duration, String> {
-    humantime::parse_duration(s).map_err(|e| format!("`{s}` is not a duration such as 30s: {e}"))
 }
 
 /// Runs the worker until SIGTERM, Ctrl-C, or (with --exit-when-idle) no more work.

@@ -50,14 +50,7 @@ pub(crate) struct Said {
 
 fn bounded(text: &str, scrub: &dyn Fn(&str) -> String) -> String {
     let mut shown = scrub(text.trim());
-    if shown.len() > MESSAGE_MAX {
-        let cut = (0..=MESSAGE_MAX)
-            .rev()
-            .find(|i| shown.is_char_boundary(*i))
-            .unwrap_or(0);
-        shown.truncate(cut);
-        shown.push('…');
-    }
+    drydock_core::text::cut_with_ellipsis(&mut shown, MESSAGE_MAX);
     shown
 }
 

@@ -10,20 +10,6 @@ use drydock_core::DesignRef;
 use drydock_core::text::is_unsafe_char;
 use drydock_driver_deckhand::{MAX_REVISION_ID, Revision, Target};
 use proptest::prelude::*;
-use proptest::test_runner::FileFailurePersistence;
-
-fn config() -> ProptestConfig {
-    let mut config = ProptestConfig {
-        failure_persistence: Some(Box::new(FileFailurePersistence::Direct(
-            "proptest-regressions/fuzz_revision.txt",
-        ))),
-        ..ProptestConfig::default()
-    };
-    if std::env::var_os("PROPTEST_CASES").is_none() {
-        config.cases = 64;
-    }
-    config
-}
 
 /// The properties of one reference; `secret` must never be shown.
 fn check(input: &str, secret: Option<&str>) -> Result<(), TestCaseError> {
@@ -71,13 +57,7 @@ fn check(input: &str, secret: Option<&str>) -> Result<(), TestCaseError> {
 
 #[test]
 fn the_seed_corpus_ends_in_targets_or_typed_errors() {
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/fuzz/references.json"
-    );
-    let text = std::fs::read_to_string(path).expect("the seed corpus is committed");
-    let corpus: Vec<String> = serde_json::from_str(&text).expect("a JSON array of strings");
-    for input in &corpus {
+    for input in &drydock_fixtures::fuzz::reference_corpus() {
         // Each entry as written, and under the Deckhand scheme.
         let rest = input.split_once("://").map_or(input.as_str(), |(_, r)| r);
         for candidate in [input.clone(), format!("deckhand+http://{rest}")] {
@@ -102,7 +82,7 @@ fn segment() -> impl Strategy<Value = String> {
 }
 
 proptest! {
-    #![proptest_config(config())]
+    #![proptest_config(drydock_fixtures::fuzz::config("proptest-regressions/fuzz_revision.txt", 64))]
 
     #[test]
     fn any_deckhand_path_is_a_target_or_a_typed_error(
