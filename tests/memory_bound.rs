@@ -61,6 +61,13 @@ fn shapes() -> Vec<(&'static str, String)> {
             ),
         ),
         (
+            "aliased long string",
+            numbered(
+                &format!("{REGION}  a: &a {}\n", "x".repeat(256 * 1024)),
+                |i| format!("  b{i}: *a\n"),
+            ),
+        ),
+        (
             "long sequence",
             repeat(&format!("{REGION}  s:\n"), "  - 1\n", ""),
         ),

@@ -114,6 +114,8 @@ impl Finding<'_> {
 
     /// Adds a document the message is about.
     pub fn document(mut self, doc: &DocumentSource) -> Self {
+        // Most messages name one document: no room for four.
+        self.message.documents.reserve_exact(1);
         self.message.documents.push(document_ref(doc));
         self
     }

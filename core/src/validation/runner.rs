@@ -58,9 +58,11 @@ impl RulesOutcome {
 
     /// Appends the messages to `report` (its status follows) and records the rules that ran.
     pub fn apply_to(self, report: &mut ValidationReport) {
-        for m in self.messages {
-            report.push(m);
+        if self.messages.iter().any(|m| m.level == Level::Error) {
+            report.status = Status::Failure;
         }
+        // Moved, not copied: a report of a finding per document is never held twice.
+        append_exact(&mut report.messages, self.messages);
         report.rules = self.rules;
     }
 }
@@ -102,12 +104,12 @@ pub fn run(rules: &RuleSet, design: &SiteDesign, config: &ValidationConfig) -> R
     }
     let registrations = rules.registrations();
     let mut runs = Vec::with_capacity(registrations.len());
-    for (registration, (mut found, outcome)) in
+    for (registration, (found, outcome)) in
         registrations
             .iter()
             .zip(check_all(registrations, &site, config))
     {
-        messages.append(&mut found);
+        append_exact(&mut messages, found);
         runs.push(RuleRun {
             code: registration.code().to_owned(),
             name: registration.name().to_owned(),
@@ -180,4 +182,15 @@ fn check_all(
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Appends `from` to `to`: moved when `to` is empty, else growing `to` only
+/// by what it needs.
+fn append_exact(to: &mut Vec<Message>, mut from: Vec<Message>) {
+    if to.is_empty() {
+        *to = from;
+    } else {
+        to.reserve_exact(from.len());
+        to.append(&mut from);
+    }
 }

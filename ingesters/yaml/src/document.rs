@@ -114,7 +114,7 @@ pub fn metadata_name(node: &Node, schema: &str) -> Result<String, Box<Message>> 
                 ..
             }),
         ) if !s.is_empty() => {
-            return Ok(s.clone());
+            return Ok(s.to_string());
         }
         (Some(Value::Map(_)), Some(n)) => format!("{} is not a non-empty string", Short(n)),
         (Some(_), _) => "'metadata' is not of type 'object'".to_owned(),

@@ -126,6 +126,53 @@ fn an_alias_bomb_is_stopped_before_it_expands() {
     assert!(m.message.contains("expands to more than"), "{}", m.message);
 }
 
+/// A long string named by an anchor, then aliased over and over: each
+/// alias is a few bytes of input but copies the whole string.
+fn aliased_long_string(anchor_on_collection: bool) -> String {
+    let long = "x".repeat(256 * 1024);
+    let mut text = String::from(
+        "apiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: n\nspec:\n  labels:\n",
+    );
+    match anchor_on_collection {
+        true => text.push_str(&format!("    a: &a {{k: {long}}}\n")),
+        false => text.push_str(&format!("    a: &a {long}\n")),
+    }
+    for i in 0..20_000 {
+        text.push_str(&format!("    b{i}: *a\n"));
+    }
+    text
+}
+
+#[test]
+fn aliases_to_a_long_string_are_charged_for_its_bytes() {
+    // 20,000 copies of 256 KiB would be 5 GiB from 0.5 MiB of input.
+    for on_collection in [false, true] {
+        let text = aliased_long_string(on_collection);
+        let refused = YamlIngester::default()
+            .ingest(&Bytes::from(text), &IngestOptions::default())
+            .err()
+            .map(|e| e.to_string());
+        assert!(
+            refused
+                .as_deref()
+                .is_some_and(|e| e.contains("more than") && e.contains("YAML nodes")),
+            "collection anchor {on_collection}: {refused:?}"
+        );
+    }
+}
+
+#[test]
+fn a_long_string_aliased_a_few_times_is_fine() {
+    let long = "y".repeat(64 * 1024);
+    let text = format!(
+        "apiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: n\nspec:\n  labels:\n    a: &a {long}\n    b: *a\n    c: *a\n"
+    );
+    let out = ingest(text);
+    assert!(out.report.is_success(), "{:#?}", out.report.messages);
+    let labels = out.design.networks["n"].data.labels.clone().unwrap();
+    assert_eq!(labels["c"], long);
+}
+
 #[test]
 fn aliases_within_bounds_still_work() {
     let text = "apiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: a\nspec:\n  labels: &l {x: '1'}\n---\n\

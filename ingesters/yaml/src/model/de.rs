@@ -22,7 +22,7 @@ impl<'de> de::Deserializer<'de> for Node {
             Value::Bool(b) => visitor.visit_bool(b),
             Value::Int(i) => visitor.visit_i64(i),
             Value::Float(f) => visitor.visit_f64(f),
-            Value::Str(s) | Value::Timestamp(s) => visitor.visit_string(s),
+            Value::Str(s) | Value::Timestamp(s) => visitor.visit_string(s.into_string()),
             Value::Seq(items) => {
                 let mut seq = SeqDeserializer::new(items.into_iter());
                 let v = visitor.visit_seq(&mut seq)?;
@@ -30,7 +30,9 @@ impl<'de> de::Deserializer<'de> for Node {
                 Ok(v)
             }
             Value::Map(entries) => {
-                let mut map = MapDeserializer::new(entries.into_iter().map(|(k, v)| (k.text, v)));
+                let mut map = MapDeserializer::new(
+                    entries.into_iter().map(|(k, v)| (k.text.into_string(), v)),
+                );
                 let v = visitor.visit_map(&mut map)?;
                 map.end()?;
                 Ok(v)

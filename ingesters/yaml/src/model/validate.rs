@@ -190,7 +190,7 @@ fn validate_object(
     let mut unexpected = Vec::new();
     for (key, value) in entries {
         let declared = if key.kind == ScalarKind::Str {
-            props.and_then(|p| p.get(&key.text))
+            props.and_then(|p| p.get(key.text.as_str()))
         } else {
             None
         };
@@ -209,7 +209,7 @@ fn validate_object(
             .take(10)
             .map(|k| match k.kind {
                 ScalarKind::Str => format!("'{}'", k.text),
-                _ => k.text.clone(),
+                _ => k.text.to_string(),
             })
             .collect::<Vec<_>>()
             .join(", ");

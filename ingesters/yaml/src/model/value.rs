@@ -5,6 +5,10 @@
 
 use std::fmt;
 
+/// A scalar's text: up to 24 bytes are kept inline, without an allocation
+/// (most keys and values of a site design are that short).
+pub type Text = compact_str::CompactString;
+
 /// A position in the input, 1-based line and column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Mark {
@@ -42,7 +46,7 @@ pub enum ScalarKind {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Key {
     /// The key as written (quotes removed).
-    pub text: String,
+    pub text: Text,
     /// What the key resolves to; only [`ScalarKind::Str`] keys are strings.
     pub kind: ScalarKind,
     /// Where the key stands.
@@ -61,9 +65,9 @@ pub enum Value {
     /// A float.
     Float(f64),
     /// A string.
-    Str(String),
+    Str(Text),
     /// A date or timestamp, as written.
-    Timestamp(String),
+    Timestamp(Text),
     /// A sequence.
     Seq(Vec<Node>),
     /// A mapping, in input order; keys are unique.
@@ -126,12 +130,12 @@ impl Node {
             Value::Bool(b) => J::Bool(b),
             Value::Int(i) => J::from(i),
             Value::Float(f) => serde_json::Number::from_f64(f).map_or(J::Null, J::Number),
-            Value::Str(s) | Value::Timestamp(s) => J::String(s),
+            Value::Str(s) | Value::Timestamp(s) => J::String(s.into_string()),
             Value::Seq(items) => J::Array(items.into_iter().map(Node::into_json).collect()),
             Value::Map(entries) => J::Object(
                 entries
                     .into_iter()
-                    .map(|(k, v)| (k.text, v.into_json()))
+                    .map(|(k, v)| (k.text.into_string(), v.into_json()))
                     .collect(),
             ),
         }

@@ -5,7 +5,7 @@
 
 use std::borrow::Cow;
 
-use crate::model::value::{Key, Mark, Node, ScalarKind, Short, Value};
+use crate::model::value::{Key, Mark, Node, ScalarKind, Short, Text, Value};
 use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 
 use super::mapping::finish_map;
@@ -27,6 +27,7 @@ struct Frame {
     mark: Mark,
     anchor: usize,
     nodes_at_start: usize,
+    weight_at_start: usize,
 }
 
 struct Loader<'b> {
@@ -36,6 +37,10 @@ struct Loader<'b> {
     stack: Vec<Frame>,
     anchors: Vec<Option<(Node, usize)>>,
     nodes: usize,
+    /// String bytes of the scalars seen, in nodes ([`BYTES_PER_NODE`] each):
+    /// not charged as they are read (the input holds them), but part of
+    /// what an alias to them costs, since expanding it copies them.
+    weight: usize,
     root: Option<Node>,
     doc_mark: Mark,
     warnings: Vec<LoadWarning>,
@@ -44,6 +49,10 @@ struct Loader<'b> {
 }
 
 type Docs = Vec<Result<LoadedDoc, LoadError>>;
+
+/// An alias copies the strings it names: every this many bytes of them cost
+/// one node, so that copies of one long string cannot outgrow the input.
+const BYTES_PER_NODE: usize = 8;
 
 /// Loads every document of one piece of text that starts at line `first_line`,
 /// drawing its nodes from the stream's `budget`.
@@ -60,6 +69,7 @@ pub fn load(text: &str, first_line: u32, limits: &Limits, budget: &Budget) -> Do
         stack: Vec::new(),
         anchors: Vec::new(),
         nodes: 0,
+        weight: 0,
         root: None,
         doc_mark: Mark::new(first_line, 1),
         warnings: Vec::new(),
@@ -109,6 +119,7 @@ impl Loader<'_> {
                 self.doc_mark = mark;
                 self.anchors.clear();
                 self.nodes = 0;
+                self.weight = 0;
                 self.root = None;
                 self.warnings.clear();
             }
@@ -123,6 +134,8 @@ impl Loader<'_> {
             }
             Event::Scalar(text, style, anchor, tag) => {
                 self.count(1, mark)?;
+                let weight = text.len() / BYTES_PER_NODE;
+                self.weight = self.weight.saturating_add(weight);
                 if self.in_key_position() {
                     let merge = style == ScalarStyle::Plain && text == "<<" && tag.is_none();
                     let kind = match (&tag, style) {
@@ -136,7 +149,7 @@ impl Loader<'_> {
                     if anchor > 0 {
                         let (value, _) =
                             self.scalar(Cow::Borrowed(&text), style, tag.as_deref(), mark)?;
-                        self.remember(anchor, Node::new(value, mark), 1);
+                        self.remember(anchor, Node::new(value, mark), 1 + weight);
                     }
                     let key = Key {
                         text: owned(text),
@@ -162,7 +175,7 @@ impl Loader<'_> {
                 let (value, _) = self.scalar(text, style, tag.as_deref(), mark)?;
                 let node = Node::new(value, mark);
                 if anchor > 0 {
-                    self.remember(anchor, node.clone(), 1);
+                    self.remember(anchor, node.clone(), 1 + weight);
                 }
                 self.push(node)?;
             }
@@ -172,12 +185,20 @@ impl Loader<'_> {
                 let Some(frame) = self.stack.pop() else {
                     return self.err(mark, "unbalanced collection end".into());
                 };
-                let size = self.nodes - frame.nodes_at_start + 1;
+                let size = (self.nodes - frame.nodes_at_start + 1)
+                    .saturating_add(self.weight - frame.weight_at_start);
                 let value = match frame.container {
-                    Container::Seq(items) => Value::Seq(items),
+                    Container::Seq(mut items) => {
+                        items.shrink_to_fit();
+                        Value::Seq(items)
+                    }
                     Container::Map {
                         entries, merges, ..
-                    } => Value::Map(finish_map(entries, merges, &mut self.warnings)?),
+                    } => {
+                        let mut entries = finish_map(entries, merges, &mut self.warnings)?;
+                        entries.shrink_to_fit();
+                        Value::Map(entries)
+                    }
                 };
                 let node = Node::new(value, frame.mark);
                 if frame.anchor > 0 {
@@ -210,7 +231,7 @@ impl Loader<'_> {
                         _ => {
                             let text = match &node.value {
                                 Value::Str(s) | Value::Timestamp(s) => s.clone(),
-                                _ => Short(&node).to_string(),
+                                _ => Short(&node).to_string().into(),
                             };
                             self.set_key(Key {
                                 text,
@@ -286,7 +307,7 @@ impl Loader<'_> {
                 container: Container::Seq(items),
                 ..
             }) => {
-                items.push(node);
+                push_lean(items, node);
                 Ok(())
             }
             Some(Frame {
@@ -303,7 +324,7 @@ impl Loader<'_> {
                     *merge_next = false;
                     merges.push(node);
                 } else if let Some(k) = key.take() {
-                    entries.push((k, node));
+                    push_lean(entries, (k, node));
                 }
                 Ok(())
             }
@@ -387,16 +408,28 @@ impl Loader<'_> {
             mark,
             anchor,
             nodes_at_start: self.nodes,
+            weight_at_start: self.weight,
         });
         Ok(())
     }
 }
 
-/// The scalar's text as a `String` without spare capacity (the design keeps it).
-fn owned(text: Cow<'_, str>) -> String {
-    let mut s = text.into_owned();
+/// The scalar's text, inline when short, else without spare capacity (the
+/// design keeps it).
+fn owned(text: Cow<'_, str>) -> Text {
+    let mut s = Text::from(text);
     if s.capacity() > s.len() + 8 {
         s.shrink_to_fit();
     }
     s
+}
+
+/// Pushes `item`, growing a long vector by half rather than doubling it: a
+/// collection of a million entries then holds at most half again what it
+/// needs while it is read (its spare room is given back when it closes).
+fn push_lean<T>(items: &mut Vec<T>, item: T) {
+    if items.len() == items.capacity() && items.len() >= 4096 {
+        items.reserve_exact(items.len() / 2);
+    }
+    items.push(item);
 }

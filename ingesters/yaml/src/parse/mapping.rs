@@ -1,9 +1,10 @@
 //! Finishing a mapping: a duplicate key keeps the later value (with a
-//! warning), `<<` merges are applied.
+//! warning), `<<` merges are applied — in place, so a large mapping is never
+//! held twice.
 
 use std::collections::{HashMap, HashSet};
 
-use crate::model::value::{Key, Mark, Node, Value};
+use crate::model::value::{Key, Mark, Node, Text, Value};
 
 use super::{LoadError, LoadWarning};
 
@@ -15,50 +16,62 @@ const LINEAR_KEYS: usize = 16;
 /// both lines; then applies `<<` merges (explicit keys win, then earlier merge
 /// sources), as PyYAML does.
 pub(super) fn finish_map(
-    raw: Vec<(Key, Node)>,
+    mut entries: Vec<(Key, Node)>,
     merges: Vec<Node>,
     warnings: &mut Vec<LoadWarning>,
 ) -> Result<Vec<(Key, Node)>, LoadError> {
-    let mut entries: Vec<(Key, Node)> = Vec::with_capacity(raw.len());
-    let mut first_marks: Vec<Mark> = Vec::new();
-    let mut index: HashMap<(String, u8), usize> = HashMap::new();
-    let large = raw.len() > LINEAR_KEYS;
-    for (key, value) in raw {
+    let large = entries.len() > LINEAR_KEYS;
+    let mut index: HashMap<(Text, u8), usize> = HashMap::new();
+    // Entries moved to where their key first stood, and the first key's line.
+    let mut dropped: Vec<bool> = Vec::new();
+    let mut first_marks: HashMap<usize, Mark> = HashMap::new();
+    for i in 0..entries.len() {
+        let key = &entries[i].0;
         let seen = match large {
             true => index.get(&(key.text.clone(), key.kind as u8)).copied(),
-            false => entries
-                .iter()
-                .position(|(k, _)| k.text == key.text && k.kind == key.kind),
+            false => entries[..i].iter().enumerate().position(|(j, (k, _))| {
+                k.text == key.text && k.kind == key.kind && !dropped.get(j).is_some_and(|d| *d)
+            }),
         };
-        match seen {
-            Some(i) => {
-                let first = first_marks[i];
-                warnings.push(LoadWarning {
-                    message: format!(
-                        "duplicate key '{}' at lines {} and {}: the later value wins, as in PyYAML",
-                        key.text, first.line, key.mark.line
-                    ),
-                    mark: key.mark,
-                });
-                entries[i] = (key, value);
+        let Some(first) = seen else {
+            if large {
+                index.insert((key.text.clone(), key.kind as u8), i);
             }
-            None => {
-                if large {
-                    index.insert((key.text.clone(), key.kind as u8), entries.len());
-                }
-                first_marks.push(key.mark);
-                entries.push((key, value));
-            }
+            continue;
+        };
+        let first_mark = *first_marks.entry(first).or_insert(entries[first].0.mark);
+        warnings.push(LoadWarning {
+            message: format!(
+                "duplicate key '{}' at lines {} and {}: the later value wins, as in PyYAML",
+                key.text, first_mark.line, key.mark.line
+            ),
+            mark: key.mark,
+        });
+        entries.swap(first, i);
+        if dropped.len() < entries.len() {
+            dropped.resize(entries.len(), false);
         }
+        dropped[i] = true;
     }
-    let mut present: HashSet<(String, u8)> = if merges.is_empty() {
-        HashSet::new()
-    } else {
-        entries
-            .iter()
-            .map(|(k, _)| (k.text.clone(), k.kind as u8))
-            .collect()
-    };
+    if !dropped.is_empty() {
+        let mut at = 0;
+        entries.retain(|_| {
+            at += 1;
+            !dropped[at - 1]
+        });
+    }
+    if !merges.is_empty() {
+        merge(&mut entries, merges)?;
+    }
+    Ok(entries)
+}
+
+/// Appends the keys of `<<` merge sources that `entries` does not have.
+fn merge(entries: &mut Vec<(Key, Node)>, merges: Vec<Node>) -> Result<(), LoadError> {
+    let mut present: HashSet<(Text, u8)> = entries
+        .iter()
+        .map(|(k, _)| (k.text.clone(), k.kind as u8))
+        .collect();
     for source in merges {
         let maps = match source.value {
             Value::Map(m) => vec![m],
@@ -88,5 +101,5 @@ pub(super) fn finish_map(
             }
         }
     }
-    Ok(entries)
+    Ok(())
 }

@@ -13,8 +13,8 @@ pub fn plain(s: &str) -> Value {
         ),
         ScalarKind::Int => int_value(s),
         ScalarKind::Float => Value::Float(float_value(s)),
-        ScalarKind::Timestamp => Value::Timestamp(s.to_owned()),
-        ScalarKind::Str => Value::Str(s.to_owned()),
+        ScalarKind::Timestamp => Value::Timestamp(s.into()),
+        ScalarKind::Str => Value::Str(s.into()),
     }
 }
 
@@ -22,7 +22,7 @@ pub fn plain(s: &str) -> Value {
 pub fn plain_owned(s: std::borrow::Cow<'_, str>) -> Value {
     match kind_of(&s) {
         ScalarKind::Str => {
-            let mut s = s.into_owned();
+            let mut s = crate::model::value::Text::from(s);
             if s.capacity() > s.len() + 8 {
                 s.shrink_to_fit();
             }
