@@ -83,6 +83,7 @@ impl Findings {
         if self.errors == 0 {
             self.info("Validation successful.").report();
         }
+        self.messages.shrink_to_fit();
         (self.messages, outcome)
     }
 

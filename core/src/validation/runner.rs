@@ -184,13 +184,15 @@ fn check_all(
     done.into_iter().map(|(_, r)| r).collect()
 }
 
-/// Appends `from` to `to`: moved when `to` is empty, else growing `to` only
-/// by what it needs.
+/// Appends `from` to `to` within the larger of the two vectors, so that a
+/// long list of messages is moved, never held twice.
 fn append_exact(to: &mut Vec<Message>, mut from: Vec<Message>) {
-    if to.is_empty() {
-        *to = from;
-    } else {
+    if to.len() >= from.len() {
         to.reserve_exact(from.len());
         to.append(&mut from);
+    } else {
+        from.reserve_exact(to.len());
+        from.splice(0..0, std::mem::take(to));
+        *to = from;
     }
 }
