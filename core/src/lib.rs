@@ -44,6 +44,7 @@ pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport}
 pub use resolver::{
     AUTO_INGESTER, CacheRecord, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,
 };
+pub use text::Text;
 
 #[doc(hidden)]
 pub mod __private {

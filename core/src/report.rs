@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 /// Code of a schema violation.
 pub const SCHEMA_VIOLATION: &str = "DD001";
 /// Code of a processing error (unparseable input, unknown kind, …).
@@ -33,9 +35,9 @@ pub enum Level {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct DocumentRef {
     /// The document's schema (`drydock/Network/v1`) or kind (`Network`).
-    pub schema: String,
+    pub schema: Text,
     /// The document's name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A position in the input, 1-based.
@@ -51,7 +53,7 @@ pub struct Location {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// `DD001` (schema violation) or `DD000` (processing error).
-    pub code: String,
+    pub code: Text,
     /// Severity.
     pub level: Level,
     /// What is wrong.
@@ -61,7 +63,7 @@ pub struct Message {
     pub diagnostic: Option<String>,
     /// The field path inside the document, e.g. `data.interfaces.bond0.slaves[1]`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub path: Option<String>,
+    pub path: Option<Text>,
     /// Where in the input.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub location: Option<Location>,
@@ -82,7 +84,7 @@ impl Message {
     /// A message of any level.
     pub fn new(code: &str, level: Level, message: impl Into<String>) -> Self {
         Message {
-            code: code.to_owned(),
+            code: code.into(),
             level,
             message: message.into(),
             diagnostic: None,
@@ -98,7 +100,7 @@ impl Message {
         self
     }
     /// Sets the field path.
-    pub fn with_path(mut self, p: impl Into<String>) -> Self {
+    pub fn with_path(mut self, p: impl Into<Text>) -> Self {
         self.path = Some(p.into());
         self
     }
@@ -108,7 +110,7 @@ impl Message {
         self
     }
     /// Adds a document concerned.
-    pub fn about(mut self, schema: impl Into<String>, name: impl Into<String>) -> Self {
+    pub fn about(mut self, schema: impl Into<Text>, name: impl Into<Text>) -> Self {
         self.documents.push(DocumentRef {
             schema: schema.into(),
             name: name.into(),

@@ -23,7 +23,7 @@
 //! use drydock_core::design::{DocumentSource, Item, Network, SiteDesign, diff};
 //!
 //! let pxe = |mtu, line| Item {
-//!     name: "pxe".to_owned(),
+//!     name: "pxe".into(),
 //!     source: DocumentSource {
 //!         format: "deckhand".into(),
 //!         schema: "drydock/Network/v1".into(),
@@ -250,8 +250,8 @@ fn item_change<T: PartialEq + Serialize>(
                     PathSegment::Key("source".to_owned()),
                     PathSegment::Key(key.to_owned()),
                 ]),
-                old: Some(Value::String(before.clone())),
-                new: Some(Value::String(after.clone())),
+                old: Some(Value::String(before.to_string())),
+                new: Some(Value::String(after.to_string())),
             });
         }
     }

@@ -13,6 +13,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 mod bootaction;
 pub mod diff;
 mod host;
@@ -129,11 +131,11 @@ impl fmt::Display for Kind {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DocumentSource {
     /// The ingester's format: `deckhand` or `yaml`.
-    pub format: String,
+    pub format: Text,
     /// The document's schema, `drydock/<Kind>/v1` (legacy documents are mapped to it).
-    pub schema: String,
+    pub schema: Text,
     /// The document's name.
-    pub name: String,
+    pub name: Text,
     /// The line where the document starts, 1-based.
     pub line: u32,
 }
@@ -142,7 +144,7 @@ pub struct DocumentSource {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Item<T> {
     /// The item's name (the document's `metadata.name`).
-    pub name: String,
+    pub name: Text,
     /// Where it came from.
     pub source: DocumentSource,
     /// The typed data, serialised inline beside `name` and `source`.

@@ -124,7 +124,7 @@ impl Finding<'_> {
     /// The offending value: `path` inside `doc`. When `doc` is not the first
     /// document of the message (an inherited value), it becomes the origin.
     pub fn at(mut self, doc: &DocumentSource, path: impl fmt::Display) -> Self {
-        self.message.path = Some(path.to_string());
+        self.message.path = Some(compact_str::ToCompactString::to_compact_string(&path));
         self.at = Some(document_ref(doc));
         self
     }

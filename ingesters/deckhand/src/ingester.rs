@@ -130,9 +130,9 @@ fn deckhand_document(node: Node, start: Mark) -> Outcome {
         });
     }
     let source = DocumentSource {
-        format: crate::NAME.to_owned(),
-        schema: kind.schema_v1(),
-        name,
+        format: crate::NAME.into(),
+        schema: kind.schema_v1().into(),
+        name: name.into(),
         line: start.line,
     };
     match build_item(kind, source, body(node, "data"), "data") {

@@ -156,9 +156,9 @@ fn legacy_document(node: Node, start: Mark) -> Outcome {
         Err(m) => return Outcome::Invalid(vec![*m]),
     };
     let source = DocumentSource {
-        format: crate::NAME.to_owned(),
-        schema: kind.schema_v1(),
-        name,
+        format: crate::NAME.into(),
+        schema: kind.schema_v1().into(),
+        name: name.into(),
         line: start.line,
     };
     build_item(kind, source, body(node, "spec"), "spec")

@@ -32,7 +32,7 @@ fn map(entries: Vec<(&str, Node)>, line: u32) -> Node {
 fn source(kind: Kind, name: &str, line: u32) -> DocumentSource {
     DocumentSource {
         format: "test".into(),
-        schema: kind.schema_v1(),
+        schema: kind.schema_v1().into(),
         name: name.into(),
         line,
     }

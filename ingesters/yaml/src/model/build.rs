@@ -88,7 +88,7 @@ pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) ->
 
 fn typed<T: DeserializeOwned>(
     data: Node,
-    name: String,
+    name: drydock_core::Text,
     source: DocumentSource,
 ) -> Result<Item<T>, (DocumentSource, serde::de::value::Error)> {
     match T::deserialize(data) {
@@ -163,7 +163,7 @@ fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Me
         .list
         .into_iter()
         .map(|v| Message {
-            code: SCHEMA_VIOLATION.to_owned(),
+            code: SCHEMA_VIOLATION.into(),
             level: v.level,
             message: format!(
                 "{} schema validation error at {}: {}",
@@ -182,7 +182,7 @@ fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Me
                     ""
                 }
             )),
-            path: Some(v.path),
+            path: Some(v.path.into()),
             location: Some(drydock_core::report::Location {
                 line: u64::from(v.mark.line),
                 column: u64::from(v.mark.column),
@@ -282,7 +282,7 @@ impl Assembler {
             ($kind:expr, $map:ident, $item:expr) => {{
                 let item = $item;
                 if self.claim($kind, &item.name, &item.source) {
-                    self.design.$map.insert(item.name.clone(), item);
+                    self.design.$map.insert(item.name.to_string(), item);
                 }
             }};
         }
