@@ -119,55 +119,92 @@ fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
     (libc::WEXITSTATUS(status), rss, stderr)
 }
 
+/// Runs `text` with both outputs and checks each run's peak against the
+/// bound; returns one line per run.
+fn check_within_bound(dir: &Path, name: &str, text: &str, report: &mut Vec<String>) {
+    let file = dir.join("input.yaml");
+    std::fs::File::create(&file)
+        .and_then(|mut f| f.write_all(text.as_bytes()))
+        .expect("write");
+    let n = text.len() as u64;
+    let bound = 16 * n + 64 * MIB;
+    for json in [false, true] {
+        let (code, rss, stderr) = run(&file, json, dir);
+        report.push(format!(
+            "{name} ({n} bytes, json {json}): exit {code}, peak {} MiB, bound {} MiB",
+            rss / MIB,
+            bound / MIB
+        ));
+        assert!(
+            matches!(code, 0..=2),
+            "{name}: exit {code}: {stderr}\n{}",
+            report.join("\n")
+        );
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        assert!(
+            rss <= bound,
+            "{name}: over the bound\n{}",
+            report.join("\n")
+        );
+        if code == 2 && !json {
+            assert!(
+                stderr.contains("more than") && stderr.contains("YAML"),
+                "{name}: the limit is named: {stderr}"
+            );
+        }
+    }
+}
+
 #[test]
 fn peak_memory_stays_within_16_bytes_per_input_byte_plus_64_mib() {
     let dir = tempfile::tempdir().expect("tempdir");
     let mut report = Vec::new();
     for (name, text) in shapes() {
-        let file = dir.path().join("input.yaml");
-        std::fs::File::create(&file)
-            .and_then(|mut f| f.write_all(text.as_bytes()))
-            .expect("write");
-        let n = text.len() as u64;
-        let bound = 16 * n + 64 * MIB;
-        for json in [false, true] {
-            let (code, rss, stderr) = run(&file, json, dir.path());
-            report.push(format!(
-                "{name} ({n} bytes, json {json}): exit {code}, peak {} MiB, bound {} MiB",
-                rss / MIB,
-                bound / MIB
-            ));
-            assert!(
-                matches!(code, 0..=2),
-                "{name}: exit {code}: {stderr}\n{}",
-                report.join("\n")
-            );
-            assert!(!stderr.contains("panicked"), "{name}: {stderr}");
-            assert!(
-                rss <= bound,
-                "{name}: over the bound\n{}",
-                report.join("\n")
-            );
-            if code == 2 && !json {
-                assert!(
-                    stderr.contains("more than") && stderr.contains("YAML"),
-                    "{name}: the limit is named: {stderr}"
-                );
-            }
-        }
+        check_within_bound(dir.path(), name, &text, &mut report);
     }
     println!("{}", report.join("\n"));
 }
+
+/// The costliest input per byte found: as many documents as the limit
+/// allows, each as small as the node limit lets a document be that still
+/// becomes a design item and draws a rule finding (a network whose CIDR is
+/// not one). Per-document costs (the item, the finding, its location) are
+/// what the 64 MiB of the bound must cover here.
+#[test]
+fn at_the_document_limit_small_documents_stay_within_the_bound() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut text = String::new();
+    for i in 0..LIMIT_DOCUMENTS {
+        text.push_str(&format!(
+            "---\nschema: drydock/Network/v1\nmetadata: {{name: n{i}, schema: metadata/Document/v1}}\ndata: {{cidr: 10.0.0.0/33}}\n"
+        ));
+    }
+    let mut report = Vec::new();
+    check_within_bound(
+        dir.path(),
+        "networks at the document limit",
+        &text,
+        &mut report,
+    );
+    println!("{}", report.join("\n"));
+}
+
+/// The ingesters' `max_documents`.
+const LIMIT_DOCUMENTS: usize = 100_000;
 
 #[test]
 fn too_many_documents_is_a_typed_error_naming_the_limit() {
     let dir = tempfile::tempdir().expect("tempdir");
     let file = dir.path().join("tiny.yaml");
-    std::fs::write(&file, "---\nschema: drydock/Rack/v1\n".repeat(200_001)).expect("write");
+    std::fs::write(
+        &file,
+        "---\nschema: drydock/Rack/v1\n".repeat(LIMIT_DOCUMENTS + 1),
+    )
+    .expect("write");
     let (code, _, stderr) = run(&file, false, dir.path());
     assert_eq!(code, 2, "{stderr}");
     assert!(
-        stderr.contains("more than 200000 YAML documents"),
+        stderr.contains(&format!("more than {LIMIT_DOCUMENTS} YAML documents")),
         "{stderr}"
     );
 }

@@ -12,6 +12,7 @@ mod error;
 mod fetch;
 mod ingester;
 pub mod layer;
+pub mod lean;
 mod redact;
 mod reference;
 mod registry;

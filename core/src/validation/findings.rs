@@ -139,6 +139,6 @@ impl Finding<'_> {
         if self.message.level == Level::Error {
             self.findings.errors += 1;
         }
-        self.findings.messages.push(self.message);
+        crate::lean::push_lean(&mut self.findings.messages, self.message);
     }
 }

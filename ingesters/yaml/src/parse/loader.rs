@@ -11,6 +11,7 @@ use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
 use super::mapping::finish_map;
 use super::resolve::{self, KindName, kind_of_value};
 use super::{Budget, Limits, LoadError, LoadWarning, LoadedDoc};
+use drydock_core::lean::push_lean;
 
 enum Container {
     Seq(Vec<Node>),
@@ -422,14 +423,4 @@ fn owned(text: Cow<'_, str>) -> Text {
         s.shrink_to_fit();
     }
     s
-}
-
-/// Pushes `item`, growing a long vector by half rather than doubling it: a
-/// collection of a million entries then holds at most half again what it
-/// needs while it is read (its spare room is given back when it closes).
-fn push_lean<T>(items: &mut Vec<T>, item: T) {
-    if items.len() == items.capacity() && items.len() >= 4096 {
-        items.reserve_exact(items.len() / 2);
-    }
-    items.push(item);
 }

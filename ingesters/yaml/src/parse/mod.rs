@@ -52,7 +52,7 @@ impl Default for Limits {
             max_nodes_per_byte: 4,
             threads: 0,
             parallel_threshold: 256 * 1024,
-            max_documents: 200_000,
+            max_documents: 100_000,
             bytes_per_node: 8,
             stream_nodes_base: 65_536,
         }
