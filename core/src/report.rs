@@ -172,6 +172,14 @@ impl ValidationReport {
         }
         self.messages.push(message);
     }
+    /// Adds messages in order, as [`ValidationReport::push`] does each, but
+    /// moving them (a report of a finding per document is never held twice).
+    pub fn append(&mut self, messages: Vec<Message>) {
+        if messages.iter().any(|m| m.level == Level::Error) {
+            self.status = Status::Failure;
+        }
+        crate::lean::append_lean(&mut self.messages, messages);
+    }
     /// True when no error-level message exists.
     pub fn is_success(&self) -> bool {
         self.status == Status::Success

@@ -6,12 +6,12 @@
 //! escape, so one message stays one line. JSON output needs none of this
 //! (its encoder escapes control characters itself).
 
+use std::borrow::Cow;
+
 /// A short text kept inline when it fits in 24 bytes (schemas, names,
 /// codes, paths): a design or report of a hundred thousand documents does
 /// not make a hundred thousand small allocations for them.
 pub type Text = compact_str::CompactString;
-
-use std::borrow::Cow;
 
 /// True for characters a terminal interprets instead of printing: C0 controls
 /// (newline and tab included), DEL, C1 controls, and the Unicode

@@ -8,6 +8,7 @@ use super::findings::Findings;
 use super::rule::{RuleRegistration, RuleSet};
 use crate::design::SiteDesign;
 use crate::ingester::Ingested;
+use crate::lean::append_lean;
 use crate::report::{
     Level, Message, PROCESSING_ERROR, RuleOutcome, RuleRun, Status, ValidationReport,
 };
@@ -58,11 +59,7 @@ impl RulesOutcome {
 
     /// Appends the messages to `report` (its status follows) and records the rules that ran.
     pub fn apply_to(self, report: &mut ValidationReport) {
-        if self.messages.iter().any(|m| m.level == Level::Error) {
-            report.status = Status::Failure;
-        }
-        // Moved, not copied: a report of a finding per document is never held twice.
-        append_exact(&mut report.messages, self.messages);
+        report.append(self.messages);
         report.rules = self.rules;
     }
 }
@@ -109,7 +106,7 @@ pub fn run(rules: &RuleSet, design: &SiteDesign, config: &ValidationConfig) -> R
             .iter()
             .zip(check_all(registrations, &site, config))
     {
-        append_exact(&mut messages, found);
+        append_lean(&mut messages, found);
         runs.push(RuleRun {
             code: registration.code().to_owned(),
             name: registration.name().to_owned(),
@@ -182,17 +179,4 @@ fn check_all(
     });
     done.sort_by_key(|(i, _)| *i);
     done.into_iter().map(|(_, r)| r).collect()
-}
-
-/// Appends `from` to `to` within the larger of the two vectors, so that a
-/// long list of messages is moved, never held twice.
-fn append_exact(to: &mut Vec<Message>, mut from: Vec<Message>) {
-    if to.len() >= from.len() {
-        to.reserve_exact(from.len());
-        to.append(&mut from);
-    } else {
-        from.reserve_exact(to.len());
-        from.splice(0..0, std::mem::take(to));
-        *to = from;
-    }
 }

@@ -132,7 +132,7 @@ fn deckhand_document(node: Node, start: Mark) -> Outcome {
     let source = DocumentSource {
         format: crate::NAME.into(),
         schema: kind.schema_v1().into(),
-        name: name.into(),
+        name,
         line: start.line,
     };
     match build_item(kind, source, body(node, "data"), "data") {

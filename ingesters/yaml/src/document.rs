@@ -1,7 +1,7 @@
 //! Helpers both document formats use to read a document's header.
 
 use crate::model::build::Outcome;
-use crate::model::value::{Mark, Node, Short, Value};
+use crate::model::value::{Mark, Node, Short, Text, Value};
 use drydock_core::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION};
 
 use crate::parse::{LoadError, LoadedDoc};
@@ -100,7 +100,7 @@ pub fn header_str<'a>(node: &'a Node, key: &str) -> Result<&'a str, Box<Message>
 }
 
 /// `metadata.name` as a string, or a schema violation naming the problem.
-pub fn metadata_name(node: &Node, schema: &str) -> Result<String, Box<Message>> {
+pub fn metadata_name(node: &Node, schema: &str) -> Result<Text, Box<Message>> {
     let meta = node.get("metadata");
     let name = meta.and_then(|m| m.get("name"));
     let at = name.or(meta).unwrap_or(node).mark;
@@ -114,7 +114,7 @@ pub fn metadata_name(node: &Node, schema: &str) -> Result<String, Box<Message>> 
                 ..
             }),
         ) if !s.is_empty() => {
-            return Ok(s.to_string());
+            return Ok(s.clone());
         }
         (Some(Value::Map(_)), Some(n)) => format!("{} is not a non-empty string", Short(n)),
         (Some(_), _) => "'metadata' is not of type 'object'".to_owned(),

@@ -158,7 +158,7 @@ fn legacy_document(node: Node, start: Mark) -> Outcome {
     let source = DocumentSource {
         format: crate::NAME.into(),
         schema: kind.schema_v1().into(),
-        name: name.into(),
+        name,
         line: start.line,
     };
     build_item(kind, source, body(node, "spec"), "spec")

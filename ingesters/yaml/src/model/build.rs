@@ -14,7 +14,7 @@ use super::validate::{Violation, Violations, validate};
 use super::value::{Node, Path, ScalarKind, Value};
 use drydock_core::design::{DocumentSource, Item, Kind, SiteDesign};
 use drydock_core::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, ValidationReport};
-use drydock_core::{IngestSummary, Ingested};
+use drydock_core::{IngestSummary, Ingested, Text};
 
 /// At most this many schema messages are reported for one document.
 pub const MAX_VIOLATIONS_PER_DOCUMENT: usize = 50;
@@ -88,7 +88,7 @@ pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) ->
 
 fn typed<T: DeserializeOwned>(
     data: Node,
-    name: drydock_core::Text,
+    name: Text,
     source: DocumentSource,
 ) -> Result<Item<T>, (DocumentSource, serde::de::value::Error)> {
     match T::deserialize(data) {

@@ -7,7 +7,7 @@ use std::fmt;
 
 /// A scalar's text: up to 24 bytes are kept inline, without an allocation
 /// (most keys and values of a site design are that short).
-pub type Text = compact_str::CompactString;
+pub use drydock_core::Text;
 
 /// A position in the input, 1-based line and column.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord)]

@@ -22,7 +22,7 @@ pub fn plain(s: &str) -> Value {
 pub fn plain_owned(s: std::borrow::Cow<'_, str>) -> Value {
     match kind_of(&s) {
         ScalarKind::Str => {
-            let mut s = crate::model::value::Text::from(s);
+            let mut s = drydock_core::Text::from(s);
             if s.capacity() > s.len() + 8 {
                 s.shrink_to_fit();
             }
