@@ -6,7 +6,7 @@
 use std::borrow::Cow;
 
 use crate::model::value::{Key, Mark, Node, ScalarKind, Short, Text, Value};
-use saphyr_parser::{Event, Parser, ScalarStyle, Span, Tag};
+use saphyr_parser::{Event, ScalarStyle, Span, Tag};
 
 use super::mapping::finish_map;
 use super::resolve::{self, KindName, kind_of_value};
@@ -31,7 +31,8 @@ struct Frame {
     weight_at_start: usize,
 }
 
-struct Loader<'b> {
+/// Builds the trees of one piece's documents from its events.
+pub(super) struct Loader<'b> {
     line_offset: u32,
     limits: Limits,
     max_nodes: usize,
@@ -46,64 +47,43 @@ struct Loader<'b> {
     doc_mark: Mark,
     warnings: Vec<LoadWarning>,
     budget: &'b Budget,
-    pending: usize,
+    /// Nodes counted but not yet spent from the budget …
+    pub(super) pending: usize,
+    /// … and all counted: the fast path gives back what it spent when it
+    /// leaves a piece to the full parser.
+    pub(super) drawn: usize,
 }
-
-type Docs = Vec<Result<LoadedDoc, LoadError>>;
 
 /// An alias copies the strings it names: every this many bytes of them cost
 /// one node, so that copies of one long string cannot outgrow the input.
 const BYTES_PER_NODE: usize = 8;
 
-/// Loads every document of one piece of text that starts at line `first_line`,
-/// drawing its nodes from the stream's `budget`.
-pub fn load(text: &str, first_line: u32, limits: &Limits, budget: &Budget) -> Docs {
-    let mut out = Vec::new();
-    let mut l = Loader {
-        budget,
-        pending: 0,
-        line_offset: first_line.saturating_sub(1),
-        limits: limits.clone(),
-        max_nodes: limits
-            .max_nodes_base
-            .saturating_add(text.len().saturating_mul(limits.max_nodes_per_byte)),
-        stack: Vec::new(),
-        anchors: Vec::new(),
-        nodes: 0,
-        weight: 0,
-        root: None,
-        doc_mark: Mark::new(first_line, 1),
-        warnings: Vec::new(),
-    };
-    let mut parser = Parser::new_from_str(text);
-    for ev in &mut parser {
-        let (ev, span) = match ev {
-            Ok(x) => x,
-            Err(e) => {
-                let m = e.marker();
-                let mark = l.mark_at(m.line(), m.col());
-                out.push(Err(LoadError {
-                    message: format!("YAML syntax error: {}", e.info()),
-                    mark,
-                }));
-                return out;
-            }
-        };
-        match l.event(ev, span) {
-            Ok(Some(doc)) => out.push(Ok(doc)),
-            Ok(None) => {}
-            Err(e) => {
-                out.push(Err(e));
-                return out;
-            }
+impl<'b> Loader<'b> {
+    /// A loader of one piece of text that starts at line `first_line`.
+    pub(super) fn new(text: &str, first_line: u32, limits: &Limits, budget: &'b Budget) -> Self {
+        Loader {
+            budget,
+            pending: 0,
+            drawn: 0,
+            line_offset: first_line.saturating_sub(1),
+            limits: limits.clone(),
+            max_nodes: limits
+                .max_nodes_base
+                .saturating_add(text.len().saturating_mul(limits.max_nodes_per_byte)),
+            stack: Vec::new(),
+            anchors: Vec::new(),
+            nodes: 0,
+            weight: 0,
+            root: None,
+            doc_mark: Mark::new(first_line, 1),
+            warnings: Vec::new(),
         }
     }
-    budget.spend(l.pending);
-    out
 }
 
 impl Loader<'_> {
-    fn mark_at(&self, line: usize, col: usize) -> Mark {
+    /// Where `line` and `col` (as `saphyr-parser` counts) are in the stream.
+    pub(super) fn mark_at(&self, line: usize, col: usize) -> Mark {
         let line = u32::try_from(line).unwrap_or(u32::MAX);
         let col = u32::try_from(col).unwrap_or(u32::MAX - 1);
         Mark::new(self.line_offset.saturating_add(line), col + 1)
@@ -113,7 +93,12 @@ impl Loader<'_> {
         Err(LoadError { message, mark })
     }
 
-    fn event(&mut self, ev: Event<'_>, span: Span) -> Result<Option<LoadedDoc>, LoadError> {
+    /// Takes one event: a whole document once it ends.
+    pub(super) fn event(
+        &mut self,
+        ev: Event<'_>,
+        span: Span,
+    ) -> Result<Option<LoadedDoc>, LoadError> {
         let mark = self.mark_at(span.start.line(), span.start.col());
         match ev {
             Event::DocumentStart(_) => {
@@ -275,6 +260,7 @@ impl Loader<'_> {
     }
 
     fn count(&mut self, n: usize, mark: Mark) -> Result<(), LoadError> {
+        self.drawn = self.drawn.saturating_add(n);
         if !self.budget.draw(&mut self.pending, n) {
             return self.err(mark, "the input as a whole has too many nodes".into());
         }

@@ -2,7 +2,8 @@
 //!
 //! The stream is decoded as UTF-8, split into documents at `---` markers
 //! ([`split`]), and the documents are parsed by `saphyr-parser` on all cores,
-//! each into a positioned tree (the `loader` module) with YAML 1.1 scalar resolution
+//! each into a positioned tree (the `loader` module; plain block YAML by a
+//! fast path, the `fast` module) with YAML 1.1 scalar resolution
 //! ([`resolve`]). A caller's function runs on each document in the worker
 //! thread, so building the model is parallel too; results come back in input order.
 
@@ -12,8 +13,10 @@ use crate::model::value::{Mark, Node};
 
 pub use crate::error::LoadError;
 
+mod fast;
 mod loader;
 mod mapping;
+mod piece;
 pub mod resolve;
 pub mod split;
 
@@ -106,6 +109,15 @@ impl Budget {
         *pending < 1024 || self.spend(std::mem::take(pending))
     }
 
+    /// Gives back `n` nodes spent by a parse that is being done again.
+    pub(crate) fn refund(&self, n: usize) {
+        let _ = self
+            .used
+            .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |used| {
+                Some(used.saturating_sub(n))
+            });
+    }
+
     /// Whether more nodes were asked for than the budget has.
     pub fn exceeded(&self) -> bool {
         self.exceeded.load(Ordering::Relaxed)
@@ -170,7 +182,7 @@ where
         n => n,
     };
     let run = |piece: &split::Piece, out: &mut Vec<R>| {
-        for doc in loader::load(
+        for doc in piece::load(
             &text[piece.start..piece.end],
             piece.first_line,
             limits,
@@ -243,7 +255,7 @@ pub(crate) fn load_document_at(
         .checked_sub(1)?;
     let piece = pieces[at];
     let budget = Budget::new(usize::MAX);
-    loader::load(
+    piece::load(
         &text[piece.start..piece.end],
         piece.first_line,
         limits,
