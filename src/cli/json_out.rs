@@ -15,6 +15,7 @@ use drydock::{Error, Resolved, SiteDesign, ValidationReport};
 use serde::Serialize;
 
 use super::output::error_value;
+use super::sorted_json;
 use super::store::Saved;
 
 /// Writes the `--json` document of a resolution, with a newline.
@@ -47,9 +48,7 @@ pub fn write_resolved<W: Write>(
 /// `value` as a `serde_json::Value` prints it: keys sorted at every level.
 /// Used only for pieces of bounded size (one item, one message).
 fn sorted<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) -> io::Result<()> {
-    let value = serde_json::to_value(value).map_err(io::Error::other)?;
-    serde_json::to_writer(&mut *w, &value)?;
-    Ok(())
+    sorted_json::write(w, value)
 }
 
 fn write_design<W: Write>(w: &mut W, design: &SiteDesign) -> io::Result<()> {
@@ -115,7 +114,7 @@ fn render<T: Serialize>(entries: &[(&String, &Item<T>)], first: bool) -> io::Res
         }
         serde_json::to_writer(&mut out, name)?;
         out.push(b':');
-        sorted(&mut out, item)?;
+        sorted_json::append(&mut out, item)?;
     }
     Ok(out)
 }

@@ -37,6 +37,7 @@ mod resolve;
 mod schemes;
 mod settings;
 mod snapshots;
+mod sorted_json;
 pub mod stdout;
 mod store;
 mod task;
