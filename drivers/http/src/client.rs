@@ -1,7 +1,7 @@
 //! [`HttpClient`]: the pooled client shared by every HTTP-based driver
 //! (http, https, Deckhand) and by credential sources that speak HTTP (Keystone).
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Duration;
 
 use drydock_core::FetchOptions;
@@ -25,7 +25,9 @@ pub struct HttpClient {
 #[derive(Debug)]
 struct Inner {
     options: HttpOptions,
-    tls: rustls::ClientConfig,
+    /// Built on first use when it is only the system's roots (reading them
+    /// takes milliseconds a `file://` resolve should not wait for).
+    tls: OnceLock<rustls::ClientConfig>,
     /// One pool per connect timeout asked for (callers normally use one).
     clients: Mutex<Vec<(Duration, reqwest::Client)>>,
 }
@@ -33,17 +35,28 @@ struct Inner {
 impl HttpClient {
     /// Builds a client; fails on unreadable or invalid TLS material.
     pub fn new(options: HttpOptions) -> Result<Self, HttpError> {
-        let tls = crate::tls::client_config(&options.tls)?;
+        let eager = !options.tls.is_system_roots_only();
         let client = HttpClient {
             inner: Arc::new(Inner {
                 options,
-                tls,
+                tls: OnceLock::new(),
                 clients: Mutex::new(Vec::new()),
             }),
         };
-        // Build the default pool now so configuration errors surface here.
-        client.pool(FetchOptions::default().connect_timeout)?;
+        if eager {
+            // Build the default pool now so errors in the TLS files given surface here.
+            client.pool(FetchOptions::default().connect_timeout)?;
+        }
         Ok(client)
+    }
+
+    /// The TLS configuration, built the first time it is needed.
+    fn tls(&self) -> Result<rustls::ClientConfig, HttpError> {
+        if let Some(tls) = self.inner.tls.get() {
+            return Ok(tls.clone());
+        }
+        let tls = crate::tls::client_config(&self.inner.options.tls)?;
+        Ok(self.inner.tls.get_or_init(|| tls).clone())
     }
 
     /// The options the client was built with.
@@ -62,7 +75,7 @@ impl HttpClient {
         }
         let options = &self.inner.options;
         let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(self.inner.tls.clone())
+            .tls_backend_preconfigured(self.tls()?)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(connect_timeout)
             .pool_max_idle_per_host(options.max_idle_per_host)
@@ -170,4 +183,36 @@ impl HttpClient {
 enum Answer {
     Mapped(HttpResponse),
     Raw(RawResponse),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::options::TlsOptions;
+
+    #[test]
+    fn the_system_roots_are_read_on_first_use_and_given_files_at_once() {
+        let client = HttpClient::new(HttpOptions::default()).expect("a client");
+        assert!(
+            client.inner.tls.get().is_none(),
+            "nothing read before a request"
+        );
+        client
+            .pool(FetchOptions::default().connect_timeout)
+            .expect("a pool");
+        assert!(
+            client.inner.tls.get().is_some(),
+            "built for the first request"
+        );
+
+        let given = HttpOptions {
+            tls: TlsOptions {
+                danger_accept_invalid_certs: true,
+                ..TlsOptions::default()
+            },
+            ..HttpOptions::default()
+        };
+        let client = HttpClient::new(given).expect("a client");
+        assert!(client.inner.tls.get().is_some(), "checked when built");
+    }
 }

@@ -187,6 +187,15 @@ pub struct TlsOptions {
 }
 
 impl TlsOptions {
+    /// Whether these are the defaults: the system's roots and nothing given.
+    pub(crate) fn is_system_roots_only(&self) -> bool {
+        self.ca_bundle.is_none()
+            && self.client_cert.is_none()
+            && self.client_key.is_none()
+            && !self.system_roots_too
+            && !self.danger_accept_invalid_certs
+    }
+
     /// Trusts only the CAs of this PEM bundle.
     pub fn with_ca_bundle(mut self, pem: Pem) -> Self {
         self.ca_bundle = Some(pem);
