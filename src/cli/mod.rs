@@ -95,6 +95,12 @@ pub struct Cli {
 }
 
 impl Cli {
+    /// Whether the command does one resolution and exits (`resolve`,
+    /// `validate`): it may trade memory kept for time, since it ends soon.
+    pub fn is_one_shot(&self) -> bool {
+        matches!(self.command, Command::Resolve(_) | Command::Validate(_))
+    }
+
     /// Sends log lines to stderr at the level `--verbose` asks for.
     pub fn init_logging(&self) {
         let level = match self.verbose {
