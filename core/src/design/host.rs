@@ -239,9 +239,9 @@ pub struct HostSettings {
 
 /// A HostProfile: settings that nodes (and other profiles) inherit.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
 pub struct HostProfile {
     /// The settings.
-    #[serde(flatten)]
     pub settings: HostSettings,
 }
 
@@ -259,8 +259,10 @@ pub struct Addressing {
     pub extra: Extra,
 }
 
-/// A BaremetalNode: one server.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+/// A BaremetalNode: one server. Its `Deserialize` (in `node_de`) reads
+/// the settings beside `addressing` without buffering the whole mapping,
+/// as `#[serde(flatten)]` would.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct BaremetalNode {
     /// Addresses.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -19,6 +19,7 @@ mod bootaction;
 pub mod diff;
 mod host;
 mod network;
+mod node_de;
 pub(crate) mod path;
 mod site;
 

@@ -4,12 +4,37 @@ use serde::de::value::{Error, MapDeserializer, SeqDeserializer};
 use serde::de::{self, IntoDeserializer, Visitor};
 use serde::forward_to_deserialize_any;
 
-use super::value::{Node, Value};
+use super::value::{Node, Text, Value};
 
 impl<'de> IntoDeserializer<'de, Error> for Node {
     type Deserializer = Node;
     fn into_deserializer(self) -> Node {
         self
+    }
+}
+
+/// A mapping key, lent to the visitor: a struct's field names are matched
+/// without a `String` made of each key (a map that keeps keys copies them).
+struct KeyText(Text);
+
+impl<'de> IntoDeserializer<'de, Error> for KeyText {
+    type Deserializer = KeyText;
+    fn into_deserializer(self) -> KeyText {
+        self
+    }
+}
+
+impl<'de> de::Deserializer<'de> for KeyText {
+    type Error = Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
+        visitor.visit_str(&self.0)
+    }
+
+    forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
     }
 }
 
@@ -30,9 +55,8 @@ impl<'de> de::Deserializer<'de> for Node {
                 Ok(v)
             }
             Value::Map(entries) => {
-                let mut map = MapDeserializer::new(
-                    entries.into_iter().map(|(k, v)| (k.text.into_string(), v)),
-                );
+                let mut map =
+                    MapDeserializer::new(entries.into_iter().map(|(k, v)| (KeyText(k.text), v)));
                 let v = visitor.visit_map(&mut map)?;
                 map.end()?;
                 Ok(v)
