@@ -6,6 +6,8 @@
 //! So each piece parses on its own, and pieces can be parsed in parallel.
 //! Directive lines (`%YAML`, `%TAG`) before a marker travel with it.
 
+use memchr::memchr;
+
 /// A piece of the stream: one document (sometimes with comments around it).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Piece {
@@ -99,10 +101,6 @@ fn is_blank_or_comment(line: &[u8]) -> bool {
         .iter()
         .position(|c| !matches!(c, b' ' | b'\t' | b'\r' | b'\n'));
     t.is_none_or(|i| line[i] == b'#')
-}
-
-fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
-    hay.iter().position(|c| *c == needle)
 }
 
 #[cfg(test)]

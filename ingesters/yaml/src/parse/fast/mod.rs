@@ -36,9 +36,12 @@ pub(crate) fn parse<'t, F>(text: &'t str, emit: F) -> bool
 where
     F: FnMut(Event<'t>, Span) -> bool,
 {
-    let printable = text
-        .bytes()
-        .all(|b| b == b'\n' || (0x20..0x7f).contains(&b));
+    // In blocks without an early exit, so that the check is vectorised.
+    let printable = text.as_bytes().chunks(256).all(|chunk| {
+        chunk.iter().fold(true, |ok, &b| {
+            ok & ((b == b'\n') | (0x20..0x7f).contains(&b))
+        })
+    });
     printable
         && Fast {
             text,
@@ -124,10 +127,8 @@ where
         let mut started = false;
         let mut pos = 0;
         while pos < self.bytes.len() {
-            let eol = self.bytes[pos..]
-                .iter()
-                .position(|b| *b == b'\n')
-                .map_or(self.bytes.len(), |i| pos + i);
+            let eol =
+                memchr::memchr(b'\n', &self.bytes[pos..]).map_or(self.bytes.len(), |i| pos + i);
             self.line += 1;
             self.line_start = pos;
             let at = pos
