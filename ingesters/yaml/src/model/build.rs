@@ -10,7 +10,7 @@ use std::collections::HashMap;
 use serde::de::DeserializeOwned;
 
 use super::schemas;
-use super::validate::{Violation, Violations, validate};
+use super::validate::{Violation, Violations};
 use super::value::{Node, Path, ScalarKind, Value};
 use drydock_core::design::{DocumentSource, Item, Kind, SiteDesign};
 use drydock_core::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, ValidationReport};
@@ -58,7 +58,7 @@ pub enum Outcome {
 pub fn build_item(kind: Kind, source: DocumentSource, data: Node, root: &str) -> Outcome {
     let path = Path::root(root);
     let mut violations = Violations::new(MAX_VIOLATIONS_PER_DOCUMENT);
-    validate(schemas::schema(kind), &data, &path, &mut violations);
+    schemas::schema(kind).validate(&data, &path, &mut violations);
     if kind == Kind::BootAction {
         check_package_lists(&data, &path, &mut violations);
     }

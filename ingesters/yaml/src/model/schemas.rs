@@ -15,6 +15,8 @@ use serde_json::Value;
 
 use drydock_core::design::Kind;
 
+use super::validate::Compiled;
+
 fn text(kind: Kind) -> &'static str {
     match kind {
         Kind::Region => include_str!("schemas/Region.json"),
@@ -28,11 +30,13 @@ fn text(kind: Kind) -> &'static str {
     }
 }
 
-/// The schema of `kind`, version 1, parsed once.
-pub(crate) fn schema(kind: Kind) -> &'static Value {
-    static CELLS: [OnceLock<Value>; 8] = [const { OnceLock::new() }; 8];
+/// The schema of `kind`, version 1, parsed and compiled once.
+pub(crate) fn schema(kind: Kind) -> &'static Compiled {
+    static CELLS: [OnceLock<Compiled>; 8] = [const { OnceLock::new() }; 8];
     let i = Kind::ALL.iter().position(|k| *k == kind).unwrap_or(0);
-    CELLS[i].get_or_init(|| serde_json::from_str(text(kind)).unwrap_or(Value::Bool(true)))
+    CELLS[i].get_or_init(|| {
+        Compiled::new(&serde_json::from_str(text(kind)).unwrap_or(Value::Bool(true)))
+    })
 }
 
 #[cfg(test)]
