@@ -18,6 +18,7 @@ pub fn append<T: Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) -> io::Result
         out,
         objects: Vec::new(),
         spare: Vec::new(),
+        scratch: Vec::new(),
     };
     let mut ser = serde_json::Serializer::with_formatter(io::sink(), &mut formatter);
     value.serialize(&mut ser).map_err(io::Error::other)
@@ -36,6 +37,10 @@ pub fn write<W: Write + ?Sized, T: Serialize + ?Sized>(w: &mut W, value: &T) -> 
 struct Entry {
     start: usize,
     key_end: usize,
+    /// Where it ends: set only when the object is reordered.
+    stop: usize,
+    /// Whether the key has an escape (a `\`): then it is compared decoded.
+    escaped: bool,
 }
 
 struct Sorting<'a> {
@@ -44,6 +49,8 @@ struct Sorting<'a> {
     objects: Vec<Vec<Entry>>,
     /// Entry lists of closed objects, kept for the next ones.
     spare: Vec<Vec<Entry>>,
+    /// A copy of the object being reordered.
+    scratch: Vec<u8>,
 }
 
 impl Sorting<'_> {
@@ -54,35 +61,25 @@ impl Sorting<'_> {
         let end = out.len();
         let sorted = entries
             .windows(2)
-            .all(|w| key_order(key(out, w[0]), key(out, w[1])).is_le());
+            .all(|w| key_order(out, w[0], w[1]).is_le());
         if sorted {
             return;
         }
         // Each entry runs to the comma before the next one (or the end).
-        let spans: Vec<(usize, usize, usize)> = entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| {
-                let stop = entries.get(i + 1).map_or(end, |n| n.start - 1);
-                (e.start, e.key_end, stop)
-            })
-            .collect();
-        let mut order: Vec<usize> = (0..spans.len()).collect();
-        order.sort_by(|&a, &b| {
-            let (sa, ka, _) = spans[a];
-            let (sb, kb, _) = spans[b];
-            key_order(&out[sa..ka], &out[sb..kb])
-        });
-        let body_start = entries[0].start;
-        let body = out[body_start..end].to_vec();
+        for i in 0..entries.len() {
+            entries[i].stop = entries.get(i + 1).map_or(end, |n| n.start - 1);
+        }
+        entries.sort_by(|a, b| key_order(out, *a, *b));
+        let body_start = entries.iter().map(|e| e.start).min().unwrap_or(end);
+        self.scratch.clear();
+        self.scratch.extend_from_slice(&out[body_start..end]);
         self.out.truncate(body_start);
-        for (n, &i) in order.iter().enumerate() {
+        for (n, e) in entries.iter().enumerate() {
             if n > 0 {
                 self.out.push(b',');
             }
-            let (s, _, stop) = spans[i];
             self.out
-                .extend_from_slice(&body[s - body_start..stop - body_start]);
+                .extend_from_slice(&self.scratch[e.start - body_start..e.stop - body_start]);
         }
     }
 }
@@ -93,13 +90,14 @@ fn key(out: &[u8], e: Entry) -> &[u8] {
 
 /// The order of two keys as written (quoted, escaped): that of the strings
 /// they stand for, byte by byte, as a `BTreeMap<String, _>` orders them.
-fn key_order(a: &[u8], b: &[u8]) -> std::cmp::Ordering {
-    if a.contains(&b'\\') || b.contains(&b'\\') {
+fn key_order(out: &[u8], a: Entry, b: Entry) -> std::cmp::Ordering {
+    let (ka, kb) = (key(out, a), key(out, b));
+    if a.escaped || b.escaped {
         let text = |k: &[u8]| serde_json::from_slice::<String>(k).unwrap_or_default();
-        return text(a).cmp(&text(b));
+        return text(ka).cmp(&text(kb));
     }
     // Without the quotes: `"a"` must sort before `"a!"`.
-    unquoted(a).cmp(unquoted(b))
+    unquoted(ka).cmp(unquoted(kb))
 }
 
 fn unquoted(key: &[u8]) -> &[u8] {
@@ -162,6 +160,8 @@ impl Formatter for &mut Sorting<'_> {
             entries.push(Entry {
                 start,
                 key_end: start,
+                stop: start,
+                escaped: false,
             });
         }
         Ok(())
@@ -171,6 +171,7 @@ impl Formatter for &mut Sorting<'_> {
         let end = self.out.len();
         if let Some(entry) = self.objects.last_mut().and_then(|e| e.last_mut()) {
             entry.key_end = end;
+            entry.escaped = self.out[entry.start..end].contains(&b'\\');
         }
         Ok(())
     }
