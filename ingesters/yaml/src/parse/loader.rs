@@ -14,9 +14,11 @@ use super::{Budget, Limits, LoadError, LoadWarning, LoadedDoc};
 use drydock_core::lean::push_lean;
 
 enum Container {
-    Seq(Vec<Node>),
+    /// A sequence whose items so far are `items[start..]` of the loader.
+    Seq { start: usize },
+    /// A mapping whose entries so far are `entries[start..]` of the loader.
     Map {
-        entries: Vec<(Key, Node)>,
+        start: usize,
         key: Option<Key>,
         merge_next: bool,
         merges: Vec<Node>,
@@ -37,6 +39,10 @@ pub(super) struct Loader<'b> {
     limits: Limits,
     max_nodes: usize,
     stack: Vec<Frame>,
+    /// The items and entries of the open collections, innermost last: a
+    /// collection takes its own, exactly sized, when it closes.
+    items: Vec<Node>,
+    entries: Vec<(Key, Node)>,
     anchors: Vec<Option<(Node, usize)>>,
     nodes: usize,
     /// String bytes of the scalars seen, in nodes ([`BYTES_PER_NODE`] each):
@@ -71,6 +77,8 @@ impl<'b> Loader<'b> {
                 .max_nodes_base
                 .saturating_add(text.len().saturating_mul(limits.max_nodes_per_byte)),
             stack: Vec::new(),
+            items: Vec::new(),
+            entries: Vec::new(),
             anchors: Vec::new(),
             nodes: 0,
             weight: 0,
@@ -104,6 +112,8 @@ impl Loader<'_> {
             Event::DocumentStart(_) => {
                 self.doc_mark = mark;
                 self.anchors.clear();
+                self.items.clear();
+                self.entries.clear();
                 self.nodes = 0;
                 self.weight = 0;
                 self.root = None;
@@ -174,15 +184,14 @@ impl Loader<'_> {
                 let size = (self.nodes - frame.nodes_at_start + 1)
                     .saturating_add(self.weight - frame.weight_at_start);
                 let value = match frame.container {
-                    Container::Seq(mut items) => {
-                        items.shrink_to_fit();
-                        Value::Seq(items)
-                    }
-                    Container::Map {
-                        entries, merges, ..
-                    } => {
+                    // Exactly as long as they are: one allocation each.
+                    Container::Seq { start } => Value::Seq(self.items.drain(start..).collect()),
+                    Container::Map { start, merges, .. } => {
+                        let entries = self.entries.drain(start..).collect();
                         let mut entries = finish_map(entries, merges, &mut self.warnings)?;
-                        entries.shrink_to_fit();
+                        if !entries.is_empty() && entries.capacity() > entries.len() {
+                            entries.shrink_to_fit();
+                        }
                         Value::Map(entries)
                     }
                 };
@@ -291,19 +300,19 @@ impl Loader<'_> {
                 Ok(())
             }
             Some(Frame {
-                container: Container::Seq(items),
+                container: Container::Seq { .. },
                 ..
             }) => {
-                push_lean(items, node);
+                push_lean(&mut self.items, node);
                 Ok(())
             }
             Some(Frame {
                 container:
                     Container::Map {
-                        entries,
                         key,
                         merge_next,
                         merges,
+                        ..
                     },
                 ..
             }) => {
@@ -311,7 +320,7 @@ impl Loader<'_> {
                     *merge_next = false;
                     merges.push(node);
                 } else if let Some(k) = key.take() {
-                    push_lean(entries, (k, node));
+                    push_lean(&mut self.entries, (k, node));
                 }
                 Ok(())
             }
@@ -382,13 +391,15 @@ impl Loader<'_> {
         self.count(1, mark)?;
         let container = if is_map {
             Container::Map {
-                entries: Vec::with_capacity(4),
+                start: self.entries.len(),
                 key: None,
                 merge_next: false,
                 merges: Vec::new(),
             }
         } else {
-            Container::Seq(Vec::with_capacity(4))
+            Container::Seq {
+                start: self.items.len(),
+            }
         };
         self.stack.push(Frame {
             container,

@@ -73,6 +73,8 @@ fn reads_block_mappings_sequences_and_one_line_scalars() {
     read("url: http://example.com:8080/a#b\nratio: 1:2\nneg: -1\n");
     read("  indented: root\n  second: key\n");
     read("a: x y z  # comment\n");
+    read("a\"b: c'd\na  : b:c\nq: 'x' # c\nr: \"\" \ns: ''\n");
+    read("- a: 1\n  b:\n  - c\n- d\n");
 }
 
 #[test]
