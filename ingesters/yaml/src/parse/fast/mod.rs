@@ -20,6 +20,7 @@ use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
 use line::{Line, blank_after, classify, plain_end, plain_start, quoted};
 
+mod block;
 mod line;
 
 /// Deepest nesting followed here; deeper input goes to the full parser,
@@ -49,6 +50,7 @@ where
             emit,
             line: 0,
             line_start: 0,
+            pos: 0,
             stack: Vec::new(),
             pending: Pending::Nothing,
             scalar_owner: None,
@@ -102,6 +104,8 @@ struct Fast<'t, F> {
     /// The current line (1-based) and the offset it starts at.
     line: usize,
     line_start: usize,
+    /// Where the next line starts.
+    pos: usize,
     stack: Vec<Frame>,
     pending: Pending,
     /// The indentation of the collection whose one-line scalar ended the
@@ -125,8 +129,8 @@ where
     fn run(mut self) -> Option<()> {
         self.send(Event::StreamStart, Marker::new(0, 1, 0))?;
         let mut started = false;
-        let mut pos = 0;
-        while pos < self.bytes.len() {
+        while self.pos < self.bytes.len() {
+            let pos = self.pos;
             let eol =
                 memchr::memchr(b'\n', &self.bytes[pos..]).map_or(self.bytes.len(), |i| pos + i);
             self.line += 1;
@@ -136,7 +140,7 @@ where
                     .iter()
                     .take_while(|b| **b == b' ')
                     .count();
-            pos = eol + 1;
+            self.pos = eol + 1;
             if at == eol || self.bytes[at] == b'#' {
                 continue;
             }
@@ -354,6 +358,16 @@ where
                 let close_mark = self.mark(at + 1);
                 self.send(end, close_mark)?;
                 at + 2
+            }
+            b'|' => {
+                let block = block::literal(b, self.text, at, eol, owner)?;
+                let mark = Marker::new(block.first, self.line + 1, block.indent);
+                let text = Cow::Owned(block.text);
+                self.send(Event::Scalar(text, ScalarStyle::Literal, 0, None), mark)?;
+                self.line += block.lines;
+                self.pos = block.next;
+                self.scalar_owner = Some(owner);
+                return Some(());
             }
             c if !plain_start(c) => return None,
             b'-' if at + 1 == eol || b[at + 1] == b' ' => return None,
