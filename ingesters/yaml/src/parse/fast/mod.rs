@@ -394,4 +394,6 @@ fn empty_scalar<'t>() -> Event<'t> {
 }
 
 #[cfg(test)]
+mod generate;
+#[cfg(test)]
 mod tests;
