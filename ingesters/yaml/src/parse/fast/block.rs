@@ -3,7 +3,7 @@
 //! leading or over-indented empty lines, a last line without a line break)
 //! is left to the full parser.
 
-use super::line::blank_after;
+use super::line::{blank_after, skip_spaces};
 
 /// A literal block scalar read: its text, where its first line starts, how
 /// many lines it took after its header and where the next line starts.
@@ -47,7 +47,7 @@ pub(super) fn literal(
     let mut lines = 0usize;
     while pos < bytes.len() {
         let end = memchr::memchr(b'\n', &bytes[pos..]).map(|i| pos + i)?;
-        let spaces = bytes[pos..end].iter().take_while(|b| **b == b' ').count();
+        let spaces = skip_spaces(bytes, pos, end) - pos;
         let blank = pos + spaces == end;
         let n = match indent {
             None if blank || spaces <= owner => return None,

@@ -16,6 +16,17 @@ pub(super) enum Line {
     Other,
 }
 
+/// The first offset from `from` (up to `eol`) that is not a space.
+pub(super) fn skip_spaces(bytes: &[u8], from: usize, eol: usize) -> usize {
+    from + bytes[from..eol].iter().take_while(|b| **b == b' ').count()
+}
+
+/// Whether the line holds nothing from `at` on (its end, or a comment:
+/// `at` follows a blank or starts the line).
+pub(super) fn nothing_at(bytes: &[u8], at: usize, eol: usize) -> bool {
+    at == eol || bytes[at] == b'#'
+}
+
 /// What the content starting at `at` is.
 pub(super) fn classify(text: &str, at: usize, eol: usize) -> Line {
     let b = text.as_bytes();
@@ -24,7 +35,7 @@ pub(super) fn classify(text: &str, at: usize, eol: usize) -> Line {
         b'\'' | b'"' => {
             return match quoted(text, at, eol) {
                 Some((_, _, end)) => {
-                    let colon = end + b[end..eol].iter().take_while(|c| **c == b' ').count();
+                    let colon = skip_spaces(b, end, eol);
                     if colon < eol && b[colon] == b':' && (colon + 1 == eol || b[colon + 1] == b' ')
                     {
                         Line::Key(colon)

@@ -18,7 +18,7 @@ use std::borrow::Cow;
 
 use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 
-use line::{Line, blank_after, classify, plain_end, plain_start, quoted};
+use line::{Line, blank_after, classify, nothing_at, plain_end, plain_start, quoted, skip_spaces};
 
 mod block;
 mod line;
@@ -135,13 +135,9 @@ where
                 memchr::memchr(b'\n', &self.bytes[pos..]).map_or(self.bytes.len(), |i| pos + i);
             self.line += 1;
             self.line_start = pos;
-            let at = pos
-                + self.bytes[pos..eol]
-                    .iter()
-                    .take_while(|b| **b == b' ')
-                    .count();
+            let at = skip_spaces(self.bytes, pos, eol);
             self.pos = eol + 1;
-            if at == eol || self.bytes[at] == b'#' {
+            if nothing_at(self.bytes, at, eol) {
                 continue;
             }
             let rest = &self.bytes[at..eol];
@@ -244,13 +240,8 @@ where
                 let kind = if indentless {
                     // saphyr-parser marks such a sequence at its first
                     // item, or at the end of the line when that is empty.
-                    let item = at
-                        + 1
-                        + self.bytes[at + 1..eol]
-                            .iter()
-                            .take_while(|b| **b == b' ')
-                            .count();
-                    let empty = item == eol || self.bytes[item] == b'#';
+                    let item = skip_spaces(self.bytes, at + 1, eol);
+                    let empty = nothing_at(self.bytes, item, eol);
                     let mark = self.mark(if empty { eol } else { item });
                     self.send(Event::SequenceStart(0, None), mark)?;
                     Kind::IndentlessSeq
@@ -278,13 +269,8 @@ where
     /// `- …`: an item of the sequence on top of the stack.
     fn dash_line(&mut self, at: usize, eol: usize) -> Option<()> {
         let indent = at - self.line_start;
-        let item = at
-            + 1
-            + self.bytes[at + 1..eol]
-                .iter()
-                .take_while(|b| **b == b' ')
-                .count();
-        if item == eol || self.bytes[item] == b'#' {
+        let item = skip_spaces(self.bytes, at + 1, eol);
+        if nothing_at(self.bytes, item, eol) {
             // saphyr-parser marks an empty item at the end of its line.
             self.pending = Pending::Item {
                 dash: self.mark(eol),
@@ -317,13 +303,8 @@ where
         }
         let mark = self.mark(at);
         self.send(Event::Scalar(key, style, 0, None), mark)?;
-        let value = colon
-            + 1
-            + self.bytes[colon + 1..eol]
-                .iter()
-                .take_while(|b| **b == b' ')
-                .count();
-        if value == eol || self.bytes[value] == b'#' {
+        let value = skip_spaces(self.bytes, colon + 1, eol);
+        if nothing_at(self.bytes, value, eol) {
             self.pending = Pending::Value {
                 colon: self.mark(colon),
                 indent,
