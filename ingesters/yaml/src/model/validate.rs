@@ -56,12 +56,6 @@ impl Violations {
     }
 }
 
-/// Validates `node` (found at `path`) against `schema`, appending violations to `out`.
-/// (Compiles the schema first: to validate many nodes, compile once with [`Compiled::new`].)
-pub fn validate(schema: &Schema, node: &Node, path: &Path<'_>, out: &mut Violations) {
-    Compiled::new(schema).validate(node, path, out);
-}
-
 /// A schema read once into the checks it asks for: validating a node then
 /// looks nothing up by keyword and allocates nothing unless it fails.
 #[derive(Clone, Debug, Default)]

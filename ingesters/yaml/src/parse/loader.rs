@@ -101,6 +101,25 @@ impl Loader<'_> {
         Err(LoadError { message, mark })
     }
 
+    /// Takes one event, adding a document to `out` when one ends; false
+    /// (the error added to `out`) when the event cannot be loaded.
+    pub(super) fn take(
+        &mut self,
+        ev: Event<'_>,
+        span: Span,
+        out: &mut Vec<Result<LoadedDoc, LoadError>>,
+    ) -> bool {
+        match self.event(ev, span) {
+            Ok(Some(doc)) => out.push(Ok(doc)),
+            Ok(None) => {}
+            Err(e) => {
+                out.push(Err(e));
+                return false;
+            }
+        }
+        true
+    }
+
     /// Takes one event: a whole document once it ends.
     pub(super) fn event(
         &mut self,

@@ -18,15 +18,7 @@ pub type Docs = Vec<Result<LoadedDoc, LoadError>>;
 pub fn load(text: &str, first_line: u32, limits: &Limits, budget: &Budget) -> Docs {
     let mut l = Loader::new(text, first_line, limits, budget);
     let mut out = Vec::new();
-    let read = fast::parse(text, |ev, span| match l.event(ev, span) {
-        Ok(Some(doc)) => {
-            out.push(Ok(doc));
-            true
-        }
-        Ok(None) => true,
-        Err(_) => false,
-    });
-    if read {
+    if fast::parse(text, |ev, span| l.take(ev, span, &mut out)) {
         budget.spend(l.pending);
         return out;
     }
@@ -52,13 +44,8 @@ pub(super) fn load_fully(text: &str, first_line: u32, limits: &Limits, budget: &
                 return out;
             }
         };
-        match l.event(ev, span) {
-            Ok(Some(doc)) => out.push(Ok(doc)),
-            Ok(None) => {}
-            Err(e) => {
-                out.push(Err(e));
-                return out;
-            }
+        if !l.take(ev, span, &mut out) {
+            return out;
         }
     }
     budget.spend(l.pending);
