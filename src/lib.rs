@@ -12,22 +12,35 @@
 //! default): `file`, `http`, `deckhand`, `store`, `cli` (the `drydock` binary: turn it
 //! off and no clap or indicatif is compiled).
 //!
+//! A program parses its configuration once ([`config::Config`]: the file,
+//! environment overrides, its own flags; every driver configured from its
+//! section into one registry) and builds one [`Context`] from it: the
+//! resolver (with the store as its cache, feature `store`) that the CLI's
+//! commands, the [`worker`] runtime and a server's handlers share by
+//! reference.
+//!
 //! ```no_run
 //! # async fn run() -> drydock::Result<()> {
-//! use drydock::{ResolveOptions, config::Config};
+//! use drydock::{Context, config::Config};
 //! // The same configuration the CLI reads: file, environment, defaults.
 //! let config = Config::load(None, &drydock::Env::process())?;
-//! let resolver = config.resolver()?;
-//! let options = ResolveOptions::default().with_fetch(config.fetch_options());
-//! let resolved = resolver.resolve("file:///srv/designs/site.yaml", &options).await?;
+//! let context = Context::new(config);
+//! let options = context.resolve_options();
+//! let resolved = context.resolver().resolve("file:///srv/designs/site.yaml", &options).await?;
 //! println!("{:?}: {} errors", resolved.ingested.report.status, resolved.ingested.report.error_count());
 //! # Ok(()) }
 //! ```
+//!
+//! A server does the same once at start-up, opens the store, and runs the
+//! worker beside its handlers over the same objects: see [`Context`].
 #![deny(missing_docs)]
 
 pub mod config;
+mod context;
 #[cfg(feature = "store")]
 pub mod worker;
+
+pub use context::Context;
 
 #[doc(inline)]
 pub use drydock_core::*;

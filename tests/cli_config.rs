@@ -223,3 +223,128 @@ fn store_commands_refuse_an_unusable_configuration_instead_of_the_default_store(
         );
     }
 }
+
+/// The first line on stderr: `error: …`.
+fn error_line(out: &Output) -> String {
+    text(&out.stderr)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[test]
+fn config_refuses_what_resolve_refuses_with_the_same_line_and_exit_4() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("drydock.toml");
+    let config = file.to_str().unwrap();
+    for (toml, envs, named) in [
+        // An unknown key in a driver's section.
+        (
+            "[drivers.http]\nmax_redirect = 3\n",
+            &[][..],
+            "max_redirect",
+        ),
+        // A driver option's value of the wrong type.
+        ("[drivers.http]\nmax_redirects = \"lots\"\n", &[], "lots"),
+        // A value the driver refuses once built (a root that does not exist).
+        (
+            "[drivers.file]\nallowed_roots = [\"/nonexistent-root\"]\n",
+            &[],
+            "/nonexistent-root",
+        ),
+        // A bad [validation] value.
+        (
+            "[validation.platform]\nimages = 3\n",
+            &[],
+            "platform.images",
+        ),
+        ("[validation]\nplatfrom = 1\n", &[], "platfrom"),
+        // A bad environment override of a driver option.
+        (
+            "",
+            &[("DRYDOCK__DRIVERS__HTTP__MAX_REDIRECTS", "lots")],
+            "DRYDOCK__DRIVERS__HTTP__MAX_REDIRECTS",
+        ),
+        (
+            "",
+            &[("DRYDOCK__VALIDATION__BOGUS", "1")],
+            "DRYDOCK__VALIDATION__BOGUS",
+        ),
+    ] {
+        std::fs::write(&file, toml).unwrap();
+        let resolve = drydock(
+            &["--config", config, "resolve", &fixture()],
+            envs,
+            home.path(),
+        );
+        assert_eq!(
+            resolve.status.code(),
+            Some(4),
+            "{toml}: {}",
+            text(&resolve.stderr)
+        );
+        let line = error_line(&resolve);
+        assert!(line.contains(named), "{toml}: {line}");
+        for args in [
+            &["--config", config, "config"][..],
+            &["--config", config, "config", "--json"],
+        ] {
+            let out = drydock(args, envs, home.path());
+            assert_eq!(
+                out.status.code(),
+                Some(4),
+                "{toml} {args:?}: {}",
+                text(&out.stderr)
+            );
+            assert_eq!(error_line(&out), line, "{toml} {args:?}");
+            assert!(
+                out.stdout.is_empty(),
+                "{toml} {args:?}: {}",
+                text(&out.stdout)
+            );
+        }
+    }
+}
+
+#[test]
+fn store_commands_refuse_what_resolve_refuses_instead_of_using_the_store() {
+    let home = tempfile::tempdir().unwrap();
+    let file = home.path().join("drydock.toml");
+    std::fs::write(&file, "[drivers.http]\nmax_redirect = 3\n").unwrap();
+    let config = file.to_str().unwrap();
+    let resolve = drydock(
+        &["--config", config, "resolve", &fixture()],
+        &[],
+        home.path(),
+    );
+    assert_eq!(resolve.status.code(), Some(4), "{}", text(&resolve.stderr));
+    for command in [
+        &["store", "migrate"][..],
+        &[
+            "task",
+            "create",
+            "-a",
+            "validate_design",
+            "-d",
+            "/srv/site.yaml",
+        ],
+        &["worker", "--exit-when-idle"],
+        &["store", "status"],
+    ] {
+        let mut args = vec!["--config", config];
+        args.extend_from_slice(command);
+        let out = drydock(&args, &[], home.path());
+        assert_eq!(
+            out.status.code(),
+            Some(4),
+            "{command:?}: {}",
+            text(&out.stderr)
+        );
+        assert_eq!(error_line(&out), error_line(&resolve), "{command:?}");
+        assert!(
+            !home.path().join("data/drydock/drydock.db").exists(),
+            "{command:?} used the store"
+        );
+    }
+}

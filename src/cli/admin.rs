@@ -3,9 +3,9 @@
 use clap::{Args, Subcommand};
 use drydock::store::{Store, StoreOptions, TaskFilter, TaskStatus};
 
-use super::settings::ConfigArgs;
 use super::store::StoreArg;
 use super::{EXIT_OK, EXIT_STORE, output, store};
+use drydock::config::Config;
 
 /// Arguments of `drydock leader`.
 #[derive(Debug, Args)]
@@ -48,7 +48,7 @@ fn failed(err: drydock::store::StoreError, json: bool) -> u8 {
 }
 
 /// `drydock leader`: who holds the active-instance lease, since when, last ping.
-pub async fn leader(config: &ConfigArgs, a: LeaderArgs) -> u8 {
+pub async fn leader(config: &Config, a: LeaderArgs) -> u8 {
     let url = a.store.url(config);
     let opened = match store::open_existing(&url).await {
         Ok(opened) => opened,
@@ -91,7 +91,7 @@ pub async fn leader(config: &ConfigArgs, a: LeaderArgs) -> u8 {
 }
 
 /// `drydock store migrate|status`.
-pub async fn store_cmd(config: &ConfigArgs, a: StoreCmdArgs) -> u8 {
+pub async fn store_cmd(config: &Config, a: StoreCmdArgs) -> u8 {
     match a.command {
         StoreCommand::Migrate(p) => {
             let url = p.store.url(config);
@@ -118,7 +118,7 @@ pub async fn store_cmd(config: &ConfigArgs, a: StoreCmdArgs) -> u8 {
     }
 }
 
-async fn status(config: &ConfigArgs, p: Plain) -> u8 {
+async fn status(config: &Config, p: Plain) -> u8 {
     let url = p.store.url(config);
     let mut options = StoreOptions::existing_only();
     options.migrate = false;

@@ -2,7 +2,8 @@
 
 use clap::Args;
 
-use super::settings::ConfigArgs;
+use drydock::config::Config;
+
 use super::{EXIT_CONFIG, EXIT_OK, output};
 
 /// Arguments of `drydock config`.
@@ -14,16 +15,17 @@ pub struct ConfigCmdArgs {
 }
 
 /// Prints the effective configuration: every section with its defaults
-/// filled in, each linked driver's options, secrets as `***`.
-pub fn run(config: &ConfigArgs, args: &ConfigCmdArgs) -> u8 {
-    let effective = match config.load().and_then(|c| Ok((c.origin(), c.effective()?))) {
-        Ok(v) => v,
+/// filled in, each linked driver's options, secrets as `***`. The
+/// configuration was loaded and checked as for every other command.
+pub fn run(config: &Config, args: &ConfigCmdArgs) -> u8 {
+    let tree = match config.effective() {
+        Ok(tree) => tree,
         Err(err) => {
             output::print_error(&err);
             return EXIT_CONFIG;
         }
     };
-    let (origin, tree) = effective;
+    let origin = config.origin();
     if args.json {
         outln!("{tree}");
         return EXIT_OK;

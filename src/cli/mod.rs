@@ -44,6 +44,7 @@ mod task;
 mod worker;
 
 use clap::{Parser, Subcommand};
+use drydock::config::Config;
 
 /// Exit status: the design resolved and is valid.
 pub const EXIT_OK: u8 = 0;
@@ -160,34 +161,54 @@ enum Command {
     Store(admin::StoreCmdArgs),
 }
 
-/// Runs the command and returns the exit status.
-pub async fn run(cli: Cli) -> u8 {
-    // Commands that find their store through the configuration refuse an
-    // unusable one rather than quietly falling back to the default store.
-    let uses_store = matches!(
-        cli.command,
-        Command::Snapshots(_)
-            | Command::Task(_)
-            | Command::Node(_)
-            | Command::Worker(_)
-            | Command::Leader(_)
-            | Command::Store(_)
-    );
-    if uses_store && let Err(err) = cli.config.load() {
-        output::print_error(&err);
-        return output::exit_code(&err);
+impl Command {
+    /// The flags that override the configuration, for the commands that fetch.
+    fn fetch_args(&self) -> Option<&settings::FetchArgs> {
+        match self {
+            Command::Resolve(args) => Some(args.fetch()),
+            Command::Validate(args) => Some(args.fetch()),
+            Command::Worker(args) => Some(args.fetch()),
+            _ => None,
+        }
     }
-    match cli.command {
-        Command::Resolve(args) => resolve::run(&cli.config, *args).await,
-        Command::Validate(args) => resolve::validate(&cli.config, *args).await,
+}
+
+/// Runs the command and returns the exit status.
+///
+/// The configuration is loaded once, here, and checked the same way for
+/// every command (`config` included): an unusable one is refused (exit 4)
+/// rather than quietly replaced by the defaults.
+pub async fn run(cli: Cli) -> u8 {
+    if let Command::Schemes(args) = &cli.command {
+        // Lists what this build links: reads no configuration.
+        return schemes::run(args);
+    }
+    match cli.config.load(cli.command.fetch_args()) {
+        Ok(config) => dispatch(config, cli.command).await,
+        Err(err) => match cli.command {
+            // They report it their own way (`--json`).
+            Command::Resolve(args) => resolve::run(Err(err), *args).await,
+            Command::Validate(args) => resolve::validate(Err(err), *args).await,
+            _ => {
+                output::print_error(&err);
+                output::exit_code(&err)
+            }
+        },
+    }
+}
+
+async fn dispatch(config: Config, command: Command) -> u8 {
+    match command {
+        Command::Resolve(args) => resolve::run(Ok(config), *args).await,
+        Command::Validate(args) => resolve::validate(Ok(config), *args).await,
         Command::Schemes(args) => schemes::run(&args),
-        Command::Snapshots(args) => snapshots::run(&cli.config, args).await,
-        Command::Config(args) => config_cmd::run(&cli.config, &args),
-        Command::Task(args) => task::run(&cli.config, args).await,
-        Command::Node(args) => node::run(&cli.config, args).await,
-        Command::Worker(args) => worker::run(&cli.config, *args).await,
-        Command::Leader(args) => admin::leader(&cli.config, args).await,
-        Command::Store(args) => admin::store_cmd(&cli.config, args).await,
+        Command::Snapshots(args) => snapshots::run(&config, args).await,
+        Command::Config(args) => config_cmd::run(&config, &args),
+        Command::Task(args) => task::run(&config, args).await,
+        Command::Node(args) => node::run(&config, args).await,
+        Command::Worker(args) => worker::run(config, *args).await,
+        Command::Leader(args) => admin::leader(&config, args).await,
+        Command::Store(args) => admin::store_cmd(&config, args).await,
     }
 }
 

@@ -3,9 +3,9 @@
 use clap::{Args, Subcommand};
 use drydock::store::{BuildData, BuildDataScope, Uuid};
 
-use super::settings::ConfigArgs;
 use super::store::StoreArg;
 use super::{EXIT_OK, EXIT_STORE, output, store};
+use drydock::config::Config;
 
 /// Arguments of `drydock node`.
 #[derive(Debug, Args)]
@@ -39,7 +39,7 @@ pub struct BuilddataArgs {
 }
 
 /// Runs the subcommand.
-pub async fn run(config: &ConfigArgs, args: NodeArgs) -> u8 {
+pub async fn run(config: &Config, args: NodeArgs) -> u8 {
     let NodeCommand::Builddata(a) = args.command;
     let url = a.store.url(config);
     let opened = match store::open_existing(&url).await {

@@ -2,9 +2,10 @@
 //! (and, for `resolve --store`, store).
 
 use clap::Args;
-use drydock::{ResolveOptions, Status};
+use drydock::config::Config;
+use drydock::{Context, ResolveOptions, Status};
 
-use super::settings::{ConfigArgs, FetchArgs, Settings};
+use super::settings::FetchArgs;
 use super::{EXIT_INVALID, EXIT_OK, EXIT_STORE};
 use super::{output, store};
 
@@ -66,18 +67,33 @@ pub struct ValidateArgs {
     judge: JudgeArgs,
 }
 
-/// `drydock resolve`: resolves, prints, stores if asked; returns the exit status.
-pub async fn run(config: &ConfigArgs, args: ResolveArgs) -> u8 {
+impl ResolveArgs {
+    /// The flags that override the configuration.
+    pub fn fetch(&self) -> &FetchArgs {
+        &self.judge.fetch
+    }
+}
+
+impl ValidateArgs {
+    /// The flags that override the configuration.
+    pub fn fetch(&self) -> &FetchArgs {
+        &self.judge.fetch
+    }
+}
+
+/// `drydock resolve`: resolves, prints, stores if asked; returns the exit
+/// status. `config` is the process's configuration, or why it is unusable.
+pub async fn run(config: drydock::Result<Config>, args: ResolveArgs) -> u8 {
     judge(config, args.judge, args.store, args.no_cache).await
 }
 
 /// `drydock validate`: resolves and prints the report; never stores.
-pub async fn validate(config: &ConfigArgs, args: ValidateArgs) -> u8 {
+pub async fn validate(config: drydock::Result<Config>, args: ValidateArgs) -> u8 {
     judge(config, args.judge, None, false).await
 }
 
 async fn judge(
-    config: &ConfigArgs,
+    config: drydock::Result<Config>,
     args: JudgeArgs,
     store_url: Option<String>,
     no_cache: bool,
@@ -87,38 +103,43 @@ async fn judge(
         output::report_error(err, json, Some(&args.reference));
         output::exit_code(err)
     };
-    let settings = match Settings::load(config, &args.fetch) {
-        Ok(settings) => settings,
+    let config = match config {
+        Ok(config) => config,
         Err(err) => return fail(&err),
     };
-    let mut resolver = settings.resolver.clone();
+    let fetch = args.fetch.fetch_options(&config);
     let mut store = None;
-    if let Some(url) = &store_url {
-        let url = store::resolve_url(url, &settings.config);
-        match store::open_for_writing(&url).await {
-            Ok(opened) => {
-                resolver = match settings.cached_resolver(&opened) {
-                    Ok(resolver) => resolver,
-                    Err(err) => return fail(&err),
-                };
-                store = Some((url, opened));
-            }
-            Err(err) => {
-                return {
-                    output::report_error(&drydock::Error::from(err), json, Some(&args.reference));
-                    EXIT_STORE
-                };
+    let context = match &store_url {
+        None => Context::new(config),
+        Some(url) => {
+            let url = store::resolve_url(url, &config);
+            match store::open_for_writing(&url).await {
+                Ok(opened) => {
+                    store = Some((url, opened.clone()));
+                    Context::with_store(config, opened)
+                }
+                Err(err) => {
+                    return {
+                        output::report_error(
+                            &drydock::Error::from(err),
+                            json,
+                            Some(&args.reference),
+                        );
+                        EXIT_STORE
+                    };
+                }
             }
         }
-    }
-    let mut options = ResolveOptions::default().with_fetch(settings.fetch.clone());
+    };
+    let resolver = context.resolver();
+    let mut options = ResolveOptions::default().with_fetch(fetch);
     if no_cache {
         options = options.without_cache();
     }
     options = if args.schema_only {
         options.schema_only()
     } else {
-        options.with_validation(settings.validation.clone())
+        options.with_validation(context.config().validation().clone())
     };
     if let Some(name) = args.ingester {
         options = options.with_ingester(name);

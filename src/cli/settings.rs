@@ -1,16 +1,15 @@
 //! From flags to one configuration: the file (`--config` / `DRYDOCK_CONFIG`,
 //! else the default path when present), environment overrides, then these
-//! flags. Driver options are set by their names (`tls.ca_bundle`,
-//! `allowed_roots`, `token`) in every linked driver that declares them: this
-//! module knows no driver type.
+//! flags, merged and checked once per process. Driver options are set by
+//! their names (`tls.ca_bundle`, `allowed_roots`, `token`) in every linked
+//! driver that declares them: this module knows no driver type.
 
 use std::path::PathBuf;
 use std::time::Duration;
 
 use clap::Args;
-use drydock::config::Config;
-use drydock::validation::ValidationConfig;
-use drydock::{Digest, Env, FetchOptions, Resolver, Result};
+use drydock::config::{Config, ConfigBuilder};
+use drydock::{Digest, Env, FetchOptions, Result};
 use serde_json::Value;
 
 /// Where the configuration file is: shared by every subcommand.
@@ -30,9 +29,18 @@ pub struct ConfigArgs {
 }
 
 impl ConfigArgs {
-    /// The configuration: the file, then environment overrides (`DRYDOCK__…`).
-    pub fn load(&self) -> Result<Config> {
-        Config::load(self.config.as_deref(), &Env::process())
+    /// The configuration: the file, then environment overrides
+    /// (`DRYDOCK__…`), then the flags of `fetch` if the command has them;
+    /// checked once, the same way for every command, every driver built
+    /// from its section.
+    pub fn load(&self, fetch: Option<&FetchArgs>) -> Result<Config> {
+        let mut builder = Config::builder(&Env::process())
+            .file(self.config.as_deref())?
+            .env_overrides();
+        if let Some(fetch) = fetch {
+            builder = fetch.apply(builder);
+        }
+        builder.build()
     }
 }
 
@@ -122,43 +130,43 @@ fn path(p: &std::path::Path) -> Value {
 }
 
 impl FetchArgs {
-    /// Applies the flags to `config`.
-    pub fn apply(&self, config: &mut Config) -> Result<()> {
+    /// Adds the flags to the configuration's sources.
+    fn apply(&self, mut config: ConfigBuilder) -> ConfigBuilder {
         if let Some(t) = self.timeout {
             let text = humantime::format_duration(t).to_string();
-            config.set("fetch.timeout", Value::String(text), "--timeout")?;
+            config = config.set("fetch.timeout", Value::String(text), "--timeout");
         }
         if let Some(size) = self.max_size {
-            config.set("fetch.max_size", Value::from(size), "--max-size")?;
+            config = config.set("fetch.max_size", Value::from(size), "--max-size");
         }
         if let Some(n) = self.attempts {
-            config.set("retry.attempts", Value::from(n), "--attempts")?;
+            config = config.set("retry.attempts", Value::from(n), "--attempts");
         }
         if let Some(token) = &self.token {
-            config.set_for_drivers("token", Value::String(token.clone()), "--token");
+            config = config.set_for_drivers("token", Value::String(token.clone()), "--token");
         }
         if !self.allow_root.is_empty() {
             let roots = self.allow_root.iter().map(|p| path(p)).collect();
-            config.set_for_drivers("allowed_roots", Value::Array(roots), "--allow-root");
+            config = config.set_for_drivers("allowed_roots", Value::Array(roots), "--allow-root");
         }
         if let Some(ca) = &self.ca_bundle {
-            config.set_for_drivers("tls.ca_bundle", path(ca), "--ca-bundle");
+            config = config.set_for_drivers("tls.ca_bundle", path(ca), "--ca-bundle");
             let too = Value::Bool(self.system_roots_too);
-            config.set_for_drivers("tls.system_roots_too", too, "--system-roots-too");
+            config = config.set_for_drivers("tls.system_roots_too", too, "--system-roots-too");
         }
         if let (Some(cert), Some(key)) = (&self.client_cert, &self.client_key) {
-            config.set_for_drivers("tls.client_cert", path(cert), "--client-cert");
-            config.set_for_drivers("tls.client_key", path(key), "--client-key");
+            config = config.set_for_drivers("tls.client_cert", path(cert), "--client-cert");
+            config = config.set_for_drivers("tls.client_key", path(key), "--client-key");
         }
         if self.danger_accept_invalid_certs {
             let on = Value::Bool(true);
-            config.set_for_drivers(
+            config = config.set_for_drivers(
                 "tls.danger_accept_invalid_certs",
                 on,
                 "--danger-accept-invalid-certs",
             );
         }
-        Ok(())
+        config
     }
 
     /// The per-fetch options: the configuration's `[fetch]` plus `--expect-digest`.
@@ -168,47 +176,5 @@ impl FetchArgs {
             options = options.with_expected_digest(digest);
         }
         options
-    }
-}
-
-/// What a fetching subcommand needs: the configuration, the resolver built
-/// from it, the per-fetch options and the design rules' configuration.
-pub struct Settings {
-    /// The effective configuration.
-    pub config: Config,
-    /// The resolver over the configured drivers (no cache).
-    pub resolver: Resolver,
-    /// The per-fetch options.
-    pub fetch: FetchOptions,
-    /// `[validation]`, for the design rules.
-    pub validation: ValidationConfig,
-}
-
-impl Settings {
-    /// The resolver with `store` as its cache (`[cache]` options).
-    pub fn cached_resolver(&self, store: &drydock::store::Store) -> Result<Resolver> {
-        let cache = std::sync::Arc::new(drydock::store::StoreCache::new(store.clone()));
-        Ok(self
-            .config
-            .resolver_builder()?
-            .cache(cache, self.config.cache())
-            .build())
-    }
-}
-
-impl Settings {
-    /// Loads the configuration, applies the flags and builds the resolver.
-    pub fn load(config: &ConfigArgs, fetch: &FetchArgs) -> Result<Settings> {
-        let mut loaded = config.load()?;
-        fetch.apply(&mut loaded)?;
-        let resolver = loaded.resolver()?;
-        let options = fetch.fetch_options(&loaded);
-        let validation = loaded.validation()?;
-        Ok(Settings {
-            config: loaded,
-            resolver,
-            fetch: options,
-            validation,
-        })
     }
 }

@@ -21,12 +21,10 @@ pub struct StoreArg {
 }
 
 impl StoreArg {
-    /// The store's URL.
-    pub fn url(&self, config: &super::settings::ConfigArgs) -> String {
-        match config.load() {
-            Ok(loaded) => resolve_url(&self.store, &loaded),
-            Err(_) => resolve_url(&self.store, &drydock::config::Config::default()),
-        }
+    /// The store's URL, by the configuration loaded (and checked) once for
+    /// the command: an unusable configuration never reaches this.
+    pub fn url(&self, config: &drydock::config::Config) -> String {
+        resolve_url(&self.store, config)
     }
 }
 
@@ -57,7 +55,7 @@ pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
     config
         .env()
         .get(STORE_ENV)
-        .or_else(|| config.store_url())
+        .or_else(|| config.store_url().map(str::to_owned))
         .unwrap_or_else(default_sqlite_url)
 }
 

@@ -8,9 +8,9 @@ use drydock::store::{
     BuildDataScope, NewTask, ResultStatus, Store, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
 };
 
-use super::settings::ConfigArgs;
 use super::store::StoreArg;
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE, output, reference, store};
+use drydock::config::Config;
 
 /// Arguments of `drydock task`.
 #[derive(Debug, Args)]
@@ -128,7 +128,7 @@ pub struct BuilddataArgs {
     json: bool,
 }
 
-async fn open(config: &ConfigArgs, arg: &StoreArg, write: bool, json: bool) -> Result<Store, u8> {
+async fn open(config: &Config, arg: &StoreArg, write: bool, json: bool) -> Result<Store, u8> {
     let url = arg.url(config);
     let opened = if write {
         store::open_for_writing(&url).await
@@ -147,7 +147,7 @@ fn store_failed(err: drydock::store::StoreError, json: bool) -> u8 {
 }
 
 /// Runs the subcommand.
-pub async fn run(config: &ConfigArgs, args: TaskArgs) -> u8 {
+pub async fn run(config: &Config, args: TaskArgs) -> u8 {
     match args.command {
         TaskCommand::Create(a) => create(config, a).await,
         TaskCommand::List(a) => list(config, a).await,
@@ -173,7 +173,7 @@ fn node_filter(a: &CreateArgs) -> Option<serde_json::Value> {
     (set.len() > 1).then(|| serde_json::json!({"filter_set_type": "union", "filter_set": [set]}))
 }
 
-async fn create(config: &ConfigArgs, a: CreateArgs) -> u8 {
+async fn create(config: &Config, a: CreateArgs) -> u8 {
     let design = reference::from_arg(&a.design_ref);
     if let Err(err) = drydock::DesignRef::parse(&design) {
         output::report_error(&err, a.json, Some(&a.design_ref));
@@ -234,7 +234,7 @@ async fn create(config: &ConfigArgs, a: CreateArgs) -> u8 {
     }
 }
 
-async fn list(config: &ConfigArgs, a: ListArgs) -> u8 {
+async fn list(config: &Config, a: ListArgs) -> u8 {
     let store = match open(config, &a.store, false, a.json).await {
         Ok(store) => store,
         Err(code) => return code,
@@ -285,7 +285,7 @@ async fn list(config: &ConfigArgs, a: ListArgs) -> u8 {
     EXIT_OK
 }
 
-async fn show(config: &ConfigArgs, a: ShowArgs) -> u8 {
+async fn show(config: &Config, a: ShowArgs) -> u8 {
     let Some(id) = a.id.or(a.task) else {
         return EXIT_FAILURE;
     };
@@ -304,7 +304,7 @@ async fn show(config: &ConfigArgs, a: ShowArgs) -> u8 {
     }
 }
 
-async fn delete(config: &ConfigArgs, a: DeleteArgs) -> u8 {
+async fn delete(config: &Config, a: DeleteArgs) -> u8 {
     let store = match open(config, &a.store, true, a.json).await {
         Ok(store) => store,
         Err(code) => return code,
@@ -327,7 +327,7 @@ async fn delete(config: &ConfigArgs, a: DeleteArgs) -> u8 {
     }
 }
 
-async fn builddata(config: &ConfigArgs, a: BuilddataArgs) -> u8 {
+async fn builddata(config: &Config, a: BuilddataArgs) -> u8 {
     let Some(id) = a.id.or(a.task) else {
         return EXIT_FAILURE;
     };

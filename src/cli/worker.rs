@@ -4,11 +4,12 @@
 use std::time::Duration;
 
 use clap::Args;
-use drydock::CancellationToken;
+use drydock::config::Config;
 use drydock::store::{TaskAction, Uuid};
-use drydock::worker::{Worker, WorkerOptions};
+use drydock::worker::{Worker, WorkerOptions, shutdown_on_signal};
+use drydock::{CancellationToken, Context};
 
-use super::settings::{ConfigArgs, FetchArgs, Settings};
+use super::settings::FetchArgs;
 use super::store::StoreArg;
 use super::{EXIT_CONFIG, EXIT_OK, EXIT_STORE, output, store};
 
@@ -54,8 +55,16 @@ pub struct WorkerArgs {
     fetch: FetchArgs,
 }
 
-/// Runs the worker until SIGTERM, Ctrl-C, or (with --exit-when-idle) no more work.
-pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
+impl WorkerArgs {
+    /// The flags that override the configuration.
+    pub fn fetch(&self) -> &FetchArgs {
+        &self.fetch
+    }
+}
+
+/// Runs the worker until SIGTERM, Ctrl-C, or (with --exit-when-idle) no
+/// more work, over the process's one configuration, store and resolver.
+pub async fn run(config: Config, args: WorkerArgs) -> u8 {
     let runnable = Worker::runnable();
     if let Some(other) = args.actions.iter().find(|a| !runnable.contains(a)) {
         errln!(
@@ -67,14 +76,7 @@ pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
         );
         return EXIT_CONFIG;
     }
-    let settings = match Settings::load(config, &args.fetch) {
-        Ok(settings) => settings,
-        Err(err) => {
-            output::print_error(&err);
-            return output::exit_code(&err);
-        }
-    };
-    let url = args.store.url(config);
+    let url = args.store.url(&config);
     let opened = match store::open_for_writing(&url).await {
         Ok(opened) => opened,
         Err(err) => {
@@ -82,14 +84,8 @@ pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
             return EXIT_STORE;
         }
     };
-    let resolver = match settings.cached_resolver(&opened) {
-        Ok(resolver) => resolver,
-        Err(err) => {
-            output::print_error(&err);
-            return output::exit_code(&err);
-        }
-    };
-    let mut options = WorkerOptions::default();
+    let context = Context::with_store(config, opened.clone());
+    let mut options = WorkerOptions::from_config(context.config());
     if let Some(id) = args.id {
         options.id = id;
     }
@@ -102,16 +98,15 @@ pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
     options.retention_days = args.retention_days;
     options.shutdown_grace = args.shutdown_grace;
     options.exit_when_idle = args.exit_when_idle;
-    options.fetch = settings.fetch.clone();
-    options.validation = settings.validation.clone();
+    options.fetch = args.fetch.fetch_options(context.config());
     errln!(
         "worker {} on {}",
         options.id,
         output::safe(&drydock::store::redact_url(&url))
     );
-    let worker = Worker::new(opened.clone(), resolver, options);
+    let worker = Worker::new(opened.clone(), context.resolver().clone(), options);
     let shutdown = CancellationToken::new();
-    let signals = tokio::spawn(stop_on_signal(shutdown.clone()));
+    let signals = tokio::spawn(shutdown_on_signal(shutdown.clone()));
     let outcome = worker.run(shutdown).await;
     signals.abort();
     opened.close().await;
@@ -129,20 +124,4 @@ pub async fn run(config: &ConfigArgs, args: WorkerArgs) -> u8 {
             EXIT_STORE
         }
     }
-}
-
-/// Cancels `shutdown` on SIGTERM or SIGINT.
-async fn stop_on_signal(shutdown: CancellationToken) {
-    use tokio::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        return;
-    };
-    tokio::select! {
-        _ = term.recv() => tracing::info!("SIGTERM: finishing or giving back the current tasks"),
-        _ = int.recv() => tracing::info!("interrupted: finishing or giving back the current tasks"),
-    }
-    shutdown.cancel();
 }

@@ -41,21 +41,23 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use drydock_core::config::{DEFAULTS_ORIGIN, DriversConfig};
-use drydock_core::{Env, Error, FetchOptions, Registry, Resolver, Result, RetryPolicy};
+use drydock_core::validation::ValidationConfig;
+use drydock_core::{
+    CacheOptions, Env, Error, FetchOptions, Registry, Resolver, Result, RetryPolicy,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+mod build;
 mod tree;
 
-use tree::{get_path, merge, redact, set_path, size};
+pub use build::ConfigBuilder;
+use tree::{merge, redact, size};
 
 /// The environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "DRYDOCK_CONFIG";
 /// The prefix of environment overrides (`DRYDOCK__FETCH__TIMEOUT=30s`).
 pub const ENV_OVERRIDE_PREFIX: &str = "DRYDOCK__";
-/// The largest configuration file read.
-const MAX_CONFIG_SIZE: u64 = 1 << 20;
 
 /// Bounds of every fetch (`[fetch]`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -95,95 +97,66 @@ pub struct StoreSettings {
     pub url: Option<String>,
 }
 
-#[derive(Debug, Default, Serialize, Deserialize)]
+/// The sections, typed: deserialised once from the merged sources.
+#[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
-struct File {
+struct Sections {
     fetch: FetchSettings,
     retry: RetryPolicy,
-    cache: drydock_core::CacheOptions,
+    cache: CacheOptions,
     store: StoreSettings,
+    /// Each driver's section as given: each driver types its own when the
+    /// registry is configured (the facade knows no driver's options).
     drivers: BTreeMap<String, Value>,
-    validation: Value,
+    validation: ValidationConfig,
 }
 
-/// The effective configuration and where it came from.
+/// The effective configuration: every section typed and checked, the
+/// registry of drivers configured from it, and where it came from.
+///
+/// Built once per process ([`Config::load`], [`Config::builder`]) and shared
+/// by reference: every accessor reads what was checked at load, and
+/// [`Config::registry`] is the one registry its drivers were built into.
 #[derive(Clone, Debug)]
 pub struct Config {
-    tree: Value,
+    sections: Sections,
+    /// `[validation]` as given, for [`Config::effective`].
+    validation_given: Value,
     origin: String,
-    /// Who overrode what after the file: flags, environment variables.
+    /// Who overrode what after the file: environment variables, flags.
     overrides: Vec<String>,
     env: Env,
+    registry: Arc<Registry>,
 }
 
-impl Default for Config {
-    fn default() -> Self {
-        Config {
-            tree: Value::Object(Map::new()),
-            origin: DEFAULTS_ORIGIN.to_owned(),
-            overrides: Vec::new(),
-            env: Env::process(),
-        }
-    }
+/// What [`Config::effective`] shows, in this order.
+#[derive(Serialize)]
+struct Shown<'a> {
+    fetch: &'a FetchSettings,
+    retry: &'a RetryPolicy,
+    cache: &'a CacheOptions,
+    store: &'a StoreSettings,
+    drivers: Map<String, Value>,
+    validation: &'a Value,
 }
 
 impl Config {
+    /// Gathers the sources (a file, environment overrides, the program's
+    /// flags) whose drivers read the environment `env`.
+    pub fn builder(env: &Env) -> ConfigBuilder {
+        ConfigBuilder::new(env)
+    }
+
     /// The configuration from TOML text read from `origin` (a path, for messages).
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Config> {
-        let tree: Value = toml::from_str(text).map_err(|e| Error::Config {
-            section: "file".into(),
-            origin: origin.to_owned(),
-            reason: e.message().to_owned()
-                + &e.span()
-                    .map(|s| format!(" (at byte {})", s.start))
-                    .unwrap_or_default(),
-        })?;
-        let config = Config {
-            tree,
-            origin: origin.to_owned(),
-            overrides: Vec::new(),
-            env: Env::process(),
-        };
-        config.typed()?;
-        Ok(config)
+        Config::builder(&Env::process()).toml(text, origin)?.build()
     }
 
     /// Loads the file `path`, or, without one, the default file
     /// (`$XDG_CONFIG_HOME/drydock/config.toml`, else `~/.config/drydock/config.toml`)
     /// when it exists; then applies the environment overrides of `env`.
     pub fn load(path: Option<&Path>, env: &Env) -> Result<Config> {
-        let mut config = match path {
-            Some(path) => Config::read(path)?,
-            None => match default_path(env).filter(|p| p.is_file()) {
-                Some(path) => Config::read(&path)?,
-                None => Config::default(),
-            },
-        };
-        config.env = env.clone();
-        config.apply_env_overrides(env)?;
-        Ok(config)
-    }
-
-    fn read(path: &Path) -> Result<Config> {
-        use std::io::Read as _;
-        let origin = path.display().to_string();
-        let fail = |reason: String| Error::Config {
-            section: "file".into(),
-            origin: origin.clone(),
-            reason,
-        };
-        let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
-        if !meta.is_file() {
-            return Err(fail("not a regular file".into()));
-        }
-        let mut text = String::new();
-        std::fs::File::open(path)
-            .and_then(|f| f.take(MAX_CONFIG_SIZE + 1).read_to_string(&mut text))
-            .map_err(|e| fail(format!("cannot read it: {e}")))?;
-        if text.len() as u64 > MAX_CONFIG_SIZE {
-            return Err(fail(format!("larger than {MAX_CONFIG_SIZE} bytes")));
-        }
-        Config::from_toml_str(&text, &origin)
+        Config::builder(env).file(path)?.env_overrides().build()
     }
 
     /// Where the configuration came from: the file (or the defaults), and
@@ -205,90 +178,9 @@ impl Config {
         &self.env
     }
 
-    fn typed(&self) -> Result<File> {
-        serde_path_to_error::deserialize(self.tree.clone())
-            .map_err(|e| Error::Config {
-                section: top_section(&e.path().to_string()),
-                origin: self.origin.clone(),
-                reason: format!("{}: {}", e.path(), e.inner()),
-            })
-            .map_err(|e| match e {
-                Error::Config {
-                    section, reason, ..
-                } => Error::Config {
-                    section,
-                    origin: self.origin(),
-                    reason,
-                },
-                other => other,
-            })
-    }
-
-    /// Sets `path` (dotted, e.g. `fetch.timeout`) to `value`, then checks the
-    /// result; `origin` says who set it (e.g. `--timeout`).
-    pub fn set(&mut self, path: &str, value: Value, origin: &str) -> Result<()> {
-        let before = self.tree.clone();
-        set_path(&mut self.tree, path, value);
-        if !self.overrides.iter().any(|o| o == origin) {
-            self.overrides.push(origin.to_owned());
-        }
-        if let Err(e) = self.typed() {
-            self.tree = before;
-            return Err(match e {
-                Error::Config {
-                    section, reason, ..
-                } => Error::Config {
-                    section,
-                    origin: origin.to_owned(),
-                    reason,
-                },
-                other => other,
-            });
-        }
-        Ok(())
-    }
-
-    /// Sets `key` (a path inside a driver's options, e.g. `tls.ca_bundle`) in
-    /// the section of every linked driver that has that option; returns how
-    /// many drivers took it. A driver's own option names come from its
-    /// registration, so this knows no driver type. `origin` says who set it.
-    pub fn set_for_drivers(&mut self, key: &str, value: Value, origin: &str) -> usize {
-        if !self.overrides.iter().any(|o| o == origin) {
-            self.overrides.push(origin.to_owned());
-        }
-        let mut count = 0;
-        for info in Registry::global().drivers() {
-            if get_path(&info.options, key).is_some() {
-                set_path(
-                    &mut self.tree,
-                    &format!("drivers.{}.{key}", info.name),
-                    value.clone(),
-                );
-                count += 1;
-            }
-        }
-        count
-    }
-
-    fn apply_env_overrides(&mut self, env: &Env) -> Result<()> {
-        for (name, raw) in env.with_prefix(ENV_OVERRIDE_PREFIX) {
-            let path = name[ENV_OVERRIDE_PREFIX.len()..]
-                .split("__")
-                .map(str::to_ascii_lowercase)
-                .collect::<Vec<_>>()
-                .join(".");
-            let value = toml::from_str::<BTreeMap<String, Value>>(&format!("v = {raw}"))
-                .ok()
-                .and_then(|mut m| m.remove("v"))
-                .unwrap_or(Value::String(raw));
-            self.set(&path, value, &format!("the environment variable {name}"))?;
-        }
-        Ok(())
-    }
-
     /// `[fetch]` as per-fetch options.
     pub fn fetch_options(&self) -> FetchOptions {
-        let f = self.typed().map(|f| f.fetch).unwrap_or_default();
+        let f = &self.sections.fetch;
         FetchOptions::default()
             .with_deadline(f.timeout)
             .with_max_size(f.max_size)
@@ -297,102 +189,69 @@ impl Config {
     }
 
     /// `[retry]`.
-    pub fn retry(&self) -> RetryPolicy {
-        self.typed().map(|f| f.retry).unwrap_or_default()
+    pub fn retry(&self) -> &RetryPolicy {
+        &self.sections.retry
     }
 
     /// `[store] url`, if set.
-    pub fn store_url(&self) -> Option<String> {
-        self.typed().ok().and_then(|f| f.store.url)
+    pub fn store_url(&self) -> Option<&str> {
+        self.sections.store.url.as_deref()
     }
 
-    /// `[validation]`: the design rules' configuration (e.g. the platform
-    /// catalogue); an unknown key is an error naming it.
-    pub fn validation(&self) -> Result<drydock_core::validation::ValidationConfig> {
-        let section = match self.typed()?.validation {
-            Value::Null => Value::Object(Map::new()),
-            other => other,
-        };
-        serde_path_to_error::deserialize(section).map_err(|e| Error::Config {
-            section: "validation".into(),
-            origin: self.origin(),
-            reason: format!("{}: {}", e.path(), e.inner()),
-        })
+    /// `[validation]`: the design rules' configuration (e.g. the platform catalogue).
+    pub fn validation(&self) -> &ValidationConfig {
+        &self.sections.validation
     }
 
-    /// Every driver's section, for [`drydock_core::RegistryBuilder::with_linked_configured`].
-    pub fn drivers(&self) -> DriversConfig {
-        DriversConfig {
-            sections: self.typed().map(|f| f.drivers).unwrap_or_default(),
-            origin: self.origin(),
-            env: self.env.clone(),
-        }
+    /// `[cache]`: how the resolver uses a cache (TTL, memory).
+    pub fn cache(&self) -> &CacheOptions {
+        &self.sections.cache
     }
 
-    /// The registry of every linked driver, each built from its section.
-    pub fn registry(&self) -> Result<Arc<Registry>> {
-        let registry = Registry::builder()
-            .with_linked_configured(&self.drivers())?
-            .build()?;
-        Ok(Arc::new(registry))
+    /// The registry of every linked driver, each built from its section
+    /// when the configuration was loaded.
+    pub fn registry(&self) -> &Arc<Registry> {
+        &self.registry
     }
 
     /// A resolver over [`Config::registry`] with `[retry]`.
-    pub fn resolver(&self) -> Result<Resolver> {
-        Ok(self.resolver_builder()?.build())
+    pub fn resolver(&self) -> Resolver {
+        self.resolver_builder().build()
     }
 
     /// A resolver builder over [`Config::registry`] with `[retry]`, for a
     /// program that adds to it (a cache, layers).
-    pub fn resolver_builder(&self) -> Result<drydock_core::ResolverBuilder> {
-        Ok(Resolver::builder()
-            .registry(self.registry()?)
-            .retry(self.retry()))
-    }
-
-    /// `[cache]`: how the resolver uses a cache (TTL, memory).
-    pub fn cache(&self) -> drydock_core::CacheOptions {
-        self.typed().map(|f| f.cache).unwrap_or_default()
+    pub fn resolver_builder(&self) -> drydock_core::ResolverBuilder {
+        Resolver::builder()
+            .registry(self.registry.clone())
+            .retry(self.sections.retry.clone())
     }
 
     /// The effective configuration as JSON: every section with its defaults
     /// filled in (each linked driver's too), secrets shown as `***`.
     pub fn effective(&self) -> Result<Value> {
-        let file = self.typed()?;
-        let linked = Registry::global().drivers();
-        if let Some(unknown) = file
-            .drivers
-            .keys()
-            .find(|k| !linked.iter().any(|d| &d.name == *k))
-        {
-            let names: Vec<&str> = linked.iter().map(|d| d.name.as_str()).collect();
-            return Err(Error::Config {
-                section: format!("drivers.{unknown}"),
-                origin: self.origin(),
-                reason: format!(
-                    "no driver named `{unknown}` is linked (drivers: {})",
-                    names.join(", ")
-                ),
-            });
-        }
+        let s = &self.sections;
         let mut drivers = Map::new();
-        for info in linked {
-            let mut options = info.options.clone();
-            if let Some(section) = file.drivers.get(&info.name) {
+        for info in self.registry.drivers() {
+            let mut options = info.options;
+            if let Some(section) = s.drivers.get(&info.name) {
                 merge(&mut options, section);
             }
             drivers.insert(info.name, options);
         }
-        let mut tree = serde_json::to_value(File {
-            drivers: BTreeMap::new(),
-            ..file
-        })
-        .map_err(|e| Error::Config {
+        let shown = Shown {
+            fetch: &s.fetch,
+            retry: &s.retry,
+            cache: &s.cache,
+            store: &s.store,
+            drivers,
+            validation: &self.validation_given,
+        };
+        let mut tree = serde_json::to_value(shown).map_err(|e| Error::Config {
             section: "file".into(),
             origin: self.origin.clone(),
             reason: e.to_string(),
         })?;
-        tree["drivers"] = Value::Object(drivers);
         redact(&mut tree);
         Ok(tree)
     }
@@ -406,15 +265,6 @@ pub fn default_path(env: &Env) -> Option<PathBuf> {
         .map(PathBuf::from)
         .or_else(|| env.get("HOME").map(|h| PathBuf::from(h).join(".config")))?;
     Some(base.join("drydock").join("config.toml"))
-}
-
-fn top_section(path: &str) -> String {
-    let mut parts = path.split('.');
-    match (parts.next(), parts.next()) {
-        (Some("drivers"), Some(name)) => format!("drivers.{name}"),
-        (Some(first), _) if !first.is_empty() => first.to_owned(),
-        _ => "file".to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -15,19 +15,104 @@ fn unknown_keys_are_named_with_the_file() {
 }
 
 #[test]
-fn set_checks_and_rolls_back() {
-    let mut c = Config::default();
-    c.set("fetch.max_size", Value::String("2MiB".into()), "--max-size")
+fn a_bad_value_is_named_with_the_flag_that_set_it() {
+    let env = Env::fixed([("HOME", "/nonexistent")]);
+    let c = Config::builder(&env)
+        .set("fetch.max_size", Value::String("2MiB".into()), "--max-size")
+        .build()
         .unwrap();
     assert_eq!(c.fetch_options().max_size, 2 << 20);
-    let err = c
+    assert_eq!(
+        c.origin(),
+        "the built-in defaults (overridden by --max-size)"
+    );
+    let err = Config::builder(&env)
         .set("fetch.max_size", Value::String("lots".into()), "--max-size")
+        .build()
         .unwrap_err();
     assert!(
         err.to_string().contains("--max-size") && err.to_string().contains("lots"),
         "{err}"
     );
-    assert_eq!(c.fetch_options().max_size, 2 << 20);
+}
+
+#[test]
+fn each_error_names_the_source_that_made_it() {
+    let file = "[fetch]\ntimeout = \"5s\"\n";
+    let env = Env::fixed([
+        ("DRYDOCK__FETCH__TIMEOUT", "soon"),
+        ("DRYDOCK__RETRY__ATTEMPTS", "2"),
+    ]);
+    let load = |file: &str, env: &Env| {
+        Config::builder(env)
+            .toml(file, "/etc/d.toml")
+            .and_then(|b| b.env_overrides().build())
+    };
+    // The file is fine, a variable is not: the variable is named.
+    let err = load(file, &env).unwrap_err().to_string();
+    assert_eq!(
+        err,
+        "configuration [fetch] in the environment variable DRYDOCK__FETCH__TIMEOUT: \
+         fetch.timeout: `soon` is not a duration such as 30s or 2m: expected number at 0"
+    );
+    // The file is wrong: the file is named, whatever the variables.
+    let err = load("[fetch]\ntimeot = 1\n", &env).unwrap_err().to_string();
+    assert!(
+        err.starts_with("configuration [fetch] in /etc/d.toml: "),
+        "{err}"
+    );
+    // A flag given after the variable wins: merged once, nothing to refuse.
+    let c = Config::builder(&env)
+        .toml(file, "/etc/d.toml")
+        .unwrap()
+        .env_overrides()
+        .set("fetch.timeout", Value::String("7s".into()), "--timeout")
+        .build()
+        .unwrap();
+    assert_eq!(c.fetch_options().deadline.as_secs(), 7);
+    assert_eq!(c.retry().max_attempts, 2);
+}
+
+#[test]
+fn validation_and_driver_sections_are_checked_at_load() {
+    let env = Env::fixed([("HOME", "/nonexistent")]);
+    let load = |text: &str| {
+        Config::builder(&env)
+            .toml(text, "/etc/d.toml")
+            .and_then(ConfigBuilder::build)
+            .map(|_| ())
+            .unwrap_err()
+            .to_string()
+    };
+    assert_eq!(
+        load("[validation]\nplatfrom = 1\n"),
+        "configuration [validation] in /etc/d.toml: platfrom: unknown field `platfrom`, expected `platform`"
+    );
+    let err = load("[drivers.nosuch]\nx = 1\n");
+    assert!(
+        err.starts_with("configuration [drivers.nosuch] in /etc/d.toml: no driver named `nosuch`"),
+        "{err}"
+    );
+    let err = load("[drivers.http]\nmax_redirect = 3\n");
+    assert!(
+        err.contains("[drivers.http]") && err.contains("max_redirect"),
+        "{err}"
+    );
+}
+
+#[test]
+fn the_registry_is_the_one_configured() {
+    let c = Config::from_toml_str("[drivers.http]\nmax_redirects = 3\n", "d.toml").unwrap();
+    // Every resolver built from the configuration shares its one registry.
+    assert!(Arc::ptr_eq(c.resolver().registry(), c.registry()));
+    assert!(Arc::ptr_eq(
+        c.resolver_builder().build().registry(),
+        c.registry()
+    ));
+    assert_eq!(
+        c.effective().unwrap()["drivers"]["http"]["max_redirects"],
+        3
+    );
 }
 
 #[test]

@@ -10,13 +10,21 @@
 //! claiming, finishes what it runs within a grace period, gives the rest
 //! back to the queue and abdicates.
 //!
+//! A program builds its [`crate::Context`] once (configuration, registry,
+//! the resolver with the store as its cache) and runs the worker over it;
+//! [`shutdown_on_signal`] stops it on SIGTERM or Ctrl-C:
+//!
 //! ```no_run
 //! # async fn run() -> drydock::Result<()> {
+//! use drydock::config::Config;
 //! use drydock::store::{Store, StoreOptions};
-//! use drydock::worker::{Worker, WorkerOptions};
+//! use drydock::worker::{Worker, WorkerOptions, shutdown_on_signal};
+//! let config = Config::load(None, &drydock::Env::process())?;
 //! let store = Store::connect("postgres://drydock@db/drydock", &StoreOptions::default()).await?;
-//! let worker = Worker::new(store, drydock::Resolver::new(), WorkerOptions::default());
+//! let context = drydock::Context::with_store(config, store);
+//! let worker = Worker::from_context(&context, WorkerOptions::from_config(context.config()))?;
 //! let shutdown = drydock::CancellationToken::new();
+//! tokio::spawn(shutdown_on_signal(shutdown.clone()));
 //! let report = worker.run(shutdown).await?;
 //! println!("{} tasks finished", report.finished);
 //! # Ok(()) }
@@ -24,12 +32,15 @@
 
 mod actions;
 mod maintenance;
+mod signal;
+
+pub use signal::shutdown_on_signal;
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use drydock_core::validation::ValidationConfig;
-use drydock_core::{CancellationToken, FetchOptions, Resolver, Result};
+use drydock_core::{CancellationToken, Error, FetchOptions, Resolver, Result};
 use drydock_store::{Claim, Store, Task, TaskAction, Uuid};
 use tokio::task::JoinSet;
 
@@ -84,6 +95,17 @@ impl Default for WorkerOptions {
     }
 }
 
+impl WorkerOptions {
+    /// The defaults, with the configuration's `[fetch]` and `[validation]`.
+    pub fn from_config(config: &crate::config::Config) -> Self {
+        WorkerOptions {
+            fetch: config.fetch_options(),
+            validation: config.validation().clone(),
+            ..WorkerOptions::default()
+        }
+    }
+}
+
 /// What a worker did before it stopped.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 #[non_exhaustive]
@@ -106,13 +128,29 @@ pub struct Worker {
 }
 
 impl Worker {
-    /// A worker.
-    pub fn new(store: Store, resolver: Resolver, options: WorkerOptions) -> Self {
+    /// A worker over `store`, resolving with `resolver` (shared: pass the
+    /// program's one resolver as an `Arc`).
+    pub fn new(store: Store, resolver: impl Into<Arc<Resolver>>, options: WorkerOptions) -> Self {
         Worker {
             store,
-            resolver: Arc::new(resolver),
+            resolver: resolver.into(),
             options: Arc::new(options),
         }
+    }
+
+    /// A worker over the context's store and its resolver; a context
+    /// without a store is [`Error::Config`] about `[store]`.
+    pub fn from_context(context: &crate::Context, options: WorkerOptions) -> Result<Self> {
+        let store = context.store().ok_or_else(|| Error::Config {
+            section: "store".into(),
+            origin: context.config().origin(),
+            reason: "a worker needs a store: build the context with Context::with_store".into(),
+        })?;
+        Ok(Worker::new(
+            store.clone(),
+            context.resolver().clone(),
+            options,
+        ))
     }
 
     /// The actions this build can run itself.

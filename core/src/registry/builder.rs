@@ -26,6 +26,22 @@ fn linked_drivers() -> Vec<&'static DriverRegistration> {
     drivers
 }
 
+/// Every driver linked into the program, sorted by name, without building any.
+pub(super) fn linked_infos() -> Vec<DriverInfo> {
+    let mut infos: Vec<DriverInfo> = linked_drivers().into_iter().map(info).collect();
+    infos.sort_by(|a, b| a.name.cmp(&b.name));
+    infos
+}
+
+fn info(reg: &DriverRegistration) -> DriverInfo {
+    DriverInfo {
+        name: reg.name().to_owned(),
+        crate_name: reg.crate_name().to_owned(),
+        schemes: reg.schemes().iter().map(|s| s.to_string()).collect(),
+        options: reg.default_options(),
+    }
+}
+
 impl RegistryBuilder {
     /// Adds every registration linked into the program, each driver built
     /// with default options.
@@ -73,19 +89,10 @@ impl RegistryBuilder {
     }
 
     fn push_registration(mut self, reg: &DriverRegistration, built: Built) -> Self {
-        let schemes = reg
-            .schemes()
-            .iter()
-            .map(|s| s.to_string())
-            .collect::<Vec<_>>();
-        self.infos.push(DriverInfo {
-            name: reg.name().to_owned(),
-            crate_name: reg.crate_name().to_owned(),
-            schemes: schemes.clone(),
-            options: reg.default_options(),
-        });
+        let info = info(reg);
         self.drivers
-            .push((reg.crate_name().to_owned(), schemes, built));
+            .push((reg.crate_name().to_owned(), info.schemes.clone(), built));
+        self.infos.push(info);
         self
     }
 

@@ -149,6 +149,13 @@ impl Registry {
             .clone()
     }
 
+    /// Every driver linked into the program (name, schemes, options with
+    /// their defaults), sorted by name, without building any: what a program
+    /// reads before it configures its registry.
+    pub fn linked_drivers() -> Vec<DriverInfo> {
+        builder::linked_infos()
+    }
+
     /// A builder for a closed set of drivers and ingesters.
     pub fn builder() -> RegistryBuilder {
         RegistryBuilder::default()

@@ -5,8 +5,8 @@ use drydock::design::{diff, diff_reports};
 
 use super::StoreArg;
 use super::show::select;
-use crate::cli::settings::ConfigArgs;
 use crate::cli::{EXIT_OK, output, store};
+use drydock::config::Config;
 
 /// Arguments of `drydock snapshots diff`.
 #[derive(Debug, Args)]
@@ -26,7 +26,7 @@ pub struct DiffArgs {
 }
 
 /// Prints what changed from `old` to `new`.
-pub async fn run(config: &ConfigArgs, args: &DiffArgs) -> u8 {
+pub async fn run(config: &Config, args: &DiffArgs) -> u8 {
     let url = args.store.url(config);
     let opened = match store::open_existing(&url).await {
         Ok(opened) => opened,

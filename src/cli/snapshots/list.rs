@@ -5,8 +5,8 @@ use drydock::DesignRef;
 use drydock::store::SnapshotQuery;
 
 use super::StoreArg;
-use crate::cli::settings::ConfigArgs;
 use crate::cli::{EXIT_FAILURE, EXIT_OK, EXIT_STORE, output, reference, store};
+use drydock::config::Config;
 
 /// Arguments of `drydock snapshots list`.
 #[derive(Debug, Args)]
@@ -28,7 +28,7 @@ pub struct ListArgs {
 }
 
 /// Lists the snapshots, newest first.
-pub async fn run(config: &ConfigArgs, args: &ListArgs) -> u8 {
+pub async fn run(config: &Config, args: &ListArgs) -> u8 {
     let mut query = SnapshotQuery::all();
     if let Some(given) = &args.reference {
         match DesignRef::parse(&reference::from_arg(given)) {

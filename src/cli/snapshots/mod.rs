@@ -6,8 +6,8 @@ mod show;
 
 use clap::{Args, Subcommand};
 
-use super::settings::ConfigArgs;
 pub use super::store::StoreArg;
+use drydock::config::Config;
 
 /// Arguments of `drydock snapshots` (`drydock snapshots REF` lists, as
 /// `drydock snapshots list REF` does).
@@ -33,7 +33,7 @@ enum SnapshotsCommand {
 }
 
 /// Runs the subcommand.
-pub async fn run(config: &ConfigArgs, args: SnapshotsArgs) -> u8 {
+pub async fn run(config: &Config, args: SnapshotsArgs) -> u8 {
     match args.command {
         None => list::run(config, &args.list).await,
         Some(SnapshotsCommand::List(list)) => list::run(config, &list).await,

@@ -8,8 +8,8 @@ use drydock::store::{Selection, Snapshot, Store, StoreError, Uuid};
 use drydock::{DesignRef, Error};
 
 use super::StoreArg;
-use crate::cli::settings::ConfigArgs;
 use crate::cli::{EXIT_FAILURE, EXIT_OK, EXIT_STORE, output, reference, store};
+use drydock::config::Config;
 
 /// Arguments of `drydock snapshots show`.
 #[derive(Debug, Args)]
@@ -76,7 +76,7 @@ pub(super) async fn select(store: &Store, spec: &str) -> Result<Snapshot, Missin
 }
 
 /// Shows the snapshot.
-pub async fn run(config: &ConfigArgs, args: &ShowArgs) -> u8 {
+pub async fn run(config: &Config, args: &ShowArgs) -> u8 {
     let url = args.store.url(config);
     let opened = match store::open_existing(&url).await {
         Ok(opened) => opened,
