@@ -16,8 +16,8 @@
 //! environment overrides, its own flags; every driver configured from its
 //! section into one registry) and builds one [`Context`] from it: the
 //! resolver (with the store as its cache, feature `store`) that the CLI's
-//! commands, the [`worker`] runtime and a server's handlers share by
-//! reference.
+//! commands, the worker runtime (`drydock::worker`, feature `store`) and a
+//! server's handlers share by reference.
 //!
 //! ```no_run
 //! # async fn run() -> drydock::Result<()> {

@@ -28,6 +28,11 @@
 //! e.g. `DRYDOCK__DRIVERS__HTTP__MAX_REDIRECTS=3`. An unknown key anywhere is
 //! an error naming the key and where it came from.
 //!
+//! The sources are merged once and deserialised once ([`ConfigBuilder`])
+//! into typed sections; each driver's section is typed by the driver itself
+//! as the registry is configured, once, at load. A program loads one
+//! [`Config`] per process and shares it (and its registry) by reference.
+//!
 //! ```
 //! let config = drydock::config::Config::from_toml_str(
 //!     "[fetch]\ntimeout = \"5s\"\n[drivers.file]\nallowed_roots = [\"/srv\"]\n",

@@ -353,3 +353,6 @@ fn tally(report: &mut WorkerReport, done: std::result::Result<Outcome, tokio::ta
         Ok(Outcome::Failed) | Err(_) => {}
     }
 }
+
+#[cfg(test)]
+mod tests;
