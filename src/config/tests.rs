@@ -126,3 +126,25 @@ fn redaction_hides_secret_keys_and_url_passwords() {
     );
     assert!(shown.contains("/k.pem"), "{shown}");
 }
+
+#[test]
+fn a_flag_reaches_every_linked_driver_that_has_the_option() {
+    let c = Config::from_toml_str("", "d.toml").unwrap();
+    // What the builder reads to place a flag is what the registry holds.
+    assert_eq!(Registry::linked_drivers(), c.registry().drivers());
+    let env = Env::fixed([("HOME", "/nonexistent")]);
+    let c = Config::builder(&env)
+        .set_for_drivers(
+            "tls.ca_bundle",
+            Value::String("/ca.pem".into()),
+            "--ca-bundle",
+        )
+        .set_for_drivers("no_such_option", Value::Bool(true), "--nothing")
+        .build()
+        .unwrap_err()
+        .to_string();
+    assert!(
+        c.contains("ca.pem") && c.contains("(overridden by --ca-bundle, --nothing)"),
+        "{c}"
+    );
+}
