@@ -27,6 +27,8 @@
 
 pub mod config;
 #[cfg(feature = "store")]
+pub mod tasks;
+#[cfg(feature = "store")]
 pub mod worker;
 
 #[doc(inline)]
