@@ -133,25 +133,21 @@ async fn judge(
     let given = super::reference::from_arg(&args.reference);
     let outcome = resolver.resolve(&given, &options).await;
     progress.finish();
+    // Whoever resolves stores; the resolution stands even if storing fails.
+    let saved = match (&outcome, &store) {
+        (Ok(resolved), Some((url, opened))) => Some(store::save(opened, url, resolved).await),
+        _ => None,
+    };
+    if let Some((_, opened)) = &store {
+        opened.close().await;
+    }
     let resolved = match outcome {
         Ok(resolved) => resolved,
-        Err(err) => {
-            if let Some((_, opened)) = &store {
-                opened.close().await;
-            }
-            return fail(&err);
-        }
+        Err(err) => return fail(&err),
     };
-    // Whoever resolves stores; the resolution stands even if storing fails.
-    let (snapshot, store_error) = match &store {
-        Some((url, opened)) => {
-            let saved = store::save(opened, url, &resolved).await;
-            opened.close().await;
-            match saved {
-                Ok(saved) => (Some(saved), None),
-                Err(err) => (None, Some(drydock::Error::from(err))),
-            }
-        }
+    let (snapshot, store_error) = match saved {
+        Some(Ok(saved)) => (Some(saved), None),
+        Some(Err(err)) => (None, Some(drydock::Error::from(err))),
         None => (None, None),
     };
     // With -v, the time spent writing the output is a step of its own.

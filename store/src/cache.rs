@@ -32,7 +32,7 @@ impl StoreCache {
 }
 
 /// The cache's id of a snapshot.
-pub(crate) fn snapshot_id(id: Uuid) -> SnapshotId {
+fn snapshot_id(id: Uuid) -> SnapshotId {
     SnapshotId::from_u128(id.as_u128())
 }
 
@@ -49,8 +49,8 @@ fn entry(summary: &SnapshotSummary) -> CachedEntry {
     )
 }
 
-fn loaded(snapshot: Snapshot) -> CachedResolution {
-    let entry = entry(&snapshot.summary);
+/// `snapshot`, loaded, as `entry` names it.
+fn loaded(entry: CachedEntry, snapshot: Snapshot) -> CachedResolution {
     let ingested = Ingested {
         design: snapshot.model,
         report: snapshot.report,
@@ -77,14 +77,11 @@ impl ResolveCache for StoreCache {
         ingest_key: &str,
     ) -> Result<Option<CachedResolution>> {
         let found = self.store.snapshot_by_digest(digest, ingest_key).await?;
-        Ok(found.map(loaded))
+        Ok(found.map(|snapshot| loaded(entry(&snapshot.summary), snapshot)))
     }
 
     async fn load(&self, entry: &CachedEntry) -> Result<CachedResolution> {
         let snapshot = self.store.get_snapshot(uuid(entry.id)).await?;
-        let mut resolution = loaded(snapshot);
-        // As looked up: the row may have been revalidated since.
-        resolution.entry = entry.clone();
-        Ok(resolution)
+        Ok(loaded(entry.clone(), snapshot))
     }
 }

@@ -89,8 +89,11 @@ pub struct Resolved {
     /// the same way give the same report.
     pub ingest_key: String,
     /// The stored resolution it was served from (a hit, or revalidated with
-    /// the source); `None` when fetched and ingested now. How it was obtained
-    /// is [`Resolved::cache_status`].
+    /// the source); `None` when fetched and ingested now, and for a hit the
+    /// resolver served from memory (a concurrent resolve, or within the TTL)
+    /// of what was fetched now. How it was obtained is
+    /// [`Resolved::cache_status`]; whoever resolved stores it (the store's
+    /// `save_resolved`).
     pub from_snapshot: Option<SnapshotId>,
 }
 
