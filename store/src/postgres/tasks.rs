@@ -14,66 +14,79 @@ use crate::sql::{Bind, Ts, binds};
 use crate::task::{NewTask, Task, TaskFilter};
 
 /// Inserts a task (binds: [`binds::new_task`]) and returns it with its subtask ids.
-const INSERT: &str = "INSERT INTO tasks AS t (task_id, parent_task_id, status, action, \
-    design_ref, design_snapshot_id, node_filter, request_context, result_status, result_links, \
-    created, created_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unreported', '[]', $9, $10) \
+const INSERT: &str = "INSERT INTO tasks AS t (task_id, parent_task_id, status, action, design_ref, \
+    design_snapshot_id, node_filter, request_context, result_status, result_links, \
+    created, created_by) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unreported', '[]', $9, $10) \
     RETURNING t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
-    t.design_snapshot_id, t.node_filter, t.request_context, t.result_status, t.result_message, \
-    t.result_reason, t.result_error_count, t.result_successes, t.result_failures, t.result_links, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
     t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
-    t.claimed_by, t.lease_expires, t.attempts, t.version, (SELECT coalesce(json_agg(c.task_id \
-    ORDER BY c.created, c.seq), '[]') FROM tasks c \
-    WHERE c.parent_task_id = t.task_id) AS subtask_id_list";
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list";
 
 /// Task `$1` with its subtask ids (oldest first) and its messages.
 const SELECT_ONE: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
-    t.design_snapshot_id, t.node_filter, t.request_context, t.result_status, t.result_message, \
-    t.result_reason, t.result_error_count, t.result_successes, t.result_failures, t.result_links, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
     t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
-    t.claimed_by, t.lease_expires, t.attempts, t.version, (SELECT coalesce(json_agg(c.task_id \
-    ORDER BY c.created, c.seq), '[]') FROM tasks c \
-    WHERE c.parent_task_id = t.task_id) AS subtask_id_list, (SELECT json_agg(m ORDER BY \
-    m.sequence) FROM result_message m WHERE m.task_id = t.task_id) AS messages \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list, \
+    (SELECT json_agg(m ORDER BY m.sequence) \
+      FROM result_message m WHERE m.task_id = t.task_id) AS messages \
     FROM tasks t WHERE t.task_id = $1";
 
 /// Writes a task's mutable fields if its version is still `$2` (a task that stops
 /// running loses its lease; binds: [`binds::task_update`]); returns it as [`SELECT_ONE`] does.
 const UPDATE: &str = "UPDATE tasks AS t SET parent_task_id = $3, status = $4, design_ref = $5, \
-    design_snapshot_id = $6, node_filter = $7, request_context = $8, result_status = $9, \
-    result_message = $10, result_reason = $11, result_successes = $12, result_failures = $13, \
-    result_links = $14, retry = $15, updated = $16, terminated = $17, terminated_by = $18, \
-    terminate = $19, version = t.version + 1, lease_expires = CASE WHEN $4 = 'running' THEN \
-    t.lease_expires END WHERE t.task_id = $1 AND t.version = $2 \
+    design_snapshot_id = $6, node_filter = $7, request_context = $8, \
+    result_status = $9, result_message = $10, result_reason = $11, \
+    result_successes = $12, result_failures = $13, result_links = $14, \
+    retry = $15, updated = $16, terminated = $17, terminated_by = $18, terminate = $19, \
+    version = t.version + 1, \
+    lease_expires = CASE WHEN $4 = 'running' THEN t.lease_expires END \
+    WHERE t.task_id = $1 AND t.version = $2 \
     RETURNING t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
-    t.design_snapshot_id, t.node_filter, t.request_context, t.result_status, t.result_message, \
-    t.result_reason, t.result_error_count, t.result_successes, t.result_failures, t.result_links, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
     t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
-    t.claimed_by, t.lease_expires, t.attempts, t.version, (SELECT coalesce(json_agg(c.task_id \
-    ORDER BY c.created, c.seq), '[]') FROM tasks c \
-    WHERE c.parent_task_id = t.task_id) AS subtask_id_list, (SELECT json_agg(m ORDER BY \
-    m.sequence) FROM result_message m WHERE m.task_id = t.task_id) AS messages";
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list, \
+    (SELECT json_agg(m ORDER BY m.sequence) \
+      FROM result_message m WHERE m.task_id = t.task_id) AS messages";
 
 /// Tasks of statuses `$1` and actions `$2` (empty: any), oldest first, at most `$3`.
 const LIST: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
-    t.design_snapshot_id, t.node_filter, t.request_context, t.result_status, t.result_message, \
-    t.result_reason, t.result_error_count, t.result_successes, t.result_failures, t.result_links, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
     t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
-    t.claimed_by, t.lease_expires, t.attempts, t.version, (SELECT coalesce(json_agg(c.task_id \
-    ORDER BY c.created, c.seq), '[]') FROM tasks c \
-    WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
-    FROM tasks t WHERE (cardinality($1::text[]) = 0 OR t.status = ANY($1)) AND \
-    (cardinality($2::text[]) = 0 OR t.action = ANY($2)) ORDER BY t.created, t.seq LIMIT $3";
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
+    FROM tasks t \
+    WHERE (cardinality($1::text[]) = 0 OR t.status = ANY($1)) \
+    AND (cardinality($2::text[]) = 0 OR t.action = ANY($2)) \
+    ORDER BY t.created, t.seq LIMIT $3";
 
 /// The subtasks of `$1` with statuses `$2` (NULL: any), oldest first.
 const SUBTASKS: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
-    t.design_snapshot_id, t.node_filter, t.request_context, t.result_status, t.result_message, \
-    t.result_reason, t.result_error_count, t.result_successes, t.result_failures, t.result_links, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
     t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
-    t.claimed_by, t.lease_expires, t.attempts, t.version, (SELECT coalesce(json_agg(c.task_id \
-    ORDER BY c.created, c.seq), '[]') FROM tasks c \
-    WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
-    FROM tasks t WHERE t.parent_task_id = $1 AND ($2::text[] IS NULL OR t.status = ANY($2)) ORDER \
-    BY t.created, t.seq";
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
+    FROM tasks t \
+    WHERE t.parent_task_id = $1 AND ($2::text[] IS NULL OR t.status = ANY($2)) \
+    ORDER BY t.created, t.seq";
 
 /// A task row with its messages (as [`SELECT_ONE`] selects it).
 #[derive(FromRow)]

@@ -10,12 +10,11 @@ use crate::error::{Result, StoreError};
 
 /// The boot actions of node `$1`, by id.
 const BOOT_ACTIONS_OF_NODE: &str = "SELECT action_id, node_name, action_name, task_id, \
-    action_status FROM boot_action_status \
-    WHERE node_name = $1 ORDER BY action_id";
+    action_status FROM boot_action_status WHERE node_name = $1 ORDER BY action_id";
 
 /// Boot action `$1`.
-const BOOT_ACTION: &str = "SELECT action_id, node_name, action_name, task_id, action_status \
-    FROM boot_action_status WHERE action_id = $1";
+const BOOT_ACTION: &str = "SELECT action_id, node_name, action_name, task_id, \
+    action_status FROM boot_action_status WHERE action_id = $1";
 
 impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn post_boot_action_context(

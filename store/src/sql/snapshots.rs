@@ -48,11 +48,12 @@ struct Known {
 }
 
 /// The summary of snapshot `$1`.
-const SUMMARY: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, s.metadata, s.digest, \
-    c.length, i.ingester, s.ingest_key, i.valid, i.error_count, i.warning_count, s.revision, \
+const SUMMARY: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
     s.stored_at, s.resolved_at, s.resolve_count \
-    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest JOIN design_ingest i ON \
-    i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
     WHERE s.snapshot_id = $1";
 
 impl<DB: Db> SqlStore<DB> {

@@ -21,23 +21,26 @@ const POLL: Duration = Duration::from_millis(100);
 /// The tasks whose hex ids are the JSON array `$1`, with their subtask ids (as hex),
 /// oldest first.
 const CLAIMED: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
-    t.design_snapshot_id, t.node_filter, t.request_context, t.result_status, t.result_message, \
-    t.result_reason, t.result_error_count, t.result_successes, t.result_failures, t.result_links, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
     t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
-    t.claimed_by, t.lease_expires, t.attempts, t.version, (SELECT json_group_array(hex(c.task_id) \
-    ORDER BY c.created, c.rowid) FROM tasks c \
-    WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
-    FROM tasks t WHERE t.task_id IN (SELECT unhex(value) \
-    FROM json_each($1)) ORDER BY t.created, t.rowid";
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT json_group_array(hex(c.task_id) ORDER BY c.created, c.rowid) \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
+    FROM tasks t WHERE t.task_id IN (SELECT unhex(value) FROM json_each($1)) \
+    ORDER BY t.created, t.rowid";
 
 /// Tasks whose lease lapsed before `$3` (now) go back to the queue, one attempt more,
 /// or after `$1` attempts are complete and failed with reason `$2`.
-const REQUEUE: &str = "UPDATE tasks AS t SET attempts = t.attempts + 1, lease_expires = NULL, \
-    updated = $3, version = t.version + 1, status = CASE WHEN t.attempts + 1 >= $1 THEN 'complete' \
-    ELSE 'queued' END, claimed_by = CASE WHEN t.attempts + 1 >= $1 THEN t.claimed_by END, \
-    result_status = CASE WHEN t.attempts + 1 < $1 THEN t.result_status WHEN t.result_status IN \
-    ('success', 'partial_success') THEN 'partial_success' ELSE 'failure' END, result_reason = CASE \
-    WHEN t.attempts + 1 >= $1 THEN $2 ELSE t.result_reason END \
+const REQUEUE: &str = "UPDATE tasks AS t SET attempts = t.attempts + 1, \
+    lease_expires = NULL, updated = $3, version = t.version + 1, \
+    status = CASE WHEN t.attempts + 1 >= $1 THEN 'complete' ELSE 'queued' END, \
+    claimed_by = CASE WHEN t.attempts + 1 >= $1 THEN t.claimed_by END, \
+    result_status = CASE WHEN t.attempts + 1 < $1 THEN t.result_status \
+      WHEN t.result_status IN ('success', 'partial_success') THEN 'partial_success' \
+      ELSE 'failure' END, \
+    result_reason = CASE WHEN t.attempts + 1 >= $1 THEN $2 ELSE t.result_reason END \
     WHERE t.status = 'running' AND t.lease_expires < $3 \
     RETURNING task_id, status";
 
