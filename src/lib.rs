@@ -38,6 +38,8 @@
 pub mod config;
 mod context;
 #[cfg(feature = "store")]
+pub mod tasks;
+#[cfg(feature = "store")]
 pub mod worker;
 
 pub use context::Context;

@@ -263,3 +263,50 @@ fn an_unusable_store_exits_3_and_hides_its_password() {
     assert!(!err.contains("hunter2"), "{err}");
     assert!(err.contains("127.0.0.1:1"), "{err}");
 }
+
+#[test]
+fn a_design_resolved_but_not_stored_is_printed_with_the_store_error_and_exits_3() {
+    let home = tempfile::tempdir().expect("temp dir");
+    // A path longer than the store keeps in a key (2,048 bytes): the design
+    // resolves, storing it is refused.
+    let mut dir = home.path().to_path_buf();
+    for i in 0..9 {
+        dir.push(format!("{i}{}", "d".repeat(240)));
+    }
+    std::fs::create_dir_all(&dir).expect("deep directory");
+    let site = dir.join("site.yaml");
+    std::fs::copy(designs().join("deckhand_fullsite.yaml"), &site).expect("copy");
+    let design = format!("file://{}", site.display());
+    let store = format!("sqlite://{}/d.db", home.path().display());
+    let out = drydock(
+        &["resolve", &design, "--store", &store, "--json"],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(3),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v = json(&out);
+    assert_eq!(v["report"]["status"], "success", "the resolution stands");
+    assert_eq!(v["fetch"]["cache"], "miss");
+    assert!(v["design"].is_object() && v["summary"].is_object(), "{v}");
+    assert!(v["snapshot"].is_null(), "{v}");
+    let message = v["error"]["message"].as_str().expect("the store error");
+    assert!(
+        message.contains("snapshot.key") && message.contains("2048"),
+        "{message}"
+    );
+
+    let out = drydock(&["resolve", &design, "--store", &store], home.path());
+    assert_eq!(out.status.code(), Some(3));
+    let printed = String::from_utf8_lossy(&out.stdout);
+    assert!(printed.contains("validation  success"), "{printed}");
+    assert!(!printed.contains("snapshot "), "{printed}");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("error: ") && err.contains("snapshot.key"),
+        "{err}"
+    );
+}

@@ -1,8 +1,10 @@
 //! The resolution cache seam: where stored resolutions come from, so that a
 //! reference resolved once is served again without fetching (immutable
 //! references, pinned digests, within a TTL) or without ingesting again
-//! (revalidated with the source). The store implements it (one cache shared
-//! by every process on one database); the [`crate::Resolver`] drives it.
+//! (revalidated with the source). The seam only reads: the store implements
+//! it (one cache shared by every process on one database), the
+//! [`crate::Resolver`] drives it, and whoever resolves stores the
+//! [`Resolved`](crate::Resolved) through the store.
 
 use std::fmt;
 use std::time::Duration;
@@ -17,14 +19,45 @@ use crate::error::Result;
 use crate::fetch::FetchMetadata;
 use crate::ingester::Ingested;
 use crate::reference::DesignRef;
-use crate::resolver::Resolved;
+
+/// The id of a stored resolution (the store's snapshot id: a UUID, shown
+/// hyphenated).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct SnapshotId(u128);
+
+impl SnapshotId {
+    /// The id of these 128 bits.
+    pub const fn from_u128(bits: u128) -> Self {
+        SnapshotId(bits)
+    }
+
+    /// Its 128 bits.
+    pub const fn as_u128(self) -> u128 {
+        self.0
+    }
+}
+
+impl fmt::Display for SnapshotId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let b = self.0;
+        write!(
+            f,
+            "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
+            b >> 96,
+            (b >> 80) & 0xffff,
+            (b >> 64) & 0xffff,
+            (b >> 48) & 0xffff,
+            b & 0xffff_ffff_ffff
+        )
+    }
+}
 
 /// What a cache knows of a stored resolution before loading it.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub struct CachedEntry {
-    /// The cache's id for it (a snapshot id).
-    pub id: String,
+    /// The cache's id for it.
+    pub id: SnapshotId,
     /// The driver's metadata of its last resolution (ETag, Last-Modified,
     /// digest, revision).
     pub metadata: FetchMetadata,
@@ -34,9 +67,9 @@ pub struct CachedEntry {
 
 impl CachedEntry {
     /// An entry.
-    pub fn new(id: impl Into<String>, metadata: FetchMetadata, resolved_at: DateTime<Utc>) -> Self {
+    pub fn new(id: SnapshotId, metadata: FetchMetadata, resolved_at: DateTime<Utc>) -> Self {
         CachedEntry {
-            id: id.into(),
+            id,
             metadata,
             resolved_at,
         }
@@ -66,23 +99,27 @@ impl CachedResolution {
     }
 }
 
-/// Where stored resolutions come from and go to. Keys are the reference's
-/// canonical key ([`DesignRef::canonical_key`]) and the ingest key (how the
-/// bytes were judged: [`crate::ingest_key`]).
+/// Where stored resolutions come from; it only reads. Keys are the
+/// reference's canonical key ([`DesignRef::canonical_key`]) and the ingest
+/// key (how the bytes were judged: [`crate::ingest_key`]). Storing a
+/// resolution, or recording that the source confirmed a stored one, is the
+/// caller's: a [`Resolved`](crate::Resolved) says how it was obtained
+/// ([`crate::CacheStatus`]) and from which stored resolution.
 #[async_trait]
 pub trait ResolveCache: Send + Sync + fmt::Debug + 'static {
-    /// The newest stored resolution of `reference` judged as `ingest_key`.
+    /// The newest stored resolution of `reference` judged as `ingest_key`,
+    /// without its content (the resolver decides whether to load it).
     async fn lookup(&self, reference: &DesignRef, ingest_key: &str) -> Result<Option<CachedEntry>>;
     /// The newest stored resolution of any reference whose content has
-    /// `digest`, judged as `ingest_key` (a pinned digest names its content).
-    async fn lookup_digest(&self, digest: &Digest, ingest_key: &str)
-    -> Result<Option<CachedEntry>>;
+    /// `digest`, judged as `ingest_key`, loaded (a pinned digest names its
+    /// content: a match is always served).
+    async fn lookup_digest(
+        &self,
+        digest: &Digest,
+        ingest_key: &str,
+    ) -> Result<Option<CachedResolution>>;
     /// Loads an entry's bytes, design and report.
     async fn load(&self, entry: &CachedEntry) -> Result<CachedResolution>;
-    /// Stores a fresh resolution; returns its id.
-    async fn store(&self, resolved: &Resolved) -> Result<String>;
-    /// Records that the source confirmed `entry` unchanged, as `seen` says.
-    async fn seen(&self, entry: &CachedEntry, seen: &FetchMetadata) -> Result<()>;
 }
 
 /// How the resolver uses its cache (`[cache]` in the configuration).

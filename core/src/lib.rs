@@ -26,7 +26,7 @@ pub use bytes::Bytes;
 pub use tokio_util::sync::CancellationToken;
 
 pub use body::LimitedBody;
-pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
+pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache, SnapshotId};
 pub use config::{DriverConfig, DriversConfig, Env};
 pub use credentials::{AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
 pub use design::SiteDesign;
@@ -43,7 +43,7 @@ pub use reference::DesignRef;
 pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
 pub use resolver::{
-    AUTO_INGESTER, CacheRecord, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,
+    AUTO_INGESTER, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,
 };
 pub use text::Text;
 

@@ -1,5 +1,6 @@
 //! The resolver with a cache: hits without a request, revalidation without
-//! an ingest, one fetch for concurrent resolves, every miss recorded.
+//! an ingest, one fetch for concurrent resolves; the cache only read, and
+//! every resolution saying how it was obtained and from which stored one.
 
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -8,9 +9,9 @@ use std::time::Duration;
 
 use drydock_core::{
     Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, Capabilities, DesignRef,
-    Detection, Digest, Driver, Error, ErrorKind, FetchMetadata, FetchOptions, Fetched,
-    IngestOptions, Ingested, Ingester, Registry, ResolveCache, ResolveOptions, Resolved, Resolver,
-    Result, async_trait,
+    Detection, Digest, Driver, Error, ErrorKind, FetchOptions, Fetched, IngestOptions, Ingested,
+    Ingester, Registry, ResolveCache, ResolveOptions, Resolved, Resolver, Result, SnapshotId,
+    async_trait,
 };
 
 /// Serves a body that tests change; answers "not modified" to its ETag when
@@ -92,18 +93,79 @@ impl Ingester for CountingIngester {
     }
 }
 
-/// A cache in memory, as the store is one on disk.
+/// A cache in memory, as the store is one on disk; [`MemoryCache::save`] is
+/// what the store's `save_resolved` does for whoever resolved.
 #[derive(Debug, Default)]
 struct MemoryCache {
     rows: Mutex<HashMap<String, (CachedEntry, Bytes, String)>>,
+    /// Resolutions put (fetched and ingested, or served from memory).
+    puts: AtomicU32,
+    /// Rows added (a put of unchanged content reuses the latest row).
     stores: AtomicU32,
     seen: AtomicU32,
-    fail_stores: bool,
+    fail_reads: bool,
+}
+
+impl MemoryCache {
+    fn down() -> Error {
+        Error::fetch(
+            ErrorKind::Unavailable,
+            "memory",
+            "cache",
+            "the cache is down",
+        )
+    }
+
+    /// Keeps a hit from a row as it is, records a revalidated one (its
+    /// row's metadata), puts anything else (a new row, unless the latest of
+    /// its key has the same content); returns the row's id.
+    fn save(&self, resolved: &Resolved) -> SnapshotId {
+        let mut rows = self.rows.lock().unwrap();
+        match (resolved.cache_status(), resolved.from_snapshot) {
+            (CacheStatus::Hit, Some(id)) => id,
+            (CacheStatus::Revalidated, Some(id)) => {
+                self.seen.fetch_add(1, Ordering::SeqCst);
+                for (e, _, _) in rows.values_mut().filter(|(e, _, _)| e.id == id) {
+                    e.metadata = resolved.fetched.metadata.clone();
+                    e.resolved_at = chrono::Utc::now();
+                }
+                id
+            }
+            _ => {
+                self.puts.fetch_add(1, Ordering::SeqCst);
+                let key = format!(
+                    "{}|{}",
+                    resolved.reference.canonical_key(),
+                    resolved.ingest_key
+                );
+                if let Some((e, _, _)) = rows.get_mut(&key)
+                    && e.metadata.digest == resolved.fetched.metadata.digest
+                {
+                    e.resolved_at = chrono::Utc::now();
+                    return e.id;
+                }
+                let n = self.stores.fetch_add(1, Ordering::SeqCst);
+                let id = SnapshotId::from_u128(u128::from(n) + 1);
+                let entry =
+                    CachedEntry::new(id, resolved.fetched.metadata.clone(), chrono::Utc::now());
+                let row = (
+                    entry,
+                    resolved.fetched.bytes.clone(),
+                    resolved.ingest_key.clone(),
+                );
+                rows.insert(key, row);
+                id
+            }
+        }
+    }
 }
 
 #[async_trait]
 impl ResolveCache for MemoryCache {
     async fn lookup(&self, reference: &DesignRef, ingest_key: &str) -> Result<Option<CachedEntry>> {
+        if self.fail_reads {
+            return Err(MemoryCache::down());
+        }
         let key = format!("{}|{ingest_key}", reference.canonical_key());
         Ok(self
             .rows
@@ -116,14 +178,19 @@ impl ResolveCache for MemoryCache {
         &self,
         digest: &Digest,
         ingest_key: &str,
-    ) -> Result<Option<CachedEntry>> {
+    ) -> Result<Option<CachedResolution>> {
+        if self.fail_reads {
+            return Err(MemoryCache::down());
+        }
         Ok(self
             .rows
             .lock()
             .unwrap()
             .values()
             .find(|(e, _, ik)| e.metadata.digest == *digest && ik == ingest_key)
-            .map(|(e, _, _)| e.clone()))
+            .map(|(e, bytes, _)| {
+                CachedResolution::new(e.clone(), bytes.clone(), Ingested::default())
+            }))
     }
     async fn load(&self, entry: &CachedEntry) -> Result<CachedResolution> {
         let rows = self.rows.lock().unwrap();
@@ -136,41 +203,6 @@ impl ResolveCache for MemoryCache {
             bytes.clone(),
             Ingested::default(),
         ))
-    }
-    async fn store(&self, resolved: &Resolved) -> Result<String> {
-        if self.fail_stores {
-            return Err(Error::fetch(
-                ErrorKind::Unavailable,
-                "memory",
-                "cache",
-                "the cache is down",
-            ));
-        }
-        let n = self.stores.fetch_add(1, Ordering::SeqCst);
-        let id = format!("row-{n}");
-        let key = format!(
-            "{}|{}",
-            resolved.reference.canonical_key(),
-            resolved.ingest_key
-        );
-        let entry = CachedEntry::new(&id, resolved.fetched.metadata.clone(), chrono::Utc::now());
-        let row = (
-            entry,
-            resolved.fetched.bytes.clone(),
-            resolved.ingest_key.clone(),
-        );
-        self.rows.lock().unwrap().insert(key, row);
-        Ok(id)
-    }
-    async fn seen(&self, entry: &CachedEntry, seen: &FetchMetadata) -> Result<()> {
-        self.seen.fetch_add(1, Ordering::SeqCst);
-        for (e, _, _) in self.rows.lock().unwrap().values_mut() {
-            if e.id == entry.id {
-                e.metadata = seen.clone();
-                e.resolved_at = chrono::Utc::now();
-            }
-        }
-        Ok(())
     }
 }
 
@@ -202,6 +234,16 @@ fn setup(conditional: bool, options: CacheOptions, cache: MemoryCache) -> Setup 
     }
 }
 
+impl Setup {
+    /// Resolves, then stores as whoever resolves does; returns the resolution
+    /// and the id of the row it is now.
+    async fn resolve(&self, reference: &str, options: &ResolveOptions) -> (Resolved, SnapshotId) {
+        let resolved = self.resolver.resolve(reference, options).await.unwrap();
+        let id = self.cache.save(&resolved);
+        (resolved, id)
+    }
+}
+
 fn opts() -> ResolveOptions {
     ResolveOptions::default().schema_only()
 }
@@ -210,11 +252,14 @@ fn opts() -> ResolveOptions {
 async fn an_unchanged_mutable_reference_is_revalidated_with_one_conditional_request_and_no_ingest()
 {
     let s = setup(true, CacheOptions::default(), MemoryCache::default());
-    let first = s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    assert_eq!(first.fetched.metadata.cache, CacheStatus::Miss);
+    let (first, row) = s.resolve("src://h/site", &opts()).await;
+    assert_eq!(first.cache_status(), CacheStatus::Miss);
+    assert_eq!(first.from_snapshot, None, "fetched and ingested now");
     assert_eq!(s.cache.stores.load(Ordering::SeqCst), 1);
-    let second = s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    assert_eq!(second.fetched.metadata.cache, CacheStatus::Revalidated);
+    let (second, same) = s.resolve("src://h/site", &opts()).await;
+    assert_eq!(second.cache_status(), CacheStatus::Revalidated);
+    assert_eq!(second.from_snapshot, Some(row), "the stored resolution");
+    assert_eq!(same, row, "its row is reused");
     assert_eq!(
         second.fetched.bytes, first.fetched.bytes,
         "the stored bytes"
@@ -226,12 +271,14 @@ async fn an_unchanged_mutable_reference_is_revalidated_with_one_conditional_requ
     assert_eq!(s.source.conditional_requests.load(Ordering::SeqCst), 1);
     assert_eq!(s.ingester.0.load(Ordering::SeqCst), 1, "not ingested again");
     assert_eq!(s.cache.seen.load(Ordering::SeqCst), 1);
-    assert!(matches!(&second.record, Some(Ok(r)) if r.reused));
+    assert_eq!(s.cache.stores.load(Ordering::SeqCst), 1, "nothing stored");
 
-    // Changed content: a miss, ingested and recorded.
+    // Changed content: a miss, ingested and stored as a new row.
     *s.source.body.lock().unwrap() = "kind: demo\nv: 2\n";
-    let third = s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    assert_eq!(third.fetched.metadata.cache, CacheStatus::Miss);
+    let (third, new_row) = s.resolve("src://h/site", &opts()).await;
+    assert_eq!(third.cache_status(), CacheStatus::Miss);
+    assert_eq!(third.from_snapshot, None);
+    assert_ne!(new_row, row);
     assert_eq!(s.ingester.0.load(Ordering::SeqCst), 2);
     assert_eq!(s.cache.stores.load(Ordering::SeqCst), 2);
 }
@@ -239,9 +286,10 @@ async fn an_unchanged_mutable_reference_is_revalidated_with_one_conditional_requ
 #[tokio::test]
 async fn without_conditional_fetch_the_same_digest_still_skips_the_ingest() {
     let s = setup(false, CacheOptions::default(), MemoryCache::default());
-    s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    let again = s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    assert_eq!(again.fetched.metadata.cache, CacheStatus::Revalidated);
+    let (_, row) = s.resolve("src://h/site", &opts()).await;
+    let (again, _) = s.resolve("src://h/site", &opts()).await;
+    assert_eq!(again.cache_status(), CacheStatus::Revalidated);
+    assert_eq!(again.from_snapshot, Some(row));
     assert_eq!(s.source.fetches.load(Ordering::SeqCst), 2);
     assert_eq!(s.ingester.0.load(Ordering::SeqCst), 1);
 }
@@ -249,9 +297,10 @@ async fn without_conditional_fetch_the_same_digest_still_skips_the_ingest() {
 #[tokio::test]
 async fn immutable_references_and_pinned_digests_are_hits_with_no_request() {
     let s = setup(true, CacheOptions::default(), MemoryCache::default());
-    s.resolver.resolve("src://h/rev/7", &opts()).await.unwrap();
-    let hit = s.resolver.resolve("src://h/rev/7", &opts()).await.unwrap();
-    assert_eq!(hit.fetched.metadata.cache, CacheStatus::Hit);
+    let (_, row) = s.resolve("src://h/rev/7", &opts()).await;
+    let (hit, _) = s.resolve("src://h/rev/7", &opts()).await;
+    assert_eq!(hit.cache_status(), CacheStatus::Hit);
+    assert_eq!(hit.from_snapshot, Some(row));
     assert_eq!(
         s.source.fetches.load(Ordering::SeqCst),
         1,
@@ -262,10 +311,18 @@ async fn immutable_references_and_pinned_digests_are_hits_with_no_request() {
     let mut pinned = opts();
     pinned.fetch = FetchOptions::default().with_expected_digest(digest);
     // Another reference with the same content: the digest names it.
-    let hit = s.resolver.resolve("src://h/other", &pinned).await.unwrap();
-    assert_eq!(hit.fetched.metadata.cache, CacheStatus::Hit);
+    let (hit, _) = s.resolve("src://h/other", &pinned).await;
+    assert_eq!(hit.cache_status(), CacheStatus::Hit);
+    assert_eq!(hit.from_snapshot, Some(row), "served from that row");
     assert_eq!(hit.fetched.metadata.digest, digest);
+    assert_eq!(hit.reference.canonical_key(), "src://h/other");
     assert_eq!(s.source.fetches.load(Ordering::SeqCst), 1);
+    assert_eq!(
+        s.cache.stores.load(Ordering::SeqCst),
+        1,
+        "hits store nothing"
+    );
+    assert_eq!(s.cache.seen.load(Ordering::SeqCst), 0);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -280,7 +337,7 @@ async fn thirty_two_concurrent_resolves_make_one_fetch() {
         .collect();
     let mut statuses = Vec::new();
     for t in tasks {
-        statuses.push(t.await.unwrap().unwrap().fetched.metadata.cache);
+        statuses.push(t.await.unwrap().unwrap().cache_status());
     }
     assert_eq!(s.source.fetches.load(Ordering::SeqCst), 1, "{statuses:?}");
     assert_eq!(
@@ -297,60 +354,68 @@ async fn a_ttl_serves_without_asking_and_no_cache_bypasses() {
         CacheOptions::default().with_ttl(Duration::from_secs(60)),
         MemoryCache::default(),
     );
-    s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    let within = s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    assert_eq!(within.fetched.metadata.cache, CacheStatus::Hit);
+    let (_, row) = s.resolve("src://h/site", &opts()).await;
+    let (within, same) = s.resolve("src://h/site", &opts()).await;
+    assert_eq!(within.cache_status(), CacheStatus::Hit);
+    assert_eq!(same, row, "served from memory: stored on the same row");
     assert_eq!(s.source.fetches.load(Ordering::SeqCst), 1);
-    let bypass = s
-        .resolver
-        .resolve("src://h/site", &opts().without_cache())
-        .await
-        .unwrap();
-    assert_eq!(bypass.fetched.metadata.cache, CacheStatus::Miss);
+    let (bypass, again) = s.resolve("src://h/site", &opts().without_cache()).await;
+    assert_eq!(bypass.cache_status(), CacheStatus::Miss);
+    assert_eq!(bypass.from_snapshot, None);
+    assert_eq!(again, row, "unchanged content reuses the row");
     assert_eq!(s.source.fetches.load(Ordering::SeqCst), 2);
     assert_eq!(s.ingester.0.load(Ordering::SeqCst), 2);
     assert_eq!(
-        s.cache.stores.load(Ordering::SeqCst),
-        2,
-        "a bypass is still recorded"
+        s.cache.puts.load(Ordering::SeqCst),
+        3,
+        "every resolution is put by whoever resolved"
     );
+    assert_eq!(s.cache.stores.load(Ordering::SeqCst), 1);
 }
 
 #[tokio::test]
-async fn a_cache_that_cannot_store_keeps_the_resolution_and_says_why() {
+async fn a_cache_that_cannot_be_read_is_no_reason_not_to_resolve() {
     let s = setup(
         true,
         CacheOptions::default(),
         MemoryCache {
-            fail_stores: true,
+            fail_reads: true,
             ..MemoryCache::default()
         },
     );
     let resolved = s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    assert_eq!(resolved.fetched.metadata.cache, CacheStatus::Miss);
-    match &resolved.record {
-        Some(Err(e)) => assert!(e.to_string().contains("the cache is down"), "{e}"),
-        other => panic!("{other:?}"),
-    }
+    assert_eq!(resolved.cache_status(), CacheStatus::Miss);
+    assert_eq!(resolved.from_snapshot, None);
+    let mut pinned = opts();
+    pinned.fetch = FetchOptions::default().with_expected_digest(Digest::of(b"kind: demo\nv: 1\n"));
+    let resolved = s.resolver.resolve("src://h/site", &pinned).await.unwrap();
+    assert_eq!(resolved.cache_status(), CacheStatus::Miss);
+    assert_eq!(s.source.fetches.load(Ordering::SeqCst), 2);
+    assert_eq!(s.ingester.0.load(Ordering::SeqCst), 2);
+}
+
+#[test]
+fn a_snapshot_id_shows_as_a_hyphenated_uuid() {
+    let id = SnapshotId::from_u128(0x0192_3a4b_5c6d_7e8f_9012_3456_789a_bcde);
+    assert_eq!(id.to_string(), "01923a4b-5c6d-7e8f-9012-3456789abcde");
+    assert_eq!(SnapshotId::from_u128(id.as_u128()), id);
+    assert_eq!(
+        SnapshotId::from_u128(1).to_string(),
+        "00000000-0000-0000-0000-000000000001"
+    );
 }
 
 #[tokio::test]
 async fn other_ingest_keys_do_not_share_a_cached_report() {
     let s = setup(true, CacheOptions::default(), MemoryCache::default());
-    s.resolver.resolve("src://h/site", &opts()).await.unwrap();
+    s.resolve("src://h/site", &opts()).await;
     let judged = ResolveOptions::default();
-    let other = s.resolver.resolve("src://h/site", &judged).await.unwrap();
+    let (other, _) = s.resolve("src://h/site", &judged).await;
     assert_eq!(
-        other.fetched.metadata.cache,
+        other.cache_status(),
         CacheStatus::Miss,
         "rules on: another key"
     );
-    assert_ne!(
-        other.ingest_key,
-        s.resolver
-            .resolve("src://h/site", &opts())
-            .await
-            .unwrap()
-            .ingest_key
-    );
+    let (plain, _) = s.resolve("src://h/site", &opts()).await;
+    assert_ne!(other.ingest_key, plain.ingest_key);
 }

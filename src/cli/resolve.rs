@@ -154,6 +154,11 @@ async fn judge(
     let given = super::reference::from_arg(&args.reference);
     let outcome = resolver.resolve(&given, &options).await;
     progress.finish();
+    // Whoever resolves stores; the resolution stands even if storing fails.
+    let saved = match (&outcome, &store) {
+        (Ok(resolved), Some((url, opened))) => Some(store::save(opened, url, resolved).await),
+        _ => None,
+    };
     if let Some((_, opened)) = &store {
         opened.close().await;
     }
@@ -161,15 +166,15 @@ async fn judge(
         Ok(resolved) => resolved,
         Err(err) => return fail(&err),
     };
-    let (snapshot, store_error) = match (&store, &resolved.record) {
-        (Some((url, _)), Some(Ok(record))) => (Some(store::saved(url, &resolved, record)), None),
-        (Some(_), Some(Err(err))) => (None, Some(err.clone())),
-        _ => (None, None),
+    let (snapshot, store_error) = match saved {
+        Some(Ok(saved)) => (Some(saved), None),
+        Some(Err(err)) => (None, Some(drydock::Error::from(err))),
+        None => (None, None),
     };
     // With -v, the time spent writing the output is a step of its own.
     let output_span = tracing::info_span!("output").entered();
     if json {
-        output::print_json(&resolved, snapshot.as_ref(), store_error.as_deref());
+        output::print_json(&resolved, snapshot.as_ref(), store_error.as_ref());
     } else {
         output::print_human(&resolved);
         if let Some(saved) = &snapshot {

@@ -2,9 +2,10 @@
 //! `DRYDOCK_STORE`, else `[store] url`, else the embedded SQLite file),
 //! opened for writing or read-only, and what `--store` reports.
 
-use drydock::store::{Store, StoreError, StoreOptions, default_sqlite_url, redact_url};
-use drydock::{CacheRecord, Resolved};
+use drydock::Resolved;
+use drydock::store::{Store, StoreError, StoreOptions, Uuid, default_sqlite_url, redact_url};
 use serde::Serialize;
+use tracing::Instrument as _;
 
 /// Where a store subcommand works: `--store`, else `DRYDOCK_STORE`, else
 /// `[store] url`, else the embedded SQLite store.
@@ -34,7 +35,7 @@ pub struct Saved {
     /// The store's URL, credentials redacted.
     pub store: String,
     /// The snapshot's id.
-    pub snapshot_id: String,
+    pub snapshot_id: Uuid,
     /// Digest of the stored bytes (`sha256:<hex>`).
     pub digest: String,
     /// True when an existing snapshot was reused (the content was unchanged,
@@ -80,14 +81,18 @@ pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
     Store::connect(url, &StoreOptions::existing_only()).await
 }
 
-/// What `--store` reports for a resolution recorded as `record`.
-pub fn saved(url: &str, resolved: &Resolved, record: &CacheRecord) -> Saved {
-    Saved {
+/// Stores `resolved` in `store` (at `url`); what `--store` reports.
+pub async fn save(store: &Store, url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
+    let saved = store
+        .save_resolved(resolved)
+        .instrument(tracing::info_span!("store"))
+        .await?;
+    Ok(Saved {
         store: redact_url(url),
-        snapshot_id: record.id.clone(),
+        snapshot_id: saved.snapshot_id,
         digest: resolved.fetched.metadata.digest.to_string(),
-        reused: record.reused,
-    }
+        reused: saved.reused,
+    })
 }
 
 /// Prints where the snapshot is.

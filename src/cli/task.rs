@@ -7,6 +7,7 @@ use clap::{Args, Subcommand};
 use drydock::store::{
     BuildDataScope, NewTask, ResultStatus, Store, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
 };
+use drydock::tasks::ApiTask;
 
 use super::store::StoreArg;
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE, output, reference, store};
@@ -251,7 +252,7 @@ async fn list(config: &Config, a: ListArgs) -> u8 {
         Err(err) => return store_failed(err, a.json),
     };
     if a.json {
-        let api: Vec<_> = tasks.iter().map(Task::to_api).collect();
+        let api: Vec<_> = tasks.iter().map(ApiTask::of).collect();
         outln!(
             "{}",
             serde_json::to_string(&api).unwrap_or_else(|_| "[]".into())
@@ -351,7 +352,7 @@ pub fn print_task(task: &Task, json: bool) {
     if json {
         outln!(
             "{}",
-            serde_json::to_string(&task.to_api()).unwrap_or_default()
+            serde_json::to_string(&ApiTask::of(task)).unwrap_or_default()
         );
         return;
     }

@@ -1,7 +1,7 @@
 //! The actions a worker runs itself: `validate_design`, as the original's
 //! orchestrator does it (resolve the design, judge it by its schemas and the
-//! design rules, link the task to its snapshot, write the messages, set the
-//! result).
+//! design rules, store it as a snapshot and link the task to it, write the
+//! messages, set the result).
 
 use drydock_core::{ResolveOptions, Resolver, Status};
 use drydock_store::{NewResultMessage, Store, StoreError, Task, TaskAction, Uuid};
@@ -55,8 +55,13 @@ async fn validate_design(
         .with_validation(options.validation.clone());
     let messages = match resolver.resolve(&reference, &resolve).await {
         Ok(resolved) => {
-            if let Some(Ok(record)) = &resolved.record {
-                task.design_snapshot_id = Uuid::parse_str(&record.id).ok();
+            // Whoever resolves stores; a design that cannot be stored is
+            // still judged (the task then names no snapshot).
+            match store.save_resolved(&resolved).await {
+                Ok(saved) => task.design_snapshot_id = Some(saved.snapshot_id),
+                Err(err) => {
+                    tracing::warn!(task = %task.task_id, error = %err, "the design could not be stored")
+                }
             }
             let report = &resolved.ingested.report;
             if report.status == Status::Success {
@@ -67,7 +72,7 @@ async fn validate_design(
                 task.result.reason = Some(SEE_DETAILS.into());
                 task.complete(FAILED);
             }
-            NewResultMessage::from_report(report)
+            crate::tasks::result_messages(report)
         }
         Err(err) => {
             // As the original: the design could not be had, the task fails with why.

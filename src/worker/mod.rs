@@ -118,8 +118,9 @@ pub struct WorkerReport {
     pub lost_claims: u64,
 }
 
-/// A worker over a store, resolving designs with a resolver (give it one
-/// with the store as its cache to share resolutions across the fleet).
+/// A worker over a store, resolving designs with a resolver and storing
+/// each as a snapshot its task names (give the resolver the store as its
+/// cache to share resolutions across the fleet).
 #[derive(Clone, Debug)]
 pub struct Worker {
     store: Store,

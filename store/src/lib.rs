@@ -3,7 +3,6 @@
 
 #[macro_use]
 mod sql;
-mod api;
 mod boot;
 mod cache;
 mod claim;
@@ -18,11 +17,11 @@ mod sqlite;
 mod store;
 mod task;
 
-pub use api::ApiTask;
 pub use boot::{BootAction, BootActionContext, MAX_IDENTITY_KEY_LEN, MIN_IDENTITY_KEY_LEN};
 pub use cache::StoreCache;
 pub use claim::{Claim, MAX_CLAIM_BATCH, MAX_LEASE, Requeued};
 pub use connect::SCHEMES;
+pub use drydock_core::SnapshotId;
 pub use enums::{ResultStatus, SubtaskFilter, TaskAction, TaskStatus};
 pub use error::{Result, StoreError};
 pub use model::{
@@ -30,7 +29,7 @@ pub use model::{
 };
 pub use options::{StoreOptions, default_sqlite_path, default_sqlite_url, redact_url};
 pub use snapshot::{
-    MAX_INGEST_KEY_LEN, NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotStatus,
+    MAX_INGEST_KEY_LEN, NewSnapshot, Saved, Selection, Snapshot, SnapshotQuery, SnapshotStatus,
     SnapshotSummary, Stored,
 };
 pub use store::{Backend, Store};

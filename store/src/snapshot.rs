@@ -243,6 +243,17 @@ pub struct Stored {
     pub reused: bool,
 }
 
+/// What [`crate::Store::save_resolved`] did: the snapshot the resolution is
+/// now, and whether an existing row was reused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Saved {
+    /// The snapshot's id.
+    pub snapshot_id: Uuid,
+    /// True when an existing row was reused (served from it, revalidated,
+    /// or the same content stored again) rather than a new one added.
+    pub reused: bool,
+}
+
 /// Which snapshot of a reference `REF@latest` / `REF@previous` means.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]

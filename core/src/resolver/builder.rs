@@ -46,11 +46,11 @@ impl ResolverBuilder {
         self.allowed = Some(scheme_set(schemes));
         self
     }
-    /// Serves and records resolutions through `cache` (e.g. the store):
-    /// immutable references and pinned digests are served without a request,
-    /// mutable ones revalidated (a conditional request, or the same digest)
-    /// without ingesting again, concurrent resolves of one reference make one
-    /// fetch, and every fresh resolution is recorded.
+    /// Serves resolutions from `cache` (e.g. the store): immutable
+    /// references and pinned digests are served without a request, mutable
+    /// ones revalidated (a conditional request, or the same digest) without
+    /// ingesting again, and concurrent resolves of one reference make one
+    /// fetch. The cache only reads: the caller stores what it resolved.
     pub fn cache(mut self, cache: Arc<dyn ResolveCache>, options: CacheOptions) -> Self {
         self.cache = Some((cache, options));
         self

@@ -1,17 +1,16 @@
 //! The resolver with a cache: single-flight per reference, served when
-//! immutable (or pinned, or within the TTL), revalidated otherwise, and every
-//! fresh resolution recorded.
+//! immutable (or pinned, or within the TTL), revalidated otherwise. The
+//! cache is only read: the [`Resolved`] says how it was obtained and from
+//! which stored resolution, and the caller stores it.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use tracing::Instrument as _;
-
-use super::{CacheRecord, ResolveOptions, Resolved, Resolver, ingest_key};
+use super::{ResolveOptions, Resolved, Resolver, ingest_key};
 use crate::cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
-use crate::error::{Error, Result};
-use crate::fetch::{CacheStatus, Fetched};
+use crate::error::Result;
+use crate::fetch::{CacheStatus, FetchMetadata, Fetched};
 use crate::reference::DesignRef;
 
 /// A resolution kept in memory: for resolves that waited on it, and within the TTL.
@@ -88,9 +87,7 @@ impl CacheState {
         let requested = options.ingester.as_deref().unwrap_or(super::AUTO_INGESTER);
         let ik = ingest_key(requested, options.validation.as_deref());
         if !options.use_cache {
-            let mut resolved = resolver.resolve_uncached(reference, options).await?;
-            resolved.record = Some(self.record(&resolved).await);
-            return Ok(resolved);
+            return resolver.resolve_uncached(reference, options).await;
         }
         let pinned = options
             .fetch
@@ -133,21 +130,33 @@ impl CacheState {
         ik: &str,
     ) -> Result<Resolved> {
         let driver = resolver.driver_for(reference)?;
-        let pinned = options.fetch.expected_digest;
-        let found = match &pinned {
-            Some(digest) => self.cache.lookup_digest(digest, ik).await,
-            None => self.cache.lookup(reference, ik).await,
-        };
         // A cache that cannot be read is no reason not to resolve.
-        let entry = found.unwrap_or_else(|e| {
+        let unread = |e: crate::Error| {
             tracing::warn!(reference = %reference, error = %e, "the cache could not be read; resolving without it");
-            None
-        });
+        };
+        let entry = match &options.fetch.expected_digest {
+            // A pinned digest names its content: a stored match is served.
+            Some(digest) => match self.cache.lookup_digest(digest, ik).await {
+                Ok(Some(found)) => {
+                    tracing::debug!(reference = %reference, id = %found.entry.id, "served from the cache");
+                    return Ok(self.served(reference, ik, found, None, CacheStatus::Hit));
+                }
+                Ok(None) => None,
+                Err(e) => {
+                    unread(e);
+                    None
+                }
+            },
+            None => self.cache.lookup(reference, ik).await.unwrap_or_else(|e| {
+                unread(e);
+                None
+            }),
+        };
         if let Some(entry) = &entry {
             let age = chrono::Utc::now() - entry.resolved_at;
             let within_ttl =
                 !self.options.ttl.is_zero() && age.to_std().is_ok_and(|age| age < self.options.ttl);
-            if pinned.is_some() || driver.immutable(reference) || within_ttl {
+            if driver.immutable(reference) || within_ttl {
                 let loaded = self.cache.load(entry).await?;
                 tracing::debug!(reference = %reference, id = %entry.id, "served from the cache");
                 return Ok(self.served(reference, ik, loaded, None, CacheStatus::Hit));
@@ -174,19 +183,9 @@ impl CacheState {
                     .last_modified
                     .or_else(|| entry.metadata.last_modified.clone());
             }
-            let recorded = self
-                .cache
-                .seen(entry, &seen)
-                .instrument(tracing::info_span!("store", revalidated = true))
-                .await
-                .map(|()| CacheRecord::new(entry.id.clone(), true))
-                .map_err(Arc::new);
             let loaded = self.cache.load(entry).await?;
             tracing::debug!(reference = %reference, id = %entry.id, "revalidated with the source: not ingested again");
-            let mut resolved =
-                self.served(reference, ik, loaded, Some(seen), CacheStatus::Revalidated);
-            resolved.record = Some(recorded);
-            return Ok(resolved);
+            return Ok(self.served(reference, ik, loaded, Some(seen), CacheStatus::Revalidated));
         }
         let (ingested, ingest_key) = resolver
             .ingest(
@@ -196,25 +195,13 @@ impl CacheState {
                 options.validation.clone(),
             )
             .await?;
-        let mut resolved = Resolved {
+        Ok(Resolved {
             reference: reference.clone(),
             fetched,
             ingested,
             ingest_key,
-            record: None,
-        };
-        resolved.record = Some(self.record(&resolved).await);
-        Ok(resolved)
-    }
-
-    /// Records a fresh resolution; an error is kept beside it, not raised.
-    async fn record(&self, resolved: &Resolved) -> std::result::Result<CacheRecord, Arc<Error>> {
-        self.cache
-            .store(resolved)
-            .instrument(tracing::info_span!("store"))
-            .await
-            .map(|id| CacheRecord::new(id, false))
-            .map_err(Arc::new)
+            from_snapshot: None,
+        })
     }
 
     /// A resolution served from a stored one (with the source's latest word, if any).
@@ -223,7 +210,7 @@ impl CacheState {
         reference: &DesignRef,
         ik: &str,
         loaded: CachedResolution,
-        seen: Option<crate::fetch::FetchMetadata>,
+        seen: Option<FetchMetadata>,
         status: CacheStatus,
     ) -> Resolved {
         let CachedResolution {
@@ -240,7 +227,7 @@ impl CacheState {
             fetched,
             ingested,
             ingest_key: ik.to_owned(),
-            record: Some(Ok(CacheRecord::new(id, true))),
+            from_snapshot: Some(id),
         }
     }
 }

@@ -3,9 +3,10 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
+use crate::cache::SnapshotId;
 use crate::driver::Driver;
 use crate::error::{Error, Result};
-use crate::fetch::{FetchOptions, Fetched};
+use crate::fetch::{CacheStatus, FetchOptions, Fetched};
 use crate::ingester::{IngestOptions, Ingested};
 use crate::layer::{Layer, apply_layers};
 use crate::reference::DesignRef;
@@ -56,8 +57,7 @@ impl ResolveOptions {
         self.validation = None;
         self
     }
-    /// Bypasses the resolver's cache: always fetch and ingest (the result is
-    /// still recorded in the cache).
+    /// Bypasses the resolver's cache: always fetch and ingest.
     pub fn without_cache(mut self) -> Self {
         self.use_cache = false;
         self
@@ -88,30 +88,20 @@ pub struct Resolved {
     /// with their configuration (see [`ingest_key`]); the same bytes judged
     /// the same way give the same report.
     pub ingest_key: String,
-    /// With a cache: the stored resolution this one is (its id, and whether
-    /// an existing one was reused), or why it could not be stored (the
-    /// resolution itself succeeded). `None` without a cache.
-    pub record: Option<std::result::Result<CacheRecord, Arc<Error>>>,
+    /// The stored resolution it was served from (a hit, or revalidated with
+    /// the source); `None` when fetched and ingested now, and for a hit the
+    /// resolver served from memory (a concurrent resolve, or within the TTL)
+    /// of what was fetched now. How it was obtained is
+    /// [`Resolved::cache_status`]; whoever resolved stores it (the store's
+    /// `save_resolved`).
+    pub from_snapshot: Option<SnapshotId>,
 }
 
-/// Where a resolution was recorded by the resolver's cache.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct CacheRecord {
-    /// The cache's id (a snapshot id).
-    pub id: String,
-    /// True when an existing record was reused (served, revalidated, or the
-    /// same content stored again) rather than a new one added.
-    pub reused: bool,
-}
-
-impl CacheRecord {
-    /// A record.
-    pub fn new(id: impl Into<String>, reused: bool) -> Self {
-        CacheRecord {
-            id: id.into(),
-            reused,
-        }
+impl Resolved {
+    /// How it was obtained: fetched and ingested now (miss), a stored one the
+    /// source confirmed (revalidated), or served without asking (hit).
+    pub fn cache_status(&self) -> CacheStatus {
+        self.fetched.metadata.cache
     }
 }
 
@@ -246,7 +236,7 @@ impl Resolver {
             fetched,
             ingested,
             ingest_key,
-            record: None,
+            from_snapshot: None,
         })
     }
 

@@ -13,29 +13,82 @@ use crate::model::{ResultMessage, now};
 use crate::sql::{Bind, Ts, binds};
 use crate::task::{NewTask, Task, TaskFilter};
 
-/// A task's columns and its subtask ids, oldest first.
-macro_rules! pg_task_cols {
-    () => {
-        concat!(
-            task_cols!(),
-            ", (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
-             FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list"
-        )
-    };
-}
+/// Inserts a task (binds: [`binds::new_task`]) and returns it with its subtask ids.
+const INSERT: &str = "INSERT INTO tasks AS t (task_id, parent_task_id, status, action, design_ref, \
+    design_snapshot_id, node_filter, request_context, result_status, result_links, \
+    created, created_by) \
+    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'unreported', '[]', $9, $10) \
+    RETURNING t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
+    t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list";
 
-/// `pg_task_cols!` and the task's messages as one JSON array, in the same round trip.
-macro_rules! pg_cols_and_messages {
-    () => {
-        concat!(
-            pg_task_cols!(),
-            ", (SELECT json_agg(m ORDER BY m.sequence) FROM result_message m \
-             WHERE m.task_id = t.task_id) AS messages"
-        )
-    };
-}
+/// Task `$1` with its subtask ids (oldest first) and its messages.
+const SELECT_ONE: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
+    t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list, \
+    (SELECT json_agg(m ORDER BY m.sequence) \
+      FROM result_message m WHERE m.task_id = t.task_id) AS messages \
+    FROM tasks t WHERE t.task_id = $1";
 
-/// A task row selected with `pg_cols_and_messages!`.
+/// Writes a task's mutable fields if its version is still `$2` (a task that stops
+/// running loses its lease; binds: [`binds::task_update`]); returns it as [`SELECT_ONE`] does.
+const UPDATE: &str = "UPDATE tasks AS t SET parent_task_id = $3, status = $4, design_ref = $5, \
+    design_snapshot_id = $6, node_filter = $7, request_context = $8, \
+    result_status = $9, result_message = $10, result_reason = $11, \
+    result_successes = $12, result_failures = $13, result_links = $14, \
+    retry = $15, updated = $16, terminated = $17, terminated_by = $18, terminate = $19, \
+    version = t.version + 1, \
+    lease_expires = CASE WHEN $4 = 'running' THEN t.lease_expires END \
+    WHERE t.task_id = $1 AND t.version = $2 \
+    RETURNING t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
+    t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list, \
+    (SELECT json_agg(m ORDER BY m.sequence) \
+      FROM result_message m WHERE m.task_id = t.task_id) AS messages";
+
+/// Tasks of statuses `$1` and actions `$2` (empty: any), oldest first, at most `$3`.
+const LIST: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
+    t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
+    FROM tasks t \
+    WHERE (cardinality($1::text[]) = 0 OR t.status = ANY($1)) \
+    AND (cardinality($2::text[]) = 0 OR t.action = ANY($2)) \
+    ORDER BY t.created, t.seq LIMIT $3";
+
+/// The subtasks of `$1` with statuses `$2` (NULL: any), oldest first.
+const SUBTASKS: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
+    t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT coalesce(json_agg(c.task_id ORDER BY c.created, c.seq), '[]') \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
+    FROM tasks t \
+    WHERE t.parent_task_id = $1 AND ($2::text[] IS NULL OR t.status = ANY($2)) \
+    ORDER BY t.created, t.seq";
+
+/// A task row with its messages (as [`SELECT_ONE`] selects it).
 #[derive(FromRow)]
 pub(super) struct WithMessages {
     #[sqlx(flatten)]
@@ -60,8 +113,7 @@ pub(super) fn names<T>(items: &[T], name: fn(&T) -> &str) -> Vec<&str> {
 
 impl PgStore {
     pub(crate) async fn create_task(&self, t: &NewTask) -> Result<Task> {
-        let sql = concat!(insert_task!(), " RETURNING ", pg_task_cols!());
-        binds::new_task(sqlx::query(sql), t)
+        binds::new_task(sqlx::query(INSERT), t)
             .try_map(|row: PgRow| Task::from_row(&row))
             .fetch_one(&self.pool)
             .await
@@ -69,18 +121,13 @@ impl PgStore {
     }
 
     pub(crate) async fn get_task(&self, task_id: Uuid) -> Result<Task> {
-        let sql = concat!(
-            "SELECT ",
-            pg_cols_and_messages!(),
-            " FROM tasks t WHERE t.task_id = $1"
-        );
-        let row: Option<WithMessages> = self.read_optional(sqlx::query(sql).arg(task_id)).await?;
+        let select = sqlx::query(SELECT_ONE).arg(task_id);
+        let row: Option<WithMessages> = self.read_optional(select).await?;
         row.map(Task::from).ok_or_else(|| not_found(task_id))
     }
 
     pub(crate) async fn update_task(&self, t: &Task) -> Result<Task> {
-        let sql = concat!(update_task!(), " RETURNING ", pg_cols_and_messages!());
-        let query = binds::task_update(sqlx::query(sql), t, Ts(now()));
+        let query = binds::task_update(sqlx::query(UPDATE), t, Ts(now()));
         let row: Option<WithMessages> = self.read_optional(query).await?;
         if let Some(row) = row {
             return Ok(row.into());
@@ -98,13 +145,7 @@ impl PgStore {
     }
 
     pub(crate) async fn list_tasks(&self, f: &TaskFilter) -> Result<Vec<Task>> {
-        let sql = concat!(
-            "SELECT ",
-            pg_task_cols!(),
-            " FROM tasks t WHERE (cardinality($1::text[]) = 0 OR t.status = ANY($1)) \
-             AND (cardinality($2::text[]) = 0 OR t.action = ANY($2)) ORDER BY t.created, t.seq LIMIT $3"
-        );
-        sqlx::query_as(sql)
+        sqlx::query_as(LIST)
             .bind(names(&f.statuses, TaskStatus::as_str))
             .bind(names(&f.actions, TaskAction::as_str))
             .bind(f.limit.map(i64::from))
@@ -114,13 +155,7 @@ impl PgStore {
     }
 
     pub(crate) async fn subtasks(&self, parent: Uuid, filter: SubtaskFilter) -> Result<Vec<Task>> {
-        let sql = concat!(
-            "SELECT ",
-            pg_task_cols!(),
-            " FROM tasks t WHERE t.parent_task_id = $1 AND ($2::text[] IS NULL OR t.status = ANY($2)) \
-             ORDER BY t.created, t.seq"
-        );
-        sqlx::query_as(sql)
+        sqlx::query_as(SUBTASKS)
             .bind(parent)
             .bind(filter.statuses().map(|s| names(s, TaskStatus::as_str)))
             .fetch_all(&self.pool)

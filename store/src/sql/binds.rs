@@ -2,13 +2,14 @@
 //! statement named in its doc and binds its parameters in order.
 
 use sqlx::types::{Json, Text};
+use uuid::Uuid;
 
 use super::db::{Bind, Db, Q};
 use super::types::Ts;
 use crate::model::BuildData;
 use crate::task::{NewTask, Task, stored_design_ref};
 
-/// `insert_task!()`: `$1`…`$10`.
+/// A task's `INSERT`: `$1`…`$10`.
 pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
     q.arg(t.task_id)
         .arg(t.parent_task_id)
@@ -22,7 +23,7 @@ pub(crate) fn new_task<'q, DB: Db>(q: Q<'q, DB>, t: &NewTask) -> Q<'q, DB> {
         .arg(t.created_by.as_deref())
 }
 
-/// `update_task!()`: `$1`…`$19`, `updated` being `now`.
+/// A task's `UPDATE`: `$1`…`$19`, `updated` being `now`.
 pub(crate) fn task_update<'q, DB: Db>(q: Q<'q, DB>, t: &Task, now: Ts) -> Q<'q, DB> {
     q.arg(t.task_id)
         .arg(t.version)
@@ -43,6 +44,12 @@ pub(crate) fn task_update<'q, DB: Db>(q: Q<'q, DB>, t: &Task, now: Ts) -> Q<'q, 
         .arg(t.terminated.map(Ts))
         .arg(t.terminated_by.as_deref())
         .arg(t.terminate)
+}
+
+/// A finished task's `UPDATE` (`FINISH`): `$1`…`$19` as [`task_update`], `$20`
+/// the owner that must still hold its claim.
+pub(crate) fn task_finish<'q, DB: Db>(q: Q<'q, DB>, t: &Task, now: Ts, owner: Uuid) -> Q<'q, DB> {
+    task_update(q, t, now).arg(owner)
 }
 
 /// `INSERT INTO build_data`: `$1`…`$6`.

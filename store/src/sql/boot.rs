@@ -8,16 +8,13 @@ use crate::boot::{BootAction, BootActionContext, key_hash, key_matches};
 use crate::enums::ResultStatus;
 use crate::error::{Result, StoreError};
 
-/// Boot actions, with a condition appended.
-macro_rules! boot_actions_where {
-    ($cond:literal) => {
-        concat!(
-            "SELECT action_id, node_name, action_name, task_id, action_status \
-             FROM boot_action_status WHERE ",
-            $cond
-        )
-    };
-}
+/// The boot actions of node `$1`, by id.
+const BOOT_ACTIONS_OF_NODE: &str = "SELECT action_id, node_name, action_name, task_id, \
+    action_status FROM boot_action_status WHERE node_name = $1 ORDER BY action_id";
+
+/// Boot action `$1`.
+const BOOT_ACTION: &str = "SELECT action_id, node_name, action_name, task_id, \
+    action_status FROM boot_action_status WHERE action_id = $1";
 
 impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn post_boot_action_context(
@@ -109,13 +106,13 @@ impl<DB: Db> SqlStore<DB> {
     }
 
     pub(crate) async fn boot_actions(&self, node_name: &str) -> Result<Vec<BootAction>> {
-        let select = boot_actions_where!("node_name = $1 ORDER BY action_id");
-        self.read_all(sqlx::query(select).arg(node_name)).await
+        self.read_all(sqlx::query(BOOT_ACTIONS_OF_NODE).arg(node_name))
+            .await
     }
 
     pub(crate) async fn boot_action(&self, action_id: Uuid) -> Result<Option<BootAction>> {
-        let select = boot_actions_where!("action_id = $1");
-        self.read_optional(sqlx::query(select).arg(action_id)).await
+        self.read_optional(sqlx::query(BOOT_ACTION).arg(action_id))
+            .await
     }
 
     pub(crate) async fn check_boot_action_key(

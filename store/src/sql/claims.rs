@@ -8,6 +8,17 @@ use crate::enums::TaskAction;
 use crate::error::Result;
 use crate::model::now;
 
+/// Writes a finished task's fields if its version is still `$2` and owner `$20`
+/// still holds its claim; binds: [`binds::task_finish`](super::binds::task_finish).
+const FINISH: &str = "UPDATE tasks AS t SET parent_task_id = $3, status = $4, design_ref = $5, \
+    design_snapshot_id = $6, node_filter = $7, request_context = $8, \
+    result_status = $9, result_message = $10, result_reason = $11, \
+    result_successes = $12, result_failures = $13, result_links = $14, \
+    retry = $15, updated = $16, terminated = $17, terminated_by = $18, terminate = $19, \
+    version = t.version + 1, \
+    lease_expires = CASE WHEN $4 = 'running' THEN t.lease_expires END \
+    WHERE t.task_id = $1 AND t.version = $2 AND t.claimed_by = $20";
+
 impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn release_task(&self, task_id: Uuid, owner: Uuid) -> Result<bool> {
         let release = sqlx::query(
@@ -95,8 +106,7 @@ impl<DB: Db> SqlStore<DB> {
         owner: Uuid,
     ) -> Result<Option<sqlx::Transaction<'static, DB>>> {
         let mut tx = self.write().await?;
-        let sql = concat!(update_task!(), " AND t.claimed_by = $20");
-        let update = super::binds::task_update(sqlx::query(sql), t, Ts(now())).arg(owner);
+        let update = super::binds::task_finish(sqlx::query(FINISH), t, Ts(now()), owner);
         let written = DB::execute(&mut tx, update)
             .await
             .map_err(|e| self.err(e))?;

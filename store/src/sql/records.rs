@@ -10,36 +10,49 @@ use crate::error::{Result, StoreError, not_found};
 use crate::model::{BuildData, BuildDataScope, Leader, ResultMessage, now};
 use crate::task::NewTask;
 
-/// Build data matching `$cond` (on `$2`, `$3`), newest first; `$1` true keeps
-/// only the newest per node and generator.
-macro_rules! build_data_sql {
-    ($cond:literal) => {
-        concat!(
-            "SELECT node_name, task_id, collected_date, generator, data_format, data_element FROM ( \
-               SELECT b.*, ROW_NUMBER() OVER (PARTITION BY node_name, generator \
-                                              ORDER BY collected_date DESC, id DESC) AS rn \
-               FROM build_data b WHERE ",
-            $cond,
-            ") x WHERE ($1 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC"
-        )
-    };
-}
-
 /// The messages of task `$1` in sequence order.
-pub(crate) const MESSAGES: &str = concat!(
-    "SELECT ",
-    message_cols!(),
-    " FROM result_message WHERE task_id = $1 ORDER BY sequence"
-);
+pub(crate) const MESSAGES: &str = "SELECT sequence, task_id, message, error, \
+    context, context_type, ts, extra FROM result_message WHERE task_id = $1 ORDER BY sequence";
 
 /// The messages of the tasks whose hex ids are the JSON array `$1`
 /// (SQLite), by task and sequence.
-pub(crate) const MESSAGES_OF_MANY: &str = concat!(
-    "SELECT ",
-    message_cols!(),
-    " FROM result_message WHERE task_id IN (SELECT unhex(value) FROM json_each($1)) \
-     ORDER BY task_id, sequence"
-);
+pub(crate) const MESSAGES_OF_MANY: &str = "SELECT sequence, task_id, message, error, \
+    context, context_type, ts, extra FROM result_message \
+    WHERE task_id IN (SELECT unhex(value) FROM json_each($1)) \
+    ORDER BY task_id, sequence";
+
+/// All build data, newest first; `$1` true keeps only the newest per node and
+/// generator.
+const BUILD_DATA: &str = "SELECT node_name, task_id, collected_date, \
+    generator, data_format, data_element \
+    FROM ( SELECT b.*, ROW_NUMBER() OVER (PARTITION BY node_name, generator \
+                                          ORDER BY collected_date DESC, id DESC) AS rn \
+      FROM build_data b WHERE TRUE) x \
+    WHERE ($1 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC";
+
+/// The build data of node `$2`, as [`BUILD_DATA`].
+const BUILD_DATA_OF_NODE: &str = "SELECT node_name, task_id, collected_date, \
+    generator, data_format, data_element \
+    FROM ( SELECT b.*, ROW_NUMBER() OVER (PARTITION BY node_name, generator \
+                                          ORDER BY collected_date DESC, id DESC) AS rn \
+      FROM build_data b WHERE node_name = $2) x \
+    WHERE ($1 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC";
+
+/// The build data of task `$2`, as [`BUILD_DATA`].
+const BUILD_DATA_OF_TASK: &str = "SELECT node_name, task_id, collected_date, \
+    generator, data_format, data_element \
+    FROM ( SELECT b.*, ROW_NUMBER() OVER (PARTITION BY node_name, generator \
+                                          ORDER BY collected_date DESC, id DESC) AS rn \
+      FROM build_data b WHERE task_id = $2) x \
+    WHERE ($1 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC";
+
+/// The build data of node `$2` in task `$3`, as [`BUILD_DATA`].
+const BUILD_DATA_OF_NODE_IN_TASK: &str = "SELECT node_name, task_id, collected_date, \
+    generator, data_format, data_element \
+    FROM ( SELECT b.*, ROW_NUMBER() OVER (PARTITION BY node_name, generator \
+                                          ORDER BY collected_date DESC, id DESC) AS rn \
+      FROM build_data b WHERE node_name = $2 AND task_id = $3) x \
+    WHERE ($1 = FALSE OR rn = 1) ORDER BY collected_date DESC, id DESC";
 
 impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn messages(&self, task_id: Uuid) -> Result<Vec<ResultMessage>> {
@@ -89,10 +102,10 @@ impl<DB: Db> SqlStore<DB> {
         scope: &BuildDataScope,
         latest_only: bool,
     ) -> Result<Vec<BuildData>> {
-        let all = || sqlx::query(build_data_sql!("TRUE")).arg(latest_only);
-        let node = || sqlx::query(build_data_sql!("node_name = $2")).arg(latest_only);
-        let task = || sqlx::query(build_data_sql!("task_id = $2")).arg(latest_only);
-        let both = || sqlx::query(build_data_sql!("node_name = $2 AND task_id = $3"));
+        let all = || sqlx::query(BUILD_DATA).arg(latest_only);
+        let node = || sqlx::query(BUILD_DATA_OF_NODE).arg(latest_only);
+        let task = || sqlx::query(BUILD_DATA_OF_TASK).arg(latest_only);
+        let both = || sqlx::query(BUILD_DATA_OF_NODE_IN_TASK);
         let query = match scope {
             BuildDataScope::All => all(),
             BuildDataScope::Node(n) => node().arg(n.as_str()),

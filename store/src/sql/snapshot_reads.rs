@@ -10,17 +10,64 @@ use super::snapshots::snapshot_not_found;
 use crate::error::{Result, StoreError};
 use crate::snapshot::{Selection, Snapshot, SnapshotQuery, SnapshotSummary};
 
-/// Snapshots of key `$1`, of ingest key `$2` unless it is NULL.
-macro_rules! of_key {
-    () => {
-        "s.reference_key = $1 AND ($2 IS NULL OR s.ingest_key = $2)"
-    };
-}
+/// Snapshot `$1` with its content, model, report and ingest summary.
+const SNAPSHOT: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    WHERE s.snapshot_id = $1";
+
+/// The newest snapshot of key `$1`, of ingest key `$2` unless it is NULL.
+const LATEST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    WHERE s.reference_key = $1 AND ($2 IS NULL OR s.ingest_key = $2) \
+    ORDER BY s.seq DESC LIMIT 1";
+
+/// The newest snapshot of key `$1` (of ingest key `$2` unless it is NULL) whose
+/// digest differs from the newest one's.
+const PREVIOUS: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    WHERE s.reference_key = $1 AND ($2 IS NULL OR s.ingest_key = $2) \
+    AND s.digest <> (SELECT l.digest FROM design_snapshot l \
+      WHERE l.reference_key = $1 AND ($2 IS NULL OR l.ingest_key = $2) \
+      ORDER BY l.seq DESC LIMIT 1) \
+    ORDER BY s.seq DESC LIMIT 1";
+
+/// The newest snapshot, of any key, with digest `$1` and ingest key `$2`.
+const BY_DIGEST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    WHERE s.digest = $1 AND s.ingest_key = $2 \
+    ORDER BY s.seq DESC LIMIT 1";
+
+/// Summaries of key `$1` and ingest key `$2` (NULL: any), stored before snapshot `$3`
+/// (NULL: from the newest), newest first, at most `$4`.
+const LIST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
+    s.stored_at, s.resolved_at, s.resolve_count \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    WHERE ($1 IS NULL OR s.reference_key = $1) AND ($2 IS NULL OR s.ingest_key = $2) \
+    AND ($3 IS NULL OR s.seq < (SELECT b.seq FROM design_snapshot b WHERE b.snapshot_id = $3)) \
+    ORDER BY s.seq DESC LIMIT $4";
 
 impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn get_snapshot(&self, id: Uuid) -> Result<Snapshot> {
-        let select = concat!(snapshot_select!(), " WHERE s.snapshot_id = $1");
-        let row: Option<SnapshotRow> = self.read_optional(sqlx::query(select).arg(id)).await?;
+        let row: Option<SnapshotRow> = self.read_optional(sqlx::query(SNAPSHOT).arg(id)).await?;
         row.map(Snapshot::from)
             .ok_or_else(|| snapshot_not_found(id))
     }
@@ -40,20 +87,8 @@ impl<DB: Db> SqlStore<DB> {
         selection: Selection,
     ) -> Result<Option<Snapshot>> {
         let select = match selection {
-            Selection::Latest => concat!(
-                snapshot_select!(),
-                " WHERE ",
-                of_key!(),
-                " ORDER BY s.seq DESC LIMIT 1"
-            ),
-            Selection::Previous => concat!(
-                snapshot_select!(),
-                " WHERE ",
-                of_key!(),
-                " AND s.digest <> (SELECT l.digest FROM design_snapshot l WHERE l.reference_key = $1 \
-                 AND ($2 IS NULL OR l.ingest_key = $2) ORDER BY l.seq DESC LIMIT 1) \
-                 ORDER BY s.seq DESC LIMIT 1"
-            ),
+            Selection::Latest => LATEST,
+            Selection::Previous => PREVIOUS,
         };
         let query = sqlx::query(select)
             .arg(reference.canonical_key())
@@ -67,25 +102,13 @@ impl<DB: Db> SqlStore<DB> {
         digest: &Digest,
         ingest_key: &str,
     ) -> Result<Option<Snapshot>> {
-        let select = concat!(
-            snapshot_select!(),
-            " WHERE s.digest = $1 AND s.ingest_key = $2 ORDER BY s.seq DESC LIMIT 1"
-        );
-        let query = sqlx::query(select).arg(Text(*digest)).arg(ingest_key);
+        let query = sqlx::query(BY_DIGEST).arg(Text(*digest)).arg(ingest_key);
         let row: Option<SnapshotRow> = self.read_optional(query).await?;
         Ok(row.map(Snapshot::from))
     }
 
     pub(crate) async fn list_snapshots(&self, q: &SnapshotQuery) -> Result<Vec<SnapshotSummary>> {
-        let select = concat!(
-            "SELECT ",
-            summary_cols!(),
-            summary_from!(),
-            " WHERE ($1 IS NULL OR s.reference_key = $1) AND ($2 IS NULL OR s.ingest_key = $2) \
-             AND ($3 IS NULL OR s.seq < (SELECT b.seq FROM design_snapshot b WHERE b.snapshot_id = $3)) \
-             ORDER BY s.seq DESC LIMIT $4"
-        );
-        let query = sqlx::query(select)
+        let query = sqlx::query(LIST)
             .arg(q.reference.as_ref().map(DesignRef::canonical_key))
             .arg(q.ingest_key.as_deref())
             .arg(q.before)

@@ -1,4 +1,4 @@
-//! Snapshot rows as both backends return them, and the SQL that selects them.
+//! Snapshot rows as both backends return them.
 
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
@@ -9,35 +9,6 @@ use uuid::Uuid;
 
 use super::types::{JsonText, Ts};
 use crate::snapshot::{Snapshot, SnapshotStatus, SnapshotSummary};
-
-/// The columns of a summary, `s` being the snapshot, `c` its content, `i` its ingest.
-macro_rules! summary_cols {
-    () => {
-        "s.snapshot_id, s.reference, s.reference_key, s.metadata, s.digest, c.length, \
-         i.ingester, s.ingest_key, i.valid, i.error_count, i.warning_count, s.revision, \
-         s.stored_at, s.resolved_at, s.resolve_count"
-    };
-}
-
-/// The tables a summary is read from.
-macro_rules! summary_from {
-    () => {
-        " FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
-         JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key"
-    };
-}
-
-/// A summary and the content, model, report and ingest summary.
-macro_rules! snapshot_select {
-    () => {
-        concat!(
-            "SELECT ",
-            summary_cols!(),
-            ", c.bytes, i.model, i.report, i.ingest",
-            summary_from!()
-        )
-    };
-}
 
 /// A summary row.
 #[derive(FromRow)]

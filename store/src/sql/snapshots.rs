@@ -47,6 +47,15 @@ struct Known {
     reusable: Option<Uuid>,
 }
 
+/// The summary of snapshot `$1`.
+const SUMMARY: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
+    s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
+    i.valid, i.error_count, i.warning_count, s.revision, \
+    s.stored_at, s.resolved_at, s.resolve_count \
+    FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
+    JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
+    WHERE s.snapshot_id = $1";
+
 impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn put_snapshot(&self, s: &NewSnapshot) -> Result<Stored> {
         let digest = Text(s.digest());
@@ -180,13 +189,7 @@ impl<DB: Db> SqlStore<DB> {
         tx: &mut sqlx::Transaction<'static, DB>,
         id: Uuid,
     ) -> Result<SnapshotSummary> {
-        let select = concat!(
-            "SELECT ",
-            summary_cols!(),
-            summary_from!(),
-            " WHERE s.snapshot_id = $1"
-        );
-        let row: Option<SummaryRow> = DB::fetch_optional(tx, sqlx::query(select).arg(id))
+        let row: Option<SummaryRow> = DB::fetch_optional(tx, sqlx::query(SUMMARY).arg(id))
             .await
             .map_err(|e| self.err(e))?;
         row.map(SnapshotSummary::from)

@@ -8,7 +8,7 @@ use sqlx::encode::IsNull;
 use sqlx::error::BoxDynError;
 use sqlx::postgres::{PgArgumentBuffer, PgTypeInfo, PgValueRef};
 use sqlx::sqlite::{SqliteArgumentsBuffer, SqliteTypeInfo, SqliteValueRef};
-use sqlx::{Decode, Encode, Postgres, Sqlite, Type};
+use sqlx::{Database, Decode, Encode, Postgres, Sqlite, Type};
 
 /// A timestamp as stored: PostgreSQL `timestamptz`; SQLite fixed-width
 /// RFC 3339 text in UTC with microseconds (`2026-11-24T10:00:00.000000Z`),
@@ -87,39 +87,37 @@ fn parse<T: DeserializeOwned>(text: &str) -> Result<JsonText<T>, BoxDynError> {
     serde_json::from_str(text).map(JsonText).map_err(Into::into)
 }
 
-/// `JsonText` for one backend: text in, text out.
-macro_rules! json_text {
-    ($db:ty, $info:ty, $buf:ty, $value:ident) => {
-        impl<T> Type<$db> for JsonText<T> {
-            fn type_info() -> $info {
-                <String as Type<$db>>::type_info()
-            }
-            fn compatible(ty: &$info) -> bool {
-                <String as Type<$db>>::compatible(ty)
-            }
-        }
+// `JsonText` on any backend whose text is a `String`: text in, text out.
 
-        impl<T: Serialize> Encode<'_, $db> for JsonText<T> {
-            fn encode_by_ref(&self, buf: &mut $buf) -> Result<IsNull, BoxDynError> {
-                Encode::<$db>::encode(self.text()?, buf)
-            }
-        }
-
-        impl<'r, T: DeserializeOwned> Decode<'r, $db> for JsonText<T> {
-            fn decode(value: $value<'r>) -> Result<Self, BoxDynError> {
-                parse(<&str as Decode<$db>>::decode(value)?)
-            }
-        }
-    };
+impl<T, DB: Database> Type<DB> for JsonText<T>
+where
+    String: Type<DB>,
+{
+    fn type_info() -> DB::TypeInfo {
+        <String as Type<DB>>::type_info()
+    }
+    fn compatible(ty: &DB::TypeInfo) -> bool {
+        <String as Type<DB>>::compatible(ty)
+    }
 }
 
-json_text!(Postgres, PgTypeInfo, PgArgumentBuffer, PgValueRef);
-json_text!(
-    Sqlite,
-    SqliteTypeInfo,
-    SqliteArgumentsBuffer,
-    SqliteValueRef
-);
+impl<'q, T: Serialize, DB: Database> Encode<'q, DB> for JsonText<T>
+where
+    String: Encode<'q, DB>,
+{
+    fn encode_by_ref(&self, buf: &mut DB::ArgumentBuffer) -> Result<IsNull, BoxDynError> {
+        Encode::<DB>::encode(self.text()?, buf)
+    }
+}
+
+impl<'r, T: DeserializeOwned, DB: Database> Decode<'r, DB> for JsonText<T>
+where
+    &'r str: Decode<'r, DB>,
+{
+    fn decode(value: DB::ValueRef<'r>) -> Result<Self, BoxDynError> {
+        parse(<&str as Decode<DB>>::decode(value)?)
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -18,6 +18,32 @@ use crate::task::Task;
 /// How often [`SqliteStore::wait_for_task`] looks for queued work.
 const POLL: Duration = Duration::from_millis(100);
 
+/// The tasks whose hex ids are the JSON array `$1`, with their subtask ids (as hex),
+/// oldest first.
+const CLAIMED: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, t.design_ref, \
+    t.design_snapshot_id, t.node_filter, t.request_context, \
+    t.result_status, t.result_message, t.result_reason, t.result_error_count, \
+    t.result_successes, t.result_failures, t.result_links, \
+    t.retry, t.created, t.created_by, t.updated, t.terminated, t.terminated_by, t.terminate, \
+    t.claimed_by, t.lease_expires, t.attempts, t.version, \
+    (SELECT json_group_array(hex(c.task_id) ORDER BY c.created, c.rowid) \
+      FROM tasks c WHERE c.parent_task_id = t.task_id) AS subtask_id_list \
+    FROM tasks t WHERE t.task_id IN (SELECT unhex(value) FROM json_each($1)) \
+    ORDER BY t.created, t.rowid";
+
+/// Tasks whose lease lapsed before `$3` (now) go back to the queue, one attempt more,
+/// or after `$1` attempts are complete and failed with reason `$2`.
+const REQUEUE: &str = "UPDATE tasks AS t SET attempts = t.attempts + 1, \
+    lease_expires = NULL, updated = $3, version = t.version + 1, \
+    status = CASE WHEN t.attempts + 1 >= $1 THEN 'complete' ELSE 'queued' END, \
+    claimed_by = CASE WHEN t.attempts + 1 >= $1 THEN t.claimed_by END, \
+    result_status = CASE WHEN t.attempts + 1 < $1 THEN t.result_status \
+      WHEN t.result_status IN ('success', 'partial_success') THEN 'partial_success' \
+      ELSE 'failure' END, \
+    result_reason = CASE WHEN t.attempts + 1 >= $1 THEN $2 ELSE t.result_reason END \
+    WHERE t.status = 'running' AND t.lease_expires < $3 \
+    RETURNING task_id, status";
+
 /// Now plus `lease`, as far as time goes.
 fn expiry(lease: Duration) -> Ts {
     let now = now();
@@ -54,13 +80,7 @@ impl SqliteStore {
             .iter()
             .map(|(id,)| id.simple().to_string())
             .collect();
-        let sql = concat!(
-            "SELECT ",
-            sqlite_task_cols!(),
-            " FROM tasks t WHERE t.task_id IN (SELECT unhex(value) FROM json_each($1)) \
-             ORDER BY t.created, t.rowid"
-        );
-        let mut tasks: Vec<Task> = sqlx::query_as(sql)
+        let mut tasks: Vec<Task> = sqlx::query_as(CLAIMED)
             .bind(Json(&ids))
             .fetch_all(&mut *tx)
             .await
@@ -91,13 +111,8 @@ impl SqliteStore {
     }
 
     pub(crate) async fn requeue_expired(&self, max_attempts: u32) -> Result<Requeued> {
-        let sql = concat!(
-            "UPDATE tasks AS t SET ",
-            lapse_set!(),
-            " WHERE t.status = 'running' AND t.lease_expires < $3 RETURNING task_id, status"
-        );
         let mut tx = self.write().await?;
-        let rows: Vec<(Uuid, String)> = sqlx::query_as(sql)
+        let rows: Vec<(Uuid, String)> = sqlx::query_as(REQUEUE)
             .bind(i64::from(max_attempts))
             .bind(gave_up(max_attempts))
             .bind(Ts(now()))

@@ -1,16 +1,48 @@
 //! The snapshot calls of [`Store`].
 
-use drydock_core::{DesignRef, Digest, FetchMetadata};
+use drydock_core::{CacheStatus, DesignRef, Digest, FetchMetadata, Resolved};
 use uuid::Uuid;
 
 use super::Store;
+use crate::cache::uuid;
 use crate::error::Result;
 use crate::snapshot::{
-    NewSnapshot, Selection, Snapshot, SnapshotQuery, SnapshotSummary, Stored, ingest_key,
+    NewSnapshot, Saved, Selection, Snapshot, SnapshotQuery, SnapshotSummary, Stored, ingest_key,
     metadata_columns,
 };
 
 impl Store {
+    /// Stores what a resolver gave, as it was obtained: a hit served from a
+    /// snapshot is that snapshot (nothing written); a revalidated one records
+    /// the source's word on its snapshot ([`Store::record_seen`]); anything
+    /// fetched and ingested now is put ([`Store::put_snapshot`], which reuses
+    /// the latest row when the content is unchanged).
+    pub async fn save_resolved(&self, resolved: &Resolved) -> Result<Saved> {
+        match (resolved.cache_status(), resolved.from_snapshot) {
+            (CacheStatus::Hit, Some(id)) => Ok(Saved {
+                snapshot_id: uuid(id),
+                reused: true,
+            }),
+            (CacheStatus::Revalidated, Some(id)) => {
+                let seen = self
+                    .record_seen(uuid(id), &resolved.fetched.metadata)
+                    .await?;
+                Ok(Saved {
+                    snapshot_id: seen.snapshot_id,
+                    reused: true,
+                })
+            }
+            _ => {
+                let new = NewSnapshot::from_resolved(resolved, &resolved.ingest_key)?;
+                let stored = self.put_snapshot(&new).await?;
+                Ok(Saved {
+                    snapshot_id: stored.summary.snapshot_id,
+                    reused: stored.reused,
+                })
+            }
+        }
+    }
+
     /// Stores a resolved design and says whether it reused a row: when the
     /// latest snapshot of the same key and ingest key has the same digest, that
     /// row's `resolved_at`, `resolve_count` and metadata are updated instead of

@@ -56,7 +56,8 @@ impl Store {
         if !written {
             return Err(StoreError::Conflict {
                 what: format!("task {}", task.task_id),
-                reason: "it is no longer claimed by this worker at the version read                          (its lease lapsed, or it was changed): not finished here"
+                reason: "it is no longer claimed by this worker at the version read \
+                         (its lease lapsed, or it was changed): not finished here"
                     .into(),
             });
         }

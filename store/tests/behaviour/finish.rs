@@ -63,6 +63,11 @@ pub async fn a_lapsed_claim_cannot_finish(ctx: Ctx) {
         .await
         .unwrap_err();
     assert!(matches!(err, StoreError::Conflict { .. }), "{err}");
+    assert!(
+        err.to_string()
+            .contains("at the version read (its lease lapsed, or it was changed)"),
+        "one space between words: {err}"
+    );
     fresh.success(None);
     fresh.complete("fresh");
     let done = s

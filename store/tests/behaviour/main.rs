@@ -12,6 +12,7 @@ mod leader;
 mod logs;
 mod messages;
 mod outages;
+mod saving;
 mod snapshot_lookups;
 mod snapshot_migration;
 mod snapshots;
@@ -44,7 +45,7 @@ behaviour!(
     tasks::list_filters_by_status_and_action,
     tasks::subtasks_active_complete_all,
     task_api::unknown_values_are_kept_bad_ones_are_corrupt,
-    task_api::orchestrator_helpers_and_api_shape,
+    task_api::orchestrator_helpers_and_what_the_api_shows,
     claims::claim_takes_oldest_matching,
     claims::eight_workers_claim_2000_tasks_once_each,
     work_queue::batch_claims_take_each_task_once,
@@ -73,6 +74,7 @@ behaviour!(
     snapshot_lookups::canonical_key_stores_and_finds,
     snapshot_lookups::latest_and_previous,
     snapshot_lookups::record_seen_revalidates,
+    saving::resolutions_are_saved_as_they_were_obtained,
     snapshot_lookups::lists_page_newest_first,
     snapshot_migration::version_one_snapshots_migrate,
     hostile_snapshots::any_ingested_design_round_trips,
