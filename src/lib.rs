@@ -4,9 +4,10 @@
 //! them into Drydock's typed site-design model, validate them, and persist
 //! them with tasks, result messages, build data and boot actions.
 //!
-//! An orchestrator depends on this crate alone. It re-exports
-//! [`drydock_core`] (references, the registry, the [`Resolver`], the model,
-//! errors), the store ([`store`], feature `store`), and links every
+//! An orchestrator depends on this crate alone. It re-exports what a
+//! program that resolves designs needs from [`drydock_core`] (references,
+//! the registry, the [`Resolver`], the model, errors), the design
+//! [`rules`], the store ([`store`], feature `store`), and links every
 //! first-party driver and ingester so that their link-time registrations are
 //! present in any program that depends on `drydock`. Features (all on by
 //! default): `file`, `http`, `deckhand`, `store`, `cli` (the `drydock` binary: turn it
@@ -14,11 +15,16 @@
 //!
 //! ```no_run
 //! # async fn run() -> drydock::Result<()> {
-//! use drydock::{ResolveOptions, config::Config};
+//! use std::sync::Arc;
+//! use drydock::{ResolveOptions, config::Config, rules::Rules};
 //! // The same configuration the CLI reads: file, environment, defaults.
 //! let config = Config::load(None, &drydock::Env::process())?;
 //! let resolver = config.resolver()?;
-//! let options = ResolveOptions::default().with_fetch(config.fetch_options());
+//! // The design rules, as the CLI runs them (without a check: schemas only).
+//! let rules = Rules::new(config.validation()?);
+//! let options = ResolveOptions::default()
+//!     .with_fetch(config.fetch_options())
+//!     .with_check(Arc::new(rules));
 //! let resolved = resolver.resolve("file:///srv/designs/site.yaml", &options).await?;
 //! println!("{:?}: {} errors", resolved.ingested.report.status, resolved.ingested.report.error_count());
 //! # Ok(()) }
@@ -29,8 +35,22 @@ pub mod config;
 #[cfg(feature = "store")]
 pub mod worker;
 
+pub use drydock_core::{
+    Bytes, CacheOptions, CacheRecord, CacheStatus, CachedEntry, CachedResolution,
+    CancellationToken, DesignCheck, DesignRef, Digest, DigestParseError, Driver, Env, Error,
+    ErrorKind, FetchMetadata, FetchOptions, Fetched, IngestOptions, IngestSummary, Ingested,
+    Ingester, IngesterInfo, Layer, Level, Message, OnProgress, REDACTED, Registry, RegistryBuilder,
+    ResolveCache, ResolveOptions, Resolved, Resolver, ResolverBuilder, Result, RetryPolicy,
+    RuleOutcome, RuleRun, SchemeInfo, SiteDesign, Status, ValidationReport, async_trait,
+    redact_str, redact_url,
+};
+pub use drydock_core::{design, report, text};
+
+/// The design rules run after ingest: the effective site, the original's 18
+/// rules and any a linked crate registers; [`rules::Rules`] is the
+/// [`DesignCheck`] to give [`ResolveOptions::with_check`].
 #[doc(inline)]
-pub use drydock_core::*;
+pub use drydock_rules as rules;
 
 /// The `deckhand+http(s)://` and `promenade+http(s)://` driver, with Keystone.
 #[cfg(feature = "deckhand")]

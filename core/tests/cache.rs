@@ -7,10 +7,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use drydock_core::{
-    Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, Capabilities, DesignRef,
-    Detection, Digest, Driver, Error, ErrorKind, FetchMetadata, FetchOptions, Fetched,
+    Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, Capabilities, DesignCheck,
+    DesignRef, Detection, Digest, Driver, Error, ErrorKind, FetchMetadata, FetchOptions, Fetched,
     IngestOptions, Ingested, Ingester, Registry, ResolveCache, ResolveOptions, Resolved, Resolver,
-    Result, async_trait,
+    Result, SiteDesign, ValidationReport, async_trait,
 };
 
 /// Serves a body that tests change; answers "not modified" to its ETag when
@@ -334,16 +334,27 @@ async fn a_cache_that_cannot_store_keeps_the_resolution_and_says_why() {
     }
 }
 
+/// A check after ingest that finds nothing: enough to change the ingest key.
+#[derive(Debug)]
+struct Judged;
+
+impl DesignCheck for Judged {
+    fn key(&self) -> &str {
+        "judged"
+    }
+    fn check(&self, _: &SiteDesign, _: &mut ValidationReport) {}
+}
+
 #[tokio::test]
 async fn other_ingest_keys_do_not_share_a_cached_report() {
     let s = setup(true, CacheOptions::default(), MemoryCache::default());
     s.resolver.resolve("src://h/site", &opts()).await.unwrap();
-    let judged = ResolveOptions::default();
+    let judged = ResolveOptions::default().with_check(Arc::new(Judged));
     let other = s.resolver.resolve("src://h/site", &judged).await.unwrap();
     assert_eq!(
         other.fetched.metadata.cache,
         CacheStatus::Miss,
-        "rules on: another key"
+        "a check after ingest: another key"
     );
     assert_ne!(
         other.ingest_key,

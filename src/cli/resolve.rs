@@ -1,7 +1,10 @@
 //! `drydock resolve` and `drydock validate`: fetch, ingest, judge, report
 //! (and, for `resolve --store`, store).
 
+use std::sync::Arc;
+
 use clap::Args;
+use drydock::rules::Rules;
 use drydock::{ResolveOptions, Status};
 
 use super::settings::{ConfigArgs, FetchArgs, Settings};
@@ -118,7 +121,7 @@ async fn judge(
     options = if args.schema_only {
         options.schema_only()
     } else {
-        options.with_validation(settings.validation.clone())
+        options.with_check(Arc::new(Rules::new(settings.validation.clone())))
     };
     if let Some(name) = args.ingester {
         options = options.with_ingester(name);

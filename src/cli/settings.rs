@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use clap::Args;
 use drydock::config::Config;
-use drydock::validation::ValidationConfig;
+use drydock::rules::ValidationConfig;
 use drydock::{Digest, Env, FetchOptions, Resolver, Result};
 use serde_json::Value;
 

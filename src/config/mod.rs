@@ -308,7 +308,7 @@ impl Config {
 
     /// `[validation]`: the design rules' configuration (e.g. the platform
     /// catalogue); an unknown key is an error naming it.
-    pub fn validation(&self) -> Result<drydock_core::validation::ValidationConfig> {
+    pub fn validation(&self) -> Result<drydock_rules::ValidationConfig> {
         let section = match self.typed()?.validation {
             Value::Null => Value::Object(Map::new()),
             other => other,

@@ -28,8 +28,8 @@ mod maintenance;
 use std::sync::Arc;
 use std::time::Duration;
 
-use drydock_core::validation::ValidationConfig;
 use drydock_core::{CancellationToken, FetchOptions, Resolver, Result};
+use drydock_rules::ValidationConfig;
 use drydock_store::{Claim, Store, Task, TaskAction, Uuid};
 use tokio::task::JoinSet;
 

@@ -86,7 +86,7 @@ impl CacheState {
         options: &ResolveOptions,
     ) -> Result<Resolved> {
         let requested = options.ingester.as_deref().unwrap_or(super::AUTO_INGESTER);
-        let ik = ingest_key(requested, options.validation.as_deref());
+        let ik = ingest_key(requested, options.check.as_deref());
         if !options.use_cache {
             let mut resolved = resolver.resolve_uncached(reference, options).await?;
             resolved.record = Some(self.record(&resolved).await);
@@ -193,7 +193,7 @@ impl CacheState {
                 reference,
                 &fetched,
                 options.ingester.as_deref(),
-                options.validation.clone(),
+                options.check.clone(),
             )
             .await?;
         let mut resolved = Resolved {
