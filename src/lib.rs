@@ -32,6 +32,7 @@
 #![deny(missing_docs)]
 
 pub mod config;
+pub mod diff;
 #[cfg(feature = "store")]
 pub mod worker;
 

@@ -1,10 +1,12 @@
 //! Two generated 10,000-node sites that differ in one node's address (and in
 //! every document's line) diff to exactly that field.
 
-use drydock_core::design::{Kind, diff, diff_reports};
+use drydock_core::design::Kind;
 use drydock_core::{Bytes, IngestOptions, Ingested, Ingester};
 use drydock_fixtures::sitegen::{self, SiteSpec};
 use drydock_ingester_deckhand::DeckhandIngester;
+
+use crate::diff::{diff, diff_reports};
 
 fn ingest(text: String) -> Ingested {
     let out = DeckhandIngester::default()

@@ -5,7 +5,10 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use super::{Spec, design};
-use crate::design::{DesignDiff, Kind, SiteDesign, diff};
+use drydock_core::SiteDesign;
+use drydock_core::design::Kind;
+
+use crate::diff::{DesignDiff, diff};
 
 /// A design of `n` nodes like the generated sites: five addresses, an interface, metadata.
 fn big_design(n: usize) -> SiteDesign {

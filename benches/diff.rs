@@ -2,14 +2,14 @@
 //! BaremetalNodes, ingested once, that differ in one node's address and in
 //! every document's line. Prints the median and best time of `diff`.
 //!
-//! `cargo bench -p drydock-ingester-deckhand --bench diff`
+//! `cargo bench -p drydock --bench diff`
 
 use std::time::{Duration, Instant};
 
-use drydock_core::design::diff;
-use drydock_core::{Bytes, IngestOptions, Ingester, SiteDesign};
+use drydock::diff::diff;
+use drydock::ingester_deckhand::DeckhandIngester;
+use drydock::{Bytes, IngestOptions, Ingester, SiteDesign};
 use drydock_fixtures::sitegen::{self, SiteSpec};
-use drydock_ingester_deckhand::DeckhandIngester;
 
 fn ingest(text: String) -> SiteDesign {
     let out = DeckhandIngester::default()

@@ -12,15 +12,16 @@
 //! not a change); a changed `source.format` or `source.schema` is reported
 //! as a field of that item.
 //!
-//! [`diff_reports`] compares two [`ValidationReport`](crate::ValidationReport)s.
+//! [`diff_reports`] compares two [`ValidationReport`](drydock_core::ValidationReport)s.
 //!
 //! Both results serialise to stable JSON (kinds in order, names sorted,
 //! values as JSON values) and display one change per line for a terminal,
 //! with every piece of text from the design escaped by
-//! [`escape_control`](crate::text::escape_control).
+//! [`escape_control`](drydock_core::text::escape_control).
 //!
 //! ```
-//! use drydock_core::design::{DocumentSource, Item, Network, SiteDesign, diff};
+//! use drydock::design::{DocumentSource, Item, Network, SiteDesign};
+//! use drydock::diff::diff;
 //!
 //! let pxe = |mtu, line| Item {
 //!     name: "pxe".into(),
@@ -48,8 +49,8 @@ use std::fmt;
 use serde::{Serialize, Serializer};
 use serde_json::Value;
 
-use super::path::write_key_step;
-use super::{Item, Kind, SiteDesign};
+use drydock_core::SiteDesign;
+use drydock_core::design::{Item, Kind, write_key_step};
 
 mod fields;
 mod human;

@@ -5,8 +5,8 @@ use std::fmt;
 
 use serde::Serialize;
 
-use crate::report::{DocumentRef, Level, Message, Status, ValidationReport};
-use crate::text::escape_control;
+use drydock_core::report::{DocumentRef, Level, Message, Status, ValidationReport};
+use drydock_core::text::escape_control;
 
 /// A value before and after.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -169,8 +169,8 @@ impl fmt::Display for MessageLine<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::SCHEMA_VIOLATION;
-    use crate::text::is_unsafe_char;
+    use drydock_core::report::SCHEMA_VIOLATION;
+    use drydock_core::text::is_unsafe_char;
 
     fn report(messages: Vec<Message>) -> ValidationReport {
         let mut report = ValidationReport::default();

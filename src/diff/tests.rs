@@ -3,9 +3,10 @@
 use serde_json::{Value, json};
 
 use super::*;
-use crate::text::is_unsafe_char;
+use drydock_core::text::is_unsafe_char;
 
 mod scale;
+mod sites;
 
 /// One item: kind, name, source line and typed data as JSON.
 struct Spec<'a>(Kind, &'a str, u32, Value);

@@ -6,7 +6,7 @@ use std::fmt;
 use serde_json::Value;
 
 use super::{DesignDiff, FieldChange};
-use crate::text::escape_control;
+use drydock_core::text::escape_control;
 
 /// Values longer than this many characters are cut, with an ellipsis.
 const SHOWN_VALUE_CHARS: usize = 80;
