@@ -43,7 +43,7 @@ pub use layer::{Layer, RetryPolicy};
 pub use locate::{Locator, PathStep, fill_locations, parse_path};
 pub use redact::{REDACTED, is_secret_key, query_secrets, redact_str, redact_url};
 pub use reference::DesignRef;
-pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
+pub use registry::{DriverInfo, IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
 pub use resolver::{
     AUTO_INGESTER, CacheRecord, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,

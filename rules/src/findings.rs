@@ -7,12 +7,12 @@ use drydock_core::design::DocumentSource;
 use drydock_core::report::{DocumentRef, Level, Message, RuleOutcome};
 
 /// The first key of a document's body: `data` (Deckhand) or `spec` (legacy YAML).
-pub fn body_key(doc: &DocumentSource) -> &'static str {
+pub(crate) fn body_key(doc: &DocumentSource) -> &'static str {
     if doc.format == "yaml" { "spec" } else { "data" }
 }
 
 /// The reference a message gives for `doc`.
-pub fn document_ref(doc: &DocumentSource) -> DocumentRef {
+pub(crate) fn document_ref(doc: &DocumentSource) -> DocumentRef {
     DocumentRef {
         schema: doc.schema.clone(),
         name: doc.name.clone(),

@@ -20,7 +20,7 @@ pub use effective::{
     EffectiveSite, Traced,
 };
 pub use error::{Error, Result};
-pub use findings::{Finding, Findings, body_key, document_ref};
+pub use findings::{Finding, Findings};
 pub use paths::{Segment, render as render_path};
 pub use rule::{Rule, RuleRegistration, RuleSet};
 pub use runner::{RulesOutcome, run, validate_ingested, validate_site};

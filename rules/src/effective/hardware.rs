@@ -46,7 +46,10 @@ fn selector<'a>(aliases: &PciAliases<'a>, slave: &'a str) -> DeviceSelector<'a> 
 /// `hardwareprofile:cpuset.<set>`, `hardwareprofile:hugepages.<conf>.size|count`.
 /// Unknown sets, configurations, types and fields keep the raw value, as do
 /// references without a `.` (the original crashes on those).
-pub fn kernel_reference<'a>(value: &str, profile: &'a HardwareProfile) -> Option<Cow<'a, str>> {
+pub(crate) fn kernel_reference<'a>(
+    value: &str,
+    profile: &'a HardwareProfile,
+) -> Option<Cow<'a, str>> {
     let reference = value.strip_prefix("hardwareprofile:")?;
     let (kind, rest) = reference.split_once('.')?;
     match kind {

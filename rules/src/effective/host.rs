@@ -99,7 +99,7 @@ pub struct EffectiveHost<'a> {
 }
 
 /// A value as the original's string fields hold it: `true` is `True`, `6` is `6`.
-pub fn python_text(value: &serde_json::Value) -> Cow<'_, str> {
+pub(crate) fn python_text(value: &serde_json::Value) -> Cow<'_, str> {
     use serde_json::Value as J;
     match value {
         J::String(s) => Cow::Borrowed(s),

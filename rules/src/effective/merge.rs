@@ -41,7 +41,7 @@ impl Unset for bool {
 }
 
 /// Scalar: child null -> parent; child `!` (or -1) -> null; else child.
-pub fn scalar<'a, T: Unset + Clone>(
+pub(crate) fn scalar<'a, T: Unset + Clone>(
     child: &Option<Traced<'a, T>>,
     parent: &Option<Traced<'a, T>>,
 ) -> Option<Traced<'a, T>> {
@@ -55,7 +55,7 @@ pub fn scalar<'a, T: Unset + Clone>(
 /// String list: child entries not starting with `!` (child order, duplicates
 /// kept), then parent entries neither negated by `!<entry>` in the child nor
 /// equal to a kept child entry (parent order, duplicates kept).
-pub fn list<'a>(
+pub(crate) fn list<'a>(
     child: Vec<Traced<'a, &'a str>>,
     parent: &[Traced<'a, &'a str>],
 ) -> Vec<Traced<'a, &'a str>> {
@@ -100,7 +100,10 @@ pub fn get<'m, 'a, V>(map: &'m [(&'a str, Traced<'a, V>)], key: &str) -> Option<
 /// String map: parent keys (parent order) except those whose `!<key>` is a
 /// child key, then child keys not starting with `!`; a child value replaces the
 /// parent's in place. Shallow.
-pub fn map<'a, V: Clone>(child: Map<'a, V>, parent: &[(&'a str, Traced<'a, V>)]) -> Map<'a, V> {
+pub(crate) fn map<'a, V: Clone>(
+    child: Map<'a, V>,
+    parent: &[(&'a str, Traced<'a, V>)],
+) -> Map<'a, V> {
     if child.is_empty() {
         return parent.to_vec();
     }
@@ -154,7 +157,7 @@ pub trait Keyed {
 /// entry in order a child `!<name>` removes it, a same-named child yields
 /// `merge(child, parent)`, otherwise it is kept; then child-only entries not
 /// named `!...` are appended.
-pub fn keyed<T, F>(mut child: Vec<T>, parent: &[T], merge: F) -> Vec<T>
+pub(crate) fn keyed<T, F>(mut child: Vec<T>, parent: &[T], merge: F) -> Vec<T>
 where
     T: Keyed + Clone,
     F: Fn(&T, &T) -> T,

@@ -22,11 +22,9 @@ mod network;
 mod storage;
 
 pub use bootaction::{EffectiveBootAction, Targets};
-pub use hardware::kernel_reference;
-pub use host::{
-    Declared, DeviceSelector, EffectiveHost, Interface, SelectorType, Shared, Sriov, python_text,
-};
-pub use network::{EffectiveLink, EffectiveNetwork, Route, python_str, render_route_domains};
+pub use host::{Declared, DeviceSelector, EffectiveHost, Interface, SelectorType, Shared, Sriov};
+pub(crate) use network::render_route_domains;
+pub use network::{EffectiveLink, EffectiveNetwork, Route};
 pub use storage::{Device, LogicalVolume, Partition, VolumeGroup};
 
 /// A value and the document that wrote it.
@@ -164,7 +162,9 @@ pub struct EffectiveSite<'a> {
 }
 
 /// The items of a map in document order: by starting line, then name.
-pub fn in_document_order<T>(items: &std::collections::BTreeMap<String, Item<T>>) -> Vec<&Item<T>> {
+pub(crate) fn in_document_order<T>(
+    items: &std::collections::BTreeMap<String, Item<T>>,
+) -> Vec<&Item<T>> {
     let mut v: Vec<&Item<T>> = items.values().collect();
     v.sort_by_key(|i| i.source.line);
     v

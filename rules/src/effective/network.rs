@@ -42,7 +42,7 @@ impl Route<'_> {
 }
 
 /// A string as Python's `repr` prints it.
-pub fn python_str(s: &str) -> String {
+pub(crate) fn python_str(s: &str) -> String {
     let quote = if s.contains('\'') && !s.contains('"') {
         '"'
     } else {
@@ -132,7 +132,7 @@ impl<'a> EffectiveNetwork<'a> {
 /// first route into the domain has a gateway and a metric gains one route per
 /// other member CIDR of the domain. Members without a CIDR are left out (the
 /// original crashes on them).
-pub fn render_route_domains(networks: &mut [EffectiveNetwork<'_>]) {
+pub(crate) fn render_route_domains(networks: &mut [EffectiveNetwork<'_>]) {
     let mut domains: Vec<(&str, Vec<&str>)> = Vec::new();
     let mut position: HashMap<&str, usize> = HashMap::new();
     for n in networks.iter() {

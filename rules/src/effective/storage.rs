@@ -171,7 +171,7 @@ fn partition<'a>(p: &'a design::Partition, doc: &'a DocumentSource, index: usize
 }
 
 /// The storage a document declares: devices and volume groups, in name order.
-pub fn own<'a>(
+pub(crate) fn own<'a>(
     storage: Option<&'a design::Storage>,
     doc: &'a DocumentSource,
 ) -> (Vec<Device<'a>>, Vec<VolumeGroup<'a>>) {
@@ -266,7 +266,7 @@ fn merge_volume<'a>(c: &LogicalVolume<'a>, p: &LogicalVolume<'a>) -> LogicalVolu
 }
 
 /// Devices, child over parent: volume group scalar, labels map, partitions by name.
-pub fn merge_devices<'a>(child: Vec<Device<'a>>, parent: &[Device<'a>]) -> Vec<Device<'a>> {
+pub(crate) fn merge_devices<'a>(child: Vec<Device<'a>>, parent: &[Device<'a>]) -> Vec<Device<'a>> {
     merge::keyed(child, parent, |c, p| Device {
         name: c.name,
         doc: c.doc,
@@ -277,7 +277,7 @@ pub fn merge_devices<'a>(child: Vec<Device<'a>>, parent: &[Device<'a>]) -> Vec<D
 }
 
 /// Volume groups, child over parent: UUID scalar, logical volumes by name.
-pub fn merge_groups<'a>(
+pub(crate) fn merge_groups<'a>(
     child: Vec<VolumeGroup<'a>>,
     parent: &[VolumeGroup<'a>],
 ) -> Vec<VolumeGroup<'a>> {
