@@ -203,9 +203,9 @@ fn in_process(site: &Path) {
         std::hint::black_box(ingester.ingest(&bytes, &options).expect("ingest"));
     });
     let ingested = ingester.ingest(&bytes, &options).expect("ingest");
-    let config = drydock::validation::ValidationConfig::default();
+    let config = drydock::rules::ValidationConfig::default();
     let validate = median(&mut || {
-        std::hint::black_box(drydock::validation::validate_ingested(&ingested, &config));
+        std::hint::black_box(drydock::rules::validate_ingested(&ingested, &config));
     });
     let serialise = median(&mut || {
         let mut sink = std::io::sink();

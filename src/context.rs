@@ -4,6 +4,7 @@
 use std::sync::Arc;
 
 use drydock_core::{ResolveOptions, Resolver};
+use drydock_rules::Rules;
 
 use crate::config::Config;
 
@@ -15,6 +16,7 @@ use crate::config::Config;
 pub struct Context {
     config: Arc<Config>,
     resolver: Arc<Resolver>,
+    rules: Arc<Rules>,
     #[cfg(feature = "store")]
     store: Option<drydock_store::Store>,
 }
@@ -25,6 +27,7 @@ impl Context {
     pub fn new(config: Config) -> Self {
         let resolver = config.resolver();
         Context {
+            rules: Arc::new(Rules::new(config.validation().clone())),
             config: Arc::new(config),
             resolver: Arc::new(resolver),
             #[cfg(feature = "store")]
@@ -78,6 +81,7 @@ impl Context {
             .cache(cache, config.cache().clone())
             .build();
         Context {
+            rules: Arc::new(Rules::new(config.validation().clone())),
             config: Arc::new(config),
             resolver: Arc::new(resolver),
             store: Some(store),
@@ -94,6 +98,12 @@ impl Context {
         &self.resolver
     }
 
+    /// The design rules with `[validation]`, built once: the check
+    /// [`Context::resolve_options`] runs after ingest.
+    pub fn rules(&self) -> &Arc<Rules> {
+        &self.rules
+    }
+
     /// The store, if the context has one.
     #[cfg(feature = "store")]
     pub fn store(&self) -> Option<&drydock_store::Store> {
@@ -104,6 +114,6 @@ impl Context {
     pub fn resolve_options(&self) -> ResolveOptions {
         ResolveOptions::default()
             .with_fetch(self.config.fetch_options())
-            .with_validation(self.config.validation().clone())
+            .with_check(self.rules.clone())
     }
 }

@@ -4,9 +4,10 @@
 //! them into Drydock's typed site-design model, validate them, and persist
 //! them with tasks, result messages, build data and boot actions.
 //!
-//! An orchestrator depends on this crate alone. It re-exports
-//! [`drydock_core`] (references, the registry, the [`Resolver`], the model,
-//! errors), the store ([`store`], feature `store`), and links every
+//! An orchestrator depends on this crate alone. It re-exports what a
+//! program that resolves designs needs from [`drydock_core`] (references,
+//! the registry, the [`Resolver`], the model, errors), the design
+//! [`rules`], the store ([`store`], feature `store`), and links every
 //! first-party driver and ingester so that their link-time registrations are
 //! present in any program that depends on `drydock`. Features (all on by
 //! default): `file`, `http`, `deckhand`, `store`, `cli` (the `drydock` binary: turn it
@@ -37,15 +38,28 @@
 
 pub mod config;
 mod context;
+pub mod diff;
 #[cfg(feature = "store")]
 pub mod tasks;
 #[cfg(feature = "store")]
 pub mod worker;
 
 pub use context::Context;
+pub use drydock_core::{
+    Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, CancellationToken,
+    DesignCheck, DesignRef, Digest, DigestParseError, Driver, Env, Error, ErrorKind, FetchMetadata,
+    FetchOptions, Fetched, IngestOptions, IngestSummary, Ingested, Ingester, IngesterInfo, Layer,
+    Level, Message, OnProgress, REDACTED, Registry, RegistryBuilder, ResolveCache, ResolveOptions,
+    Resolved, Resolver, ResolverBuilder, Result, RetryPolicy, RuleOutcome, RuleRun, SchemeInfo,
+    SiteDesign, SnapshotId, Status, ValidationReport, async_trait, redact_str, redact_url,
+};
+pub use drydock_core::{design, report, text};
 
+/// The design rules run after ingest: the effective site, the original's 18
+/// rules and any a linked crate registers; [`rules::Rules`] is the
+/// [`DesignCheck`] to give [`ResolveOptions::with_check`].
 #[doc(inline)]
-pub use drydock_core::*;
+pub use drydock_rules as rules;
 
 /// The `deckhand+http(s)://` and `promenade+http(s)://` driver, with Keystone.
 #[cfg(feature = "deckhand")]

@@ -24,7 +24,7 @@ pub struct LimitedBody {
 
 /// The most a size hint makes [`LimitedBody`] allocate up front: a source may
 /// declare any length (or lie), so memory grows with what really arrives.
-pub const MAX_PREALLOCATION: u64 = 1 << 20;
+pub(crate) const MAX_PREALLOCATION: u64 = 1 << 20;
 
 impl LimitedBody {
     /// An empty body for `reference` (redacted), expecting about `size_hint` bytes.
@@ -33,7 +33,7 @@ impl LimitedBody {
     }
 
     /// An empty body named `reference` (already redacted) in errors.
-    /// At most [`MAX_PREALLOCATION`] bytes are reserved whatever the hint.
+    /// At most 1 MiB is reserved whatever the hint.
     pub fn named(reference: &str, limit: u64, size_hint: Option<u64>) -> Self {
         let capacity = size_hint.unwrap_or(0).min(limit).min(MAX_PREALLOCATION) as usize;
         LimitedBody {

@@ -121,18 +121,6 @@ pub enum Error {
         /// Crate of the second registration.
         second: String,
     },
-    /// Two design rules share one code and long name.
-    #[error("rule {code} `{name}` is registered twice: by crate `{first}` and by crate `{second}`")]
-    DuplicateRule {
-        /// The rule's code.
-        code: String,
-        /// The rule's long name.
-        name: String,
-        /// Crate of the first registration.
-        first: String,
-        /// Crate of the second registration.
-        second: String,
-    },
     /// An ingester was asked for by a name nobody registered.
     #[error("no ingester named `{name}` (registered ingesters: {})", list(known))]
     UnknownIngester {
@@ -358,9 +346,7 @@ impl Error {
             Error::InvalidReference { .. } => ErrorKind::InvalidReference,
             Error::UnsupportedScheme { .. } => ErrorKind::UnsupportedScheme,
             Error::SchemeNotAllowed { .. } => ErrorKind::SchemeNotAllowed,
-            Error::DuplicateScheme { .. }
-            | Error::DuplicateIngester { .. }
-            | Error::DuplicateRule { .. } => ErrorKind::Registry,
+            Error::DuplicateScheme { .. } | Error::DuplicateIngester { .. } => ErrorKind::Registry,
             Error::UnknownIngester { .. } | Error::NoIngesterDetected { .. } => {
                 ErrorKind::NoIngester
             }

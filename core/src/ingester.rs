@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::design::SiteDesign;
 use crate::error::Result;
+use crate::locate::Locator;
 use crate::report::ValidationReport;
-use crate::validation::Locator;
 
 /// How sure an ingester is that it can read some content. Ordered: `No < Maybe < Yes`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]

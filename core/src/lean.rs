@@ -4,6 +4,9 @@
 //! room for two million while it is built. Parse trees and report messages
 //! that grow with the input use [`push_lean`], so what they hold stays
 //! within half again what they need.
+//!
+//! Public for the crates that build such lists from their input: ingesters
+//! (parse trees) and the design rules (report messages).
 
 /// Pushes `item`, growing `items` by half (not double) once it holds 4,096.
 pub fn push_lean<T>(items: &mut Vec<T>, item: T) {

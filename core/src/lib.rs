@@ -3,6 +3,7 @@
 
 mod body;
 mod cache;
+mod check;
 pub mod config;
 mod credentials;
 pub mod design;
@@ -13,13 +14,13 @@ mod fetch;
 mod ingester;
 pub mod layer;
 pub mod lean;
+mod locate;
 mod redact;
 mod reference;
 mod registry;
 pub mod report;
 mod resolver;
 pub mod text;
-pub mod validation;
 
 pub use async_trait::async_trait;
 pub use bytes::Bytes;
@@ -27,6 +28,7 @@ pub use tokio_util::sync::CancellationToken;
 
 pub use body::LimitedBody;
 pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache, SnapshotId};
+pub use check::DesignCheck;
 pub use config::{DriverConfig, DriversConfig, Env};
 pub use credentials::{AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
 pub use design::SiteDesign;
@@ -38,9 +40,10 @@ pub use ingester::{
     Detection, IngestOptions, IngestSummary, Ingested, Ingester, IngesterRegistration,
 };
 pub use layer::{Layer, RetryPolicy};
+pub use locate::{Locator, PathStep, fill_locations, parse_path};
 pub use redact::{REDACTED, is_secret_key, query_secrets, redact_str, redact_url};
 pub use reference::DesignRef;
-pub use registry::{IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
+pub use registry::{DriverInfo, IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
 pub use resolver::{
     AUTO_INGESTER, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,
@@ -115,31 +118,6 @@ macro_rules! register_ingester {
         $crate::__private::inventory::submit! {
             $crate::IngesterRegistration::new(
                 $name,
-                ::core::env!("CARGO_PKG_NAME"),
-                $constructor,
-            )
-        }
-    };
-}
-
-/// Registers a design rule at link time.
-///
-/// `code` and `name` are the rule's code and long name (its messages start
-/// `<name>: `), `order` its position among the registered rules (which all
-/// run after the original's 18), `constructor` a
-/// `fn(&ValidationConfig) -> Box<dyn Rule>`. A second rule with the same code
-/// and long name is reported and not run.
-///
-/// As for drivers, the crate that calls this must be referenced by the final
-/// program (`use my_rules as _;`), or the linker drops its registrations.
-#[macro_export]
-macro_rules! register_rule {
-    (code: $code:expr, name: $name:expr, order: $order:expr, constructor: $constructor:expr $(,)?) => {
-        $crate::__private::inventory::submit! {
-            $crate::validation::RuleRegistration::new(
-                $code,
-                $name,
-                $order,
                 ::core::env!("CARGO_PKG_NAME"),
                 $constructor,
             )

@@ -5,6 +5,9 @@
 //! own: [`escape_control`] writes every control character as a visible
 //! escape, so one message stays one line. JSON output needs none of this
 //! (its encoder escapes control characters itself).
+//!
+//! Public for the crates that show text from outside: drivers (server
+//! answers, with secrets scrubbed), the store and the command line.
 
 use std::borrow::Cow;
 
@@ -54,7 +57,7 @@ pub fn escape_control(text: &str) -> Cow<'_, str> {
 
 /// Secrets shorter than this are not scrubbed (replacing every `ab` in a
 /// message would destroy it without protecting anything).
-pub const MIN_SCRUBBED_LEN: usize = 4;
+pub(crate) const MIN_SCRUBBED_LEN: usize = 4;
 
 /// `text` with every secret replaced by `***`, in each form a server may echo
 /// it back: as is, percent-encoded (upper- and lower-case hex, `+` for

@@ -8,10 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use drydock_core::{
-    Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, Capabilities, DesignRef,
-    Detection, Digest, Driver, Error, ErrorKind, FetchOptions, Fetched, IngestOptions, Ingested,
-    Ingester, Registry, ResolveCache, ResolveOptions, Resolved, Resolver, Result, SnapshotId,
-    async_trait,
+    Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, Capabilities, DesignCheck,
+    DesignRef, Detection, Digest, Driver, Error, ErrorKind, FetchOptions, Fetched, IngestOptions,
+    Ingested, Ingester, Registry, ResolveCache, ResolveOptions, Resolved, Resolver, Result,
+    SiteDesign, SnapshotId, ValidationReport, async_trait,
 };
 
 /// Serves a body that tests change; answers "not modified" to its ETag when
@@ -405,16 +405,27 @@ fn a_snapshot_id_shows_as_a_hyphenated_uuid() {
     );
 }
 
+/// A check after ingest that finds nothing: enough to change the ingest key.
+#[derive(Debug)]
+struct Judged;
+
+impl DesignCheck for Judged {
+    fn key(&self) -> &str {
+        "judged"
+    }
+    fn check(&self, _: &SiteDesign, _: &mut ValidationReport) {}
+}
+
 #[tokio::test]
 async fn other_ingest_keys_do_not_share_a_cached_report() {
     let s = setup(true, CacheOptions::default(), MemoryCache::default());
     s.resolve("src://h/site", &opts()).await;
-    let judged = ResolveOptions::default();
+    let judged = ResolveOptions::default().with_check(Arc::new(Judged));
     let (other, _) = s.resolve("src://h/site", &judged).await;
     assert_eq!(
         other.cache_status(),
         CacheStatus::Miss,
-        "rules on: another key"
+        "a check after ingest: another key"
     );
     let (plain, _) = s.resolve("src://h/site", &opts()).await;
     assert_ne!(other.ingest_key, plain.ingest_key);

@@ -1,12 +1,15 @@
 //! The Resolver's own guarantees, whatever the driver does: allow-list,
-//! deadline, cancellation, size, digest, ingester choice.
+//! deadline, cancellation, size, digest, ingester choice, the check after ingest.
 
 use std::sync::Arc;
 use std::time::Duration;
 
+use drydock_core::design::{DocumentSource, Item, Network};
+use drydock_core::report::{DocumentRef, Location, Message};
 use drydock_core::{
-    Bytes, DesignRef, Detection, Digest, Driver, Error, ErrorKind, FetchOptions, Fetched,
-    IngestOptions, Ingested, Ingester, Registry, ResolveOptions, Resolver, Result, async_trait,
+    Bytes, DesignCheck, DesignRef, Detection, Digest, Driver, Error, ErrorKind, FetchOptions,
+    Fetched, IngestOptions, Ingested, Ingester, Locator, Registry, ResolveOptions, Resolver,
+    Result, SiteDesign, Status, ValidationReport, async_trait,
 };
 
 /// What the test driver does when asked.
@@ -222,4 +225,95 @@ async fn unknown_or_undetected_ingesters_are_typed_errors() {
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::NoIngester);
+}
+
+/// Reports one error at `data.mtu` of the Network `pxe`, whatever the design.
+#[derive(Debug)]
+struct MtuCheck;
+
+impl DesignCheck for MtuCheck {
+    fn key(&self) -> &str {
+        "mtu-check:1"
+    }
+    fn check(&self, _: &SiteDesign, report: &mut ValidationReport) {
+        let mut m = Message::error("XX0001", "MTU too small");
+        m.path = Some("data.mtu".into());
+        m.documents.push(DocumentRef {
+            schema: "drydock/Network/v1".into(),
+            name: "pxe".into(),
+        });
+        report.append(vec![m]);
+    }
+}
+
+/// Ingests one Network `pxe`; finds every path at line 7, column 3.
+#[derive(Debug)]
+struct NetworkIngester;
+
+struct FixedLocator;
+
+impl Locator for FixedLocator {
+    fn locate(&self, document: &DocumentSource, _: &str) -> Option<Location> {
+        (document.name == "pxe").then_some(Location { line: 7, column: 3 })
+    }
+}
+
+impl Ingester for NetworkIngester {
+    fn name(&self) -> &'static str {
+        "network"
+    }
+    fn detect(&self, _: &[u8]) -> Detection {
+        Detection::Yes
+    }
+    fn ingest(&self, _: &Bytes, _: &IngestOptions) -> Result<Ingested> {
+        let mut design = SiteDesign::default();
+        let source = DocumentSource {
+            format: "deckhand".into(),
+            schema: "drydock/Network/v1".into(),
+            name: "pxe".into(),
+            line: 1,
+        };
+        let data = Network::default();
+        let name = "pxe".into();
+        let pxe = Item { name, source, data };
+        design.networks.insert("pxe".into(), pxe);
+        Ok(Ingested {
+            design,
+            ..Ingested::default()
+        })
+    }
+    fn locator<'b>(&self, _: &'b [u8]) -> Option<Box<dyn Locator + 'b>> {
+        Some(Box::new(FixedLocator))
+    }
+}
+
+#[tokio::test]
+async fn a_design_check_runs_after_ingest_and_its_messages_are_placed() {
+    let registry = Registry::builder()
+        .driver_instance("test-crate", Arc::new(TestDriver(Behaviour::Serve)))
+        .ingester_instance("test-crate", Arc::new(NetworkIngester))
+        .build()
+        .expect("registry");
+    let resolver = Resolver::with_registry(Arc::new(registry));
+
+    let plain = resolver
+        .resolve("test://h/site", &ResolveOptions::default())
+        .await
+        .expect("resolves");
+    assert_eq!(plain.ingest_key, "auto+schema", "schemas only by default");
+    assert!(plain.ingested.report.messages.is_empty());
+
+    let checked = ResolveOptions::default().with_check(Arc::new(MtuCheck));
+    let resolved = resolver
+        .resolve("test://h/site", &checked)
+        .await
+        .expect("resolves");
+    assert_eq!(resolved.ingest_key, "auto+mtu-check:1");
+    let report = &resolved.ingested.report;
+    assert_eq!(report.status, Status::Failure);
+    assert_eq!(report.messages.len(), 1, "{report:?}");
+    assert_eq!(
+        report.messages[0].location,
+        Some(Location { line: 7, column: 3 })
+    );
 }

@@ -139,7 +139,7 @@ async fn judge(
     options = if args.schema_only {
         options.schema_only()
     } else {
-        options.with_validation(context.config().validation().clone())
+        options.with_check(context.rules().clone())
     };
     if let Some(name) = args.ingester {
         options = options.with_ingester(name);

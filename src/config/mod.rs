@@ -46,10 +46,10 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use drydock_core::validation::ValidationConfig;
 use drydock_core::{
     CacheOptions, Env, Error, FetchOptions, Registry, Resolver, Result, RetryPolicy,
 };
+use drydock_rules::ValidationConfig;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 

@@ -3,7 +3,10 @@
 //! design rules, store it as a snapshot and link the task to it, write the
 //! messages, set the result).
 
+use std::sync::Arc;
+
 use drydock_core::{ResolveOptions, Resolver, Status};
+use drydock_rules::Rules;
 use drydock_store::{NewResultMessage, Store, StoreError, Task, TaskAction, Uuid};
 
 use super::WorkerOptions;
@@ -52,7 +55,7 @@ async fn validate_design(
     };
     let resolve = ResolveOptions::default()
         .with_fetch(options.fetch.clone())
-        .with_validation(options.validation.clone());
+        .with_check(Arc::new(Rules::new(options.validation.clone())));
     let messages = match resolver.resolve(&reference, &resolve).await {
         Ok(resolved) => {
             // Whoever resolves stores; a design that cannot be stored is

@@ -39,8 +39,8 @@ pub use signal::shutdown_on_signal;
 use std::sync::Arc;
 use std::time::Duration;
 
-use drydock_core::validation::ValidationConfig;
 use drydock_core::{CancellationToken, Error, FetchOptions, Resolver, Result};
+use drydock_rules::ValidationConfig;
 use drydock_store::{Claim, Store, Task, TaskAction, Uuid};
 use tokio::task::JoinSet;
 

@@ -16,7 +16,6 @@ use serde::{Deserialize, Serialize};
 use crate::text::Text;
 
 mod bootaction;
-pub mod diff;
 mod host;
 mod network;
 mod node_de;
@@ -26,10 +25,6 @@ mod site;
 pub use bootaction::{
     Asset, AssetData, AssetType, BootAction, DataPipelineStep, FilterCombination,
     LocationPipelineStep, NodeFilter, NodeFilterItem,
-};
-pub use diff::{
-    BeforeAfter, DesignDiff, FieldChange, FieldPath, ItemChange, KindDiff, PathSegment, ReportDiff,
-    diff, diff_reports,
 };
 pub use host::{
     Addressing, BaremetalNode, Extra, Filesystem, HostProfile, HostSettings, Interface,

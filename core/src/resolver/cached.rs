@@ -85,7 +85,7 @@ impl CacheState {
         options: &ResolveOptions,
     ) -> Result<Resolved> {
         let requested = options.ingester.as_deref().unwrap_or(super::AUTO_INGESTER);
-        let ik = ingest_key(requested, options.validation.as_deref());
+        let ik = ingest_key(requested, options.check.as_deref());
         if !options.use_cache {
             return resolver.resolve_uncached(reference, options).await;
         }
@@ -192,7 +192,7 @@ impl CacheState {
                 reference,
                 &fetched,
                 options.ingester.as_deref(),
-                options.validation.clone(),
+                options.check.clone(),
             )
             .await?;
         Ok(Resolved {

@@ -1,24 +1,25 @@
-//! After ingest: the design rules, and the line and column of what they found.
+//! After ingest: the design check, and the line and column of what it found.
 
 use bytes::Bytes;
 
+use crate::check::DesignCheck;
 use crate::error::Result;
 use crate::ingester::{IngestOptions, Ingested, Ingester};
-use crate::validation::{RuleSet, ValidationConfig, fill_locations, validate_ingested};
+use crate::locate::fill_locations;
 
-/// Ingests `bytes`, runs the rules (when `validation` is given) and fills the
-/// location of every message that has a path but no line yet, by asking the
-/// ingester's locator (which re-reads only the documents concerned).
+/// Ingests `bytes`, runs `check` (when given) and fills the location of
+/// every message that has a path but no line yet, by asking the ingester's
+/// locator (which re-reads only the documents concerned).
 pub(crate) fn judge(
     ingester: &dyn Ingester,
     bytes: &Bytes,
     options: &IngestOptions,
-    validation: Option<&ValidationConfig>,
+    check: Option<&dyn DesignCheck>,
 ) -> Result<Ingested> {
     let mut ingested = ingester.ingest(bytes, options)?;
-    if let Some(config) = validation {
+    if let Some(check) = check {
         let _validate = tracing::info_span!("validate").entered();
-        validate_ingested(&ingested, config).apply_to(&mut ingested.report);
+        check.check(&ingested.design, &mut ingested.report);
         let unplaced = ingested
             .report
             .messages
@@ -40,25 +41,9 @@ pub const AUTO_INGESTER: &str = "auto";
 
 /// The key of how bytes are judged: the ingester asked for (or
 /// [`AUTO_INGESTER`]: detection is deterministic for given bytes), then
-/// `schema` (schemas only) or the linked rules with a digest of their
-/// configuration. The same bytes under the same key give the same design and
-/// report.
-pub fn ingest_key(ingester: &str, validation: Option<&ValidationConfig>) -> String {
-    let Some(config) = validation else {
-        return format!("{ingester}+schema");
-    };
-    let rules: Vec<String> = RuleSet::linked()
-        .registrations()
-        .iter()
-        .map(|r| format!("{}/{}/{}", r.code(), r.name(), r.crate_name()))
-        .collect();
-    let text = serde_json::json!({
-        "rules": rules,
-        "config": config,
-        "version": env!("CARGO_PKG_VERSION"),
-        "live_platform": config.platform_source.is_some(),
-    })
-    .to_string();
-    let digest = crate::Digest::of(text.as_bytes()).hex();
-    format!("{ingester}+rules:{}", &digest[..16])
+/// `schema` (schemas only) or the check's [key](DesignCheck::key). The same
+/// bytes under the same key give the same design and report.
+pub fn ingest_key(ingester: &str, check: Option<&dyn DesignCheck>) -> String {
+    let judged = check.map_or("schema", |c| c.key());
+    format!("{ingester}+{judged}")
 }

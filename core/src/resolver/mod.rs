@@ -4,6 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::cache::SnapshotId;
+use crate::check::DesignCheck;
 use crate::driver::Driver;
 use crate::error::{Error, Result};
 use crate::fetch::{CacheStatus, FetchOptions, Fetched};
@@ -11,7 +12,6 @@ use crate::ingester::{IngestOptions, Ingested};
 use crate::layer::{Layer, apply_layers};
 use crate::reference::DesignRef;
 use crate::registry::Registry;
-use crate::validation::ValidationConfig;
 
 mod builder;
 mod cached;
@@ -28,9 +28,9 @@ pub struct ResolveOptions {
     pub fetch: FetchOptions,
     /// The ingester to use; `None` picks one by detection.
     pub ingester: Option<String>,
-    /// The design rules run after ingest, with this configuration; `None`
-    /// judges the design by its schemas only.
-    pub validation: Option<Arc<ValidationConfig>>,
+    /// The check run after ingest (the design rules of `drydock-rules`);
+    /// `None`, the default, judges the design by its schemas only.
+    pub check: Option<Arc<dyn DesignCheck>>,
     /// Use the resolver's cache, if it has one (default true).
     pub use_cache: bool,
 }
@@ -40,21 +40,21 @@ impl Default for ResolveOptions {
         ResolveOptions {
             fetch: FetchOptions::default(),
             ingester: None,
-            validation: Some(Arc::new(ValidationConfig::default())),
+            check: None,
             use_cache: true,
         }
     }
 }
 
 impl ResolveOptions {
-    /// Runs the design rules with `config`.
-    pub fn with_validation(mut self, config: ValidationConfig) -> Self {
-        self.validation = Some(Arc::new(config));
+    /// Runs `check` after ingest (e.g. `drydock_rules::Rules`).
+    pub fn with_check(mut self, check: Arc<dyn DesignCheck>) -> Self {
+        self.check = Some(check);
         self
     }
-    /// Judges the design by its schemas only (no design rules).
+    /// Judges the design by its schemas only (no check after ingest).
     pub fn schema_only(mut self) -> Self {
-        self.validation = None;
+        self.check = None;
         self
     }
     /// Bypasses the resolver's cache: always fetch and ingest.
@@ -84,8 +84,8 @@ pub struct Resolved {
     pub fetched: Fetched,
     /// The design and its validation report.
     pub ingested: Ingested,
-    /// How the bytes were judged: the ingester asked for, and the rules
-    /// with their configuration (see [`ingest_key`]); the same bytes judged
+    /// How the bytes were judged: the ingester asked for, and the check
+    /// after ingest (see [`ingest_key`]); the same bytes judged
     /// the same way give the same report.
     pub ingest_key: String,
     /// The stored resolution it was served from (a hit, or revalidated with
@@ -228,7 +228,7 @@ impl Resolver {
                 reference,
                 &fetched,
                 options.ingester.as_deref(),
-                options.validation.clone(),
+                options.check.clone(),
             )
             .await?;
         Ok(Resolved {
@@ -241,14 +241,14 @@ impl Resolver {
     }
 
     /// Ingests fetched bytes with the named ingester (or the one detection
-    /// picks), then runs the design rules if `validation` is given; returns
+    /// picks), then runs `check` if given; returns
     /// the design and its report, and the key of how it was judged.
     pub async fn ingest(
         &self,
         reference: &DesignRef,
         fetched: &Fetched,
         ingester: Option<&str>,
-        validation: Option<Arc<ValidationConfig>>,
+        check: Option<Arc<dyn DesignCheck>>,
     ) -> Result<(Ingested, String)> {
         let ingester_name = ingester;
         let ingester =
@@ -261,19 +261,14 @@ impl Resolver {
                     }
                 })?,
             };
-        let key = ingest_key(
-            ingester_name.unwrap_or(AUTO_INGESTER),
-            validation.as_deref(),
-        );
+        let key = ingest_key(ingester_name.unwrap_or(AUTO_INGESTER), check.as_deref());
         let bytes = fetched.bytes.clone();
         let options = IngestOptions::for_source(reference.redacted());
         let name = ingester.name();
         // Ingestion and the rules are CPU-bound: keep them off the async workers.
         let span = tracing::info_span!("ingest", ingester = name);
         let worker = tokio::task::spawn_blocking(move || {
-            span.in_scope(|| {
-                judge::judge(ingester.as_ref(), &bytes, &options, validation.as_deref())
-            })
+            span.in_scope(|| judge::judge(ingester.as_ref(), &bytes, &options, check.as_deref()))
         });
         let ingested = worker.await.map_err(|join| Error::Ingest {
             ingester: name.into(),

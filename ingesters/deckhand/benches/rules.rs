@@ -11,10 +11,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use drydock_core::validation::{EffectiveSite, ValidationConfig, validate_site};
 use drydock_core::{Bytes, IngestOptions, Ingester, Status};
 use drydock_fixtures::sitegen::{self, SiteSpec};
 use drydock_ingester_deckhand::DeckhandIngester;
+use drydock_rules::{EffectiveSite, ValidationConfig, validate_site};
 
 const NODES: usize = 10_000;
 

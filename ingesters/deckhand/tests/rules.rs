@@ -5,12 +5,10 @@
 //! it marks the line of each located error with `# <-- CODE PATH [xN]`.
 //! Valid fixtures expect nothing: every rule passes.
 
-use drydock_core::validation::{
-    PlatformCatalogue, RulesOutcome, ValidationConfig, validate_ingested,
-};
 use drydock_core::{Bytes, IngestOptions, Ingested, Ingester, Level, RuleOutcome, Status};
 use drydock_ingester_deckhand::DeckhandIngester;
 use drydock_ingester_yaml::locate_messages;
+use drydock_rules::{PlatformCatalogue, RulesOutcome, ValidationConfig, validate_ingested};
 
 fn dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/designs/rules")

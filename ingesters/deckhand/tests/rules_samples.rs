@@ -4,12 +4,10 @@
 
 use std::collections::BTreeMap;
 
-use drydock_core::validation::{
-    PlatformCatalogue, RulesOutcome, ValidationConfig, validate_ingested,
-};
 use drydock_core::{Bytes, IngestOptions, Ingester, Level, Status};
 use drydock_ingester_deckhand::DeckhandIngester;
 use drydock_ingester_yaml::YamlIngester;
+use drydock_rules::{PlatformCatalogue, RulesOutcome, ValidationConfig, validate_ingested};
 
 fn fixture(name: &str) -> Bytes {
     let path = format!(

@@ -54,10 +54,7 @@ impl Ingester for YamlIngester {
             .map_err(|e| input_error(crate::NAME, options, e))
     }
 
-    fn locator<'b>(
-        &self,
-        bytes: &'b [u8],
-    ) -> Option<Box<dyn drydock_core::validation::Locator + 'b>> {
+    fn locator<'b>(&self, bytes: &'b [u8]) -> Option<Box<dyn drydock_core::Locator + 'b>> {
         Some(Box::new(crate::YamlLocator::new(bytes)))
     }
 }

@@ -8,7 +8,7 @@ use crate::model::value::{Node, ScalarKind, Value};
 use drydock_core::SiteDesign;
 use drydock_core::design::DocumentSource;
 use drydock_core::report::{Location, Message};
-use drydock_core::validation::{Locator, PathStep, fill_locations, parse_path};
+use drydock_core::{Locator, PathStep, fill_locations, parse_path};
 
 use crate::parse::{Limits, decode, load_document_at, split};
 

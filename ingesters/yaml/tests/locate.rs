@@ -1,8 +1,8 @@
 //! `YamlLocator` finds a field path inside the one document a message is about.
 
+use drydock_core::Locator;
 use drydock_core::design::DocumentSource;
 use drydock_core::report::{DocumentRef, Location, Message};
-use drydock_core::validation::Locator;
 use drydock_core::{Bytes, IngestOptions, Ingester};
 use drydock_ingester_yaml::{YamlIngester, YamlLocator, locate_messages};
 

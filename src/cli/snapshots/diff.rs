@@ -1,7 +1,7 @@
 //! `drydock snapshots diff A B`: a semantic diff of two stored designs.
 
 use clap::Args;
-use drydock::design::{diff, diff_reports};
+use drydock::diff::{diff, diff_reports};
 
 use super::StoreArg;
 use super::show::select;
