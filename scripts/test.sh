@@ -22,6 +22,7 @@ if command -v pg_isready >/dev/null 2>&1; then
     fi
 fi
 
-# Libraries, binaries, integration tests and doc tests of every crate.
+# Libraries, binaries, integration tests and doc tests of every crate, with
+# the `drydock` binary (feature `cli`) that the CLI and fleet tests run.
 # (Benchmarks are compiled by clippy in .ci/run and run with `cargo bench`.)
-cargo test --workspace
+cargo test --workspace --features drydock/cli
