@@ -33,7 +33,7 @@ impl LimitedBody {
     }
 
     /// An empty body named `reference` (already redacted) in errors.
-    /// At most [`MAX_PREALLOCATION`] bytes are reserved whatever the hint.
+    /// At most 1 MiB (`MAX_PREALLOCATION`) is reserved whatever the hint.
     pub fn named(reference: &str, limit: u64, size_hint: Option<u64>) -> Self {
         let capacity = size_hint.unwrap_or(0).min(limit).min(MAX_PREALLOCATION) as usize;
         LimitedBody {

@@ -130,7 +130,7 @@ impl Store {
         }
     }
 
-    /// Closes every connection; later calls fail with [`StoreError::Unavailable`].
+    /// Closes every connection; later calls fail with [`StoreError::Unavailable`](crate::StoreError::Unavailable).
     pub async fn close(&self) {
         match &self.inner {
             Inner::Postgres(s) => s.pool.close().await,
@@ -144,13 +144,13 @@ impl Store {
         dispatch!(self.create_task(task))
     }
 
-    /// The task with its result messages in sequence order; [`StoreError::NotFound`] if none.
+    /// The task with its result messages in sequence order; [`StoreError::NotFound`](crate::StoreError::NotFound) if none.
     pub async fn get_task(&self, task_id: Uuid) -> Result<Task> {
         dispatch!(self.get_task(task_id))
     }
 
     /// Writes the task's mutable fields if nobody else updated it since it was read
-    /// (its `version` must be the stored one), else [`StoreError::Conflict`].
+    /// (its `version` must be the stored one), else [`StoreError::Conflict`](crate::StoreError::Conflict).
     /// Returns the task as now stored (`version` bumped, `updated` set).
     pub async fn update_task(&self, task: &Task) -> Result<Task> {
         task.validate()?;
