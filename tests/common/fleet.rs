@@ -9,7 +9,9 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-use drydock::store::{NewTask, Store, StoreOptions, Task, TaskAction, TaskFilter, TaskStatus, Uuid};
+use drydock::store::{
+    NewTask, Store, StoreOptions, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
+};
 use serde_json::Value;
 
 use super::command;
@@ -159,7 +161,11 @@ pub async fn list(store: &Store) -> HashMap<Uuid, Task> {
 pub async fn complete(store: &Store, ids: &[Uuid]) -> usize {
     let tasks = list(store).await;
     ids.iter()
-        .filter(|id| tasks.get(*id).is_some_and(|t| t.status == TaskStatus::Complete))
+        .filter(|id| {
+            tasks
+                .get(*id)
+                .is_some_and(|t| t.status == TaskStatus::Complete)
+        })
         .count()
 }
 

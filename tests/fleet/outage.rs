@@ -56,11 +56,7 @@ async fn a_worker_rides_out_a_database_outage() {
         "the worker exited when the database went away:\n{}",
         worker.log()
     );
-    assert_eq!(
-        complete(&observer, &during).await,
-        0,
-        "nothing ran unseen"
-    );
+    assert_eq!(complete(&observer, &during).await, 0, "nothing ran unseen");
     proxy.restore();
 
     wait_for(&worker, "the tasks queued during the outage", async || {

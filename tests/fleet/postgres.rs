@@ -101,9 +101,11 @@ async fn two_workers_on_postgresql_finish_every_task_once_though_the_leader_is_k
         took_over >= Duration::from_secs(2),
         "b led {took_over:?} after a was killed: before the grace period"
     );
-    wait_until(Duration::from_secs(120), "every task to complete", async || {
-        complete(&observer, &ids).await == TASKS
-    })
+    wait_until(
+        Duration::from_secs(120),
+        "every task to complete",
+        async || complete(&observer, &ids).await == TASKS,
+    )
     .await;
 
     eprintln!("all complete at {:?}", t0.elapsed());

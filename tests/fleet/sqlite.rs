@@ -9,8 +9,8 @@ use std::time::{Duration, Instant};
 
 use common::designs::Designs;
 use common::fleet::{
-    WorkerProc, check_results, complete, create_task, create_tasks, finished_in_logs, leader,
-    list, open, show, wait_until,
+    WorkerProc, check_results, complete, create_task, create_tasks, finished_in_logs, leader, list,
+    open, show, wait_until,
 };
 use drydock::store::{Store, TaskAction, TaskStatus, Uuid};
 

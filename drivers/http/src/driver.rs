@@ -7,12 +7,12 @@ use drydock_core::{
     Result, StaticToken, async_trait,
 };
 
+use crate::NAME;
 use crate::client::HttpClient;
 use crate::error::HttpError;
 use crate::keystone::Keystone;
 use crate::options::HttpOptions;
 use crate::request::HttpRequest;
-use crate::NAME;
 
 /// Fetches `http://` and `https://` references.
 ///
