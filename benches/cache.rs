@@ -5,7 +5,7 @@
 //! `hit` (pinned by `--expect-digest`: no fetch at all). Median of several
 //! runs, for `--json` and for the human output.
 //!
-//! Run: `cargo bench -p drydock --bench cache` (`-- 1000` for another size,
+//! Run: `cargo bench -p drydock --features cli --bench cache` (`-- 1000` for another size,
 //! `DRYDOCK_BENCH_RUNS=N` for more runs).
 
 use std::path::{Path, PathBuf};

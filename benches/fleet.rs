@@ -4,7 +4,7 @@
 //! hit after the first. Each round queues N tasks and times until all are
 //! complete; the median round is reported.
 //!
-//! `cargo bench --bench fleet` (PostgreSQL at `DRYDOCK_TEST_PG_URL`, else
+//! `cargo bench --features cli --bench fleet` (PostgreSQL at `DRYDOCK_TEST_PG_URL`, else
 //! 127.0.0.1:5432). Knobs: `DRYDOCK_BENCH_TASKS` (per round, default 500),
 //! `DRYDOCK_BENCH_ROUNDS` (5), `DRYDOCK_BENCH_NODES` (1000),
 //! `DRYDOCK_BENCH_WORKERS` (2), `DRYDOCK_BENCH_CONCURRENCY` (per worker, 2);

@@ -5,7 +5,7 @@
 //! validate, output) and, in this process, read / hash / parse / parse+build
 //! / validate / serialise / drop of the same bytes.
 //!
-//! `cargo bench -p drydock --bench whole_process [-- SIZES…]`;
+//! `cargo bench -p drydock --features cli --bench whole_process [-- SIZES…]`;
 //! `DRYDOCK_BENCH_BIN=/path/to/drydock` measures another binary,
 //! `DRYDOCK_BENCH_RUNS=N` sets the runs (default 9), `DRYDOCK_BENCH_DIR=DIR`
 //! keeps the generated sites in a directory under DIR.
@@ -133,6 +133,8 @@ fn run_once(bin: &Path, reference: &str, json: bool, home: &Path) -> (Duration, 
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet reaped; both pointers are to
+    // live locals of the types wait4 expects.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     let time = start.elapsed();
     assert_eq!(waited, pid, "wait4");

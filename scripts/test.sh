@@ -22,6 +22,8 @@ if command -v pg_isready >/dev/null 2>&1; then
     fi
 fi
 
-# Libraries, binaries, integration tests and doc tests of every crate.
+# Libraries, binaries, integration tests and doc tests of every crate. The
+# `drydock` binary the CLI and fleet tests run needs the `cli` feature, which
+# the root package's dev-dependency on itself turns on for every test build.
 # (Benchmarks are compiled by clippy in .ci/run and run with `cargo bench`.)
 cargo test --workspace

@@ -9,9 +9,10 @@
 //! the registry, the [`Resolver`], the model, errors), the design
 //! [`rules`], the store ([`store`], feature `store`), and links every
 //! first-party driver and ingester so that their link-time registrations are
-//! present in any program that depends on `drydock`. Features (all on by
-//! default): `file`, `http`, `deckhand`, `store`, `cli` (the `drydock` binary: turn it
-//! off and no clap or indicatif is compiled).
+//! present in any program that depends on `drydock`. Features: `file`,
+//! `http`, `deckhand`, `store` (on by default) and `cli` (off by default: the
+//! `drydock` binary, with clap, humantime, indicatif and tracing-subscriber,
+//! none of which the library pulls without it).
 //!
 //! A program parses its configuration once ([`config::Config`]: the file,
 //! environment overrides, its own flags; every driver configured from its
@@ -106,3 +107,8 @@ pub const BUILTIN_SCHEMES: &[&str] = &[
 
 /// The ingesters this facade links, sorted.
 pub const BUILTIN_INGESTERS: &[&str] = &["deckhand", "yaml"];
+
+/// The README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

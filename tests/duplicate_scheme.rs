@@ -16,18 +16,12 @@ struct Impostor;
 
 #[async_trait]
 impl Driver for Impostor {
-    fn name(&self) -> &'static str {
-        "impostor"
-    }
-    fn schemes(&self) -> &'static [&'static str] {
-        &["echo"]
-    }
     async fn fetch(
         &self,
         reference: &DesignRef,
         _: &FetchOptions,
     ) -> drydock_core::Result<Fetched> {
-        Ok(Fetched::new(self.name(), reference, "impostor".into()))
+        Ok(Fetched::new("impostor", reference, "impostor".into()))
     }
 }
 

@@ -48,15 +48,15 @@ impl Capabilities {
 
 /// Fetches the bytes a design reference names.
 ///
+/// A driver's name and schemes are data of its registration
+/// ([`crate::register_driver!`], or [`crate::RegistryBuilder::driver_instance`]
+/// for a closed set), stated once there; the registry routes by them.
+///
 /// A driver enforces `options.max_size` while it reads and honours the
 /// deadline and cancellation where it can; the [`crate::Resolver`] checks
 /// size, deadline, cancellation and digest again around every call.
 #[async_trait]
 pub trait Driver: Send + Sync + fmt::Debug + 'static {
-    /// Short name, e.g. `file` or `http`.
-    fn name(&self) -> &'static str;
-    /// The schemes served, e.g. `["http", "https"]`.
-    fn schemes(&self) -> &'static [&'static str];
     /// Declared capabilities.
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE

@@ -43,12 +43,6 @@ fn lock(p: &SharedProgress) -> std::sync::MutexGuard<'_, Progress> {
 
 macro_rules! forward_identity {
     () => {
-        fn name(&self) -> &'static str {
-            self.inner.name()
-        }
-        fn schemes(&self) -> &'static [&'static str] {
-            self.inner.schemes()
-        }
         fn capabilities(&self) -> Capabilities {
             self.inner.capabilities()
         }

@@ -42,12 +42,6 @@ impl Source {
 
 #[async_trait]
 impl Driver for Source {
-    fn name(&self) -> &'static str {
-        "src"
-    }
-    fn schemes(&self) -> &'static [&'static str] {
-        &["src"]
-    }
     fn capabilities(&self) -> Capabilities {
         if self.conditional {
             Capabilities::NONE.with_conditional_fetch()
@@ -218,7 +212,7 @@ fn setup(conditional: bool, options: CacheOptions, cache: MemoryCache) -> Setup 
     let ingester = Arc::new(CountingIngester::default());
     let cache = Arc::new(cache);
     let registry = Registry::builder()
-        .driver_instance("test", source.clone())
+        .driver_instance("test", "src", &["src"], source.clone())
         .ingester_instance("test", ingester.clone())
         .build()
         .unwrap();

@@ -38,12 +38,6 @@ struct Synthetic(String, u32);
 
 #[async_trait]
 impl Driver for Flaky {
-    fn name(&self) -> &'static str {
-        "flaky"
-    }
-    fn schemes(&self) -> &'static [&'static str] {
-        &["flaky"]
-    }
     async fn fetch(&self, reference: &DesignRef, _: &FetchOptions) -> Result<Fetched> {
         let call = self.calls.fetch_add(1, Ordering::SeqCst) + 1;
         if call <= self.failures {
@@ -62,7 +56,7 @@ impl Driver for Flaky {
 
 fn resolver(driver: Arc<Flaky>, policy: RetryPolicy) -> Resolver {
     let registry = Registry::builder()
-        .driver_instance("test", driver)
+        .driver_instance("test", "flaky", &["flaky"], driver)
         .build()
         .expect("registry");
     Resolver::builder()

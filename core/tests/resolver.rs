@@ -26,12 +26,6 @@ struct TestDriver(Behaviour);
 
 #[async_trait]
 impl Driver for TestDriver {
-    fn name(&self) -> &'static str {
-        "test"
-    }
-    fn schemes(&self) -> &'static [&'static str] {
-        &["test", "other"]
-    }
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
         match self.0 {
             Behaviour::Serve => Ok(Fetched::new(
@@ -77,7 +71,12 @@ impl Ingester for DemoIngester {
 
 fn resolver(behaviour: Behaviour) -> Resolver {
     let registry = Registry::builder()
-        .driver_instance("test-crate", Arc::new(TestDriver(behaviour)))
+        .driver_instance(
+            "test-crate",
+            "test",
+            &["test", "other"],
+            Arc::new(TestDriver(behaviour)),
+        )
         .ingester_instance("test-crate", Arc::new(DemoIngester))
         .build()
         .expect("registry");
@@ -211,6 +210,8 @@ async fn unknown_or_undetected_ingesters_are_typed_errors() {
     let registry = Registry::builder()
         .driver_instance(
             "test-crate",
+            "test",
+            &["test", "other"],
             Arc::new(TestDriver(Behaviour::LieAboutDigest)),
         )
         .build()
@@ -290,7 +291,12 @@ impl Ingester for NetworkIngester {
 #[tokio::test]
 async fn a_design_check_runs_after_ingest_and_its_messages_are_placed() {
     let registry = Registry::builder()
-        .driver_instance("test-crate", Arc::new(TestDriver(Behaviour::Serve)))
+        .driver_instance(
+            "test-crate",
+            "test",
+            &["test", "other"],
+            Arc::new(TestDriver(Behaviour::Serve)),
+        )
         .ingester_instance("test-crate", Arc::new(NetworkIngester))
         .build()
         .expect("registry");

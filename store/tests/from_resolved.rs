@@ -16,14 +16,8 @@ struct Memo;
 
 #[async_trait]
 impl Driver for Memo {
-    fn name(&self) -> &'static str {
-        "memo"
-    }
-    fn schemes(&self) -> &'static [&'static str] {
-        &["memo"]
-    }
     async fn fetch(&self, r: &DesignRef, _: &FetchOptions) -> drydock_core::Result<Fetched> {
-        let mut f = Fetched::new(self.name(), r, Bytes::from_static(BODY.as_bytes()));
+        let mut f = Fetched::new("memo", r, Bytes::from_static(BODY.as_bytes()));
         f.metadata.etag = Some("\"v7\"".into());
         f.metadata.revision = Some("7".into());
         f.metadata.content_type = Some("application/yaml".into());
@@ -49,7 +43,7 @@ impl Ingester for Plain {
 #[tokio::test]
 async fn snapshot_of_a_resolved_design_is_keyed_canonically_and_shows_no_credentials() {
     let registry = Registry::builder()
-        .driver_instance("memo-test", Arc::new(Memo))
+        .driver_instance("memo-test", "memo", &["memo"], Arc::new(Memo))
         .ingester_instance("plain-test", Arc::new(Plain))
         .build()
         .unwrap();

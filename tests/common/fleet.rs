@@ -1,5 +1,7 @@
-//! Helpers of the worker-fleet tests: the real binary (workers as child
-//! processes, killed for real), and the checks that every task completed exactly once with the right result.
+//! Helpers of the worker-fleet tests: the real binary for the workers (child
+//! processes, killed for real); tasks queued and inspected through the
+//! library; the checks that every task completed exactly once with the
+//! right result.
 
 use std::collections::HashMap;
 use std::fs::File;
@@ -7,28 +9,17 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
+use drydock::store::{
+    NewTask, Store, StoreOptions, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
+};
 use serde_json::Value;
 
+use super::command;
 use super::designs::Expect;
 
-/// A command of the real binary, isolated from the caller's environment.
-pub fn command(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.current_dir(home)
-        .env_remove("DRYDOCK_STORE")
-        .env_remove("DRYDOCK_TOKEN")
-        .env_remove("DRYDOCK_CONFIG")
-        .env_remove("RUST_LOG")
-        .env("NO_PROXY", "127.0.0.1")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"));
-    cmd
-}
-
-/// Runs the binary to its end.
+/// Runs the binary in `home` to its end ([`super::drydock`]).
 pub fn drydock(home: &Path, args: &[&str]) -> Output {
-    command(home).args(args).output().expect("the binary runs")
+    super::drydock(args, home, &[])
 }
 
 /// Its stdout as JSON (the test fails with both streams otherwise).
@@ -121,105 +112,88 @@ impl Drop for WorkerProc {
 }
 
 /// Polls `check` every 100 ms until it is true; fails after `limit`.
-pub fn wait_until(limit: Duration, what: &str, mut check: impl FnMut() -> bool) {
+pub async fn wait_until(limit: Duration, what: &str, mut check: impl AsyncFnMut() -> bool) {
     let deadline = Instant::now() + limit;
-    while !check() {
+    while !check().await {
         assert!(Instant::now() < deadline, "timed out waiting for {what}");
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }
 
-/// Queues a validate_design task per reference through `drydock task create
-/// --json` (four processes at a time); returns the ids in order.
-pub fn create_tasks(home: &Path, store: &str, refs: &[String]) -> Vec<String> {
-    let chunk = refs.len().div_ceil(4).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = refs
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|r| {
-                            let out = drydock(
-                                home,
-                                &[
-                                    "task",
-                                    "create",
-                                    "-a",
-                                    "validate_design",
-                                    "-d",
-                                    r,
-                                    "--store",
-                                    store,
-                                    "--json",
-                                ],
-                            );
-                            assert!(out.status.success(), "{out:?}");
-                            let task = json(&out);
-                            assert_eq!(task["status"], "queued", "{task}");
-                            task["task_id"].as_str().expect("task_id").to_owned()
-                        })
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("creator thread"))
-            .collect()
-    })
+/// The test's own connection to the fleet's store (created and migrated if
+/// need be): tasks are queued and inspected through the library, only the
+/// workers are processes.
+pub async fn open(url: &str) -> Store {
+    Store::connect(url, &StoreOptions::default())
+        .await
+        .unwrap_or_else(|e| panic!("the test's connection to the store: {e}"))
 }
 
-/// `drydock task list --json`: task id → task.
-pub fn list(home: &Path, store: &str) -> HashMap<String, Value> {
-    let out = drydock(home, &["task", "list", "--store", store, "--json"]);
-    assert!(out.status.success(), "{out:?}");
-    let tasks = json(&out);
-    let tasks = tasks.as_array().expect("an array");
-    tasks
-        .iter()
-        .map(|t| {
-            (
-                t["task_id"].as_str().unwrap_or_default().to_owned(),
-                t.clone(),
-            )
-        })
-        .collect()
+/// Queues a task doing `action` on `design`, as `drydock task create` does.
+pub async fn create_task(store: &Store, action: TaskAction, design: &str) -> Uuid {
+    let new = NewTask::new(action)
+        .with_design_ref(design)
+        .with_created_by("fleet-test");
+    let task = store.create_task(&new).await.expect("create a task");
+    assert_eq!(task.status, TaskStatus::Queued, "{task:?}");
+    task.task_id
+}
+
+/// Queues a validate_design task per reference; returns the ids in order.
+pub async fn create_tasks(store: &Store, refs: &[String]) -> Vec<Uuid> {
+    let mut ids = Vec::with_capacity(refs.len());
+    for r in refs {
+        ids.push(create_task(store, TaskAction::ValidateDesign, r).await);
+    }
+    ids
+}
+
+/// Every task, by id (without messages).
+pub async fn list(store: &Store) -> HashMap<Uuid, Task> {
+    let tasks = store
+        .list_tasks(&TaskFilter::default())
+        .await
+        .expect("list tasks");
+    tasks.into_iter().map(|t| (t.task_id, t)).collect()
 }
 
 /// How many of `ids` are complete.
-pub fn complete(home: &Path, store: &str, ids: &[String]) -> usize {
-    let tasks = list(home, store);
+pub async fn complete(store: &Store, ids: &[Uuid]) -> usize {
+    let tasks = list(store).await;
     ids.iter()
-        .filter(|id| tasks.get(*id).is_some_and(|t| t["status"] == "complete"))
+        .filter(|id| {
+            tasks
+                .get(*id)
+                .is_some_and(|t| t.status == TaskStatus::Complete)
+        })
         .count()
 }
 
-/// `drydock leader --json`: the leader's instance id, if any.
-pub fn leader(home: &Path, store: &str) -> Option<String> {
-    let out = drydock(home, &["leader", "--store", store, "--json"]);
-    assert!(out.status.success(), "{out:?}");
-    json(&out)["leader"]["instance_id"]
-        .as_str()
-        .map(str::to_owned)
+/// The leader's instance id, if any.
+pub async fn leader(store: &Store) -> Option<String> {
+    let leader = store.current_leader().await.expect("the leader lease");
+    leader.map(|l| l.instance_id.to_string())
 }
 
-/// `drydock task show ID --json`.
-pub fn show(home: &Path, store: &str, id: &str) -> Value {
-    let out = drydock(home, &["task", "show", id, "--store", store, "--json"]);
-    assert!(out.status.success(), "{out:?}");
-    json(&out)
+/// One task with its result messages.
+pub async fn show(store: &Store, id: Uuid) -> Task {
+    store.get_task(id).await.expect("get a task")
 }
 
-/// The messages of a task without their time stamps (to compare runs).
-fn messages_of(task: &Value) -> Vec<Value> {
-    let list = task["result"]["details"]["messageList"].as_array();
-    list.into_iter()
-        .flatten()
+/// A task's messages without their time stamps (to compare runs).
+type Unstamped = (String, bool, Option<String>, Option<String>, Option<Value>);
+
+fn messages_of(task: &Task) -> Vec<Unstamped> {
+    task.messages
+        .iter()
         .map(|m| {
-            let mut m = m.clone();
-            m["ts"] = Value::Null;
-            m
+            (
+                m.message.clone(),
+                m.error,
+                m.context.clone(),
+                m.context_type.clone(),
+                m.extra.clone(),
+            )
         })
         .collect()
 }
@@ -227,72 +201,48 @@ fn messages_of(task: &Value) -> Vec<Value> {
 /// Checks every task (`ids[i]` over `refs[designs[i]]`): complete, with its
 /// design's result status, message and detail message (once); every task of
 /// one design with the same messages (none duplicated by a retry); its
-/// messages in time order; the error count right. Returns the tasks shown.
-pub fn check_results(
-    home: &Path,
-    store: &str,
-    ids: &[String],
+/// messages in time order; the error count right. Returns the tasks.
+pub async fn check_results(
+    store: &Store,
+    ids: &[Uuid],
     designs: &[usize],
     refs: &[(String, Expect)],
-) -> Vec<Value> {
-    let mut first: HashMap<usize, Vec<Value>> = HashMap::new();
-    let shown = show_all(home, store, ids);
-    for ((id, &d), task) in ids.iter().zip(designs).zip(&shown) {
+) -> Vec<Task> {
+    let mut first: HashMap<usize, Vec<Unstamped>> = HashMap::new();
+    let mut shown = Vec::with_capacity(ids.len());
+    for (id, &d) in ids.iter().zip(designs) {
+        let task = show(store, *id).await;
         let expect = &refs[d].1;
-        let result = &task["result"];
-        assert_eq!(task["status"], "complete", "{task}");
-        assert_eq!(result["status"], expect.status, "{task}");
-        assert_eq!(result["message"], expect.message, "{task}");
-        let messages = messages_of(task);
-        assert!(!messages.is_empty(), "no detail messages: {task}");
-        let errors = messages.iter().filter(|m| m["error"] == true).count();
-        assert_eq!(result["details"]["errorCount"], errors, "{task}");
-        assert_eq!(expect.status == "failure", errors > 0, "{task}");
+        let result = &task.result;
+        assert_eq!(task.status, TaskStatus::Complete, "{task:?}");
+        assert_eq!(result.status.as_str(), expect.status, "{task:?}");
+        assert_eq!(result.message.as_deref(), Some(expect.message), "{task:?}");
+        let messages = messages_of(&task);
+        assert!(!messages.is_empty(), "no detail messages: {task:?}");
+        let errors = messages.iter().filter(|m| m.1).count();
+        assert_eq!(
+            usize::try_from(result.error_count).ok(),
+            Some(errors),
+            "{task:?}"
+        );
+        assert_eq!(expect.status == "failure", errors > 0, "{task:?}");
         if !expect.detail.is_empty() {
             let hits = messages
                 .iter()
-                .filter(|m| m["message"].as_str().unwrap_or("").contains(expect.detail))
+                .filter(|m| m.0.contains(expect.detail))
                 .count();
-            assert_eq!(hits, 1, "`{}` once in {task}", expect.detail);
+            assert_eq!(hits, 1, "`{}` once in {task:?}", expect.detail);
         }
-        let list = task["result"]["details"]["messageList"].as_array().cloned();
-        let stamps: Vec<chrono::DateTime<chrono::FixedOffset>> = list
-            .unwrap_or_default()
-            .iter()
-            .map(|m| {
-                let ts = m["ts"].as_str().unwrap_or_default();
-                chrono::DateTime::parse_from_rfc3339(ts).expect("an RFC 3339 time stamp")
-            })
-            .collect();
-        assert!(stamps.is_sorted(), "messages out of order: {task}");
+        let stamps: Vec<_> = task.messages.iter().map(|m| m.ts).collect();
+        assert!(stamps.is_sorted(), "messages out of order: {task:?}");
         let same = first.entry(d).or_insert_with(|| messages.clone());
         assert_eq!(
             *same, messages,
             "task {id} differs from another of its design"
         );
+        shown.push(task);
     }
     shown
-}
-
-/// `task show --json` of every task, four processes at a time.
-pub fn show_all(home: &Path, store: &str, ids: &[String]) -> Vec<Value> {
-    let chunk = ids.len().div_ceil(4).max(1);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = ids
-            .chunks(chunk)
-            .map(|part| {
-                s.spawn(move || {
-                    part.iter()
-                        .map(|id| show(home, store, id))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("show thread"))
-            .collect()
-    })
 }
 
 /// Task id → how many times the logs say it was finished.

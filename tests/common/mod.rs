@@ -13,24 +13,40 @@ use std::process::{Command, Output};
 use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
-/// Runs `drydock args` in `home`, with no DRYDOCK_* or OS_* from the
-/// caller's environment, then `envs`.
-pub fn drydock(args: &[&str], home: &Path, envs: &[(&str, &str)]) -> Output {
+/// The real binary, run in `home` and isolated from the caller's
+/// environment: no DRYDOCK_*, OS_* or RUST_LOG; HOME, XDG_CONFIG_HOME
+/// (`home/config`) and XDG_DATA_HOME (`home/data`) under `home`; loopback
+/// never proxied. The one launcher of every test of the binary.
+pub fn command(home: &Path) -> Command {
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.args(args).current_dir(home);
-    for (name, _) in std::env::vars() {
-        if name.starts_with("DRYDOCK") || name.starts_with("OS_") {
-            cmd.env_remove(name);
+    cmd.current_dir(home);
+    for (name, _) in std::env::vars_os() {
+        let text = name.to_string_lossy();
+        if text.starts_with("DRYDOCK") || text.starts_with("OS_") || text == "RUST_LOG" {
+            cmd.env_remove(&name);
         }
     }
     cmd.env("NO_PROXY", "127.0.0.1")
         .env("HOME", home)
         .env("XDG_CONFIG_HOME", home.join("config"))
         .env("XDG_DATA_HOME", home.join("data"));
+    cmd
+}
+
+/// Runs `drydock args` ([`command`]) in `home`, then `envs`, to its end.
+pub fn drydock(args: &[&str], home: &Path, envs: &[(&str, &str)]) -> Output {
+    let mut cmd = command(home);
+    cmd.args(args);
     for (k, v) in envs {
         cmd.env(k, v);
     }
     cmd.output().expect("the binary runs")
+}
+
+/// [`drydock`] in a home of its own, for runs that need none.
+pub fn drydock_homeless(args: &[&str]) -> Output {
+    let home = tempfile::tempdir().expect("a temporary home");
+    drydock(args, home.path(), &[])
 }
 
 /// [`drydock`] off the async runtime.

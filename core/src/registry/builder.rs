@@ -9,11 +9,39 @@ use crate::driver::{Driver, DriverRegistration};
 use crate::error::{Error, Result};
 use crate::ingester::{Ingester, IngesterRegistration};
 
+/// A driver to route to, with what its registration says of it.
+struct Slot {
+    crate_name: String,
+    name: String,
+    schemes: Vec<String>,
+    driver: Built,
+}
+
+impl Slot {
+    fn new(crate_name: &str, name: &str, schemes: &[&str], driver: Built) -> Self {
+        Slot {
+            crate_name: crate_name.to_owned(),
+            name: name.to_owned(),
+            schemes: schemes.iter().map(|s| s.to_ascii_lowercase()).collect(),
+            driver,
+        }
+    }
+
+    fn entry(&self) -> DriverEntry {
+        DriverEntry {
+            name: self.name.clone(),
+            crate_name: self.crate_name.clone(),
+            driver: self.driver.clone(),
+            duplicate: None,
+        }
+    }
+}
+
 /// Builds a [`Registry`]; duplicates fail [`RegistryBuilder::build`].
 #[derive(Default)]
 pub struct RegistryBuilder {
-    drivers: Vec<(String, Vec<String>, Built)>,
-    overrides: Vec<(String, Arc<dyn Driver>)>,
+    drivers: Vec<Slot>,
+    overrides: Vec<Slot>,
     ingesters: Vec<(String, Arc<dyn Ingester>)>,
     infos: Vec<DriverInfo>,
     pub(super) lenient: bool,
@@ -90,8 +118,8 @@ impl RegistryBuilder {
 
     fn push_registration(mut self, reg: &DriverRegistration, built: Built) -> Self {
         let info = info(reg);
-        self.drivers
-            .push((reg.crate_name().to_owned(), info.schemes.clone(), built));
+        let slot = Slot::new(reg.crate_name(), reg.name(), reg.schemes(), built);
+        self.drivers.push(slot);
         self.infos.push(info);
         self
     }
@@ -113,18 +141,31 @@ impl RegistryBuilder {
         self.push_registration(registration, built)
     }
 
-    /// Adds a driver instance for all its schemes.
-    pub fn driver_instance(mut self, crate_name: &str, driver: Arc<dyn Driver>) -> Self {
-        let schemes = driver.schemes().iter().map(|s| s.to_string()).collect();
-        self.drivers
-            .push((crate_name.to_owned(), schemes, Built::Driver(driver)));
+    /// Adds a driver instance called `name`, registered by `crate_name`,
+    /// serving `schemes`.
+    pub fn driver_instance(
+        mut self,
+        crate_name: &str,
+        name: &str,
+        schemes: &[&str],
+        driver: Arc<dyn Driver>,
+    ) -> Self {
+        let slot = Slot::new(crate_name, name, schemes, Built::Driver(driver));
+        self.drivers.push(slot);
         self
     }
 
-    /// Serves the driver's schemes with this (configured) instance, replacing
-    /// whatever else registered them.
-    pub fn override_driver(mut self, crate_name: &str, driver: Arc<dyn Driver>) -> Self {
-        self.overrides.push((crate_name.to_owned(), driver));
+    /// Serves `schemes` with this (configured) instance of the driver called
+    /// `name`, replacing whatever else registered them.
+    pub fn override_driver(
+        mut self,
+        crate_name: &str,
+        name: &str,
+        schemes: &[&str],
+        driver: Arc<dyn Driver>,
+    ) -> Self {
+        let slot = Slot::new(crate_name, name, schemes, Built::Driver(driver));
+        self.overrides.push(slot);
         self
     }
 
@@ -146,36 +187,25 @@ impl RegistryBuilder {
             ..Registry::default()
         };
         registry.infos.sort_by(|a, b| a.name.cmp(&b.name));
-        for (crate_name, schemes, driver) in self.drivers {
-            for scheme in schemes {
-                let scheme = scheme.to_ascii_lowercase();
-                if let Some(existing) = registry.drivers.get_mut(&scheme) {
+        for slot in self.drivers {
+            for scheme in &slot.schemes {
+                if let Some(existing) = registry.drivers.get_mut(scheme) {
                     if !self.lenient {
                         return Err(Error::DuplicateScheme {
-                            scheme,
+                            scheme: scheme.clone(),
                             first: existing.crate_name.clone(),
-                            second: crate_name,
+                            second: slot.crate_name,
                         });
                     }
-                    existing.duplicate.get_or_insert(crate_name.clone());
+                    existing.duplicate.get_or_insert(slot.crate_name.clone());
                     continue;
                 }
-                let entry = DriverEntry {
-                    crate_name: crate_name.clone(),
-                    driver: driver.clone(),
-                    duplicate: None,
-                };
-                registry.drivers.insert(scheme, entry);
+                registry.drivers.insert(scheme.clone(), slot.entry());
             }
         }
-        for (crate_name, driver) in self.overrides {
-            for scheme in driver.schemes() {
-                let entry = DriverEntry {
-                    crate_name: crate_name.clone(),
-                    driver: Built::Driver(driver.clone()),
-                    duplicate: None,
-                };
-                registry.drivers.insert(scheme.to_ascii_lowercase(), entry);
+        for slot in self.overrides {
+            for scheme in &slot.schemes {
+                registry.drivers.insert(scheme.clone(), slot.entry());
             }
         }
         for (crate_name, ingester) in self.ingesters {

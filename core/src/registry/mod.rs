@@ -54,6 +54,8 @@ pub use builder::RegistryBuilder;
 
 #[derive(Debug, Clone)]
 struct DriverEntry {
+    /// The driver's name, from its registration.
+    name: String,
     crate_name: String,
     driver: Built,
     /// Crate of a second registration of the same scheme.
@@ -65,7 +67,6 @@ struct DriverEntry {
 enum Built {
     Driver(Arc<dyn Driver>),
     Failed {
-        name: String,
         section: String,
         origin: String,
         reason: String,
@@ -81,13 +82,11 @@ impl Built {
                 origin,
                 reason,
             }) => Built::Failed {
-                name: name.to_owned(),
                 section,
                 origin,
                 reason,
             },
             Err(other) => Built::Failed {
-                name: name.to_owned(),
                 section: format!("drivers.{name}"),
                 origin: crate::config::DEFAULTS_ORIGIN.to_owned(),
                 reason: other.to_string(),
@@ -108,13 +107,6 @@ impl Built {
                 origin: origin.clone(),
                 reason: reason.clone(),
             }),
-        }
-    }
-
-    fn name(&self) -> &str {
-        match self {
-            Built::Driver(d) => d.name(),
-            Built::Failed { name, .. } => name,
         }
     }
 }
@@ -159,6 +151,12 @@ impl Registry {
     /// A builder for a closed set of drivers and ingesters.
     pub fn builder() -> RegistryBuilder {
         RegistryBuilder::default()
+    }
+
+    /// The name of the driver serving `scheme` (case-insensitive), if any.
+    pub fn driver_name(&self, scheme: &str) -> Option<&str> {
+        let entry = self.drivers.get(&scheme.to_ascii_lowercase())?;
+        Some(entry.name.as_str())
     }
 
     /// The driver serving `scheme` (case-insensitive).
@@ -220,7 +218,7 @@ impl Registry {
             .iter()
             .map(|(scheme, e)| SchemeInfo {
                 scheme: scheme.clone(),
-                driver: e.driver.name().to_owned(),
+                driver: e.name.clone(),
                 crate_name: e.crate_name.clone(),
             })
             .collect()

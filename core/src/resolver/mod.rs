@@ -192,7 +192,11 @@ impl Resolver {
     pub async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
         use tracing::Instrument as _;
         let driver = self.driver_for(reference)?;
-        let span = tracing::info_span!("fetch", reference = %reference, driver = driver.name());
+        let name = self
+            .registry
+            .driver_name(reference.scheme())
+            .unwrap_or_default();
+        let span = tracing::info_span!("fetch", reference = %reference, driver = name);
         let fetched = driver.fetch(reference, options).instrument(span).await?;
         check_fetched(reference, options, fetched)
     }

@@ -66,7 +66,12 @@ async fn run() {
     .expect("driver");
     let registry = Registry::builder()
         .with_linked()
-        .override_driver("drydock-driver-deckhand", Arc::new(driver))
+        .override_driver(
+            "drydock-driver-deckhand",
+            drydock_driver_deckhand::NAME,
+            drydock_driver_deckhand::SCHEMES,
+            Arc::new(driver),
+        )
         .build()
         .expect("registry");
     let resolver = Arc::new(Resolver::with_registry(Arc::new(registry)));

@@ -240,14 +240,6 @@ fn check(
 
 #[async_trait]
 impl Driver for DeckhandDriver {
-    fn name(&self) -> &'static str {
-        crate::NAME
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        crate::SCHEMES
-    }
-
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE.with_revisions().with_network()
     }

@@ -171,14 +171,6 @@ fn canonical_root(root: &Path) -> std::result::Result<PathBuf, FileError> {
 
 #[async_trait]
 impl Driver for FileDriver {
-    fn name(&self) -> &'static str {
-        crate::NAME
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        crate::SCHEMES
-    }
-
     /// A file answers a conditional fetch by its ETag (size and modification
     /// time), without reading it.
     fn capabilities(&self) -> Capabilities {
@@ -188,7 +180,7 @@ impl Driver for FileDriver {
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
         let content = self.read(reference, options).await?;
         if content.not_modified {
-            let mut fetched = Fetched::not_modified(self.name(), reference, Some(content.etag));
+            let mut fetched = Fetched::not_modified(crate::NAME, reference, Some(content.etag));
             if let Ok(location) = Url::from_file_path(&content.path) {
                 fetched = fetched.with_location(location.to_string());
             }
@@ -199,10 +191,10 @@ impl Driver for FileDriver {
         }
         let etag = content.etag.clone();
         let mut fetched = if content.bytes.len() < INLINE_DIGEST_MAX {
-            Fetched::new(self.name(), reference, content.bytes)
+            Fetched::new(crate::NAME, reference, content.bytes)
         } else {
             // Fetched::new hashes the bytes (~1 GB/s): keep that off the async workers.
-            let (name, owned) = (self.name(), reference.clone());
+            let (name, owned) = (crate::NAME, reference.clone());
             tokio::task::spawn_blocking(move || Fetched::new(name, &owned, content.bytes))
                 .await
                 .map_err(|join| {

@@ -7,12 +7,12 @@ use drydock_core::{
     Result, StaticToken, async_trait,
 };
 
+use crate::NAME;
 use crate::client::HttpClient;
 use crate::error::HttpError;
 use crate::keystone::Keystone;
 use crate::options::HttpOptions;
 use crate::request::HttpRequest;
-use crate::{NAME, SCHEMES};
 
 /// Fetches `http://` and `https://` references.
 ///
@@ -88,14 +88,6 @@ impl HttpDriver {
 
 #[async_trait]
 impl Driver for HttpDriver {
-    fn name(&self) -> &'static str {
-        NAME
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        SCHEMES
-    }
-
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE.with_conditional_fetch().with_network()
     }

@@ -33,14 +33,6 @@ impl EchoDriver {
 
 #[async_trait]
 impl Driver for EchoDriver {
-    fn name(&self) -> &'static str {
-        crate::NAME
-    }
-
-    fn schemes(&self) -> &'static [&'static str] {
-        crate::SCHEMES
-    }
-
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
         // Deadline, retries and cancellation are the resolver's layers: a
         // driver only has to be cancellable (never block its thread).

@@ -19,12 +19,6 @@ struct Source(Mutex<&'static str>);
 
 #[async_trait]
 impl Driver for Source {
-    fn name(&self) -> &'static str {
-        "mem"
-    }
-    fn schemes(&self) -> &'static [&'static str] {
-        &["mem"]
-    }
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE.with_conditional_fetch()
     }
@@ -35,9 +29,9 @@ impl Driver for Source {
         let body = *self.0.lock().unwrap();
         let etag = format!("\"{}\"", Digest::of(body.as_bytes()).hex());
         if o.if_none_match.as_deref() == Some(etag.as_str()) {
-            return Ok(Fetched::not_modified(self.name(), r, Some(etag)));
+            return Ok(Fetched::not_modified("mem", r, Some(etag)));
         }
-        Ok(Fetched::new(self.name(), r, Bytes::from_static(body.as_bytes())).with_etag(etag))
+        Ok(Fetched::new("mem", r, Bytes::from_static(body.as_bytes())).with_etag(etag))
     }
 }
 
@@ -60,7 +54,7 @@ pub async fn resolutions_are_saved_as_they_were_obtained(ctx: Ctx) {
     let s = &ctx.store;
     let source = Arc::new(Source(Mutex::new("v: 1\n")));
     let registry = Registry::builder()
-        .driver_instance("mem-test", source.clone())
+        .driver_instance("mem-test", "mem", &["mem"], source.clone())
         .ingester_instance("plain-test", Arc::new(Plain))
         .build()
         .unwrap();

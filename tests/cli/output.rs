@@ -16,15 +16,8 @@ fn fixture(name: &str) -> String {
 }
 
 fn command(args: &[&str], home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.args(args)
-        .current_dir(home)
-        .env_remove("DRYDOCK_STORE")
-        .env_remove("DRYDOCK_CONFIG")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null());
+    let mut cmd = crate::common::command(home);
+    cmd.args(args).stdin(Stdio::null());
     cmd
 }
 

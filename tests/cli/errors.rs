@@ -1,13 +1,9 @@
 //! The real `drydock` binary: exit statuses and error messages for bad input.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn drydock(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
-        .args(args)
-        .env_remove("DRYDOCK_TOKEN")
-        .output()
-        .expect("the drydock binary runs")
+    crate::common::drydock_homeless(args)
 }
 
 fn stderr(out: &Output) -> String {

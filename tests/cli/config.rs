@@ -2,21 +2,10 @@
 //! overrides, flags; unknown keys named with their file; secrets never shown.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn drydock(args: &[&str], envs: &[(&str, &str)], home: &Path) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.args(args)
-        .env_remove("DRYDOCK_TOKEN")
-        .env_remove("DRYDOCK_CONFIG")
-        .env_remove("DRYDOCK_STORE")
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .env("HOME", home);
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("the drydock binary runs")
+    crate::common::drydock(args, home, envs)
 }
 
 fn text(bytes: &[u8]) -> String {

@@ -5,7 +5,7 @@
 //! against loopback servers that echo the request back and redirect with
 //! tokens nested in query parameters.
 
-mod common;
+use crate::common;
 
 use common::{Secrets, printed, run};
 use drydock_fixtures::sitegen::{SiteSpec, deckhand};

@@ -5,7 +5,7 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Stdio;
 
 const MIB: u64 = 1024 * 1024;
 /// Each input's size (moderate: the test binary is a debug build).
@@ -86,14 +86,10 @@ fn shapes() -> Vec<(&'static str, String)> {
 // wait4 reaps the child (std's wait cannot report its peak RSS).
 #[allow(clippy::zombie_processes)]
 fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
+    let mut cmd = crate::common::command(home);
     cmd.arg("resolve")
         .arg(format!("file://{}", file.display()))
         .arg("--ingester=deckhand")
-        .env_remove("DRYDOCK_CONFIG")
-        .env_remove("DRYDOCK_STORE")
-        .env("XDG_CONFIG_HOME", home)
-        .env("XDG_DATA_HOME", home)
         .stdin(Stdio::null())
         .stdout(Stdio::null())
         .stderr(Stdio::piped());
@@ -111,6 +107,8 @@ fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet reaped; both pointers are to
+    // live locals of the types wait4 expects.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4");
     let stderr = reader.join().expect("stderr reader");

@@ -3,7 +3,7 @@
 //! exactly in the snapshot (JSON text) and its validation messages are
 //! stored by the worker, on SQLite and on PostgreSQL, through the real binary.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

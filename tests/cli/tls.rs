@@ -2,19 +2,15 @@
 //! certificates made at test time: CA bundle, mutual TLS, refusals.
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use drydock_fixtures::HttpFixture;
 use drydock_fixtures::tls::TestPki;
 
 async fn drydock(args: Vec<String>) -> Output {
     tokio::task::spawn_blocking(move || {
-        Command::new(env!("CARGO_BIN_EXE_drydock"))
-            .args(&args)
-            .env_remove("DRYDOCK_STORE")
-            .env("NO_PROXY", "127.0.0.1")
-            .output()
-            .expect("the drydock binary runs")
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        crate::common::drydock_homeless(&args)
     })
     .await
     .expect("join")

@@ -4,7 +4,7 @@
 //! escaped in every human output (resolve, validate, snapshots show/diff,
 //! task show); `--json` carries it exactly.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,16 +2,17 @@
 //! and another started loses no task; SIGTERM finishes the current task
 //! within the shutdown grace or gives it back, and abdicates leadership.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::designs::Designs;
 use common::fleet::{
-    WorkerProc, check_results, complete, create_tasks, finished_in_logs, leader, list, show,
-    wait_until,
+    WorkerProc, check_results, complete, create_task, create_tasks, finished_in_logs, leader, list,
+    open, show, wait_until,
 };
+use drydock::store::{Store, TaskAction, TaskStatus, Uuid};
 
 const TASKS: usize = 60;
 
@@ -24,38 +25,42 @@ async fn a_worker_killed_on_sqlite_loses_no_task_to_the_next_one() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
     let store = sqlite(home);
+    let observer = open(&store).await;
     let designs = Designs::start(home, 20).await;
     let picks: Vec<usize> = (0..TASKS).map(|i| designs.pick(i, 10)).collect();
     let refs: Vec<String> = picks.iter().map(|&d| designs.refs[d].0.clone()).collect();
-    let ids = create_tasks(home, &store, &refs);
+    let ids = create_tasks(&observer, &refs).await;
     let slow = designs.refs[designs.slow].0.clone();
 
     let mut a = WorkerProc::start(home, &store, "a", &["--concurrency", "2"]);
     // Kill it while it runs a slow task (2 s), after some tasks are done.
     let started = Instant::now();
     let held = loop {
-        let tasks = list(home, &store);
-        let done = tasks.values().filter(|t| t["status"] == "complete").count();
-        let running_slow = tasks
+        let tasks = list(&observer).await;
+        let done = tasks
             .values()
-            .find(|t| t["status"] == "running" && t["design_ref"] == slow.as_str());
+            .filter(|t| t.status == TaskStatus::Complete)
+            .count();
+        let running_slow = tasks.values().find(|t| {
+            t.status == TaskStatus::Running && t.design_ref.as_deref() == Some(slow.as_str())
+        });
         if done >= 10
             && let Some(t) = running_slow
         {
-            break t["task_id"].as_str().unwrap_or_default().to_owned();
+            break t.task_id;
         }
         assert!(
             started.elapsed() < Duration::from_secs(90),
             "never caught running a slow task:\n{}",
             a.log()
         );
-        std::thread::sleep(Duration::from_millis(50));
+        tokio::time::sleep(Duration::from_millis(50)).await;
     };
-    assert_eq!(leader(home, &store).as_deref(), Some(a.id.as_str()));
+    assert_eq!(leader(&observer).await.as_deref(), Some(a.id.as_str()));
     a.child.kill().expect("SIGKILL");
     a.child.wait().expect("killed");
-    assert!(complete(home, &store, &ids) < TASKS, "killed mid-run");
-    assert_eq!(show(home, &store, &held)["status"], "running");
+    assert!(complete(&observer, &ids).await < TASKS, "killed mid-run");
+    assert_eq!(show(&observer, held).await.status, TaskStatus::Running);
 
     // The next worker leads once the grace passed, requeues the lapsed claim,
     // runs everything, and only then exits by itself.
@@ -66,39 +71,42 @@ async fn a_worker_killed_on_sqlite_loses_no_task_to_the_next_one() {
         &["--concurrency", "2", "--exit-when-idle"],
     );
     assert_eq!(b.wait(Duration::from_secs(120)), Some(0), "{}", b.log());
-    assert_eq!(complete(home, &store, &ids), TASKS, "{}", b.log());
-    let shown = check_results(home, &store, &ids, &picks, &designs.refs);
-    let requeued = shown.iter().find(|t| t["task_id"] == held.as_str());
-    assert_eq!(requeued.expect("held task")["attempts"], 1);
+    assert_eq!(complete(&observer, &ids).await, TASKS, "{}", b.log());
+    let shown = check_results(&observer, &ids, &picks, &designs.refs).await;
+    let requeued = shown.iter().find(|t| t.task_id == held);
+    assert_eq!(requeued.expect("held task").attempts, 1);
     let logs = [a.log(), b.log()];
     let finished = finished_in_logs(&logs);
     assert!(finished.values().all(|&n| n == 1), "{finished:?}");
     assert!(finished.len() >= TASKS - 2, "{} logged", finished.len());
     assert!(logs[1].contains("lapsed claims dealt with"), "{}", logs[1]);
-    assert_eq!(leader(home, &store), None, "b abdicated when done");
+    assert_eq!(leader(&observer).await, None, "b abdicated when done");
 }
 
 /// One task over the slow design (`tenths` tenths of a second), a worker
 /// caught running it as the leader, then SIGTERM.
 struct Terminated {
-    store: String,
-    task: String,
+    store: Store,
+    task: Uuid,
     worker: WorkerProc,
     _designs: Designs,
 }
 
 async fn terminated_while_running(home: &Path, tenths: usize, grace: &str) -> Terminated {
-    let store = sqlite(home);
+    let url = sqlite(home);
+    let store = open(&url).await;
     let designs = Designs::start(home, tenths).await;
     let slow = designs.refs[designs.slow].0.clone();
-    let task = create_tasks(home, &store, &[slow]).remove(0);
-    let worker = WorkerProc::start(home, &store, "w", &["--shutdown-grace", grace]);
-    wait_until(Duration::from_secs(30), "the task to run", || {
-        show(home, &store, &task)["status"] == "running"
-    });
-    wait_until(Duration::from_secs(10), "the worker to lead", || {
-        leader(home, &store).as_deref() == Some(worker.id.as_str())
-    });
+    let task = create_tasks(&store, &[slow]).await.remove(0);
+    let worker = WorkerProc::start(home, &url, "w", &["--shutdown-grace", grace]);
+    wait_until(Duration::from_secs(30), "the task to run", async || {
+        show(&store, task).await.status == TaskStatus::Running
+    })
+    .await;
+    wait_until(Duration::from_secs(10), "the worker to lead", async || {
+        leader(&store).await.as_deref() == Some(worker.id.as_str())
+    })
+    .await;
     worker.terminate();
     Terminated {
         store,
@@ -125,17 +133,11 @@ async fn sigterm_gives_the_running_task_back_after_the_grace_and_abdicates() {
     let log = t.worker.log();
     assert!(log.contains("0 task(s) finished, 1 given back"), "{log}");
     assert!(log.contains("abdicated"), "{log}");
-    let task = show(home, &t.store, &t.task);
-    assert_eq!(task["status"], "queued", "given back: {task}");
-    assert_eq!(
-        task["attempts"], 0,
-        "a release is no lapsed attempt: {task}"
-    );
-    assert_eq!(
-        task["result"]["details"]["messageList"],
-        serde_json::json!([])
-    );
-    assert_eq!(leader(home, &t.store), None);
+    let task = show(&t.store, t.task).await;
+    assert_eq!(task.status, TaskStatus::Queued, "given back: {task:?}");
+    assert_eq!(task.attempts, 0, "a release is no lapsed attempt: {task:?}");
+    assert!(task.messages.is_empty(), "{task:?}");
+    assert_eq!(leader(&t.store).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -153,34 +155,30 @@ async fn sigterm_lets_the_running_task_finish_within_the_grace_and_abdicates() {
     let log = t.worker.log();
     assert!(log.contains("1 task(s) finished, 0 given back"), "{log}");
     assert!(log.contains("abdicated"), "{log}");
-    let task = show(home, &t.store, &t.task);
-    assert_eq!(task["status"], "complete", "{task}");
-    assert_eq!(task["result"]["message"], common::designs::FAILED, "{task}");
-    assert_eq!(finished_in_logs(&[log]).get(&t.task), Some(&1));
-    assert_eq!(leader(home, &t.store), None);
+    let task = show(&t.store, t.task).await;
+    assert_eq!(task.status, TaskStatus::Complete, "{task:?}");
+    assert_eq!(
+        task.result.message.as_deref(),
+        Some(common::designs::FAILED),
+        "{task:?}"
+    );
+    assert_eq!(finished_in_logs(&[log]).get(&t.task.to_string()), Some(&1));
+    assert_eq!(leader(&t.store).await, None);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn exit_when_idle_ignores_tasks_of_actions_the_worker_does_not_take() {
     let home = tempfile::tempdir().unwrap();
     let home = home.path();
-    let store = sqlite(home);
+    let url = sqlite(home);
+    let store = open(&url).await;
     let designs = Designs::start(home, 1).await;
-    let valid = create_tasks(home, &store, &[designs.refs[0].0.clone()]).remove(0);
+    let valid = create_tasks(&store, &[designs.refs[0].0.clone()])
+        .await
+        .remove(0);
     let design = designs.refs[0].0.as_str();
-    let args = [
-        "task",
-        "create",
-        "-a",
-        "prepare_nodes",
-        "-d",
-        design,
-        "--store",
-        &store,
-    ];
-    let out = common::fleet::drydock(home, &args);
-    assert!(out.status.success(), "{out:?}");
-    let mut worker = WorkerProc::start(home, &store, "w", &["--exit-when-idle"]);
+    create_task(&store, TaskAction::PrepareNodes, design).await;
+    let mut worker = WorkerProc::start(home, &url, "w", &["--exit-when-idle"]);
     // It used to spin on the prepare_nodes task (queued, but not its own) and never exit.
     assert_eq!(
         worker.wait(Duration::from_secs(30)),
@@ -188,8 +186,13 @@ async fn exit_when_idle_ignores_tasks_of_actions_the_worker_does_not_take() {
         "{}",
         worker.log()
     );
-    assert_eq!(show(home, &store, &valid)["status"], "complete");
-    let other = list(home, &store);
-    let other = other.values().find(|t| t["action"] == "prepare_nodes");
-    assert_eq!(other.expect("the prepare_nodes task")["status"], "queued");
+    assert_eq!(show(&store, valid).await.status, TaskStatus::Complete);
+    let other = list(&store).await;
+    let other = other
+        .values()
+        .find(|t| t.action == TaskAction::PrepareNodes);
+    assert_eq!(
+        other.expect("the prepare_nodes task").status,
+        TaskStatus::Queued
+    );
 }

@@ -3,13 +3,13 @@
 //! of exiting, and once the database is back it runs what was queued
 //! meanwhile; SIGTERM still ends it cleanly.
 
-mod common;
+use crate::common;
 
 use std::net::ToSocketAddrs;
 use std::time::Duration;
 
 use common::designs::Designs;
-use common::fleet::{WorkerProc, check_results, complete, create_tasks};
+use common::fleet::{WorkerProc, check_results, complete, create_tasks, open};
 use drydock_fixtures::proxy::Proxy;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -39,34 +39,37 @@ async fn a_worker_rides_out_a_database_outage() {
     // Valid and invalid designs, file:// and http://, none of them slow.
     let picks: Vec<usize> = (0..10).map(|i| i % designs.slow).collect();
     let refs: Vec<String> = picks.iter().map(|&d| designs.refs[d].0.clone()).collect();
-    let before = create_tasks(home, &direct, &refs);
+    let observer = open(&direct).await;
+    let before = create_tasks(&observer, &refs).await;
     let mut worker = WorkerProc::start(home, &through, "w", &[]);
-    wait_for(&worker, "the first tasks", || {
-        complete(home, &direct, &before) == before.len()
-    });
+    wait_for(&worker, "the first tasks", async || {
+        complete(&observer, &before).await == before.len()
+    })
+    .await;
 
     proxy.cut().await;
     // Work queued while the worker cannot see the database.
-    let during = create_tasks(home, &direct, &refs);
-    std::thread::sleep(Duration::from_secs(3));
+    let during = create_tasks(&observer, &refs).await;
+    tokio::time::sleep(Duration::from_secs(3)).await;
     assert!(
         worker.child.try_wait().expect("try_wait").is_none(),
         "the worker exited when the database went away:\n{}",
         worker.log()
     );
-    assert_eq!(complete(home, &direct, &during), 0, "nothing ran unseen");
+    assert_eq!(complete(&observer, &during).await, 0, "nothing ran unseen");
     proxy.restore();
 
-    wait_for(&worker, "the tasks queued during the outage", || {
-        complete(home, &direct, &during) == during.len()
-    });
+    wait_for(&worker, "the tasks queued during the outage", async || {
+        complete(&observer, &during).await == during.len()
+    })
+    .await;
     let log = worker.log();
     assert!(
         log.contains("the store did not answer; retrying"),
         "the outage is logged:\n{log}"
     );
-    let all: Vec<String> = before.iter().chain(&during).cloned().collect();
-    check_results(home, &direct, &all, &picks.repeat(2), &designs.refs);
+    let all: Vec<_> = before.iter().chain(&during).copied().collect();
+    check_results(&observer, &all, &picks.repeat(2), &designs.refs).await;
     worker.terminate();
     assert_eq!(
         worker.wait(Duration::from_secs(30)),
@@ -75,18 +78,19 @@ async fn a_worker_rides_out_a_database_outage() {
         worker.log()
     );
     drop(proxy);
+    observer.close().await;
     db.drop_database().await;
 }
 
 /// Polls `done` every 100 ms for a minute; fails with the worker's log.
-fn wait_for(worker: &WorkerProc, what: &str, mut done: impl FnMut() -> bool) {
+async fn wait_for(worker: &WorkerProc, what: &str, mut done: impl AsyncFnMut() -> bool) {
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while !done() {
+    while !done().await {
         assert!(
             std::time::Instant::now() < deadline,
             "timed out waiting for {what}; the worker's log:\n{}",
             worker.log()
         );
-        std::thread::sleep(Duration::from_millis(100));
+        tokio::time::sleep(Duration::from_millis(100)).await;
     }
 }

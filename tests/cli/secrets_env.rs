@@ -3,7 +3,7 @@
 //! `drydock config`, `store status`, logs or errors; a hostile Keystone that
 //! echoes the password back gets it scrubbed in every encoding.
 
-mod common;
+use crate::common;
 
 use common::{Secrets, printed, run};
 use drydock_fixtures::{HttpFixture, Route};

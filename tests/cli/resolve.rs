@@ -1,7 +1,7 @@
 //! The real `drydock` binary on fixture designs: exit statuses, JSON output, storing.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 fn designs() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/designs")
@@ -12,11 +12,9 @@ fn reference(relative: &str) -> String {
 }
 
 fn drydock(args: &[&str], data_home: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_drydock"))
+    crate::common::command(data_home)
         .args(args)
         .env("XDG_DATA_HOME", data_home)
-        .env_remove("DRYDOCK_STORE")
-        .env_remove("DRYDOCK_TOKEN")
         .output()
         .expect("the drydock binary runs")
 }

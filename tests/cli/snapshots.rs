@@ -3,7 +3,7 @@
 //! everyday CLI (plain paths, `--json` errors, steps shown with -v).
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Output;
 
 use drydock_fixtures::HttpFixture;
 use drydock_fixtures::sitegen::{SiteSpec, deckhand};
@@ -13,20 +13,7 @@ fn drydock(args: &[&str], home: &Path) -> Output {
 }
 
 fn drydock_env(args: &[&str], home: &Path, envs: &[(&str, &str)]) -> Output {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
-    cmd.args(args)
-        .current_dir(home)
-        .env_remove("DRYDOCK_STORE")
-        .env_remove("DRYDOCK_TOKEN")
-        .env_remove("DRYDOCK_CONFIG")
-        .env("NO_PROXY", "127.0.0.1")
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"));
-    for (k, v) in envs {
-        cmd.env(k, v);
-    }
-    cmd.output().expect("the binary runs")
+    crate::common::drydock(args, home, envs)
 }
 
 async fn run(args: Vec<String>, home: PathBuf) -> Output {

@@ -2,7 +2,7 @@
 //! JSON shape (exact keys, credentials redacted), messages in sequence
 //! order, `--block` with a worker running.
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeSet;
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! as an Airship operator runs it: `OS_*` set, a `deckhand+https` reference,
 //! `--store`. Every reference form of DECKHAND.md's final table, end to end.
 
-use std::process::{Command, Output};
+use std::process::Output;
 
 use drydock_fixtures::deckhand::{CannedRevision, DeckhandAuth, DeckhandFixture};
 use drydock_fixtures::keystone::{
@@ -49,15 +49,8 @@ async fn site() -> Site {
 impl Site {
     /// Runs the binary with the environment an operator has: OS_* and OS_CACERT.
     async fn drydock(&self, args: &[&str], password: &str) -> Output {
-        let mut cmd = Command::new(env!("CARGO_BIN_EXE_drydock"));
+        let mut cmd = crate::common::command(self.home.path());
         cmd.args(args)
-            .env_remove("DRYDOCK_STORE")
-            .env_remove("DRYDOCK_TOKEN")
-            .env_remove("DRYDOCK_CONFIG")
-            .env("HOME", self.home.path())
-            .env("XDG_CONFIG_HOME", self.home.path().join("config"))
-            .env("XDG_DATA_HOME", self.home.path().join("data"))
-            .env("NO_PROXY", "127.0.0.1")
             .env("OS_AUTH_URL", self.keystone.auth_url().as_str())
             .env("OS_USERNAME", ADMIN_USER)
             .env("OS_PASSWORD", password)

@@ -1,0 +1,20 @@
+//! The real `drydock` binary, one module per command or concern: its output,
+//! errors, configuration, secrets and spoofing, TLS, Deckhand, snapshots,
+//! tasks and its memory bound. One test binary (one link) for all of them.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod config;
+mod deckhand;
+mod errors;
+mod memory_bound;
+mod nul;
+mod output;
+mod resolve;
+mod secrets;
+mod secrets_env;
+mod snapshots;
+mod spoofing;
+mod task;
+mod tls;

@@ -1,0 +1,9 @@
+//! Fleets of real `drydock worker` processes on PostgreSQL and SQLite: killed
+//! workers, leadership handed over, a database outage ridden out.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod outage;
+mod postgres;
+mod sqlite;
