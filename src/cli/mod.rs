@@ -29,6 +29,7 @@ macro_rules! outln {
 
 mod admin;
 mod config_cmd;
+mod import;
 mod json_out;
 mod node;
 mod output;

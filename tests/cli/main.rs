@@ -8,6 +8,7 @@ mod common;
 mod config;
 mod deckhand;
 mod errors;
+mod import;
 mod memory_bound;
 mod nul;
 mod output;
