@@ -28,6 +28,7 @@ macro_rules! outln {
 }
 
 mod admin;
+mod compat;
 mod config_cmd;
 mod import;
 mod json_out;
@@ -89,6 +90,12 @@ pub struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
 
+    /// As -v (the original CLI's spelling); --no-debug turns it off.
+    #[arg(long, global = true, hide = true, overrides_with = "no_debug")]
+    debug: bool,
+    #[arg(long, global = true, hide = true, overrides_with = "debug")]
+    no_debug: bool,
+
     #[command(flatten)]
     config: settings::ConfigArgs,
 
@@ -105,7 +112,12 @@ impl Cli {
 
     /// Sends log lines to stderr at the level `--verbose` asks for.
     pub fn init_logging(&self) {
-        let level = match self.verbose {
+        let verbose = if self.debug {
+            self.verbose.max(1)
+        } else {
+            self.verbose
+        };
+        let level = match verbose {
             0 => tracing::Level::WARN,
             1 => tracing::Level::DEBUG,
             _ => tracing::Level::TRACE,
@@ -118,7 +130,7 @@ impl Cli {
             .with_target("drydock", level);
         // With -v, each step (fetch, ingest, validate, store) is a span
         // printed with its duration when it closes.
-        let spans = if self.verbose > 0 {
+        let spans = if verbose > 0 {
             tracing_subscriber::fmt::format::FmtSpan::CLOSE
         } else {
             tracing_subscriber::fmt::format::FmtSpan::NONE
@@ -158,8 +170,12 @@ enum Command {
     Worker(Box<worker::WorkerArgs>),
     /// Who leads the workers (the active-instance lease), since when, last ping.
     Leader(admin::LeaderArgs),
-    /// The store itself: migrate it, or see whether it answers and what it holds.
+    /// The store itself: migrate it, see whether it answers and what it
+    /// holds, or import an original Drydock database into it.
     Store(admin::StoreCmdArgs),
+    /// The original's design commands: gone; says what replaced them.
+    #[command(hide = true)]
+    Design(compat::DesignArgs),
 }
 
 impl Command {
@@ -210,6 +226,7 @@ async fn dispatch(config: Config, command: Command) -> u8 {
         Command::Worker(args) => worker::run(config, *args).await,
         Command::Leader(args) => admin::leader(&config, args).await,
         Command::Store(args) => admin::store_cmd(&config, args).await,
+        Command::Design(args) => compat::design(&args),
     }
 }
 

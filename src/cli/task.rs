@@ -9,6 +9,7 @@ use drydock::store::{
 };
 use drydock::tasks::ApiTask;
 
+use super::compat::{self, Format};
 use super::store::StoreArg;
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE, output, reference, store};
 use drydock::config::Config;
@@ -55,8 +56,14 @@ pub struct CreateArgs {
     #[arg(short = 't', long = "node-tags", value_delimiter = ',')]
     node_tags: Vec<String>,
     /// Wait until the task is complete, then show it (exit 1 if it failed).
-    #[arg(long)]
+    #[arg(short = 'b', long, overrides_with = "no_block")]
     block: bool,
+    /// Do not wait (the default).
+    #[arg(long, overrides_with = "block")]
+    no_block: bool,
+    /// With --block: how often to look at the task, in seconds (default: twice a second).
+    #[arg(long, value_name = "SECONDS")]
+    poll_interval: Option<u64>,
     /// With --block: give up waiting after this long.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
     block_timeout: Duration,
@@ -94,6 +101,15 @@ pub struct ShowArgs {
     id: Option<Uuid>,
     #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
     task: Option<Uuid>,
+    /// Wait until the task is complete before showing it.
+    #[arg(short = 'b', long, overrides_with = "no_block")]
+    block: bool,
+    /// Do not wait (the default).
+    #[arg(long, overrides_with = "block")]
+    no_block: bool,
+    /// With --block: give up waiting after this long.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
+    block_timeout: Duration,
     #[command(flatten)]
     store: StoreArg,
     /// Print the task as the original API's JSON.
@@ -105,7 +121,7 @@ pub struct ShowArgs {
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Delete tasks created more than this many days ago.
-    #[arg(long, value_name = "N")]
+    #[arg(short = 'd', long, value_name = "N")]
     days: u32,
     #[command(flatten)]
     store: StoreArg,
@@ -124,7 +140,10 @@ pub struct BuilddataArgs {
     task: Option<Uuid>,
     #[command(flatten)]
     store: StoreArg,
-    /// Print a JSON array.
+    /// Output format: yaml (the default, as the original) or json.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    output: Format,
+    /// Print a JSON array (as `-o json`).
     #[arg(long)]
     json: bool,
 }
@@ -203,29 +222,16 @@ async fn create(config: &Config, a: CreateArgs) -> u8 {
         Err(err) => return store_failed(err, a.json),
     };
     if a.block {
-        let started = std::time::Instant::now();
-        while !matches!(task.status, TaskStatus::Complete | TaskStatus::Terminated) {
-            if started.elapsed() > a.block_timeout {
-                errln!(
-                    "error: task {} is still {} after {}",
-                    task.task_id,
-                    task.status.as_str(),
-                    humantime::format_duration(a.block_timeout)
-                );
-                errln!(
-                    "hint: is a worker running (`drydock worker`) that takes {}?",
-                    task.action.as_str()
-                );
+        let poll = a
+            .poll_interval
+            .map_or(Duration::from_millis(500), Duration::from_secs);
+        task = match compat::wait_done(&store, task, poll, a.block_timeout).await {
+            Ok(task) => task,
+            Err(code) => {
                 store.close().await;
-                return EXIT_FAILURE;
+                return code;
             }
-            let _ = store.wait_for_task(Duration::ZERO).await;
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            task = match store.get_task(task.task_id).await {
-                Ok(task) => task,
-                Err(err) => return store_failed(err, a.json),
-            };
-        }
+        };
     }
     store.close().await;
     print_task(&task, a.json);
@@ -294,7 +300,19 @@ async fn show(config: &Config, a: ShowArgs) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
-    let found = store.get_task(id).await;
+    let mut found = store.get_task(id).await;
+    if a.block
+        && let Ok(task) = found
+    {
+        let poll = Duration::from_millis(500);
+        found = match compat::wait_done(&store, task, poll, a.block_timeout).await {
+            Ok(task) => Ok(task),
+            Err(code) => {
+                store.close().await;
+                return code;
+            }
+        };
+    }
     store.close().await;
     match found {
         Ok(task) => {
@@ -340,7 +358,8 @@ async fn builddata(config: &Config, a: BuilddataArgs) -> u8 {
     store.close().await;
     match found {
         Ok(data) => {
-            super::node::print_build_data(&data, a.json);
+            let format = if a.json { Format::Json } else { a.output };
+            super::node::print_build_data(&data, format);
             EXIT_OK
         }
         Err(err) => store_failed(err, a.json),

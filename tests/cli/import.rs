@@ -3,7 +3,7 @@
 //! the DDL of the original's migrations), imported into SQLite and
 //! PostgreSQL stores and read back with `task show`, `task list` and
 //! `node builddata`; a second import adds nothing; a dry run writes
-//! nothing; a bad source is refused before anything is written.
+//! nothing (a bad source: `import_refused`).
 
 use crate::common;
 
@@ -44,7 +44,7 @@ fn level_sql(level: usize, before_2018: bool) -> Vec<&'static str> {
     sql
 }
 
-async fn run_sql(url: &str, sql: &[&'static str]) {
+pub(crate) async fn run_sql(url: &str, sql: &[&'static str]) {
     let mut conn = sqlx::PgConnection::connect(url).await.expect("the source");
     for part in sql {
         sqlx::raw_sql(*part).execute(&mut conn).await.expect(part);
@@ -338,70 +338,4 @@ async fn decisions_are_options_and_a_dry_run_creates_no_store() {
     );
     opened.close().await;
     source.drop_database().await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_bad_source_is_refused_before_anything_is_written() {
-    let home = tempfile::tempdir().unwrap();
-    let path = home.path().join("s.db");
-    let store = format!("sqlite://{}", path.display());
-    let refused = |source: &str, expect: &str| {
-        let out = drydock(home.path(), &["store", "import", source, "--store", &store]);
-        assert_eq!(out.status.code(), Some(2), "{out:?}");
-        let err = String::from_utf8_lossy(&out.stderr);
-        assert!(err.contains(expect), "{expect:?} not in {err}");
-        assert!(err.contains("hint:"), "{err}");
-        assert!(!err.contains("s3cret"), "{err}");
-    };
-    // Nothing listens on port 1 of loopback.
-    refused(
-        "postgres://drydock:s3cret@127.0.0.1:1/drydock",
-        "cannot read the source database postgres://drydock:***@127.0.0.1:1/drydock",
-    );
-    let Some(empty) = TempDatabase::create("import_empty").await else {
-        return;
-    };
-    refused(empty.url(), "it has no alembic_version table");
-    run_sql(
-        empty.url(),
-        &[
-            "CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL); \
-           INSERT INTO alembic_version VALUES ('abc123')",
-        ],
-    )
-    .await;
-    refused(empty.url(), "Alembic revision \"abc123\"");
-    empty.drop_database().await;
-
-    let Some(missing) = TempDatabase::create("import_missing").await else {
-        return;
-    };
-    // At 4a5bef3702b, but without its build_data table.
-    run_sql(
-        missing.url(),
-        &[
-            include_str!("original/9593a123e7c5.sql"),
-            "UPDATE alembic_version SET version_num = '4a5bef3702b'",
-        ],
-    )
-    .await;
-    refused(missing.url(), "table build_data is missing");
-    let out = drydock(
-        home.path(),
-        &[
-            "store",
-            "import",
-            missing.url(),
-            "--store",
-            &store,
-            "--source-timezone",
-            "Mars/Olympus",
-        ],
-    );
-    assert_eq!(out.status.code(), Some(2), "{out:?}");
-    missing.drop_database().await;
-    // Every refusal came before the store was touched beyond opening it.
-    let listed = drydock(home.path(), &["task", "list", "--store", &store, "--json"]);
-    assert!(listed.status.success(), "{listed:?}");
-    assert_eq!(json(&listed), json!([]));
 }
