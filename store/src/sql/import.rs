@@ -13,13 +13,35 @@ use crate::task::stored_design_ref;
 const TASK: &str = "INSERT INTO tasks (task_id, parent_task_id, status, action, design_ref, \
     node_filter, request_context, result_status, result_message, result_reason, \
     result_error_count, result_successes, result_failures, result_links, retry, created, \
-    created_by, updated, terminated, terminated_by, terminate, message_seq) \
-    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, \
-    $19, $20, $21, $22) ON CONFLICT (task_id) DO NOTHING";
+    created_by, updated, terminated, terminated_by, terminate, message_seq) VALUES ";
+const TASK_COLUMNS: usize = 22;
 
 const MESSAGE: &str = "INSERT INTO result_message (task_id, sequence, message, error, context, \
-    context_type, ts, extra) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) \
-    ON CONFLICT (task_id, sequence) DO NOTHING";
+    context_type, ts, extra) VALUES ";
+const MESSAGE_COLUMNS: usize = 8;
+
+/// Rows per multi-row `INSERT` (well under both backends' parameter limits).
+const ROWS_PER_INSERT: usize = 200;
+
+/// `INSERT … VALUES` for `rows` rows of `columns` parameters each, then `tail`.
+fn multi_row(head: &str, columns: usize, rows: usize, tail: &str) -> String {
+    let mut sql = String::with_capacity(head.len() + rows * columns * 5 + tail.len());
+    sql.push_str(head);
+    for r in 0..rows {
+        sql.push_str(if r == 0 { "(" } else { ", (" });
+        for c in 0..columns {
+            if c > 0 {
+                sql.push_str(", ");
+            }
+            sql.push('$');
+            sql.push_str(&(r * columns + c + 1).to_string());
+        }
+        sql.push(')');
+    }
+    sql.push(' ');
+    sql.push_str(tail);
+    sql
+}
 
 /// Build data has no key: a row equal in node, task, date and generator is
 /// the same row.
@@ -39,43 +61,57 @@ impl<DB: Db> SqlStore<DB> {
     pub(crate) async fn import_rows(&self, batch: &ImportBatch) -> Result<ImportWritten> {
         let mut tx = self.write().await?;
         let mut written = ImportWritten::default();
-        for it in &batch.tasks {
-            let t = &it.task;
-            let q = sqlx::query(TASK)
-                .arg(t.task_id)
-                .arg(t.parent_task_id)
-                .arg(Text(&t.status))
-                .arg(Text(&t.action))
-                .arg(t.design_ref.as_deref().map(stored_design_ref))
-                .arg(t.node_filter.as_ref().map(Json))
-                .arg(t.request_context.as_ref().map(Json))
-                .arg(Text(&t.result.status))
-                .arg(t.result.message.as_deref())
-                .arg(t.result.reason.as_deref())
-                .arg(t.result.error_count)
-                .arg(Json(&t.result.successes))
-                .arg(Json(&t.result.failures))
-                .arg(Json(&t.result.links))
-                .arg(t.retry)
-                .arg(Ts(t.created))
-                .arg(t.created_by.as_deref())
-                .arg(t.updated.map(Ts))
-                .arg(t.terminated.map(Ts))
-                .arg(t.terminated_by.as_deref())
-                .arg(t.terminate)
-                .arg(it.message_seq);
+        for chunk in batch.tasks.chunks(ROWS_PER_INSERT) {
+            let sql = multi_row(
+                TASK,
+                TASK_COLUMNS,
+                chunk.len(),
+                "ON CONFLICT (task_id) DO NOTHING",
+            );
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for it in chunk {
+                let t = &it.task;
+                q = q
+                    .arg(t.task_id)
+                    .arg(t.parent_task_id)
+                    .arg(Text(t.status.clone()))
+                    .arg(Text(t.action.clone()))
+                    .arg(t.design_ref.as_deref().map(stored_design_ref))
+                    .arg(t.node_filter.clone().map(Json))
+                    .arg(t.request_context.clone().map(Json))
+                    .arg(Text(t.result.status.clone()))
+                    .arg(t.result.message.clone())
+                    .arg(t.result.reason.clone())
+                    .arg(t.result.error_count)
+                    .arg(Json(t.result.successes.clone()))
+                    .arg(Json(t.result.failures.clone()))
+                    .arg(Json(t.result.links.clone()))
+                    .arg(t.retry)
+                    .arg(Ts(t.created))
+                    .arg(t.created_by.clone())
+                    .arg(t.updated.map(Ts))
+                    .arg(t.terminated.map(Ts))
+                    .arg(t.terminated_by.clone())
+                    .arg(t.terminate)
+                    .arg(it.message_seq);
+            }
             written.tasks += DB::execute(&mut tx, q).await.map_err(|e| self.err(e))?;
         }
-        for m in &batch.messages {
-            let q = sqlx::query(MESSAGE)
-                .arg(m.task_id)
-                .arg(m.sequence)
-                .arg(m.message.as_str())
-                .arg(m.error)
-                .arg(m.context.as_deref())
-                .arg(m.context_type.as_deref())
-                .arg(Ts(m.ts))
-                .arg(m.extra.as_ref().map(Json));
+        for chunk in batch.messages.chunks(ROWS_PER_INSERT) {
+            let tail = "ON CONFLICT (task_id, sequence) DO NOTHING";
+            let sql = multi_row(MESSAGE, MESSAGE_COLUMNS, chunk.len(), tail);
+            let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
+            for m in chunk {
+                q = q
+                    .arg(m.task_id)
+                    .arg(m.sequence)
+                    .arg(m.message.clone())
+                    .arg(m.error)
+                    .arg(m.context.clone())
+                    .arg(m.context_type.clone())
+                    .arg(Ts(m.ts))
+                    .arg(m.extra.clone().map(Json));
+            }
             written.messages += DB::execute(&mut tx, q).await.map_err(|e| self.err(e))?;
         }
         for d in &batch.build_data {
