@@ -31,7 +31,8 @@ enum StoreCommand {
     /// Whether the store answers, which backend it is, and what it holds.
     Status(Plain),
     /// Import an original Drydock database (tasks, messages, build data,
-    /// boot actions); a second run adds nothing. Prints a per-table report.
+    /// boot actions) once the original is stopped; a second run adds only
+    /// what is missing, never updates. Prints a per-table report.
     Import(Box<super::import::ImportArgs>),
 }
 

@@ -14,6 +14,10 @@
 //! never resumes them) are recorded as failed, with a message saying why,
 //! unless [`Interrupted`] says otherwise. Every source row is imported,
 //! already present, or skipped with its reason in the [`ImportReport`].
+//!
+//! A row imported once is never updated: import once the original is
+//! stopped (a dry run before is harmless). A failure while writing leaves
+//! the batches written so far; running the import again completes it.
 
 mod report;
 mod rows;

@@ -12,7 +12,9 @@ pub struct TableReport {
     pub read: u64,
     /// Rows added to the store (in a dry run: that would be added).
     pub imported: u64,
-    /// Rows the store already had (an earlier import).
+    /// Rows the store already had (an earlier import); for messages, also
+    /// those the source gained after their task was imported (a task
+    /// imported once is not updated, so neither is its message sequence).
     pub present: u64,
     /// Rows not imported, counted per reason.
     pub skipped: BTreeMap<String, u64>,

@@ -16,8 +16,15 @@ const TASK: &str = "INSERT INTO tasks (task_id, parent_task_id, status, action, 
     created_by, updated, terminated, terminated_by, terminate, message_seq) VALUES ";
 const TASK_COLUMNS: usize = 22;
 
+/// Messages go in only within their task's stored `message_seq`: a message
+/// the source gained after its task was imported (the task is not updated)
+/// would otherwise collide with the next append. (`VALUES` columns are
+/// `column1`… on both backends; SQLite needs the `WHERE` before `ON CONFLICT`.)
 const MESSAGE: &str = "INSERT INTO result_message (task_id, sequence, message, error, context, \
-    context_type, ts, extra) VALUES ";
+    context_type, ts, extra) SELECT v.column1, v.column2, v.column3, v.column4, v.column5, \
+    v.column6, v.column7, v.column8 FROM tasks t, (VALUES ";
+const MESSAGE_TAIL: &str = ") AS v WHERE t.task_id = v.column1 AND v.column2 <= t.message_seq \
+    ON CONFLICT (task_id, sequence) DO NOTHING";
 const MESSAGE_COLUMNS: usize = 8;
 
 /// Rows per multi-row `INSERT` (well under both backends' parameter limits).
@@ -38,7 +45,9 @@ fn multi_row(head: &str, columns: usize, rows: usize, tail: &str) -> String {
         }
         sql.push(')');
     }
-    sql.push(' ');
+    if !tail.starts_with(')') {
+        sql.push(' ');
+    }
     sql.push_str(tail);
     sql
 }
@@ -98,8 +107,7 @@ impl<DB: Db> SqlStore<DB> {
             written.tasks += DB::execute(&mut tx, q).await.map_err(|e| self.err(e))?;
         }
         for chunk in batch.messages.chunks(ROWS_PER_INSERT) {
-            let tail = "ON CONFLICT (task_id, sequence) DO NOTHING";
-            let sql = multi_row(MESSAGE, MESSAGE_COLUMNS, chunk.len(), tail);
+            let sql = multi_row(MESSAGE, MESSAGE_COLUMNS, chunk.len(), MESSAGE_TAIL);
             let mut q = sqlx::query(sqlx::AssertSqlSafe(sql));
             for m in chunk {
                 q = q

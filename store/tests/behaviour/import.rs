@@ -99,6 +99,17 @@ pub async fn imported_rows_are_added_once(ctx: Ctx) {
     let again = s.import_rows(&batch).await.unwrap();
     assert_eq!(again, Default::default(), "a second import adds nothing");
 
+    // Messages the source gained after its task was imported are not added
+    // beyond the task's sequence (the next append would collide).
+    let mut later = ImportBatch::default();
+    let mut task = batch.tasks[0].clone();
+    task.message_seq = 3;
+    later.tasks.push(task);
+    let mut gained = batch.messages[1].clone();
+    gained.sequence = 3;
+    later.messages.push(gained);
+    assert_eq!(s.import_rows(&later).await.unwrap(), Default::default());
+
     let last = s.get_task(ids[249]).await.unwrap();
     assert_eq!(
         last.created,
