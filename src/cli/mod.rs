@@ -35,6 +35,8 @@ mod json_out;
 mod node;
 mod output;
 mod reference;
+mod remote;
+mod remote_cmd;
 mod resolve;
 mod schemes;
 mod settings;
@@ -98,6 +100,9 @@ pub struct Cli {
 
     #[command(flatten)]
     config: settings::ConfigArgs,
+
+    #[command(flatten)]
+    remote: remote::RemoteArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -201,7 +206,7 @@ pub async fn run(cli: Cli) -> u8 {
         return schemes::run(args);
     }
     match cli.config.load(cli.command.fetch_args()) {
-        Ok(config) => dispatch(config, cli.command).await,
+        Ok(config) => dispatch(config, cli.command, &cli.remote).await,
         Err(err) => match cli.command {
             // They report it their own way (`--json`).
             Command::Resolve(args) => resolve::run(Err(err), *args).await,
@@ -214,7 +219,23 @@ pub async fn run(cli: Cli) -> u8 {
     }
 }
 
-async fn dispatch(config: Config, command: Command) -> u8 {
+async fn dispatch(config: Config, command: Command, remote: &remote::RemoteArgs) -> u8 {
+    if let Command::Task(_) | Command::Node(_) = command {
+        match remote.remote(config.env()) {
+            Ok(None) => {}
+            Ok(Some(api)) => {
+                return match command {
+                    Command::Task(args) => remote_cmd::task_run(&api, args).await,
+                    Command::Node(args) => remote_cmd::node_run(&api, args).await,
+                    _ => EXIT_USAGE,
+                };
+            }
+            Err(e) => {
+                errln!("error: {}", output::safe(&e));
+                return EXIT_CONFIG;
+            }
+        }
+    }
     match command {
         Command::Resolve(args) => resolve::run(Ok(config), *args).await,
         Command::Validate(args) => resolve::validate(Ok(config), *args).await,

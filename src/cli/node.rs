@@ -13,11 +13,11 @@ use drydock::config::Config;
 #[derive(Debug, Args)]
 pub struct NodeArgs {
     #[command(subcommand)]
-    command: NodeCommand,
+    pub(super) command: NodeCommand,
 }
 
 #[derive(Debug, Subcommand)]
-enum NodeCommand {
+pub(super) enum NodeCommand {
     /// A node's build data, newest first (it survives the node's redeploys).
     Builddata(BuilddataArgs),
     /// The original's node list (from MAAS): not here; says what to use.
@@ -30,31 +30,31 @@ enum NodeCommand {
 pub struct ListArgs {
     /// The original's output format (table|json).
     #[arg(short = 'o', long)]
-    output: Option<String>,
+    pub(super) output: Option<String>,
 }
 
 /// Arguments of `drydock node builddata`.
 #[derive(Debug, Args)]
 pub struct BuilddataArgs {
     /// The node's name.
-    name: String,
+    pub(super) name: String,
     /// Only the newest element per generator (the default, as the original).
     #[arg(long, overrides_with = "no_latest")]
-    latest: bool,
+    pub(super) latest: bool,
     /// Every element, not only the newest per generator.
     #[arg(long, overrides_with = "latest")]
-    no_latest: bool,
+    pub(super) no_latest: bool,
     /// Only what this task collected.
     #[arg(long, value_name = "ID")]
-    task: Option<Uuid>,
+    pub(super) task: Option<Uuid>,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Output format: yaml (the default, as the original) or json.
     #[arg(short = 'o', long, value_enum, default_value = "yaml")]
-    output: Format,
+    pub(super) output: Format,
     /// Print a JSON array (as `-o json`).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Runs the subcommand.

@@ -18,11 +18,11 @@ use drydock::config::Config;
 #[derive(Debug, Args)]
 pub struct TaskArgs {
     #[command(subcommand)]
-    command: TaskCommand,
+    pub(super) command: TaskCommand,
 }
 
 #[derive(Debug, Subcommand)]
-enum TaskCommand {
+pub(super) enum TaskCommand {
     /// Queue a task: `drydock task create -a validate_design -d REF`.
     Create(CreateArgs),
     /// List tasks, oldest first.
@@ -40,38 +40,38 @@ enum TaskCommand {
 pub struct CreateArgs {
     /// The action, as the original names it (validate_design, prepare_nodes, deploy_nodes, …).
     #[arg(short = 'a', long = "action", value_name = "ACTION")]
-    action: TaskAction,
+    pub(super) action: TaskAction,
     /// The design reference (a plain path means its file:// URI). Stored
     /// without credentials (a password, a token parameter): the worker
     /// fetches it with its own (--token / DRYDOCK_TOKEN, OS_*, [drivers]).
     #[arg(short = 'd', long = "design-ref", value_name = "REF")]
-    design_ref: String,
+    pub(super) design_ref: String,
     /// Only these nodes (comma-separated).
     #[arg(short = 'n', long = "node-names", value_delimiter = ',')]
-    node_names: Vec<String>,
+    pub(super) node_names: Vec<String>,
     /// Only nodes in these racks (comma-separated).
     #[arg(short = 'r', long = "rack-names", value_delimiter = ',')]
-    rack_names: Vec<String>,
+    pub(super) rack_names: Vec<String>,
     /// Only nodes with these tags (comma-separated).
     #[arg(short = 't', long = "node-tags", value_delimiter = ',')]
-    node_tags: Vec<String>,
+    pub(super) node_tags: Vec<String>,
     /// Wait until the task is complete, then show it (exit 1 if it failed).
     #[arg(short = 'b', long, overrides_with = "no_block")]
-    block: bool,
+    pub(super) block: bool,
     /// Do not wait (the default).
     #[arg(long, overrides_with = "block")]
-    no_block: bool,
+    pub(super) no_block: bool,
     /// With --block: how often to look at the task, in seconds (default: twice a second).
     #[arg(long, value_name = "SECONDS")]
-    poll_interval: Option<u64>,
+    pub(super) poll_interval: Option<u64>,
     /// With --block: give up waiting after this long.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
-    block_timeout: Duration,
+    pub(super) block_timeout: Duration,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print the task as the original API's JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task list`.
@@ -79,18 +79,18 @@ pub struct CreateArgs {
 pub struct ListArgs {
     /// Only tasks with this status (repeatable): queued, running, complete, …
     #[arg(long, value_name = "STATUS")]
-    status: Vec<TaskStatus>,
+    pub(super) status: Vec<TaskStatus>,
     /// Only tasks doing this action (repeatable).
     #[arg(long, value_name = "ACTION")]
-    action: Vec<TaskAction>,
+    pub(super) action: Vec<TaskAction>,
     /// At most this many.
     #[arg(long, default_value_t = 1000)]
-    limit: u32,
+    pub(super) limit: u32,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print a JSON array of tasks in the original API's shape.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task show`.
@@ -98,23 +98,23 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// The task's id (`-t ID` as in the original works too).
     #[arg(value_name = "ID", required_unless_present = "task")]
-    id: Option<Uuid>,
+    pub(super) id: Option<Uuid>,
     #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
-    task: Option<Uuid>,
+    pub(super) task: Option<Uuid>,
     /// Wait until the task is complete before showing it.
     #[arg(short = 'b', long, overrides_with = "no_block")]
-    block: bool,
+    pub(super) block: bool,
     /// Do not wait (the default).
     #[arg(long, overrides_with = "block")]
-    no_block: bool,
+    pub(super) no_block: bool,
     /// With --block: give up waiting after this long.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
-    block_timeout: Duration,
+    pub(super) block_timeout: Duration,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print the task as the original API's JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task delete`.
@@ -122,12 +122,12 @@ pub struct ShowArgs {
 pub struct DeleteArgs {
     /// Delete tasks created more than this many days ago.
     #[arg(short = 'd', long, value_name = "N")]
-    days: u32,
+    pub(super) days: u32,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print `{"deleted": N}`.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task builddata`.
@@ -135,17 +135,17 @@ pub struct DeleteArgs {
 pub struct BuilddataArgs {
     /// The task's id.
     #[arg(value_name = "ID", required_unless_present = "task")]
-    id: Option<Uuid>,
+    pub(super) id: Option<Uuid>,
     #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
-    task: Option<Uuid>,
+    pub(super) task: Option<Uuid>,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Output format: yaml (the default, as the original) or json.
     #[arg(short = 'o', long, value_enum, default_value = "yaml")]
-    output: Format,
+    pub(super) output: Format,
     /// Print a JSON array (as `-o json`).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 async fn open(config: &Config, arg: &StoreArg, write: bool, json: bool) -> Result<Store, u8> {
@@ -178,7 +178,7 @@ pub async fn run(config: &Config, args: TaskArgs) -> u8 {
 }
 
 /// The original CLI's node filter: a union of the names, racks and tags given.
-fn node_filter(a: &CreateArgs) -> Option<serde_json::Value> {
+pub(super) fn node_filter(a: &CreateArgs) -> Option<serde_json::Value> {
     let mut set = serde_json::Map::new();
     set.insert("filter_type".into(), "union".into());
     for (key, values) in [
@@ -257,13 +257,19 @@ async fn list(config: &Config, a: ListArgs) -> u8 {
         Ok(tasks) => tasks,
         Err(err) => return store_failed(err, a.json),
     };
-    if a.json {
+    print_tasks(&tasks, a.json);
+    EXIT_OK
+}
+
+/// Prints tasks: a JSON array in the original API's shape, or a table.
+pub fn print_tasks(tasks: &[Task], json: bool) {
+    if json {
         let api: Vec<_> = tasks.iter().map(ApiTask::of).collect();
         outln!(
             "{}",
             serde_json::to_string(&api).unwrap_or_else(|_| "[]".into())
         );
-        return EXIT_OK;
+        return;
     }
     outln!(
         "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  DESIGN",
@@ -273,7 +279,7 @@ async fn list(config: &Config, a: ListArgs) -> u8 {
         "RESULT",
         "CREATED"
     );
-    for t in &tasks {
+    for t in tasks {
         outln!(
             "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  {}",
             t.task_id,
@@ -289,7 +295,6 @@ async fn list(config: &Config, a: ListArgs) -> u8 {
             ),
         );
     }
-    EXIT_OK
 }
 
 async fn show(config: &Config, a: ShowArgs) -> u8 {

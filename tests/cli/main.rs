@@ -14,6 +14,7 @@ mod memory_bound;
 mod nul;
 mod original_cli;
 mod output;
+mod remote;
 mod resolve;
 mod secrets;
 mod secrets_env;
