@@ -45,6 +45,7 @@ mod sorted_json;
 pub mod stdout;
 mod store;
 mod task;
+mod task_out;
 mod worker;
 
 use clap::{Parser, Subcommand};

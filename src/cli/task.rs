@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use drydock::store::{
-    BuildDataScope, NewTask, ResultStatus, Store, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
+    BuildDataScope, NewTask, ResultStatus, Store, TaskAction, TaskFilter, TaskStatus, Uuid,
 };
-use drydock::tasks::ApiTask;
 
 use super::compat::{self, Format};
 use super::store::StoreArg;
+pub use super::task_out::{print_task, print_tasks};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE, output, reference, store};
 use drydock::config::Config;
 
@@ -261,42 +261,6 @@ async fn list(config: &Config, a: ListArgs) -> u8 {
     EXIT_OK
 }
 
-/// Prints tasks: a JSON array in the original API's shape, or a table.
-pub fn print_tasks(tasks: &[Task], json: bool) {
-    if json {
-        let api: Vec<_> = tasks.iter().map(ApiTask::of).collect();
-        outln!(
-            "{}",
-            serde_json::to_string(&api).unwrap_or_else(|_| "[]".into())
-        );
-        return;
-    }
-    outln!(
-        "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  DESIGN",
-        "TASK",
-        "ACTION",
-        "STATUS",
-        "RESULT",
-        "CREATED"
-    );
-    for t in tasks {
-        outln!(
-            "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  {}",
-            t.task_id,
-            output::safe(t.action.as_str()),
-            t.status.as_str(),
-            t.result.status.as_str(),
-            t.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            output::safe(
-                &t.design_ref
-                    .as_deref()
-                    .map(drydock::redact_str)
-                    .unwrap_or_default()
-            ),
-        );
-    }
-}
-
 async fn show(config: &Config, a: ShowArgs) -> u8 {
     let Some(id) = a.id.or(a.task) else {
         return EXIT_FAILURE;
@@ -368,53 +332,5 @@ async fn builddata(config: &Config, a: BuilddataArgs) -> u8 {
             EXIT_OK
         }
         Err(err) => store_failed(err, a.json),
-    }
-}
-
-/// Prints a task: the original API's JSON, or a readable form.
-pub fn print_task(task: &Task, json: bool) {
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string(&ApiTask::of(task)).unwrap_or_default()
-        );
-        return;
-    }
-    outln!("task        {}", task.task_id);
-    outln!("action      {}", output::safe(task.action.as_str()));
-    outln!(
-        "design      {}",
-        output::safe(
-            &task
-                .design_ref
-                .as_deref()
-                .map(drydock::redact_str)
-                .unwrap_or_default()
-        )
-    );
-    outln!("status      {}", task.status.as_str());
-    outln!("result      {}", task.result.status.as_str());
-    if let Some(m) = &task.result.message {
-        outln!("message     {}", output::safe(m));
-    }
-    if let Some(r) = &task.result.reason {
-        outln!("reason      {}", output::safe(r));
-    }
-    if let Some(s) = task.design_snapshot_id {
-        outln!("snapshot    {s}");
-    }
-    outln!(
-        "created     {} by {}",
-        task.created.to_rfc3339(),
-        output::safe(task.created_by.as_deref().unwrap_or("-"))
-    );
-    outln!(
-        "messages    {} ({} errors)",
-        task.messages.len(),
-        task.result.error_count
-    );
-    for m in &task.messages {
-        let flag = if m.error { "error" } else { "info " };
-        outln!("  {:>4} {flag} {}", m.sequence, output::safe(&m.message));
     }
 }
