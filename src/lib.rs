@@ -41,6 +41,8 @@ pub mod config;
 mod context;
 pub mod diff;
 #[cfg(feature = "store")]
+pub mod import;
+#[cfg(feature = "store")]
 pub mod tasks;
 #[cfg(feature = "store")]
 pub mod worker;

@@ -30,6 +30,10 @@ enum StoreCommand {
     Migrate(Plain),
     /// Whether the store answers, which backend it is, and what it holds.
     Status(Plain),
+    /// Import an original Drydock database (tasks, messages, build data,
+    /// boot actions) once the original is stopped; a second run adds only
+    /// what is missing, never updates. Prints a per-table report.
+    Import(Box<super::import::ImportArgs>),
 }
 
 /// Just a store and `--json`.
@@ -115,6 +119,7 @@ pub async fn store_cmd(config: &Config, a: StoreCmdArgs) -> u8 {
             }
         }
         StoreCommand::Status(p) => status(config, p).await,
+        StoreCommand::Import(a) => super::import::run(config, *a).await,
     }
 }
 

@@ -28,11 +28,15 @@ macro_rules! outln {
 }
 
 mod admin;
+mod compat;
 mod config_cmd;
+mod import;
 mod json_out;
 mod node;
 mod output;
 mod reference;
+mod remote;
+mod remote_cmd;
 mod resolve;
 mod schemes;
 mod settings;
@@ -41,6 +45,7 @@ mod sorted_json;
 pub mod stdout;
 mod store;
 mod task;
+mod task_out;
 mod worker;
 
 use clap::{Parser, Subcommand};
@@ -88,8 +93,17 @@ pub struct Cli {
     #[arg(short, long, action = clap::ArgAction::Count, global = true)]
     verbose: u8,
 
+    /// As -v (the original CLI's spelling); --no-debug turns it off.
+    #[arg(long, global = true, hide = true, overrides_with = "no_debug")]
+    debug: bool,
+    #[arg(long, global = true, hide = true, overrides_with = "debug")]
+    no_debug: bool,
+
     #[command(flatten)]
     config: settings::ConfigArgs,
+
+    #[command(flatten)]
+    remote: remote::RemoteArgs,
 
     #[command(subcommand)]
     command: Command,
@@ -104,7 +118,12 @@ impl Cli {
 
     /// Sends log lines to stderr at the level `--verbose` asks for.
     pub fn init_logging(&self) {
-        let level = match self.verbose {
+        let verbose = if self.debug {
+            self.verbose.max(1)
+        } else {
+            self.verbose
+        };
+        let level = match verbose {
             0 => tracing::Level::WARN,
             1 => tracing::Level::DEBUG,
             _ => tracing::Level::TRACE,
@@ -117,7 +136,7 @@ impl Cli {
             .with_target("drydock", level);
         // With -v, each step (fetch, ingest, validate, store) is a span
         // printed with its duration when it closes.
-        let spans = if self.verbose > 0 {
+        let spans = if verbose > 0 {
             tracing_subscriber::fmt::format::FmtSpan::CLOSE
         } else {
             tracing_subscriber::fmt::format::FmtSpan::NONE
@@ -157,8 +176,12 @@ enum Command {
     Worker(Box<worker::WorkerArgs>),
     /// Who leads the workers (the active-instance lease), since when, last ping.
     Leader(admin::LeaderArgs),
-    /// The store itself: migrate it, or see whether it answers and what it holds.
+    /// The store itself: migrate it, see whether it answers and what it
+    /// holds, or import an original Drydock database into it.
     Store(admin::StoreCmdArgs),
+    /// The original's design commands: gone; says what replaced them.
+    #[command(hide = true)]
+    Design(compat::DesignArgs),
 }
 
 impl Command {
@@ -184,7 +207,7 @@ pub async fn run(cli: Cli) -> u8 {
         return schemes::run(args);
     }
     match cli.config.load(cli.command.fetch_args()) {
-        Ok(config) => dispatch(config, cli.command).await,
+        Ok(config) => dispatch(config, cli.command, &cli.remote).await,
         Err(err) => match cli.command {
             // They report it their own way (`--json`).
             Command::Resolve(args) => resolve::run(Err(err), *args).await,
@@ -197,7 +220,23 @@ pub async fn run(cli: Cli) -> u8 {
     }
 }
 
-async fn dispatch(config: Config, command: Command) -> u8 {
+async fn dispatch(config: Config, command: Command, remote: &remote::RemoteArgs) -> u8 {
+    if let Command::Task(_) | Command::Node(_) = command {
+        match remote.remote(config.env()) {
+            Ok(None) => {}
+            Ok(Some(api)) => {
+                return match command {
+                    Command::Task(args) => remote_cmd::task_run(&api, args).await,
+                    Command::Node(args) => remote_cmd::node_run(&api, args).await,
+                    _ => EXIT_USAGE,
+                };
+            }
+            Err(e) => {
+                errln!("error: {}", output::safe(&e));
+                return EXIT_CONFIG;
+            }
+        }
+    }
     match command {
         Command::Resolve(args) => resolve::run(Ok(config), *args).await,
         Command::Validate(args) => resolve::validate(Ok(config), *args).await,
@@ -209,6 +248,7 @@ async fn dispatch(config: Config, command: Command) -> u8 {
         Command::Worker(args) => worker::run(config, *args).await,
         Command::Leader(args) => admin::leader(&config, args).await,
         Command::Store(args) => admin::store_cmd(&config, args).await,
+        Command::Design(args) => compat::design(&args),
     }
 }
 

@@ -1,8 +1,10 @@
-//! `drydock node builddata NAME [--latest]`: a node's build history.
+//! `drydock node builddata NAME [--latest/--no-latest]`: a node's build
+//! history; `node list` names what replaced it.
 
 use clap::{Args, Subcommand};
 use drydock::store::{BuildData, BuildDataScope, Uuid};
 
+use super::compat::{self, Format};
 use super::store::StoreArg;
 use super::{EXIT_OK, EXIT_STORE, output, store};
 use drydock::config::Config;
@@ -11,36 +13,56 @@ use drydock::config::Config;
 #[derive(Debug, Args)]
 pub struct NodeArgs {
     #[command(subcommand)]
-    command: NodeCommand,
+    pub(super) command: NodeCommand,
 }
 
 #[derive(Debug, Subcommand)]
-enum NodeCommand {
+pub(super) enum NodeCommand {
     /// A node's build data, newest first (it survives the node's redeploys).
     Builddata(BuilddataArgs),
+    /// The original's node list (from MAAS): not here; says what to use.
+    #[command(hide = true)]
+    List(ListArgs),
+}
+
+/// Arguments of the original's `drydock node list`.
+#[derive(Debug, Args)]
+pub struct ListArgs {
+    /// The original's output format (table|json).
+    #[arg(short = 'o', long)]
+    pub(super) output: Option<String>,
 }
 
 /// Arguments of `drydock node builddata`.
 #[derive(Debug, Args)]
 pub struct BuilddataArgs {
     /// The node's name.
-    name: String,
-    /// Only the newest element per generator.
-    #[arg(long)]
-    latest: bool,
+    pub(super) name: String,
+    /// Only the newest element per generator (the default, as the original).
+    #[arg(long, overrides_with = "no_latest")]
+    pub(super) latest: bool,
+    /// Every element, not only the newest per generator.
+    #[arg(long, overrides_with = "latest")]
+    pub(super) no_latest: bool,
     /// Only what this task collected.
     #[arg(long, value_name = "ID")]
-    task: Option<Uuid>,
+    pub(super) task: Option<Uuid>,
     #[command(flatten)]
-    store: StoreArg,
-    /// Print a JSON array.
+    pub(super) store: StoreArg,
+    /// Output format: yaml (the default, as the original) or json.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub(super) output: Format,
+    /// Print a JSON array (as `-o json`).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Runs the subcommand.
 pub async fn run(config: &Config, args: NodeArgs) -> u8 {
-    let NodeCommand::Builddata(a) = args.command;
+    let a = match args.command {
+        NodeCommand::Builddata(a) => a,
+        NodeCommand::List(_) => return compat::node_list(),
+    };
     let url = a.store.url(config);
     let opened = match store::open_existing(&url).await {
         Ok(opened) => opened,
@@ -53,11 +75,11 @@ pub async fn run(config: &Config, args: NodeArgs) -> u8 {
         Some(task) => BuildDataScope::NodeAndTask(a.name.clone(), task),
         None => BuildDataScope::Node(a.name.clone()),
     };
-    let found = opened.build_data(&scope, a.latest).await;
+    let found = opened.build_data(&scope, !a.no_latest).await;
     opened.close().await;
     match found {
         Ok(data) => {
-            print_build_data(&data, a.json);
+            print_build_data(&data, if a.json { Format::Json } else { a.output });
             EXIT_OK
         }
         Err(err) => {
@@ -67,29 +89,11 @@ pub async fn run(config: &Config, args: NodeArgs) -> u8 {
     }
 }
 
-/// Prints build data: JSON, or one block per element.
-pub fn print_build_data(data: &[BuildData], json: bool) {
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string(data).unwrap_or_else(|_| "[]".into())
-        );
-        return;
-    }
-    if data.is_empty() {
-        errln!("no build data");
-    }
-    for d in data {
-        outln!(
-            "{}  node {}  task {}  {} ({})",
-            d.collected_date.to_rfc3339(),
-            output::safe(&d.node_name),
-            d.task_id,
-            output::safe(&d.generator),
-            output::safe(&d.data_format)
-        );
-        for line in d.data_element.lines() {
-            outln!("    {}", output::safe(line));
-        }
+/// Prints build data: a JSON array, or YAML as the original.
+pub fn print_build_data(data: &[BuildData], format: Format) {
+    let value = serde_json::to_value(data).unwrap_or_default();
+    match format {
+        Format::Json => outln!("{value}"),
+        Format::Yaml => out!("{}", compat::yaml(&value)),
     }
 }

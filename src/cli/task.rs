@@ -5,11 +5,12 @@ use std::time::Duration;
 
 use clap::{Args, Subcommand};
 use drydock::store::{
-    BuildDataScope, NewTask, ResultStatus, Store, Task, TaskAction, TaskFilter, TaskStatus, Uuid,
+    BuildDataScope, NewTask, ResultStatus, Store, TaskAction, TaskFilter, TaskStatus, Uuid,
 };
-use drydock::tasks::ApiTask;
 
+use super::compat::{self, Format};
 use super::store::StoreArg;
+pub use super::task_out::{print_task, print_tasks};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_STORE, output, reference, store};
 use drydock::config::Config;
 
@@ -17,11 +18,11 @@ use drydock::config::Config;
 #[derive(Debug, Args)]
 pub struct TaskArgs {
     #[command(subcommand)]
-    command: TaskCommand,
+    pub(super) command: TaskCommand,
 }
 
 #[derive(Debug, Subcommand)]
-enum TaskCommand {
+pub(super) enum TaskCommand {
     /// Queue a task: `drydock task create -a validate_design -d REF`.
     Create(CreateArgs),
     /// List tasks, oldest first.
@@ -39,32 +40,38 @@ enum TaskCommand {
 pub struct CreateArgs {
     /// The action, as the original names it (validate_design, prepare_nodes, deploy_nodes, …).
     #[arg(short = 'a', long = "action", value_name = "ACTION")]
-    action: TaskAction,
+    pub(super) action: TaskAction,
     /// The design reference (a plain path means its file:// URI). Stored
     /// without credentials (a password, a token parameter): the worker
     /// fetches it with its own (--token / DRYDOCK_TOKEN, OS_*, [drivers]).
     #[arg(short = 'd', long = "design-ref", value_name = "REF")]
-    design_ref: String,
+    pub(super) design_ref: String,
     /// Only these nodes (comma-separated).
     #[arg(short = 'n', long = "node-names", value_delimiter = ',')]
-    node_names: Vec<String>,
+    pub(super) node_names: Vec<String>,
     /// Only nodes in these racks (comma-separated).
     #[arg(short = 'r', long = "rack-names", value_delimiter = ',')]
-    rack_names: Vec<String>,
+    pub(super) rack_names: Vec<String>,
     /// Only nodes with these tags (comma-separated).
     #[arg(short = 't', long = "node-tags", value_delimiter = ',')]
-    node_tags: Vec<String>,
+    pub(super) node_tags: Vec<String>,
     /// Wait until the task is complete, then show it (exit 1 if it failed).
-    #[arg(long)]
-    block: bool,
+    #[arg(short = 'b', long, overrides_with = "no_block")]
+    pub(super) block: bool,
+    /// Do not wait (the default).
+    #[arg(long, overrides_with = "block")]
+    pub(super) no_block: bool,
+    /// With --block: how often to look at the task, in seconds (default: twice a second).
+    #[arg(long, value_name = "SECONDS")]
+    pub(super) poll_interval: Option<u64>,
     /// With --block: give up waiting after this long.
     #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
-    block_timeout: Duration,
+    pub(super) block_timeout: Duration,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print the task as the original API's JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task list`.
@@ -72,18 +79,18 @@ pub struct CreateArgs {
 pub struct ListArgs {
     /// Only tasks with this status (repeatable): queued, running, complete, …
     #[arg(long, value_name = "STATUS")]
-    status: Vec<TaskStatus>,
+    pub(super) status: Vec<TaskStatus>,
     /// Only tasks doing this action (repeatable).
     #[arg(long, value_name = "ACTION")]
-    action: Vec<TaskAction>,
+    pub(super) action: Vec<TaskAction>,
     /// At most this many.
     #[arg(long, default_value_t = 1000)]
-    limit: u32,
+    pub(super) limit: u32,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print a JSON array of tasks in the original API's shape.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task show`.
@@ -91,27 +98,36 @@ pub struct ListArgs {
 pub struct ShowArgs {
     /// The task's id (`-t ID` as in the original works too).
     #[arg(value_name = "ID", required_unless_present = "task")]
-    id: Option<Uuid>,
+    pub(super) id: Option<Uuid>,
     #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
-    task: Option<Uuid>,
+    pub(super) task: Option<Uuid>,
+    /// Wait until the task is complete before showing it.
+    #[arg(short = 'b', long, overrides_with = "no_block")]
+    pub(super) block: bool,
+    /// Do not wait (the default).
+    #[arg(long, overrides_with = "block")]
+    pub(super) no_block: bool,
+    /// With --block: give up waiting after this long.
+    #[arg(long, value_name = "DURATION", default_value = "1h", value_parser = super::settings::parse_duration)]
+    pub(super) block_timeout: Duration,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print the task as the original API's JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task delete`.
 #[derive(Debug, Args)]
 pub struct DeleteArgs {
     /// Delete tasks created more than this many days ago.
-    #[arg(long, value_name = "N")]
-    days: u32,
+    #[arg(short = 'd', long, value_name = "N")]
+    pub(super) days: u32,
     #[command(flatten)]
-    store: StoreArg,
+    pub(super) store: StoreArg,
     /// Print `{"deleted": N}`.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 /// Arguments of `drydock task builddata`.
@@ -119,14 +135,17 @@ pub struct DeleteArgs {
 pub struct BuilddataArgs {
     /// The task's id.
     #[arg(value_name = "ID", required_unless_present = "task")]
-    id: Option<Uuid>,
+    pub(super) id: Option<Uuid>,
     #[arg(short = 't', long = "task-id", value_name = "ID", hide = true)]
-    task: Option<Uuid>,
+    pub(super) task: Option<Uuid>,
     #[command(flatten)]
-    store: StoreArg,
-    /// Print a JSON array.
+    pub(super) store: StoreArg,
+    /// Output format: yaml (the default, as the original) or json.
+    #[arg(short = 'o', long, value_enum, default_value = "yaml")]
+    pub(super) output: Format,
+    /// Print a JSON array (as `-o json`).
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
 }
 
 async fn open(config: &Config, arg: &StoreArg, write: bool, json: bool) -> Result<Store, u8> {
@@ -159,7 +178,7 @@ pub async fn run(config: &Config, args: TaskArgs) -> u8 {
 }
 
 /// The original CLI's node filter: a union of the names, racks and tags given.
-fn node_filter(a: &CreateArgs) -> Option<serde_json::Value> {
+pub(super) fn node_filter(a: &CreateArgs) -> Option<serde_json::Value> {
     let mut set = serde_json::Map::new();
     set.insert("filter_type".into(), "union".into());
     for (key, values) in [
@@ -203,29 +222,16 @@ async fn create(config: &Config, a: CreateArgs) -> u8 {
         Err(err) => return store_failed(err, a.json),
     };
     if a.block {
-        let started = std::time::Instant::now();
-        while !matches!(task.status, TaskStatus::Complete | TaskStatus::Terminated) {
-            if started.elapsed() > a.block_timeout {
-                errln!(
-                    "error: task {} is still {} after {}",
-                    task.task_id,
-                    task.status.as_str(),
-                    humantime::format_duration(a.block_timeout)
-                );
-                errln!(
-                    "hint: is a worker running (`drydock worker`) that takes {}?",
-                    task.action.as_str()
-                );
+        let poll = a
+            .poll_interval
+            .map_or(Duration::from_millis(500), Duration::from_secs);
+        task = match compat::wait_done(&store, task, poll, a.block_timeout).await {
+            Ok(task) => task,
+            Err(code) => {
                 store.close().await;
-                return EXIT_FAILURE;
+                return code;
             }
-            let _ = store.wait_for_task(Duration::ZERO).await;
-            tokio::time::sleep(Duration::from_millis(500)).await;
-            task = match store.get_task(task.task_id).await {
-                Ok(task) => task,
-                Err(err) => return store_failed(err, a.json),
-            };
-        }
+        };
     }
     store.close().await;
     print_task(&task, a.json);
@@ -251,38 +257,7 @@ async fn list(config: &Config, a: ListArgs) -> u8 {
         Ok(tasks) => tasks,
         Err(err) => return store_failed(err, a.json),
     };
-    if a.json {
-        let api: Vec<_> = tasks.iter().map(ApiTask::of).collect();
-        outln!(
-            "{}",
-            serde_json::to_string(&api).unwrap_or_else(|_| "[]".into())
-        );
-        return EXIT_OK;
-    }
-    outln!(
-        "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  DESIGN",
-        "TASK",
-        "ACTION",
-        "STATUS",
-        "RESULT",
-        "CREATED"
-    );
-    for t in &tasks {
-        outln!(
-            "{:<36}  {:<18}  {:<10}  {:<15}  {:<20}  {}",
-            t.task_id,
-            output::safe(t.action.as_str()),
-            t.status.as_str(),
-            t.result.status.as_str(),
-            t.created.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            output::safe(
-                &t.design_ref
-                    .as_deref()
-                    .map(drydock::redact_str)
-                    .unwrap_or_default()
-            ),
-        );
-    }
+    print_tasks(&tasks, a.json);
     EXIT_OK
 }
 
@@ -294,7 +269,19 @@ async fn show(config: &Config, a: ShowArgs) -> u8 {
         Ok(store) => store,
         Err(code) => return code,
     };
-    let found = store.get_task(id).await;
+    let mut found = store.get_task(id).await;
+    if a.block
+        && let Ok(task) = found
+    {
+        let poll = Duration::from_millis(500);
+        found = match compat::wait_done(&store, task, poll, a.block_timeout).await {
+            Ok(task) => Ok(task),
+            Err(code) => {
+                store.close().await;
+                return code;
+            }
+        };
+    }
     store.close().await;
     match found {
         Ok(task) => {
@@ -340,57 +327,10 @@ async fn builddata(config: &Config, a: BuilddataArgs) -> u8 {
     store.close().await;
     match found {
         Ok(data) => {
-            super::node::print_build_data(&data, a.json);
+            let format = if a.json { Format::Json } else { a.output };
+            super::node::print_build_data(&data, format);
             EXIT_OK
         }
         Err(err) => store_failed(err, a.json),
-    }
-}
-
-/// Prints a task: the original API's JSON, or a readable form.
-pub fn print_task(task: &Task, json: bool) {
-    if json {
-        outln!(
-            "{}",
-            serde_json::to_string(&ApiTask::of(task)).unwrap_or_default()
-        );
-        return;
-    }
-    outln!("task        {}", task.task_id);
-    outln!("action      {}", output::safe(task.action.as_str()));
-    outln!(
-        "design      {}",
-        output::safe(
-            &task
-                .design_ref
-                .as_deref()
-                .map(drydock::redact_str)
-                .unwrap_or_default()
-        )
-    );
-    outln!("status      {}", task.status.as_str());
-    outln!("result      {}", task.result.status.as_str());
-    if let Some(m) = &task.result.message {
-        outln!("message     {}", output::safe(m));
-    }
-    if let Some(r) = &task.result.reason {
-        outln!("reason      {}", output::safe(r));
-    }
-    if let Some(s) = task.design_snapshot_id {
-        outln!("snapshot    {s}");
-    }
-    outln!(
-        "created     {} by {}",
-        task.created.to_rfc3339(),
-        output::safe(task.created_by.as_deref().unwrap_or("-"))
-    );
-    outln!(
-        "messages    {} ({} errors)",
-        task.messages.len(),
-        task.result.error_count
-    );
-    for m in &task.messages {
-        let flag = if m.error { "error" } else { "info " };
-        outln!("  {:>4} {flag} {}", m.sequence, output::safe(&m.message));
     }
 }

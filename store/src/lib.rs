@@ -9,6 +9,7 @@ mod claim;
 mod connect;
 mod enums;
 mod error;
+mod import;
 mod model;
 mod options;
 mod postgres;
@@ -24,6 +25,9 @@ pub use connect::SCHEMES;
 pub use drydock_core::SnapshotId;
 pub use enums::{ResultStatus, SubtaskFilter, TaskAction, TaskStatus};
 pub use error::{Result, StoreError};
+pub use import::{
+    ImportBatch, ImportWritten, ImportedBootAction, ImportedBootContext, ImportedTask,
+};
 pub use model::{
     BuildData, BuildDataScope, Leader, MAX_NAME_LEN, NewResultMessage, ResultMessage, now,
 };

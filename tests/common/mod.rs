@@ -14,7 +14,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 
 /// The real binary, run in `home` and isolated from the caller's
-/// environment: no DRYDOCK_*, OS_* or RUST_LOG; HOME, XDG_CONFIG_HOME
+/// environment: no DRYDOCK_*, OS_*, DD_URL or RUST_LOG; HOME, XDG_CONFIG_HOME
 /// (`home/config`) and XDG_DATA_HOME (`home/data`) under `home`; loopback
 /// never proxied. The one launcher of every test of the binary.
 pub fn command(home: &Path) -> Command {
@@ -22,7 +22,11 @@ pub fn command(home: &Path) -> Command {
     cmd.current_dir(home);
     for (name, _) in std::env::vars_os() {
         let text = name.to_string_lossy();
-        if text.starts_with("DRYDOCK") || text.starts_with("OS_") || text == "RUST_LOG" {
+        if text.starts_with("DRYDOCK")
+            || text.starts_with("OS_")
+            || text == "RUST_LOG"
+            || text == "DD_URL"
+        {
             cmd.env_remove(&name);
         }
     }

@@ -5,6 +5,7 @@ pub(crate) mod binds;
 mod boot;
 mod claims;
 mod db;
+mod import;
 mod records;
 mod snapshot_reads;
 mod snapshot_rows;

@@ -24,6 +24,7 @@ macro_rules! dispatch {
 }
 
 mod boot;
+mod import;
 mod snapshots;
 mod work;
 

@@ -8,6 +8,7 @@ mod finish;
 mod harness;
 mod hostile;
 mod hostile_snapshots;
+mod import;
 mod leader;
 mod logs;
 mod messages;
@@ -63,6 +64,8 @@ behaviour!(
     build_data::read_by_all_node_task_and_both,
     boot_actions::contexts_and_statuses_with_hashed_keys,
     boot_actions::hostile_boot_action_inputs,
+    import::imported_rows_are_added_once,
+    import::a_bad_batch_is_refused_whole,
     leader::claim_maintain_abdicate,
     leader::four_contenders_one_leader_and_takeover,
     snapshots::store_get_list_latest,
