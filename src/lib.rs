@@ -37,6 +37,8 @@
 //! worker beside its handlers over the same objects: see [`Context`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "bootaction")]
+pub mod bootaction;
 pub mod config;
 mod context;
 pub mod diff;

@@ -28,6 +28,7 @@ macro_rules! outln {
 }
 
 mod admin;
+mod bootaction;
 mod config_cmd;
 mod json_out;
 mod node;
@@ -152,6 +153,8 @@ enum Command {
     Task(task::TaskArgs),
     /// A node's build data.
     Node(node::NodeArgs),
+    /// Boot actions: arm a node for a task, render what a node gets, see what nodes reported.
+    Bootaction(bootaction::BootactionArgs),
     /// Run tasks: claim them from the store and run validate_design (many
     /// workers may share one PostgreSQL; one leads maintenance).
     Worker(Box<worker::WorkerArgs>),
@@ -206,6 +209,7 @@ async fn dispatch(config: Config, command: Command) -> u8 {
         Command::Config(args) => config_cmd::run(&config, &args),
         Command::Task(args) => task::run(&config, args).await,
         Command::Node(args) => node::run(&config, args).await,
+        Command::Bootaction(args) => bootaction::run(config, args).await,
         Command::Worker(args) => worker::run(config, *args).await,
         Command::Leader(args) => admin::leader(&config, args).await,
         Command::Store(args) => admin::store_cmd(&config, args).await,
