@@ -6,6 +6,7 @@
 //! `echo-driver` and a second `echo` registration, so they stay separate
 //! binaries).
 
+mod bootaction_node;
 mod bootaction_render;
 mod builtin_registry;
 mod driver_conformance;
