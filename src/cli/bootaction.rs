@@ -120,23 +120,45 @@ async fn boot_actions(config: Config, store_arg: &StoreArg) -> Result<BootAction
 }
 
 async fn arm(config: Config, a: ArmArgs) -> u8 {
+    // The key file first: a node is never armed with a key nobody can read.
+    let mut key_file = match a.key_file.as_deref().map(create_private) {
+        Some(Ok(file)) => Some(file),
+        Some(Err(err)) => {
+            errln!(
+                "error: {}: {err}",
+                a.key_file.as_deref().unwrap_or(Path::new("")).display()
+            );
+            return EXIT_FAILURE;
+        }
+        None => None,
+    };
+    let remove_key_file = || {
+        if let Some(path) = &a.key_file {
+            let _ = std::fs::remove_file(path);
+        }
+    };
     let boot = match boot_actions(config, &a.store).await {
         Ok(b) => b,
-        Err(code) => return code,
+        Err(code) => {
+            remove_key_file();
+            return code;
+        }
     };
     let armed = boot.arm(a.task, &a.node).await;
     boot.store().close().await;
     let armed = match armed {
         Ok(armed) => armed,
         Err(err) => {
+            remove_key_file();
             errln!("error: {}", output::safe(&err.to_string()));
             return EXIT_FAILURE;
         }
     };
-    match &a.key_file {
-        Some(path) => {
-            if let Err(err) = write_private(path, &armed.key_hex()) {
-                errln!("error: {}: {err}", path.display());
+    match &mut key_file {
+        Some(file) => {
+            use std::io::Write as _;
+            if let Err(err) = writeln!(file, "{}", armed.key_hex()).and_then(|()| file.sync_all()) {
+                errln!("error: writing the key: {err}");
                 return EXIT_FAILURE;
             }
         }
@@ -153,15 +175,13 @@ async fn arm(config: Config, a: ArmArgs) -> u8 {
     EXIT_OK
 }
 
-/// Writes `text` into a new file readable by its owner only.
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write as _;
+/// A new file readable by its owner only (never an existing one).
+fn create_private(path: &Path) -> std::io::Result<std::fs::File> {
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
     #[cfg(unix)]
     std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    writeln!(file, "{text}")
+    options.open(path)
 }
 
 async fn render(config: Config, a: RenderArgs) -> u8 {
