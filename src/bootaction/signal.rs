@@ -56,7 +56,7 @@ impl BootActions {
             .into_iter()
             .map(|(message, error, extra)| {
                 let mut m = NewResultMessage::new(message, error).with_context(&text, "bootaction");
-                m.extra = (!extra.is_empty()).then(|| Value::Object(extra));
+                m.extra = (!extra.is_empty()).then_some(Value::Object(extra));
                 m
             })
             .collect();

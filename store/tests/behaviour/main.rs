@@ -63,6 +63,7 @@ behaviour!(
     build_data::read_by_all_node_task_and_both,
     boot_actions::contexts_and_statuses_with_hashed_keys,
     boot_actions::hostile_boot_action_inputs,
+    boot_actions::rows_start_unreported_and_list_by_task,
     leader::claim_maintain_abdicate,
     leader::four_contenders_one_leader_and_takeover,
     snapshots::store_get_list_latest,
