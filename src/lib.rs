@@ -37,6 +37,8 @@
 
 pub mod config;
 mod context;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "store")]
 pub mod worker;
 

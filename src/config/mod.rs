@@ -20,6 +20,9 @@
 //! [drivers.http]           # each driver's own typed options (`drydock schemes --json`)
 //! tls = { ca_bundle = "/etc/drydock/site-ca.pem" }
 //!
+//! [api]                    # `drydock serve`
+//! listen = "127.0.0.1:9000"
+//!
 //! [validation]             # handed to the validation rules
 //! ```
 //!
@@ -102,6 +105,22 @@ pub struct StoreSettings {
     pub url: Option<String>,
 }
 
+/// The REST API server (`[api]`, `drydock serve`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiSettings {
+    /// Where `drydock serve` listens (`HOST:PORT`, default `127.0.0.1:9000`).
+    pub listen: String,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            listen: "127.0.0.1:9000".into(),
+        }
+    }
+}
+
 /// The sections, typed: deserialised once from the merged sources.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -110,6 +129,7 @@ struct Sections {
     retry: RetryPolicy,
     cache: CacheOptions,
     store: StoreSettings,
+    api: ApiSettings,
     /// Each driver's section as given: each driver types its own when the
     /// registry is configured (the facade knows no driver's options).
     drivers: BTreeMap<String, Value>,
@@ -141,6 +161,7 @@ struct Shown<'a> {
     retry: &'a RetryPolicy,
     cache: &'a CacheOptions,
     store: &'a StoreSettings,
+    api: &'a ApiSettings,
     drivers: Map<String, Value>,
     validation: &'a Value,
 }
@@ -203,6 +224,11 @@ impl Config {
         self.sections.store.url.as_deref()
     }
 
+    /// `[api]`: the REST API server's settings.
+    pub fn api(&self) -> &ApiSettings {
+        &self.sections.api
+    }
+
     /// `[validation]`: the design rules' configuration (e.g. the platform catalogue).
     pub fn validation(&self) -> &ValidationConfig {
         &self.sections.validation
@@ -249,6 +275,7 @@ impl Config {
             retry: &s.retry,
             cache: &s.cache,
             store: &s.store,
+            api: &s.api,
             drivers,
             validation: &self.validation_given,
         };

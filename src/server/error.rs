@@ -1,0 +1,65 @@
+//! [`ApiError`]: the original's error body, `{"type":"error","message":…,"retry":false}`.
+
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use drydock_store::StoreError;
+use serde_json::json;
+
+/// An answer that is not a success: its status and message.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+    retry: bool,
+}
+
+impl ApiError {
+    /// 400 with `message`.
+    pub fn bad_request(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::BAD_REQUEST, message)
+    }
+
+    /// 404 with `message`.
+    pub fn not_found(message: impl Into<String>) -> Self {
+        ApiError::new(StatusCode::NOT_FOUND, message)
+    }
+
+    /// Any status with `message`.
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+            retry: false,
+        }
+    }
+
+    /// The store failed: 503 (retry) when it did not answer, 400 for a value
+    /// it refuses, 500 otherwise; the message never carries the store's URL.
+    pub fn store(err: StoreError) -> Self {
+        match err {
+            StoreError::Invalid { .. } => ApiError::bad_request(err.to_string()),
+            StoreError::NotFound { .. } => ApiError::not_found(err.to_string()),
+            _ if err.is_retryable() => ApiError {
+                retry: true,
+                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The store is unavailable")
+            },
+            _ => {
+                tracing::error!(error = %err, "store error");
+                ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal store error")
+            }
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(&self) -> StatusCode {
+        self.status
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let body = json!({"type": "error", "message": self.message, "retry": self.retry});
+        (self.status, Json(body)).into_response()
+    }
+}

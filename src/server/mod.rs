@@ -1,0 +1,134 @@
+//! The original Drydock's REST API (`/api/v1.0`), over one [`Context`]:
+//! thin handlers over the store and the resolver, for Shipyard and the
+//! original's Python client (feature `server`).
+//!
+//! ```no_run
+//! # async fn run() -> drydock::Result<()> {
+//! use std::sync::Arc;
+//! use drydock::server::{ApiState, ServerOptions, router, serve};
+//! use drydock::store::{Store, StoreOptions};
+//! use drydock::{CancellationToken, Context, Env, config::Config};
+//! let config = Config::load(None, &Env::process())?;
+//! let store = Store::connect("sqlite:///var/lib/drydock.db", &StoreOptions::default()).await?;
+//! let context = Arc::new(Context::with_store(config, store));
+//! let app = router(ApiState::new(context)?, &ServerOptions::default());
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:9000").await?;
+//! serve(listener, app, CancellationToken::new()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Not built yet: Keystone authentication and policy (every caller is
+//! treated as admin, and `drydock serve` says so), `GET /nodes`, the
+//! boot-action routes, `/metrics`, admission control.
+
+mod design;
+mod error;
+mod health;
+mod nodefilter;
+mod request;
+mod tasks;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use drydock_core::{CancellationToken, Error, Result};
+use drydock_store::{Store, TaskAction};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::Context;
+
+pub use error::ApiError;
+pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
+pub use tasks::ORIGINAL_ACTIONS;
+
+/// How the server bounds requests.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ServerOptions {
+    /// Largest request body accepted (default 1 MiB); larger is 413.
+    pub max_body: usize,
+    /// Longest a request may take (default 300 s, Shipyard's read timeout).
+    pub request_timeout: Duration,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            max_body: 1024 * 1024,
+            request_timeout: Duration::from_secs(300),
+        }
+    }
+}
+
+/// What every handler shares: the context (its resolver), the store.
+#[derive(Clone, Debug)]
+pub struct ApiState {
+    context: Arc<Context>,
+    store: Store,
+}
+
+impl ApiState {
+    /// The state over `context`, which must have a store
+    /// ([`Context::with_store`]); otherwise [`Error::Config`] about `[store]`.
+    pub fn new(context: Arc<Context>) -> Result<Self> {
+        let store = context.store().cloned().ok_or_else(|| Error::Config {
+            section: "store".into(),
+            origin: context.config().origin(),
+            reason: "the API server needs a store: build the context with Context::with_store"
+                .into(),
+        })?;
+        Ok(ApiState { context, store })
+    }
+
+    /// The actions tasks may be created for: those a worker of this build runs.
+    fn runnable(&self) -> &'static [TaskAction] {
+        crate::worker::Worker::runnable()
+    }
+}
+
+/// Every route: `/versions` at the root, the rest under `/api/v1.0`.
+pub fn router(state: ApiState, options: &ServerOptions) -> Router {
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .route("/health/extended", get(health::extended))
+        .route(
+            "/tasks",
+            get(tasks::list).post(tasks::create).delete(tasks::delete),
+        )
+        .route("/tasks/{task_id}", get(tasks::show))
+        .route("/tasks/{task_id}/builddata", get(tasks::builddata))
+        .route("/nodes/{hostname}/builddata", get(tasks::node_builddata))
+        .route("/nodefilter", post(design::nodefilter))
+        .route("/validatedesign", post(design::validate));
+    Router::new()
+        .route("/versions", get(health::versions))
+        .nest("/api/v1.0", api)
+        .fallback(not_found)
+        .with_state(state)
+        .layer(DefaultBodyLimit::max(options.max_body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            options.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn(request::context))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("No such resource")
+}
+
+/// Serves `app` on `listener` until `shutdown` is cancelled, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+}
