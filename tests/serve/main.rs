@@ -1,0 +1,5 @@
+//! `drydock serve`: the real server process on a loopback port, driven by
+//! reqwest as the original's Python client and Shipyard drive it.
+
+mod server;
+mod shipyard;
