@@ -1,5 +1,7 @@
 //! `drydock serve`: the real server process on a loopback port, driven by
 //! reqwest as the original's Python client and Shipyard drive it.
 
+mod input;
+mod lifecycle;
 mod server;
 mod shipyard;

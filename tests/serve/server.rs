@@ -20,8 +20,6 @@ pub struct Server {
     log: PathBuf,
     /// `http://127.0.0.1:PORT`.
     pub base: String,
-    /// The store it serves.
-    pub store: String,
 }
 
 impl Server {
@@ -31,7 +29,15 @@ impl Server {
         let log = home.join(format!("serve-{}.log", drydock::store::Uuid::now_v7()));
         let file = std::fs::File::create(&log).expect("log file");
         let child = Command::new(env!("CARGO_BIN_EXE_drydock"))
-            .args(["serve", "--auth", "none", "--listen", "127.0.0.1:0", "--store", store])
+            .args([
+                "serve",
+                "--auth",
+                "none",
+                "--listen",
+                "127.0.0.1:0",
+                "--store",
+                store,
+            ])
             .args(extra)
             .current_dir(home)
             .env_remove("DRYDOCK_STORE")
@@ -50,7 +56,6 @@ impl Server {
             child,
             log,
             base: String::new(),
-            store: store.to_owned(),
         };
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
@@ -63,7 +68,10 @@ impl Server {
             if let Some(status) = server.child.try_wait().expect("try_wait") {
                 panic!("drydock serve exited ({status}) before serving:\n{text}");
             }
-            assert!(Instant::now() < deadline, "drydock serve did not start:\n{text}");
+            assert!(
+                Instant::now() < deadline,
+                "drydock serve did not start:\n{text}"
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -88,7 +96,11 @@ impl Server {
             if let Some(status) = self.child.try_wait().expect("try_wait") {
                 return status.code();
             }
-            assert!(Instant::now() < deadline, "still serving after SIGTERM:\n{}", self.log());
+            assert!(
+                Instant::now() < deadline,
+                "still serving after SIGTERM:\n{}",
+                self.log()
+            );
             std::thread::sleep(Duration::from_millis(50));
         }
     }
@@ -150,7 +162,12 @@ impl Answer {
             headers.contains_key("x-drydock-req"),
             "every response carries X-Drydock-Req: {status} {text}"
         );
-        Answer { status, headers, text, json }
+        Answer {
+            status,
+            headers,
+            text,
+            json,
+        }
     }
 
     /// Asserts the original's error body with `status`, returns its message.
@@ -191,7 +208,10 @@ pub async fn poll(server: &Server, task_id: &str, limit: Duration) -> Value {
     loop {
         let answer = get(server, &format!("/api/v1.0/tasks/{task_id}")).await;
         assert_eq!(answer.status, 200, "{}", answer.text);
-        let status = answer.json["status"].as_str().unwrap_or_default().to_owned();
+        let status = answer.json["status"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         if status == "complete" || status == "terminated" {
             return answer.json;
         }

@@ -13,7 +13,9 @@ use super::server::{CONTEXT_MARKER, Server, design, get, poll, post};
 /// Every step of the run, on the store `url`.
 async fn shipyard_run(home: &std::path::Path, url: &str) {
     let server = Server::start(home, url, &[]);
-    let store = Store::connect(url, &StoreOptions::default()).await.expect("store");
+    let store = Store::connect(url, &StoreOptions::default())
+        .await
+        .expect("store");
 
     // The preflight check: 204, no body.
     let health = get(&server, "/api/v1.0/health").await;
@@ -48,7 +50,10 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     for m in &errors {
         assert_eq!(m["kind"], "ValidationMessage");
         assert_eq!(m["level"], "Error");
-        assert!(m["name"].as_str().is_some_and(|n| n.starts_with("DD")), "{m}");
+        assert!(
+            m["name"].as_str().is_some_and(|n| n.starts_with("DD")),
+            "{m}"
+        );
         assert!(m["message"].as_str().is_some_and(|t| !t.is_empty()));
         assert!(m["documents"].is_array());
     }
@@ -57,7 +62,10 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     let body = json!({"action": "validate_design", "design_ref": valid, "node_filter": null});
     let created = post(&server, "/api/v1.0/tasks", &body).await;
     assert_eq!(created.status, 201, "{}", created.text);
-    let task_id = created.json["task_id"].as_str().expect("task_id").to_owned();
+    let task_id = created.json["task_id"]
+        .as_str()
+        .expect("task_id")
+        .to_owned();
     let location = created.headers["location"].to_str().expect("Location");
     assert_eq!(location, format!("/api/v1.0/tasks/{task_id}"));
     assert_eq!(created.json["status"], "queued");
@@ -67,7 +75,10 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     assert_eq!(read.status, 200, "{}", read.text);
     assert_eq!(read.json["task_id"], task_id.as_str());
     // The request's context is kept on the task.
-    let stored = store.get_task(Uuid::parse_str(&task_id).expect("uuid")).await.expect("task");
+    let stored = store
+        .get_task(Uuid::parse_str(&task_id).expect("uuid"))
+        .await
+        .expect("task");
     let context = stored.request_context.expect("request context");
     assert_eq!(context["context_marker"], CONTEXT_MARKER);
     assert_eq!(context["end_user"], "shipyard-operator");
@@ -81,7 +92,9 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     assert!(done["result"]["failures"].is_array());
     assert!(done["result"]["links"].is_array());
     assert_eq!(done["subtask_id_list"], json!([]));
-    let messages = done["result"]["details"]["messageList"].as_array().expect("messages");
+    let messages = done["result"]["details"]["messageList"]
+        .as_array()
+        .expect("messages");
     assert!(!messages.is_empty());
     for m in messages {
         for key in ["message", "error", "context_type", "context", "ts"] {
@@ -93,10 +106,15 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     let body = json!({"action": "validate_design", "design_ref": invalid});
     let created = post(&server, "/api/v1.0/tasks", &body).await;
     assert_eq!(created.status, 201, "{}", created.text);
-    let failing_id = created.json["task_id"].as_str().expect("task_id").to_owned();
+    let failing_id = created.json["task_id"]
+        .as_str()
+        .expect("task_id")
+        .to_owned();
     let failed = poll(&server, &failing_id, Duration::from_secs(60)).await;
     assert_eq!(failed["result"]["status"], "failure");
-    let count = failed["result"]["details"]["errorCount"].as_i64().expect("errorCount");
+    let count = failed["result"]["details"]["errorCount"]
+        .as_i64()
+        .expect("errorCount");
     assert!(count >= 1);
     let flagged = failed["result"]["details"]["messageList"]
         .as_array()
@@ -114,12 +132,20 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     assert_eq!(ids, [task_id.as_str(), failing_id.as_str()]);
     for t in tasks {
         assert!(t["result"]["details"]["errorCount"].is_i64());
-        assert!(t["result"]["details"]["messageList"].as_array().is_some_and(|l| !l.is_empty()));
+        assert!(
+            t["result"]["details"]["messageList"]
+                .as_array()
+                .is_some_and(|l| !l.is_empty())
+        );
         assert!(t["subtask_id_list"].is_array());
     }
 
     // The query parameters of GET /tasks/{id}.
-    let with = get(&server, &format!("/api/v1.0/tasks/{task_id}?builddata=true&subtaskerrors=true")).await;
+    let with = get(
+        &server,
+        &format!("/api/v1.0/tasks/{task_id}?builddata=true&subtaskerrors=true"),
+    )
+    .await;
     assert_eq!(with.json["build_data"], json!([]));
     assert_eq!(with.json["subtask_errors"], json!({}));
     let layered = get(&server, &format!("/api/v1.0/tasks/{task_id}?layers=-1")).await;
@@ -140,27 +166,52 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     assert_eq!(by_task.status, 200, "{}", by_task.text);
     assert_eq!(by_task.json.as_array().map(Vec::len), Some(3));
     let element = &by_task.json[0];
-    for key in ["node_name", "task_id", "collected_date", "generator", "data_format", "data_element"] {
+    for key in [
+        "node_name",
+        "task_id",
+        "collected_date",
+        "generator",
+        "data_format",
+        "data_element",
+    ] {
         assert!(element.get(key).is_some(), "{key} in {element}");
     }
     let all = get(&server, "/api/v1.0/nodes/node00000/builddata").await;
     assert_eq!(all.json.as_array().map(Vec::len), Some(3));
     // The client sends Python's `True`.
     let latest = get(&server, "/api/v1.0/nodes/node00000/builddata?latest=True").await;
-    assert_eq!(latest.json.as_array().map(Vec::len), Some(2), "{}", latest.text);
-    let shown = get(&server, &format!("/api/v1.0/tasks/{task_id}?builddata=true")).await;
+    assert_eq!(
+        latest.json.as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        latest.text
+    );
+    let shown = get(
+        &server,
+        &format!("/api/v1.0/tasks/{task_id}?builddata=true"),
+    )
+    .await;
     assert_eq!(shown.json["build_data"].as_array().map(Vec::len), Some(3));
 
     node_filters(&server).await;
 
     // Retention: DELETE /tasks?days=0 purges every task created before now.
     let client = super::server::client();
-    let deleted = client.delete(server.url("/api/v1.0/tasks?days=0")).send().await.expect("DELETE");
+    let deleted = client
+        .delete(server.url("/api/v1.0/tasks?days=0"))
+        .send()
+        .await
+        .expect("DELETE");
     assert_eq!(deleted.status(), 200);
-    assert_eq!(deleted.text().await.expect("body"), "Tables purged successfully.");
+    assert_eq!(
+        deleted.text().await.expect("body"),
+        "Tables purged successfully."
+    );
     let listed = get(&server, "/api/v1.0/tasks").await;
     assert_eq!(listed.json, json!([]));
-    get(&server, &format!("/api/v1.0/tasks/{task_id}")).await.error(404);
+    get(&server, &format!("/api/v1.0/tasks/{task_id}"))
+        .await
+        .error(404);
     store.close().await;
 }
 
@@ -196,7 +247,9 @@ async fn node_filters(server: &Server) {
     assert!(names(unknown).await.is_empty());
     // Unlike the original's 200 [], a design that cannot be had is an error.
     let missing = json!({"design_ref": design("no-such-design.yaml"), "node_filter": null});
-    post(server, "/api/v1.0/nodefilter", &missing).await.error(400);
+    post(server, "/api/v1.0/nodefilter", &missing)
+        .await
+        .error(400);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
