@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use drydock::config::Config;
-use drydock::server::{ApiState, ServerOptions, router, serve};
+use drydock::server::{ApiState, Auth, KeystoneAuth, Policy, ServerOptions, router, serve};
 use drydock::worker::{Worker, WorkerOptions, shutdown_on_signal};
 use drydock::{CancellationToken, Context};
 
@@ -15,6 +15,9 @@ use super::{EXIT_CONFIG, EXIT_FAILURE, EXIT_OK, EXIT_STORE, output, store};
 /// How callers are authenticated.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 enum AuthMode {
+    /// `X-Auth-Token` validated against Keystone with the service's own
+    /// credentials ([drivers.deckhand.keystone], OS_*, clouds.yaml).
+    Keystone,
     /// No authentication: every caller is treated as admin (development only).
     None,
 }
@@ -25,10 +28,14 @@ pub struct ServeArgs {
     /// Where to listen (`HOST:PORT`; default: `[api] listen`, else 127.0.0.1:9000).
     #[arg(long, value_name = "HOST:PORT")]
     listen: Option<String>,
-    /// Authentication. Keystone validation is not built yet, so this must be
-    /// given as `none` (every caller is admin): development only.
-    #[arg(long, value_enum, required = true)]
+    /// How callers are authenticated; `none` treats every caller as admin
+    /// (development only).
+    #[arg(long, value_enum, default_value = "keystone")]
     auth: AuthMode,
+    /// The policy file (oslo.policy rules by the original's names, YAML or
+    /// JSON; default: `[api] policy`, else every rule `role:admin`).
+    #[arg(long, value_name = "FILE")]
+    policy: Option<std::path::PathBuf>,
     /// Tasks the in-process worker runs at once; 0 runs the API alone (other
     /// `drydock worker` processes on the same store do the work).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(0..=256))]
@@ -41,6 +48,27 @@ pub struct ServeArgs {
 /// gives the worker's running tasks back.
 pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let listen = args.listen.unwrap_or_else(|| config.api().listen.clone());
+    let policy = match args.policy.as_deref().or(config.api().policy.as_deref()) {
+        None => Policy::default(),
+        Some(path) => match Policy::from_file(path) {
+            Ok(policy) => policy,
+            Err(err) => {
+                errln!("error: the policy file: {}", output::safe(&err));
+                return EXIT_CONFIG;
+            }
+        },
+    };
+    let auth = match args.auth {
+        AuthMode::None => Auth::None,
+        AuthMode::Keystone => match KeystoneAuth::from_config(&config, config.api().token_ttl) {
+            Ok(keystone) => Auth::Keystone(Box::new(keystone)),
+            Err(err) => {
+                output::print_error(&err);
+                errln!("hint: or --auth none for development (every caller is admin)");
+                return EXIT_CONFIG;
+            }
+        },
+    };
     let url = args.store.url(&config);
     let opened = match store::open_for_writing(&url).await {
         Ok(opened) => opened,
@@ -50,7 +78,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         }
     };
     let context = Arc::new(Context::with_store(config, opened.clone()));
-    let state = match ApiState::new(context.clone()) {
+    let state = match ApiState::new(context.clone(), auth, policy) {
         Ok(state) => state,
         Err(err) => {
             output::print_error(&err);

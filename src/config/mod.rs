@@ -22,6 +22,8 @@
 //!
 //! [api]                    # `drydock serve`
 //! listen = "127.0.0.1:9000"
+//! policy = "/etc/drydock/policy.yaml"   # oslo.policy rules; default: role:admin
+//! token_ttl = "5m"         # trust a validated Keystone token this long
 //!
 //! [validation]             # handed to the validation rules
 //! ```
@@ -111,12 +113,20 @@ pub struct StoreSettings {
 pub struct ApiSettings {
     /// Where `drydock serve` listens (`HOST:PORT`, default `127.0.0.1:9000`).
     pub listen: String,
+    /// The policy file (oslo.policy rules, YAML or JSON); none: every rule `role:admin`.
+    pub policy: Option<PathBuf>,
+    /// How long a validated token is trusted before Keystone is asked again
+    /// (a revoked token stops working within this; default 5 min).
+    #[serde(with = "drydock_core::config::duration")]
+    pub token_ttl: Duration,
 }
 
 impl Default for ApiSettings {
     fn default() -> Self {
         ApiSettings {
             listen: "127.0.0.1:9000".into(),
+            policy: None,
+            token_ttl: Duration::from_secs(300),
         }
     }
 }
@@ -237,6 +247,13 @@ impl Config {
     /// `[cache]`: how the resolver uses a cache (TTL, memory).
     pub fn cache(&self) -> &CacheOptions {
         &self.sections.cache
+    }
+
+    /// The section `[drivers.<name>]` as given (the driver types it), if any:
+    /// for a program that reuses a driver's settings (the server reuses the
+    /// Deckhand driver's Keystone credentials to validate tokens).
+    pub fn driver_section(&self, name: &str) -> Option<&Value> {
+        self.sections.drivers.get(name)
     }
 
     /// The registry of every linked driver, each built from its section

@@ -1,11 +1,11 @@
 //! `POST /validatedesign` and `POST /nodefilter`: fetch a design through the
 //! context's resolver, judge it, or select its nodes.
 
-use axum::Json;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use drydock_core::validation::effective::EffectiveSite;
 use drydock_core::{Level, Message, Resolved, Status};
 use serde::Deserialize;
@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use super::ApiState;
 use super::error::ApiError;
 use super::nodefilter::NodeFilter;
-use super::request::json_body;
+use super::request::{Caller, json_body};
 
 const PASSED: &str = "Site design passed validation";
 const FAILED: &str = "Site design failed validation.";
@@ -31,9 +31,13 @@ struct ValidateBody {
 /// it cannot be had; 503 when its source did not answer (try again).
 pub async fn validate(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    state
+        .authorize(&caller, &["physical_provisioner:validate_site_design"])
+        .await?;
     let body: ValidateBody = json_body(&headers, &body)?;
     let Some(href) = body.href.filter(|h| !h.is_empty()) else {
         return Err(ApiError::bad_request(
@@ -78,9 +82,13 @@ struct NodeFilterBody {
 /// original (`200 []`), a design that cannot be had is an error.
 pub async fn nodefilter(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    state
+        .authorize(&caller, &["physical_provisioner:read_data"])
+        .await?;
     let body: NodeFilterBody = json_body(&headers, &body)?;
     let Some(design_ref) = body.design_ref.filter(|r| !r.is_empty()) else {
         return Err(ApiError::bad_request(

@@ -25,6 +25,19 @@ impl ApiError {
         ApiError::new(StatusCode::NOT_FOUND, message)
     }
 
+    /// 401 `Unauthenticated`, as the original.
+    pub fn unauthenticated() -> Self {
+        ApiError::new(StatusCode::UNAUTHORIZED, "Unauthenticated")
+    }
+
+    /// 503 with `message`, worth retrying.
+    pub fn unavailable(message: impl Into<String>) -> Self {
+        ApiError {
+            retry: true,
+            ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, message)
+        }
+    }
+
     /// Any status with `message`.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
@@ -40,10 +53,7 @@ impl ApiError {
         match err {
             StoreError::Invalid { .. } => ApiError::bad_request(err.to_string()),
             StoreError::NotFound { .. } => ApiError::not_found(err.to_string()),
-            _ if err.is_retryable() => ApiError {
-                retry: true,
-                ..ApiError::new(StatusCode::SERVICE_UNAVAILABLE, "The store is unavailable")
-            },
+            _ if err.is_retryable() => ApiError::unavailable("The store is unavailable"),
             _ => {
                 tracing::error!(error = %err, "store error");
                 ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, "Internal store error")

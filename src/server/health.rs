@@ -1,13 +1,15 @@
 //! `GET /versions`, `GET /health` (204, no token, writes nothing) and
 //! `GET /health/extended`.
 
-use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
 use serde_json::json;
 
 use super::ApiState;
+use super::error::ApiError;
+use super::request::Caller;
 
 /// `GET /versions` (at the root): the API versions served.
 pub async fn versions() -> Response {
@@ -27,7 +29,13 @@ pub async fn health(State(state): State<ApiState>) -> StatusCode {
 }
 
 /// `GET /health/extended`: the original's `Status` body, 200 or 503.
-pub async fn extended(State(state): State<ApiState>) -> Response {
+pub async fn extended(
+    State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, ApiError> {
+    state
+        .authorize(&caller, &["physical_provisioner:health_data"])
+        .await?;
     let mut messages = Vec::new();
     if state.store.ping().await.is_err() {
         messages.push(json!({"message": "Unable to connect to database", "error": true, "kind": "SimpleMessage"}));
@@ -48,5 +56,5 @@ pub async fn extended(State(state): State<ApiState>) -> Response {
         "details": {"errorCount": messages.len(), "messageList": messages},
         "code": code.as_u16(),
     });
-    (code, Json(body)).into_response()
+    Ok((code, Json(body)).into_response())
 }

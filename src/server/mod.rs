@@ -5,26 +5,29 @@
 //! ```no_run
 //! # async fn run() -> drydock::Result<()> {
 //! use std::sync::Arc;
-//! use drydock::server::{ApiState, ServerOptions, router, serve};
+//! use drydock::server::{ApiState, Auth, Policy, ServerOptions, router, serve};
 //! use drydock::store::{Store, StoreOptions};
 //! use drydock::{CancellationToken, Context, Env, config::Config};
 //! let config = Config::load(None, &Env::process())?;
 //! let store = Store::connect("sqlite:///var/lib/drydock.db", &StoreOptions::default()).await?;
 //! let context = Arc::new(Context::with_store(config, store));
-//! let app = router(ApiState::new(context)?, &ServerOptions::default());
+//! let state = ApiState::new(context, Auth::None, Policy::default())?;
+//! let app = router(state, &ServerOptions::default());
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:9000").await?;
 //! serve(listener, app, CancellationToken::new()).await?;
 //! # Ok(()) }
 //! ```
 //!
-//! Not built yet: Keystone authentication and policy (every caller is
-//! treated as admin, and `drydock serve` says so), `GET /nodes`, the
-//! boot-action routes, `/metrics`, admission control.
+//! Callers are authenticated by Keystone ([`Auth::Keystone`]) and checked
+//! against the original's policy rules ([`Policy`]). Not built yet:
+//! `GET /nodes`, the boot-action routes, `/metrics`, admission control.
 
+mod auth;
 mod design;
 mod error;
 mod health;
 mod nodefilter;
+mod policy;
 mod request;
 mod tasks;
 
@@ -41,7 +44,9 @@ use tower_http::timeout::TimeoutLayer;
 
 use crate::Context;
 
+pub use auth::{AuthFailure, Identity, KeystoneAuth};
 pub use error::ApiError;
+pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
 pub use tasks::ORIGINAL_ACTIONS;
 
@@ -64,24 +69,73 @@ impl Default for ServerOptions {
     }
 }
 
-/// What every handler shares: the context (its resolver), the store.
+/// How callers are authenticated.
+#[derive(Debug)]
+pub enum Auth {
+    /// Nobody is checked: every caller is [`Identity::noauth`] (development only).
+    None,
+    /// `X-Auth-Token` validated against Keystone.
+    Keystone(Box<KeystoneAuth>),
+}
+
+/// What every handler shares: the context (its resolver), the store, how
+/// callers are authenticated and the policy.
 #[derive(Clone, Debug)]
 pub struct ApiState {
     context: Arc<Context>,
     store: Store,
+    auth: Arc<Auth>,
+    policy: Arc<Policy>,
 }
 
 impl ApiState {
     /// The state over `context`, which must have a store
     /// ([`Context::with_store`]); otherwise [`Error::Config`] about `[store]`.
-    pub fn new(context: Arc<Context>) -> Result<Self> {
+    pub fn new(context: Arc<Context>, auth: Auth, policy: Policy) -> Result<Self> {
         let store = context.store().cloned().ok_or_else(|| Error::Config {
             section: "store".into(),
             origin: context.config().origin(),
             reason: "the API server needs a store: build the context with Context::with_store"
                 .into(),
         })?;
-        Ok(ApiState { context, store })
+        Ok(ApiState {
+            context,
+            store,
+            auth: Arc::new(auth),
+            policy: Arc::new(policy),
+        })
+    }
+
+    /// The caller's identity, if it passes every rule of `rules`: 401 without
+    /// a valid token, 403 when a rule fails, 503 when Keystone cannot be asked.
+    async fn authorize(
+        &self,
+        caller: &request::Caller,
+        rules: &[&str],
+    ) -> std::result::Result<Identity, ApiError> {
+        let identity = match self.auth.as_ref() {
+            Auth::None => Identity::noauth(),
+            Auth::Keystone(keystone) => {
+                let token = caller
+                    .token
+                    .as_ref()
+                    .ok_or_else(ApiError::unauthenticated)?;
+                keystone.identify(token.expose()).await.map_err(|e| match e {
+                    AuthFailure::Unauthenticated => ApiError::unauthenticated(),
+                    AuthFailure::Unavailable(why) => {
+                        tracing::warn!(request = %caller.request_id, reason = why, "Keystone could not validate a token");
+                        ApiError::unavailable("Keystone is unavailable")
+                    }
+                })?
+            }
+        };
+        for rule in rules {
+            if !self.policy.allows(rule, &identity.credentials) {
+                tracing::info!(request = %caller.request_id, user = identity.user, rule, "forbidden");
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "Forbidden"));
+            }
+        }
+        Ok(identity)
     }
 
     /// The actions tasks may be created for: those a worker of this build runs.

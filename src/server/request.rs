@@ -34,8 +34,8 @@ pub struct Caller {
     pub context_marker: Option<Uuid>,
     /// The caller's `X-End-User`, when printable.
     pub end_user: Option<String>,
-    /// The authenticated user (with `--auth none`: `noauth`).
-    pub user: String,
+    /// The caller's `X-Auth-Token` (never shown).
+    pub token: Option<drydock_core::Secret>,
 }
 
 impl Caller {
@@ -49,21 +49,25 @@ impl Caller {
             .filter(|v| !v.is_empty() && v.len() <= MAX_END_USER)
             .filter(|v| !v.chars().any(char::is_control))
             .map(str::to_owned);
+        let token = text("x-auth-token")
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(|t| drydock_core::Secret::new(t.to_owned()));
         Caller {
             request_id: Uuid::now_v7(),
             context_marker,
             end_user,
-            user: "noauth".into(),
+            token,
         }
     }
 
-    /// The request context kept on a task it creates.
-    pub fn task_context(&self) -> Value {
+    /// The request context kept on a task `user` creates.
+    pub fn task_context(&self, user: &str) -> Value {
         json!({
             "request_id": self.request_id,
             "context_marker": self.context_marker,
-            "end_user": self.end_user.as_deref().unwrap_or(&self.user),
-            "user": self.user,
+            "end_user": self.end_user.as_deref().unwrap_or(user),
+            "user": user,
         })
     }
 }

@@ -33,6 +33,9 @@ pub const ORIGINAL_ACTIONS: &[&str] = &[
 /// Days `DELETE /tasks` keeps without `days` (or with a bad one), as the original.
 const DEFAULT_RETENTION_DAYS: u32 = 90;
 
+const READ_TASK: &str = "physical_provisioner:read_task";
+const READ_BUILD_DATA: &str = "physical_provisioner:read_build_data";
+
 /// Deepest subtask tree walked.
 const MAX_DEPTH: usize = 64;
 
@@ -52,6 +55,9 @@ pub async fn create(
     headers: HeaderMap,
     body: Bytes,
 ) -> Result<Response, ApiError> {
+    state
+        .authorize(&caller, &["physical_provisioner:create_task"])
+        .await?;
     let body: CreateBody = json_body(&headers, &body)?;
     let action = body.action.unwrap_or_default();
     if !ORIGINAL_ACTIONS.contains(&action.as_str()) {
@@ -71,6 +77,8 @@ pub async fn create(
             drydock_core::redact_str(&err.to_string())
         )));
     }
+    let rule = format!("physical_provisioner:{action}");
+    let identity = state.authorize(&caller, &[rule.as_str()]).await?;
     let action: TaskAction = action.parse().unwrap_or(TaskAction::Unknown(action));
     let runs = state.runnable();
     if !runs.contains(&action) {
@@ -83,8 +91,8 @@ pub async fn create(
     }
     let mut new = NewTask::new(action)
         .with_design_ref(drydock_store::stored_design_ref(&design_ref))
-        .with_created_by(caller.user.clone())
-        .with_request_context(caller.task_context());
+        .with_created_by(identity.user.clone())
+        .with_request_context(caller.task_context(&identity.user));
     match body.node_filter {
         None | Some(Value::Null) => {}
         Some(filter) => {
@@ -108,7 +116,11 @@ pub async fn create(
 }
 
 /// `GET /tasks`: every task, oldest first, each with its messages.
-pub async fn list(State(state): State<ApiState>) -> Result<Response, ApiError> {
+pub async fn list(
+    State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
+) -> Result<Response, ApiError> {
+    state.authorize(&caller, &[READ_TASK]).await?;
     let tasks = state
         .store
         .list_tasks(&TaskFilter::default())
@@ -136,8 +148,12 @@ pub struct DeleteQuery {
 /// with a bad value, as the original).
 pub async fn delete(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     Query(q): Query<DeleteQuery>,
 ) -> Result<Response, ApiError> {
+    state
+        .authorize(&caller, &["physical_provisioner:delete_tasks"])
+        .await?;
     let days = q
         .days
         .and_then(|d| d.trim().parse::<u32>().ok())
@@ -164,9 +180,11 @@ pub struct ShowQuery {
 /// `{"init_task_id", <id>: task, …}` over N layers of subtasks.
 pub async fn show(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, ApiError> {
+    state.authorize(&caller, &[READ_TASK]).await?;
     let builddata = flag(q.builddata.as_deref(), "builddata")?;
     let subtask_errors = flag(q.subtaskerrors.as_deref(), "subtaskerrors")?;
     let layers =
@@ -203,8 +221,10 @@ pub async fn show(
 /// `GET /tasks/{id}/builddata`: what the task collected; 404 when nothing.
 pub async fn builddata(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
+    state.authorize(&caller, &[READ_BUILD_DATA]).await?;
     let task = read_task(&state, &id).await?;
     let data = state
         .store
@@ -320,9 +340,11 @@ pub struct NodeQuery {
 /// newest first (only the newest per generator with `latest`); 404 when none.
 pub async fn node_builddata(
     State(state): State<ApiState>,
+    Extension(caller): Extension<Caller>,
     Path(hostname): Path<String>,
     Query(q): Query<NodeQuery>,
 ) -> Result<Response, ApiError> {
+    state.authorize(&caller, &[READ_BUILD_DATA]).await?;
     // As the original: `latest` is true exactly when it reads TRUE in any case.
     let latest = q.latest.is_some_and(|l| l.eq_ignore_ascii_case("true"));
     let found = state

@@ -1,6 +1,7 @@
 //! `drydock serve`: the real server process on a loopback port, driven by
 //! reqwest as the original's Python client and Shipyard drive it.
 
+mod auth;
 mod input;
 mod lifecycle;
 mod server;

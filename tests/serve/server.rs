@@ -26,23 +26,27 @@ impl Server {
     /// Starts `drydock serve --auth none` on `store`, on a port the system
     /// picks (read back from its log), with `extra` flags.
     pub fn start(home: &Path, store: &str, extra: &[&str]) -> Server {
+        let mut args = vec!["--auth", "none"];
+        args.extend_from_slice(extra);
+        Server::start_with(home, store, &args, &[])
+    }
+
+    /// Starts `drydock serve` on `store` with `args` and the environment
+    /// variables `envs` (nothing else of the caller's DRYDOCK_* or OS_*).
+    pub fn start_with(home: &Path, store: &str, args: &[&str], envs: &[(&str, &str)]) -> Server {
         let log = home.join(format!("serve-{}.log", drydock::store::Uuid::now_v7()));
         let file = std::fs::File::create(&log).expect("log file");
-        let child = Command::new(env!("CARGO_BIN_EXE_drydock"))
-            .args([
-                "serve",
-                "--auth",
-                "none",
-                "--listen",
-                "127.0.0.1:0",
-                "--store",
-                store,
-            ])
-            .args(extra)
+        let mut command = Command::new(env!("CARGO_BIN_EXE_drydock"));
+        for (name, _) in std::env::vars() {
+            if name.starts_with("DRYDOCK") || name.starts_with("OS_") {
+                command.env_remove(name);
+            }
+        }
+        let child = command
+            .args(["serve", "--listen", "127.0.0.1:0", "--store", store])
+            .args(args)
+            .envs(envs.iter().copied())
             .current_dir(home)
-            .env_remove("DRYDOCK_STORE")
-            .env_remove("DRYDOCK_TOKEN")
-            .env_remove("DRYDOCK_CONFIG")
             .env_remove("RUST_LOG")
             .env("NO_PROXY", "127.0.0.1")
             .env("HOME", home)
@@ -118,8 +122,18 @@ pub const CONTEXT_MARKER: &str = "6f9a2d4e-8c1b-4f7a-9e3d-2b5c7a1f0e84";
 
 /// A client as Shipyard builds it: a token, a context marker, an end user.
 pub fn client() -> reqwest::Client {
+    client_with(Some("a-service-token"))
+}
+
+/// A client sending `token` (none: no `X-Auth-Token`).
+pub fn client_with(token: Option<&str>) -> reqwest::Client {
     let mut headers = HeaderMap::new();
-    headers.insert("X-Auth-Token", HeaderValue::from_static("a-service-token"));
+    if let Some(token) = token {
+        headers.insert(
+            "X-Auth-Token",
+            HeaderValue::from_str(token).expect("a header value"),
+        );
+    }
     headers.insert("X-Context-Marker", HeaderValue::from_static(CONTEXT_MARKER));
     headers.insert("X-End-User", HeaderValue::from_static("shipyard-operator"));
     // Plain HTTP only; reqwest still wants a TLS configuration (ring, no roots).
