@@ -20,13 +20,15 @@
 //!
 //! Callers are authenticated by Keystone ([`Auth::Keystone`]) and checked
 //! against the original's policy rules ([`Policy`]). Not built yet:
-//! `GET /nodes`, the boot-action routes, `/metrics`, admission control.
+//! a live node source for `GET /nodes` (it answers from the newest stored
+//! design), the boot-action routes, `/metrics`, admission control.
 
 mod auth;
 mod design;
 mod error;
 mod health;
 mod nodefilter;
+mod nodes;
 mod policy;
 mod request;
 mod tasks;
@@ -155,6 +157,7 @@ pub fn router(state: ApiState, options: &ServerOptions) -> Router {
         )
         .route("/tasks/{task_id}", get(tasks::show))
         .route("/tasks/{task_id}/builddata", get(tasks::builddata))
+        .route("/nodes", get(nodes::list))
         .route("/nodes/{hostname}/builddata", get(tasks::node_builddata))
         .route("/nodefilter", post(design::nodefilter))
         .route("/validatedesign", post(design::validate));

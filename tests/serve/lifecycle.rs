@@ -5,7 +5,7 @@
 use std::process::Command;
 use std::time::Duration;
 
-use drydock::store::{Store, StoreOptions, TaskFilter};
+use drydock::store::{BuildData, Store, StoreOptions, TaskFilter};
 use serde_json::json;
 
 use super::server::{Server, design, get, poll, post};
@@ -50,6 +50,10 @@ async fn the_api_alone_queues_and_a_separate_worker_runs() {
     let home = tempfile::tempdir().expect("home");
     let url = format!("sqlite://{}", home.path().join("drydock.db").display());
     let server = Server::start(home.path(), &url, &["--worker-concurrency", "0"]);
+    // No design stored yet: no nodes.
+    let nodes = get(&server, "/api/v1.0/nodes").await;
+    assert_eq!(nodes.status, 200, "{}", nodes.text);
+    assert_eq!(nodes.json, json!([]));
     let body = json!({"action": "validate_design", "design_ref": design("valid/site-legacy.yaml")});
     let created = post(&server, "/api/v1.0/tasks", &body).await;
     assert_eq!(created.status, 201, "{}", created.text);
@@ -80,4 +84,47 @@ async fn the_api_alone_queues_and_a_separate_worker_runs() {
     );
     let done = poll(&server, &id, Duration::from_secs(30)).await;
     assert_eq!(done["result"]["status"], "success", "{done}");
+
+    // GET /nodes: the nodes of the design the task stored, in the original's shape.
+    let store = Store::connect(&url, &StoreOptions::default())
+        .await
+        .expect("store");
+    let task = drydock::store::Uuid::parse_str(&id).expect("uuid");
+    let data = BuildData::new("node00001", task, "lshw", "text/plain", "<xml/>");
+    store.put_build_data(&data).await.expect("build data");
+    store.close().await;
+    let nodes = get(&server, "/api/v1.0/nodes").await;
+    assert_eq!(nodes.status, 200, "{}", nodes.text);
+    let nodes = nodes.json.as_array().expect("a list").clone();
+    let names: Vec<&str> = nodes
+        .iter()
+        .filter_map(|n| n["hostname"].as_str())
+        .collect();
+    assert_eq!(names.len(), 6, "{nodes:?}");
+    assert!(
+        names.contains(&"node00000") && names.contains(&"node00005"),
+        "{names:?}"
+    );
+    for n in &nodes {
+        for key in [
+            "hostname",
+            "memory",
+            "cpu_count",
+            "status_name",
+            "boot_mac",
+            "power_state",
+            "power_address",
+            "boot_ip",
+        ] {
+            assert!(n.get(key).is_some(), "{key} in {n}");
+        }
+        assert_eq!(n["power_state"], "unknown");
+        let expected = if n["hostname"] == "node00001" {
+            "BuildDataCollected"
+        } else {
+            "Declared"
+        };
+        assert_eq!(n["status_name"], expected, "{n}");
+    }
+    assert_eq!(nodes[0]["boot_mac"], "52:54:00:00:00:00", "{:?}", nodes[0]);
 }
