@@ -40,6 +40,12 @@ pub struct ServeArgs {
     /// `drydock worker` processes on the same store do the work).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(0..=256))]
     worker_concurrency: u16,
+    /// Design validations (/validatedesign, /nodefilter) run at once.
+    #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
+    max_validations: u16,
+    /// Validations waiting for a slot; more are answered 503 with Retry-After.
+    #[arg(long, default_value_t = 16)]
+    max_queued_validations: u16,
     #[command(flatten)]
     store: StoreArg,
 }
@@ -78,7 +84,10 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         }
     };
     let context = Arc::new(Context::with_store(config, opened.clone()));
-    let state = match ApiState::new(context.clone(), auth, policy) {
+    let mut options = ServerOptions::default();
+    options.max_validations = usize::from(args.max_validations);
+    options.max_queued_validations = usize::from(args.max_queued_validations);
+    let state = match ApiState::new(context.clone(), auth, policy, options) {
         Ok(state) => state,
         Err(err) => {
             output::print_error(&err);
@@ -122,7 +131,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     } else {
         None
     };
-    let app = router(state, &ServerOptions::default());
+    let app = router(state);
     let served = serve(listener, app, shutdown.clone()).await;
     shutdown.cancel();
     let worked = match worker {

@@ -13,6 +13,7 @@ use serde_json::{Value, json};
 
 use super::ApiState;
 use super::error::ApiError;
+use super::metrics::NameLabel;
 use super::nodefilter::NodeFilter;
 use super::request::{Caller, json_body};
 
@@ -44,9 +45,17 @@ pub async fn validate(
             "The request body must name the design (href)",
         ));
     };
+    let _slot = state.admission.admit(&state.metrics).await?;
     let resolved = match resolve(&state, &href).await {
         Ok(resolved) => resolved,
         Err(err) if err.is_retryable() => {
+            state
+                .metrics
+                .validations
+                .get_or_create(&NameLabel {
+                    name: "error".into(),
+                })
+                .inc();
             return Err(unavailable(&err));
         }
         Err(err) => {
@@ -57,10 +66,29 @@ pub async fn validate(
                 "error": true, "level": "Error", "diagnostic": err.hint(),
                 "ts": drydock_store::now(), "documents": [],
             });
+            state
+                .metrics
+                .validations
+                .get_or_create(&NameLabel {
+                    name: "error".into(),
+                })
+                .inc();
             return Ok(status_body(false, 1, vec![message]));
         }
     };
     let report = &resolved.ingested.report;
+    let result = if report.status == Status::Success {
+        "success"
+    } else {
+        "failure"
+    };
+    state
+        .metrics
+        .validations
+        .get_or_create(&NameLabel {
+            name: result.into(),
+        })
+        .inc();
     let messages: Vec<Value> = report.messages.iter().map(validation_message).collect();
     Ok(status_body(
         report.status == Status::Success,
@@ -99,6 +127,7 @@ pub async fn nodefilter(
         None | Some(Value::Null) => None,
         Some(value) => Some(NodeFilter::from_value(value)?),
     };
+    let _slot = state.admission.admit(&state.metrics).await?;
     let resolved = resolve(&state, &design_ref).await.map_err(|err| {
         if err.is_retryable() {
             unavailable(&err)

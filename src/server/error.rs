@@ -12,6 +12,7 @@ pub struct ApiError {
     status: StatusCode,
     message: String,
     retry: bool,
+    retry_after: Option<u32>,
 }
 
 impl ApiError {
@@ -38,12 +39,21 @@ impl ApiError {
         }
     }
 
+    /// 503 with `message` and `Retry-After: seconds`.
+    pub fn busy(message: impl Into<String>, seconds: u32) -> Self {
+        ApiError {
+            retry_after: Some(seconds),
+            ..ApiError::unavailable(message)
+        }
+    }
+
     /// Any status with `message`.
     pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
         ApiError {
             status,
             message: message.into(),
             retry: false,
+            retry_after: None,
         }
     }
 
@@ -70,6 +80,12 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"type": "error", "message": self.message, "retry": self.retry});
-        (self.status, Json(body)).into_response()
+        let mut response = (self.status, Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, seconds.into());
+        }
+        response
     }
 }

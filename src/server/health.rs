@@ -16,6 +16,16 @@ pub async fn versions() -> Response {
     Json(json!({"v1.0": {"path": "/api/v1.0", "status": "stable"}})).into_response()
 }
 
+/// `GET /metrics` (at the root, no token): Prometheus text.
+pub async fn metrics(State(state): State<ApiState>) -> Response {
+    let content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
+    (
+        [(axum::http::header::CONTENT_TYPE, content_type)],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
 /// `GET /health`: 204 when the store answers one read-only round trip, 503
 /// otherwise; no body.
 pub async fn health(State(state): State<ApiState>) -> StatusCode {

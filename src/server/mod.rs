@@ -11,8 +11,8 @@
 //! let config = Config::load(None, &Env::process())?;
 //! let store = Store::connect("sqlite:///var/lib/drydock.db", &StoreOptions::default()).await?;
 //! let context = Arc::new(Context::with_store(config, store));
-//! let state = ApiState::new(context, Auth::None, Policy::default())?;
-//! let app = router(state, &ServerOptions::default());
+//! let state = ApiState::new(context, Auth::None, Policy::default(), ServerOptions::default())?;
+//! let app = router(state);
 //! let listener = tokio::net::TcpListener::bind("127.0.0.1:9000").await?;
 //! serve(listener, app, CancellationToken::new()).await?;
 //! # Ok(()) }
@@ -21,12 +21,14 @@
 //! Callers are authenticated by Keystone ([`Auth::Keystone`]) and checked
 //! against the original's policy rules ([`Policy`]). Not built yet:
 //! a live node source for `GET /nodes` (it answers from the newest stored
-//! design), the boot-action routes, `/metrics`, admission control.
+//! design), the boot-action routes, task and queue metrics.
 
+mod admission;
 mod auth;
 mod design;
 mod error;
 mod health;
+mod metrics;
 mod nodefilter;
 mod nodes;
 mod policy;
@@ -60,6 +62,10 @@ pub struct ServerOptions {
     pub max_body: usize,
     /// Longest a request may take (default 300 s, Shipyard's read timeout).
     pub request_timeout: Duration,
+    /// Design validations (`/validatedesign`, `/nodefilter`) run at once (default 4).
+    pub max_validations: usize,
+    /// Validations waiting for a slot before more are refused with 503 (default 16).
+    pub max_queued_validations: usize,
 }
 
 impl Default for ServerOptions {
@@ -67,6 +73,8 @@ impl Default for ServerOptions {
         ServerOptions {
             max_body: 1024 * 1024,
             request_timeout: Duration::from_secs(300),
+            max_validations: 4,
+            max_queued_validations: 16,
         }
     }
 }
@@ -88,12 +96,20 @@ pub struct ApiState {
     store: Store,
     auth: Arc<Auth>,
     policy: Arc<Policy>,
+    options: Arc<ServerOptions>,
+    metrics: Arc<metrics::Metrics>,
+    admission: Arc<admission::Admission>,
 }
 
 impl ApiState {
     /// The state over `context`, which must have a store
     /// ([`Context::with_store`]); otherwise [`Error::Config`] about `[store]`.
-    pub fn new(context: Arc<Context>, auth: Auth, policy: Policy) -> Result<Self> {
+    pub fn new(
+        context: Arc<Context>,
+        auth: Auth,
+        policy: Policy,
+        options: ServerOptions,
+    ) -> Result<Self> {
         let store = context.store().cloned().ok_or_else(|| Error::Config {
             section: "store".into(),
             origin: context.config().origin(),
@@ -105,6 +121,12 @@ impl ApiState {
             store,
             auth: Arc::new(auth),
             policy: Arc::new(policy),
+            admission: Arc::new(admission::Admission::new(
+                options.max_validations,
+                options.max_queued_validations,
+            )),
+            options: Arc::new(options),
+            metrics: Arc::new(metrics::Metrics::default()),
         })
     }
 
@@ -146,8 +168,9 @@ impl ApiState {
     }
 }
 
-/// Every route: `/versions` at the root, the rest under `/api/v1.0`.
-pub fn router(state: ApiState, options: &ServerOptions) -> Router {
+/// Every route: `/versions` and `/metrics` at the root, the rest under `/api/v1.0`.
+pub fn router(state: ApiState) -> Router {
+    let options = state.options.clone();
     let api = Router::new()
         .route("/health", get(health::health))
         .route("/health/extended", get(health::extended))
@@ -163,15 +186,19 @@ pub fn router(state: ApiState, options: &ServerOptions) -> Router {
         .route("/validatedesign", post(design::validate));
     Router::new()
         .route("/versions", get(health::versions))
+        .route("/metrics", get(health::metrics))
         .nest("/api/v1.0", api)
         .fallback(not_found)
-        .with_state(state)
+        .with_state(state.clone())
         .layer(DefaultBodyLimit::max(options.max_body))
         .layer(TimeoutLayer::with_status_code(
             StatusCode::SERVICE_UNAVAILABLE,
             options.request_timeout,
         ))
-        .layer(axum::middleware::from_fn(request::context))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            request::context,
+        ))
 }
 
 async fn not_found() -> ApiError {

@@ -5,7 +5,7 @@
 use std::time::Instant;
 
 use axum::body::Bytes;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{HeaderMap, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -74,7 +74,11 @@ impl Caller {
 
 /// The middleware every route goes through: the caller's context in the
 /// request's extensions, `X-Drydock-Req` on the response, one log line.
-pub async fn context(mut request: Request, next: Next) -> Response {
+pub async fn context(
+    State(state): State<super::ApiState>,
+    mut request: Request,
+    next: Next,
+) -> Response {
     let started = Instant::now();
     let caller = Caller::from_headers(request.headers());
     let route = request
@@ -84,11 +88,17 @@ pub async fn context(mut request: Request, next: Next) -> Response {
     let method = request.method().clone();
     let (id, marker) = (caller.request_id, caller.context_marker);
     request.extensions_mut().insert(caller);
+    state.metrics.in_flight.inc();
     let mut response = next.run(request).await;
+    state.metrics.in_flight.dec();
     if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);
     }
-    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    let seconds = started.elapsed().as_secs_f64();
+    state
+        .metrics
+        .observe(method.as_str(), &route, response.status().as_u16(), seconds);
+    let ms = seconds * 1000.0;
     let marker = marker.map(|m| m.to_string()).unwrap_or_default();
     tracing::info!(%method, route, status = response.status().as_u16(), ms = format!("{ms:.1}"), request = %id, context_marker = marker, "request");
     response

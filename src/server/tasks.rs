@@ -106,6 +106,10 @@ pub async fn create(
         .await
         .map_err(ApiError::store)?;
     tracing::info!(task = %task.task_id, action = task.action.as_str(), request = %caller.request_id, "task created");
+    let action = super::metrics::NameLabel {
+        name: task.action.as_str().to_owned(),
+    };
+    state.metrics.tasks_created.get_or_create(&action).inc();
     let location = format!("/api/v1.0/tasks/{}", task.task_id);
     Ok((
         StatusCode::CREATED,

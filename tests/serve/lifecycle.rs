@@ -8,7 +8,7 @@ use std::time::Duration;
 use drydock::store::{BuildData, Store, StoreOptions, TaskFilter};
 use serde_json::json;
 
-use super::server::{Server, design, get, poll, post};
+use super::server::{Answer, Server, design, get, poll, post};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_probes_write_nothing_and_sigterm_stops_the_server() {
@@ -127,4 +127,102 @@ async fn the_api_alone_queues_and_a_separate_worker_runs() {
         assert_eq!(n["status_name"], expected, "{n}");
     }
     assert_eq!(nodes[0]["boot_mac"], "52:54:00:00:00:00", "{:?}", nodes[0]);
+}
+
+/// A loopback server that accepts connections and never answers: a design
+/// source that stalls, so a validation holds its slot.
+async fn stalling_source() -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let held = tokio::spawn(async move {
+        let mut open = Vec::new();
+        while let Ok((socket, _)) = listener.accept().await {
+            open.push(socket);
+        }
+    });
+    (format!("http://{address}/site.yaml"), held)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn validations_are_admitted_a_few_at_a_time_and_metrics_count_requests() {
+    let home = tempfile::tempdir().expect("home");
+    let url = format!("sqlite://{}", home.path().join("drydock.db").display());
+    let args = [
+        "--auth",
+        "none",
+        "--worker-concurrency",
+        "0",
+        "--max-validations",
+        "1",
+        "--max-queued-validations",
+        "1",
+    ];
+    let envs = [
+        ("DRYDOCK__FETCH__TIMEOUT", "4s"),
+        ("DRYDOCK__RETRY__ATTEMPTS", "1"),
+    ];
+    let server = Server::start_with(home.path(), &url, &args, &envs);
+    let (stalled, source) = stalling_source().await;
+    let body = json!({"href": stalled});
+    // One runs (its source stalls), one waits, the third is refused at once.
+    let running = tokio::spawn({
+        let (url, body) = (server.url("/api/v1.0/validatedesign"), body.clone());
+        async move { super::server::client().post(url).json(&body).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let waiting = tokio::spawn({
+        let (url, body) = (server.url("/api/v1.0/validatedesign"), body.clone());
+        async move { super::server::client().post(url).json(&body).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let refused = post(&server, "/api/v1.0/validatedesign", &body).await;
+    assert_eq!(refused.status, 503, "{}", refused.text);
+    assert_eq!(refused.json["retry"], true);
+    assert_eq!(refused.headers["retry-after"], "5");
+    // Health still answers while validations hold every slot.
+    assert_eq!(get(&server, "/api/v1.0/health").await.status, 204);
+    let metrics = get(&server, "/metrics").await;
+    assert_eq!(metrics.status, 200);
+    assert!(
+        metrics.text.contains("drydock_validations_waiting 1"),
+        "{}",
+        metrics.text
+    );
+    assert!(
+        metrics.text.contains("drydock_admission_refused_total 1"),
+        "{}",
+        metrics.text
+    );
+    // The stalled fetch times out: both end in 503 (the source did not
+    // answer: try again), not a 500 and not a verdict on the design.
+    for call in [running, waiting] {
+        let answer = Answer::of(call.await.expect("join").expect("response")).await;
+        let message = answer.error(503);
+        assert!(message.contains("did not answer"), "{message}");
+    }
+    source.abort();
+
+    let metrics = get(&server, "/metrics").await;
+    let text = &metrics.text;
+    assert!(
+        text.contains(
+            r#"http_requests_total{method="POST",route="/api/v1.0/validatedesign",status="503"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            r#"http_requests_total{method="GET",route="/api/v1.0/health",status="204"} 1"#
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains("http_request_duration_seconds_bucket{"),
+        "{text}"
+    );
+    assert!(text.contains("drydock_build_info{name="), "{text}");
+    assert!(text.contains("process_resident_memory_bytes "), "{text}");
+    assert!(text.contains("drydock_validations_waiting 0"), "{text}");
 }
