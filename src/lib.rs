@@ -10,7 +10,9 @@
 //! first-party driver and ingester so that their link-time registrations are
 //! present in any program that depends on `drydock`. Features (all on by
 //! default): `file`, `http`, `deckhand`, `store`, `cli` (the `drydock` binary: turn it
-//! off and no clap or indicatif is compiled).
+//! off and no clap or indicatif is compiled; it turns `server` on), and
+//! `server` (the original's REST API on axum, [`server`]; needs `store` and
+//! `deckhand`, pulls no CLI crate).
 //!
 //! A program parses its configuration once ([`config::Config`]: the file,
 //! environment overrides, its own flags; every driver configured from its

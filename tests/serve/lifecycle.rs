@@ -226,3 +226,37 @@ async fn validations_are_admitted_a_few_at_a_time_and_metrics_count_requests() {
     assert!(text.contains("process_resident_memory_bytes "), "{text}");
     assert!(text.contains("drydock_validations_waiting 0"), "{text}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_finishes_the_requests_in_flight() {
+    let home = tempfile::tempdir().expect("home");
+    let url = format!("sqlite://{}", home.path().join("drydock.db").display());
+    let envs = [
+        ("DRYDOCK__FETCH__TIMEOUT", "2s"),
+        ("DRYDOCK__RETRY__ATTEMPTS", "1"),
+    ];
+    let mut server = Server::start_with(home.path(), &url, &["--auth", "none"], &envs);
+    let (stalled, source) = stalling_source().await;
+    let in_flight = tokio::spawn({
+        let (url, body) = (
+            server.url("/api/v1.0/validatedesign"),
+            json!({"href": stalled}),
+        );
+        async move { super::server::client().post(url).json(&body).send().await }
+    });
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let code = tokio::task::spawn_blocking(move || {
+        let code = server.terminate();
+        (code, server.log())
+    });
+    let answer = in_flight
+        .await
+        .expect("join")
+        .expect("answered, not cut off");
+    let answer = Answer::of(answer).await;
+    assert!(answer.error(503).contains("did not answer"));
+    let (code, log) = code.await.expect("join");
+    assert_eq!(code, Some(0), "{log}");
+    assert!(log.contains("server stopped"), "{log}");
+    source.abort();
+}
