@@ -162,10 +162,7 @@ async fn resolve(state: &ApiState, reference: &str) -> drydock_core::Result<Reso
 
 fn unavailable(err: &drydock_core::Error) -> ApiError {
     let text = error_text(err);
-    ApiError::new(
-        StatusCode::SERVICE_UNAVAILABLE,
-        format!("The design's source did not answer: {text}"),
-    )
+    ApiError::unavailable(format!("The design's source did not answer: {text}"))
 }
 
 /// An error as a response may show it: credentials redacted, control

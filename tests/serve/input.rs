@@ -148,6 +148,36 @@ async fn bad_input_is_refused_with_the_originals_error_body() {
     let answer = client.put(server.url(tasks)).send().await.expect("PUT");
     assert_eq!(answer.status(), 405);
 
+    // Credentials in a design reference reach no response and no log line.
+    let secret = "pw-9f3b1c7e";
+    let with_password = format!("http://ops:{secret}@127.0.0.1:9/site.yaml?token={secret}");
+    let created = post(
+        &server,
+        tasks,
+        &json!({"action": "validate_design", "design_ref": with_password}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["task_id"]
+        .as_str()
+        .expect("task_id")
+        .to_owned();
+    let shown = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
+    // Nothing listens there: the source did not answer (503, retry).
+    let judged = post(&server, vd, &json!({"href": with_password})).await;
+    judged.error(503);
+    let filtered = post(&server, nf, &json!({"design_ref": with_password})).await;
+    filtered.error(503);
+    let listed = get(&server, tasks).await;
+    for answer in [&created, &shown, &judged, &filtered, &listed] {
+        assert!(
+            !answer.text.contains(secret),
+            "a credential in {}",
+            answer.text
+        );
+    }
+
     let log = server.log();
     assert!(!log.contains("status=500"), "{log}");
+    assert!(!log.contains(secret), "a credential in the log:\n{log}");
 }

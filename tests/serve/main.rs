@@ -6,3 +6,4 @@ mod input;
 mod lifecycle;
 mod server;
 mod shipyard;
+mod workers;
