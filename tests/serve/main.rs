@@ -6,4 +6,5 @@ mod input;
 mod lifecycle;
 mod server;
 mod shipyard;
+mod subtasks;
 mod workers;
