@@ -85,7 +85,7 @@ async fn subtask_errors_and_layers_walk_the_tree() {
     };
     let one = get(&server, &format!("/api/v1.0/tasks/{top}?layers=1")).await;
     assert_eq!(one.json["init_task_id"], top.as_str());
-    assert_eq!(ids(&one.json), [top.clone()]);
+    assert_eq!(ids(&one.json), std::slice::from_ref(&top));
     let two = get(&server, &format!("/api/v1.0/tasks/{top}?layers=2")).await;
     assert_eq!(
         ids(&two.json),
