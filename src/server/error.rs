@@ -57,12 +57,21 @@ impl ApiError {
         }
     }
 
-    /// The store failed: 503 (retry) when it did not answer, 400 for a value
-    /// it refuses, 500 otherwise; the message never carries the store's URL.
+    /// The store failed: 503 (retry later) when it cannot be reached or
+    /// used (down, its database gone, access refused), 400 for a value it
+    /// refuses, 404 for a missing record, 500 otherwise; the message never
+    /// carries the store's URL.
     pub fn store(err: StoreError) -> Self {
         match err {
             StoreError::Invalid { .. } => ApiError::bad_request(err.to_string()),
             StoreError::NotFound { .. } => ApiError::not_found(err.to_string()),
+            StoreError::Unavailable { .. }
+            | StoreError::MissingDatabase { .. }
+            | StoreError::AccessDenied { .. }
+            | StoreError::Tls { .. } => {
+                tracing::warn!(error = %err, "the store cannot be used");
+                ApiError::unavailable("The store is unavailable")
+            }
             _ if err.is_retryable() => ApiError::unavailable("The store is unavailable"),
             _ => {
                 tracing::error!(error = %err, "store error");

@@ -260,3 +260,30 @@ async fn sigterm_finishes_the_requests_in_flight() {
     assert!(log.contains("server stopped"), "{log}");
     source.abort();
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn health_says_503_when_the_database_is_gone() {
+    let Some(db) =
+        drydock_fixtures::postgres::TempDatabase::create("serve: health without a database").await
+    else {
+        return;
+    };
+    let home = tempfile::tempdir().expect("home");
+    let server = Server::start(home.path(), db.url(), &["--worker-concurrency", "0"]);
+    assert_eq!(get(&server, "/api/v1.0/health").await.status, 204);
+    db.drop_database().await;
+    let health = get(&server, "/api/v1.0/health").await;
+    assert_eq!(health.status, 503, "{}", health.text);
+    assert!(health.text.is_empty());
+    let extended = get(&server, "/api/v1.0/health/extended").await;
+    assert_eq!(extended.status, 503, "{}", extended.text);
+    assert_eq!(extended.json["status"], "Failure");
+    assert_eq!(extended.json["message"], "Drydock failed to respond");
+    assert_eq!(
+        extended.json["details"]["messageList"][0]["message"],
+        "Unable to connect to database"
+    );
+    // A task read is a 503 worth retrying, not a 500.
+    let answer = get(&server, "/api/v1.0/tasks").await;
+    assert_eq!(answer.status, 503, "{}", answer.text);
+}
