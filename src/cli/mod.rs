@@ -36,6 +36,7 @@ mod output;
 mod reference;
 mod resolve;
 mod schemes;
+mod serve;
 mod settings;
 mod snapshots;
 mod sorted_json;
@@ -106,6 +107,8 @@ impl Cli {
     /// Sends log lines to stderr at the level `--verbose` asks for.
     pub fn init_logging(&self) {
         let level = match self.verbose {
+            // A server logs one line per request.
+            0 if matches!(self.command, Command::Serve(_)) => tracing::Level::INFO,
             0 => tracing::Level::WARN,
             1 => tracing::Level::DEBUG,
             _ => tracing::Level::TRACE,
@@ -162,6 +165,8 @@ enum Command {
     Leader(admin::LeaderArgs),
     /// The store itself: migrate it, or see whether it answers and what it holds.
     Store(admin::StoreCmdArgs),
+    /// Serve the original Drydock's REST API (/api/v1.0) with an in-process worker.
+    Serve(Box<serve::ServeArgs>),
 }
 
 impl Command {
@@ -213,6 +218,7 @@ async fn dispatch(config: Config, command: Command) -> u8 {
         Command::Worker(args) => worker::run(config, *args).await,
         Command::Leader(args) => admin::leader(&config, args).await,
         Command::Store(args) => admin::store_cmd(&config, args).await,
+        Command::Serve(args) => serve::run(config, *args).await,
     }
 }
 
