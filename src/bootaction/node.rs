@@ -24,8 +24,10 @@ pub enum Refusal {
     BadRequest(String),
     /// 409: the boot action already has a final status.
     Conflict(String),
-    /// 500: the assets could not be rendered, or the store failed.
+    /// 500: the assets could not be rendered.
     Failed(String),
+    /// 503: the store cannot be used now (worth retrying).
+    Unavailable(String),
 }
 
 impl Refusal {
@@ -38,6 +40,7 @@ impl Refusal {
             Refusal::BadRequest(_) => 400,
             Refusal::Conflict(_) => 409,
             Refusal::Failed(_) => 500,
+            Refusal::Unavailable(_) => 503,
         }
     }
 
@@ -47,7 +50,10 @@ impl Refusal {
             Refusal::NotFound(what) => format!("{what} not found"),
             Refusal::Unauthorized => "X-Bootaction-Key header required".into(),
             Refusal::Forbidden => "the key does not match".into(),
-            Refusal::BadRequest(why) | Refusal::Conflict(why) | Refusal::Failed(why) => why.clone(),
+            Refusal::BadRequest(why)
+            | Refusal::Conflict(why)
+            | Refusal::Failed(why)
+            | Refusal::Unavailable(why) => why.clone(),
         }
     }
 }
@@ -125,7 +131,7 @@ impl BootActions {
         let context = self.store.boot_action_context(node).await;
         let (matches, context) = match (matches, context) {
             (Ok(m), Ok(c)) => (m, c),
-            (Err(e), _) | (_, Err(e)) => return Err(store_refusal(e)),
+            (Err(e), _) | (_, Err(e)) => return Err(store_refusal(&format!("node {node}"), e)),
         };
         let Some(context) = context else {
             return Err(Refusal::NotFound(format!("node {node}")));
@@ -140,7 +146,7 @@ impl BootActions {
             .store
             .get_task(context.task_id)
             .await
-            .map_err(store_refusal)?;
+            .map_err(|e| store_refusal("the node's task", e))?;
         let snapshot = task
             .design_snapshot_id
             .ok_or_else(|| Refusal::Failed(BootError::NoSnapshot(task.task_id).to_string()))?;
@@ -148,11 +154,16 @@ impl BootActions {
             .store
             .get_snapshot(snapshot)
             .await
-            .map_err(store_refusal)?
+            .map_err(|e| store_refusal("the node's task", e))?
             .model;
         // The current task's rows; per name the newest id.
         let mut ids: HashMap<String, Uuid> = HashMap::new();
-        for row in self.store.boot_actions(node).await.map_err(store_refusal)? {
+        for row in self
+            .store
+            .boot_actions(node)
+            .await
+            .map_err(|e| store_refusal("the node's task", e))?
+        {
             if row.task_id == context.task_id {
                 ids.insert(row.action_name, row.action_id);
             }
@@ -183,7 +194,16 @@ impl BootActions {
     }
 }
 
-fn store_refusal(e: drydock_store::StoreError) -> Refusal {
-    tracing::warn!(error = %e, "boot actions: the store failed");
-    Refusal::Failed("the store failed".into())
+/// A store error as a refusal: a value it refuses (a name too long, a NUL)
+/// names nothing that exists, 404; anything else 503.
+pub(super) fn store_refusal(what: &str, e: drydock_store::StoreError) -> Refusal {
+    match e {
+        drydock_store::StoreError::Invalid { .. } | drydock_store::StoreError::NotFound { .. } => {
+            Refusal::NotFound(what.to_owned())
+        }
+        other => {
+            tracing::warn!(error = %other, "boot actions: the store failed");
+            Refusal::Unavailable("The store is unavailable".into())
+        }
+    }
 }

@@ -23,10 +23,7 @@ impl BootActions {
         let not_found = || Refusal::NotFound(format!("boot action {action_id}"));
         let id = ulid::parse(action_id).unwrap_or_default();
         let (bytes, bad_key) = presented(key);
-        let failed = |e: drydock_store::StoreError| {
-            tracing::warn!(error = %e, "boot actions: the store failed");
-            Refusal::Failed("the store failed".into())
-        };
+        let failed = |e| super::node::store_refusal(&format!("boot action {action_id}"), e);
         let matches = self
             .store
             .check_boot_action_key(id, &bytes)

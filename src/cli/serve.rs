@@ -46,6 +46,12 @@ pub struct ServeArgs {
     /// Validations waiting for a slot; more are answered 503 with Retry-After.
     #[arg(long, default_value_t = 16)]
     max_queued_validations: u16,
+    /// Where nodes report their boot actions (`action.report_url` in asset templates).
+    #[arg(long, value_name = "URL", default_value = drydock::bootaction::DEFAULT_REPORT_URL)]
+    bootaction_report_url: String,
+    /// Boot-action assets may name file:// locations under this directory (repeatable).
+    #[arg(long, value_name = "DIR")]
+    bootaction_file_root: Vec<std::path::PathBuf>,
     #[command(flatten)]
     store: StoreArg,
 }
@@ -87,6 +93,8 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let mut options = ServerOptions::default();
     options.max_validations = usize::from(args.max_validations);
     options.max_queued_validations = usize::from(args.max_queued_validations);
+    options.bootaction_report_url = args.bootaction_report_url;
+    options.bootaction_file_roots = args.bootaction_file_root;
     let state = match ApiState::new(context.clone(), auth, policy, options) {
         Ok(state) => state,
         Err(err) => {

@@ -21,10 +21,13 @@
 //! Callers are authenticated by Keystone ([`Auth::Keystone`]) and checked
 //! against the original's policy rules ([`Policy`]). Not built yet:
 //! a live node source for `GET /nodes` (it answers from the newest stored
-//! design), the boot-action routes, task and queue metrics.
+//! design), task and queue metrics. The node-facing boot-action routes
+//! (`/bootactions/nodes/{hostname}/units|files`, `/bootactions/{action_id}`)
+//! take the node's `X-Bootaction-Key` instead of a token.
 
 mod admission;
 mod auth;
+mod bootaction;
 mod design;
 mod error;
 mod health;
@@ -66,6 +69,12 @@ pub struct ServerOptions {
     pub max_validations: usize,
     /// Validations waiting for a slot before more are refused with 503 (default 16).
     pub max_queued_validations: usize,
+    /// Where nodes report their boot actions (`action.report_url`; default
+    /// the original's `http://localhost:9000/api/v1.0/bootactions/`).
+    pub bootaction_report_url: String,
+    /// Directories boot-action assets may name `file://` locations under
+    /// (default none: no `file://` location is fetched).
+    pub bootaction_file_roots: Vec<std::path::PathBuf>,
 }
 
 impl Default for ServerOptions {
@@ -75,6 +84,8 @@ impl Default for ServerOptions {
             request_timeout: Duration::from_secs(300),
             max_validations: 4,
             max_queued_validations: 16,
+            bootaction_report_url: crate::bootaction::DEFAULT_REPORT_URL.to_owned(),
+            bootaction_file_roots: Vec::new(),
         }
     }
 }
@@ -99,6 +110,7 @@ pub struct ApiState {
     options: Arc<ServerOptions>,
     metrics: Arc<metrics::Metrics>,
     admission: Arc<admission::Admission>,
+    boot: crate::bootaction::BootActions,
 }
 
 impl ApiState {
@@ -116,9 +128,17 @@ impl ApiState {
             reason: "the API server needs a store: build the context with Context::with_store"
                 .into(),
         })?;
+        let locations = crate::bootaction::Locations::new(
+            context.resolver().clone(),
+            context.config().fetch_options(),
+        )
+        .with_file_roots(options.bootaction_file_roots.clone());
+        let boot = crate::bootaction::BootActions::new(store.clone(), locations)
+            .with_report_url(options.bootaction_report_url.clone());
         Ok(ApiState {
             context,
             store,
+            boot,
             auth: Arc::new(auth),
             policy: Arc::new(policy),
             admission: Arc::new(admission::Admission::new(
@@ -183,7 +203,17 @@ pub fn router(state: ApiState) -> Router {
         .route("/nodes", get(nodes::list))
         .route("/nodes/{hostname}/builddata", get(tasks::node_builddata))
         .route("/nodefilter", post(design::nodefilter))
-        .route("/validatedesign", post(design::validate));
+        .route("/validatedesign", post(design::validate))
+        .route(
+            "/bootactions/nodes/{hostname}/units",
+            get(bootaction::units),
+        )
+        .route(
+            "/bootactions/nodes/{hostname}/files",
+            get(bootaction::files),
+        )
+        .route("/bootactions/{action_id}", post(bootaction::signal))
+        .route("/bootactions/{action_id}/", post(bootaction::signal));
     Router::new()
         .route("/versions", get(health::versions))
         .route("/metrics", get(health::metrics))

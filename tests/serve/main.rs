@@ -5,6 +5,7 @@
 mod common;
 
 mod auth;
+mod bootactions;
 mod input;
 mod lifecycle;
 mod server;
