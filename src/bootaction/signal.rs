@@ -59,11 +59,17 @@ impl BootActions {
             .collect();
         let mut current = action.status.clone();
         if let Some(status) = status {
-            let done = self
+            // Only from incomplete: of two reports racing, one wins, the other is 409.
+            let Some(done) = self
                 .store
-                .update_boot_action_status(action.action_id, status)
+                .finish_boot_action(action.action_id, status)
                 .await
-                .map_err(failed)?;
+                .map_err(failed)?
+            else {
+                return Err(Refusal::Conflict(format!(
+                    "boot action {action_id} already has a final status"
+                )));
+            };
             current = done.status;
             messages.push(
                 NewResultMessage::new(

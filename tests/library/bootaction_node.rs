@@ -354,3 +354,25 @@ async fn a_wrong_key_and_an_unknown_node_take_the_same_time() {
     );
     boot.store().close().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn of_two_racing_reports_one_wins_and_the_other_is_409() {
+    let Some(db) = drydock_fixtures::postgres::TempDatabase::create("boot action race").await
+    else {
+        return;
+    };
+    let boot = service(db.url()).await;
+    let task_id = task(boot.store()).await;
+    for _ in 0..5 {
+        let armed = boot.arm(task_id, "compute01").await.unwrap();
+        let (id, key) = (ulid::to_text(armed.actions[1].action_id), armed.key_hex());
+        let (a, b) = tokio::join!(
+            boot.signal(&id, Some(&key), br#"{"status":"success"}"#),
+            boot.signal(&id, Some(&key), br#"{"status":"failure"}"#),
+        );
+        let codes = [&a, &b].map(|r| r.as_ref().map_or_else(|e| e.status(), |_| 200));
+        assert!(codes == [200, 409] || codes == [409, 200], "{codes:?}");
+    }
+    boot.store().close().await;
+    db.drop_database().await;
+}

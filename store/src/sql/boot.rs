@@ -110,6 +110,24 @@ impl<DB: Db> SqlStore<DB> {
             .ok_or_else(|| boot_action_not_found(action_id))
     }
 
+    pub(crate) async fn finish_boot_action(
+        &self,
+        action_id: Uuid,
+        status: &ResultStatus,
+    ) -> Result<Option<BootAction>> {
+        let update = sqlx::query(
+            "UPDATE boot_action_status SET action_status = $2 \
+             WHERE action_id = $1 AND action_status = $3",
+        )
+        .arg(action_id)
+        .arg(Text(status))
+        .arg(Text(&ResultStatus::Incomplete));
+        if self.execute_write(update).await? == 0 {
+            return Ok(None);
+        }
+        self.boot_action(action_id).await
+    }
+
     pub(crate) async fn boot_actions(&self, node_name: &str) -> Result<Vec<BootAction>> {
         self.read_all(sqlx::query(BOOT_ACTIONS_OF_NODE).arg(node_name))
             .await

@@ -94,6 +94,18 @@ impl Store {
         dispatch!(self.update_boot_action_status(action_id, &status))
     }
 
+    /// Sets the final status a node reported of boot action `action_id`
+    /// only if it is still `incomplete`: the row as now stored, or `None`
+    /// when it had a final status already (another report won) or does not exist.
+    pub async fn finish_boot_action(
+        &self,
+        action_id: Uuid,
+        status: ResultStatus,
+    ) -> Result<Option<BootAction>> {
+        reported(&status)?;
+        dispatch!(self.finish_boot_action(action_id, &status))
+    }
+
     /// The boot actions sent to `node_name`.
     pub async fn boot_actions(&self, node_name: &str) -> Result<Vec<BootAction>> {
         name("boot_action.node_name", node_name)?;

@@ -255,3 +255,38 @@ pub async fn rows_start_unreported_and_list_by_task(ctx: Ctx) {
             .is_empty()
     );
 }
+
+pub async fn a_final_status_is_set_once(ctx: Ctx) {
+    let s = &ctx.store;
+    let id = Uuid::now_v7();
+    s.post_boot_action("n1", Uuid::now_v7(), &[4u8; 32], id, "once")
+        .await
+        .unwrap();
+    let won = s
+        .finish_boot_action(id, ResultStatus::Failure)
+        .await
+        .unwrap();
+    assert_eq!(won.map(|b| b.status), Some(ResultStatus::Failure));
+    assert_eq!(
+        s.finish_boot_action(id, ResultStatus::Success)
+            .await
+            .unwrap(),
+        None,
+        "a final status stays"
+    );
+    assert_eq!(
+        s.boot_action(id).await.unwrap().unwrap().status,
+        ResultStatus::Failure
+    );
+    assert_eq!(
+        s.finish_boot_action(Uuid::now_v7(), ResultStatus::Success)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        s.finish_boot_action(id, ResultStatus::Incomplete)
+            .await
+            .is_err()
+    );
+}

@@ -64,6 +64,7 @@ behaviour!(
     boot_actions::contexts_and_statuses_with_hashed_keys,
     boot_actions::hostile_boot_action_inputs,
     boot_actions::rows_start_unreported_and_list_by_task,
+    boot_actions::a_final_status_is_set_once,
     leader::claim_maintain_abdicate,
     leader::four_contenders_one_leader_and_takeover,
     snapshots::store_get_list_latest,
