@@ -11,7 +11,7 @@
 //! first-party driver and ingester so that their link-time registrations are
 //! present in any program that depends on `drydock`. Features: `file`,
 //! `http`, `deckhand`, `store`, `bootaction` (on by default), `server`
-//! (the original's REST API on axum, [`server`]; needs `store` and
+//! (the original's REST API on axum, `drydock::server`; needs `store` and
 //! `deckhand`, pulls no CLI crate) and `cli` (off by default: the `drydock`
 //! binary, with clap, humantime, indicatif and tracing-subscriber, none of
 //! which the library pulls without it; it turns `server` on).
