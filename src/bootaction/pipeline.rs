@@ -175,6 +175,7 @@ pub fn render_template(source: &str, context: &TemplateContext) -> Result<String
     env.set_keep_trailing_newline(false);
     env.set_fuel(Some(TEMPLATE_FUEL));
     env.set_recursion_limit(64);
+    env.set_formatter(python_formatter);
     let template = env
         .template_from_str(source)
         .map_err(|e| format!("the template does not parse: {e}"))?;
@@ -191,6 +192,26 @@ pub fn render_template(source: &str, context: &TemplateContext) -> Result<String
             _ => format!("the template fails: {e}"),
         })?;
     String::from_utf8(out.0).map_err(|e| format!("the template's output is not UTF-8: {e}"))
+}
+
+/// Prints values as Jinja2 does in Python: booleans `True`/`False`, none
+/// `None` (undefined stays empty); the rest as minijinja prints them.
+fn python_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    match value.kind() {
+        minijinja::value::ValueKind::Bool => {
+            out.write_str(if value.is_true() { "True" } else { "False" })?;
+            Ok(())
+        }
+        minijinja::value::ValueKind::None => {
+            out.write_str("None")?;
+            Ok(())
+        }
+        _ => minijinja::escape_formatter(out, state, value),
+    }
 }
 
 /// A writer refusing to grow past [`MAX_TEMPLATE_OUTPUT`].

@@ -127,6 +127,42 @@ async fn the_originals_helloworld_renders_byte_for_byte() {
     assert!(err.to_string().contains("nosuchnode"), "{err}");
 }
 
+#[tokio::test]
+async fn the_template_context_is_the_originals() {
+    let design = fullsite().await;
+    let id = ulid::parse(ID).unwrap();
+    let site = drydock::rules::EffectiveSite::compile(&design).expect("compiles");
+    let node = site.nodes.iter().find(|n| n.name == "compute01").unwrap();
+    let node = drydock::bootaction::node_context(&site, node);
+    let info = ActionInfo {
+        action_id: id,
+        ..info("https://u:p@h/site?token=t")
+    };
+    let ctx = drydock::bootaction::template_context(&node, &info);
+    let render = |s: &str| pipeline::render_template(s, &ctx).unwrap();
+    assert_eq!(
+        render("{{ node.hostname }}.{{ node.domain }} {{ node.tags | join(',') }}"),
+        "compute01.mgmt.sitename.example.com test"
+    );
+    assert_eq!(
+        render(
+            "{{ node.network.default.ip }} {{ node.network.mgmt.cidr }} {{ node.network.private.dns_suffix }} {{ node.network.pxe.ip }}"
+        ),
+        "172.16.1.21 172.16.1.0/24 priv.sitename.example.com dhcp"
+    );
+    // Booleans and none print as Python's.
+    assert_eq!(
+        render(
+            "{{ node.interfaces.bond0.sriov }} {{ node.interfaces.bond0.vf_count }} {{ node.interfaces.bond0.trustedmode }} {{ node.interfaces.pxe.sriov }} {{ none }}"
+        ),
+        "True 2 False False None"
+    );
+    assert_eq!(
+        render("{{ action.action_id }} {{ action.report_url }} {{ action.design_ref }}"),
+        format!("{ID} http://localhost:9000/api/v1.0/bootactions/ https://h/site")
+    );
+}
+
 #[test]
 fn base64_decode_is_pythons_lenient_one() {
     // Newlines (and anything outside the alphabet) are discarded.
