@@ -195,23 +195,91 @@ pub fn render_template(source: &str, context: &TemplateContext) -> Result<String
 }
 
 /// Prints values as Jinja2 does in Python: booleans `True`/`False`, none
-/// `None` (undefined stays empty); the rest as minijinja prints them.
+/// `None` (undefined stays empty), lists and mappings as Python's repr
+/// (`['a', 1]`, `{'k': True}`); strings and numbers as minijinja prints them.
 fn python_formatter(
     out: &mut minijinja::Output<'_>,
     state: &minijinja::State<'_, '_>,
     value: &minijinja::Value,
 ) -> Result<(), minijinja::Error> {
+    use minijinja::value::ValueKind;
     match value.kind() {
-        minijinja::value::ValueKind::Bool => {
-            out.write_str(if value.is_true() { "True" } else { "False" })?;
-            Ok(())
-        }
-        minijinja::value::ValueKind::None => {
-            out.write_str("None")?;
+        ValueKind::Bool | ValueKind::None | ValueKind::Seq | ValueKind::Map => {
+            let mut text = String::new();
+            python_repr(value, &mut text, 0);
+            out.write_str(&text)?;
             Ok(())
         }
         _ => minijinja::escape_formatter(out, state, value),
     }
+}
+
+/// Nesting printed before `...` stands for the rest (a template can build
+/// lists nested as deep as its fuel allows).
+const MAX_REPR_DEPTH: usize = 64;
+
+/// Python's `repr` of `value` appended to `out`.
+fn python_repr(value: &minijinja::Value, out: &mut String, depth: usize) {
+    use minijinja::value::ValueKind;
+    match value.kind() {
+        ValueKind::Bool => out.push_str(if value.is_true() { "True" } else { "False" }),
+        ValueKind::None => out.push_str("None"),
+        ValueKind::Undefined => {}
+        ValueKind::String => python_str_repr(value.as_str().unwrap_or_default(), out),
+        ValueKind::Seq | ValueKind::Map if depth >= MAX_REPR_DEPTH => out.push_str("..."),
+        ValueKind::Seq => {
+            out.push('[');
+            for (i, item) in value.try_iter().into_iter().flatten().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_repr(&item, out, depth + 1);
+            }
+            out.push(']');
+        }
+        ValueKind::Map => {
+            out.push('{');
+            for (i, key) in value.try_iter().into_iter().flatten().enumerate() {
+                if i > 0 {
+                    out.push_str(", ");
+                }
+                python_repr(&key, out, depth + 1);
+                out.push_str(": ");
+                let item = value.get_item(&key).unwrap_or_default();
+                python_repr(&item, out, depth + 1);
+            }
+            out.push('}');
+        }
+        _ => out.push_str(&value.to_string()),
+    }
+}
+
+/// Python's `repr` of a string: single quotes unless it holds a single
+/// quote and no double quote; backslash, quote and control characters escaped.
+fn python_str_repr(s: &str, out: &mut String) {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if (c as u32) < 0x20 || c as u32 == 0x7f => {
+                out.push_str(&format!("\\x{:02x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
 }
 
 /// A writer refusing to grow past [`MAX_TEMPLATE_OUTPUT`].

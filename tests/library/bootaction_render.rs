@@ -150,6 +150,8 @@ async fn the_template_context_is_the_originals() {
         ),
         "172.16.1.21 172.16.1.0/24 priv.sitename.example.com dhcp"
     );
+    // Lists print as Python's repr.
+    assert_eq!(render("{{ node.tags }}"), "['test']");
     // Booleans and none print as Python's.
     assert_eq!(
         render(
@@ -254,6 +256,26 @@ fn templates_follow_jinja2s_defaults() {
         "a%20b%26c/d"
     );
     assert_eq!(render("{{ action.action_id | length }}").unwrap(), "26");
+    // Python's repr of lists and mappings, strings quoted as Python quotes them.
+    assert_eq!(
+        render(r#"{{ [1, 'a', "it's", none, true, [2.5]] }}"#).unwrap(),
+        r#"[1, 'a', "it's", None, True, [2.5]]"#
+    );
+    assert_eq!(
+        render(r#"{{ {'k': 'a\\b\n'} }}"#).unwrap(),
+        r#"{'k': 'a\\b\n'}"#
+    );
+    // A list nested deeper than the repr prints ends in `...`, no crash.
+    let deep = pipeline::render_template(
+        "{% set ns = namespace(x=[]) %}{% for i in range(5000) %}{% set ns.x = [ns.x] %}{% endfor %}{{ ns.x }}",
+        &c,
+    )
+    .unwrap();
+    assert!(
+        deep.starts_with("[[[[") && deep.contains("..."),
+        "{}",
+        &deep[..80]
+    );
 }
 
 #[test]
