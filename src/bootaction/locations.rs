@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use drydock_core::{Bytes, DesignRef, FetchOptions, Resolver};
 
@@ -25,8 +26,13 @@ pub struct Locations {
     schemes: Vec<String>,
     file_roots: Vec<PathBuf>,
     fetch: FetchOptions,
-    seen: Arc<Mutex<HashMap<String, Bytes>>>,
+    seen: Arc<Mutex<HashMap<String, (Instant, Bytes)>>>,
 }
+
+/// How long a fetched location is reused (the original memoises 180 s).
+pub const LOCATION_TTL: Duration = Duration::from_secs(180);
+/// Most locations remembered at once; past it the oldest are dropped.
+const MAX_REMEMBERED: usize = 1024;
 
 impl Locations {
     /// Through `resolver` (its drivers, credentials, retries, limits) with
@@ -58,7 +64,8 @@ impl Locations {
 
     /// The bytes at `location`: its scheme allowed here, `file://` only
     /// under a root, a network answer only with a success status (the
-    /// driver checks it), within the size limit. One fetch per URL.
+    /// driver checks it), within the size limit. A URL fetched in the last
+    /// [`LOCATION_TTL`] is not fetched again.
     pub async fn fetch(&self, location: &str) -> Result<Vec<u8>, String> {
         if let Some(bytes) = self.remembered(location) {
             return Ok(bytes.to_vec());
@@ -84,13 +91,25 @@ impl Locations {
             .await
             .map_err(|e| e.to_string())?;
         if let Ok(mut seen) = self.seen.lock() {
-            seen.insert(location.to_owned(), fetched.bytes.clone());
+            let now = Instant::now();
+            seen.retain(|_, (at, _)| now.duration_since(*at) < LOCATION_TTL);
+            if seen.len() >= MAX_REMEMBERED
+                && let Some(oldest) = seen
+                    .iter()
+                    .min_by_key(|(_, (at, _))| *at)
+                    .map(|(k, _)| k.clone())
+            {
+                seen.remove(&oldest);
+            }
+            seen.insert(location.to_owned(), (now, fetched.bytes.clone()));
         }
         Ok(fetched.bytes.to_vec())
     }
 
     fn remembered(&self, location: &str) -> Option<Bytes> {
-        self.seen.lock().ok()?.get(location).cloned()
+        let seen = self.seen.lock().ok()?;
+        let (at, bytes) = seen.get(location)?;
+        (at.elapsed() < LOCATION_TTL).then(|| bytes.clone())
     }
 
     fn check_file(&self, reference: &DesignRef) -> Result<(), String> {

@@ -30,7 +30,7 @@ pub use context::{
     template_context,
 };
 pub use design::{RenderedAction, render_node};
-pub use locations::{DEFAULT_LOCATION_SCHEMES, Locations};
+pub use locations::{DEFAULT_LOCATION_SCHEMES, LOCATION_TTL, Locations};
 pub use node::{BootActions, Refusal};
 pub use render::{RenderError, RenderedAsset, render_assets};
 pub use status::{Outcome, Reported};
