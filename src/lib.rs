@@ -10,9 +10,11 @@
 //! [`rules`], the store ([`store`], feature `store`), and links every
 //! first-party driver and ingester so that their link-time registrations are
 //! present in any program that depends on `drydock`. Features: `file`,
-//! `http`, `deckhand`, `store` (on by default) and `cli` (off by default: the
-//! `drydock` binary, with clap, humantime, indicatif and tracing-subscriber,
-//! none of which the library pulls without it).
+//! `http`, `deckhand`, `store`, `bootaction` (on by default), `server`
+//! (the original's REST API on axum, `drydock::server`; needs `store` and
+//! `deckhand`, pulls no CLI crate) and `cli` (off by default: the `drydock`
+//! binary, with clap, humantime, indicatif and tracing-subscriber, none of
+//! which the library pulls without it; it turns `server` on).
 //!
 //! A program parses its configuration once ([`config::Config`]: the file,
 //! environment overrides, its own flags; every driver configured from its
@@ -37,11 +39,15 @@
 //! worker beside its handlers over the same objects: see [`Context`].
 #![deny(missing_docs)]
 
+#[cfg(feature = "bootaction")]
+pub mod bootaction;
 pub mod config;
 mod context;
 pub mod diff;
 #[cfg(feature = "store")]
 pub mod import;
+#[cfg(feature = "server")]
+pub mod server;
 #[cfg(feature = "store")]
 pub mod tasks;
 #[cfg(feature = "store")]

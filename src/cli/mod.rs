@@ -28,6 +28,7 @@ macro_rules! outln {
 }
 
 mod admin;
+mod bootaction;
 mod compat;
 mod config_cmd;
 mod import;
@@ -39,6 +40,7 @@ mod remote;
 mod remote_cmd;
 mod resolve;
 mod schemes;
+mod serve;
 mod settings;
 mod snapshots;
 mod sorted_json;
@@ -124,6 +126,8 @@ impl Cli {
             self.verbose
         };
         let level = match verbose {
+            // A server logs one line per request.
+            0 if matches!(self.command, Command::Serve(_)) => tracing::Level::INFO,
             0 => tracing::Level::WARN,
             1 => tracing::Level::DEBUG,
             _ => tracing::Level::TRACE,
@@ -171,6 +175,8 @@ enum Command {
     Task(task::TaskArgs),
     /// A node's build data.
     Node(node::NodeArgs),
+    /// Boot actions: arm a node for a task, render what a node gets, see what nodes reported.
+    Bootaction(bootaction::BootactionArgs),
     /// Run tasks: claim them from the store and run validate_design (many
     /// workers may share one PostgreSQL; one leads maintenance).
     Worker(Box<worker::WorkerArgs>),
@@ -182,6 +188,8 @@ enum Command {
     /// The original's design commands: gone; says what replaced them.
     #[command(hide = true)]
     Design(compat::DesignArgs),
+    /// Serve the original Drydock's REST API (/api/v1.0) with an in-process worker.
+    Serve(Box<serve::ServeArgs>),
 }
 
 impl Command {
@@ -245,10 +253,12 @@ async fn dispatch(config: Config, command: Command, remote: &remote::RemoteArgs)
         Command::Config(args) => config_cmd::run(&config, &args),
         Command::Task(args) => task::run(&config, args).await,
         Command::Node(args) => node::run(&config, args).await,
+        Command::Bootaction(args) => bootaction::run(config, args).await,
         Command::Worker(args) => worker::run(config, *args).await,
         Command::Leader(args) => admin::leader(&config, args).await,
         Command::Store(args) => admin::store_cmd(&config, args).await,
         Command::Design(args) => compat::design(&args),
+        Command::Serve(args) => serve::run(config, *args).await,
     }
 }
 

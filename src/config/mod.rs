@@ -20,6 +20,11 @@
 //! [drivers.http]           # each driver's own typed options (`drydock schemes --json`)
 //! tls = { ca_bundle = "/etc/drydock/site-ca.pem" }
 //!
+//! [api]                    # `drydock serve`
+//! listen = "127.0.0.1:9000"
+//! policy = "/etc/drydock/policy.yaml"   # oslo.policy rules; default: role:admin
+//! token_ttl = "5m"         # trust a validated Keystone token this long
+//!
 //! [validation]             # handed to the validation rules
 //! ```
 //!
@@ -102,6 +107,30 @@ pub struct StoreSettings {
     pub url: Option<String>,
 }
 
+/// The REST API server (`[api]`, `drydock serve`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiSettings {
+    /// Where `drydock serve` listens (`HOST:PORT`, default `127.0.0.1:9000`).
+    pub listen: String,
+    /// The policy file (oslo.policy rules, YAML or JSON); none: every rule `role:admin`.
+    pub policy: Option<PathBuf>,
+    /// How long a validated token is trusted before Keystone is asked again
+    /// (a revoked token stops working within this; default 5 min).
+    #[serde(with = "drydock_core::config::duration")]
+    pub token_ttl: Duration,
+}
+
+impl Default for ApiSettings {
+    fn default() -> Self {
+        ApiSettings {
+            listen: "127.0.0.1:9000".into(),
+            policy: None,
+            token_ttl: Duration::from_secs(300),
+        }
+    }
+}
+
 /// The sections, typed: deserialised once from the merged sources.
 #[derive(Clone, Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -110,6 +139,7 @@ struct Sections {
     retry: RetryPolicy,
     cache: CacheOptions,
     store: StoreSettings,
+    api: ApiSettings,
     /// Each driver's section as given: each driver types its own when the
     /// registry is configured (the facade knows no driver's options).
     drivers: BTreeMap<String, Value>,
@@ -141,6 +171,7 @@ struct Shown<'a> {
     retry: &'a RetryPolicy,
     cache: &'a CacheOptions,
     store: &'a StoreSettings,
+    api: &'a ApiSettings,
     drivers: Map<String, Value>,
     validation: &'a Value,
 }
@@ -203,6 +234,11 @@ impl Config {
         self.sections.store.url.as_deref()
     }
 
+    /// `[api]`: the REST API server's settings.
+    pub fn api(&self) -> &ApiSettings {
+        &self.sections.api
+    }
+
     /// `[validation]`: the design rules' configuration (e.g. the platform catalogue).
     pub fn validation(&self) -> &ValidationConfig {
         &self.sections.validation
@@ -211,6 +247,13 @@ impl Config {
     /// `[cache]`: how the resolver uses a cache (TTL, memory).
     pub fn cache(&self) -> &CacheOptions {
         &self.sections.cache
+    }
+
+    /// The section `[drivers.<name>]` as given (the driver types it), if any:
+    /// for a program that reuses a driver's settings (the server reuses the
+    /// Deckhand driver's Keystone credentials to validate tokens).
+    pub fn driver_section(&self, name: &str) -> Option<&Value> {
+        self.sections.drivers.get(name)
     }
 
     /// The registry of every linked driver, each built from its section
@@ -249,6 +292,7 @@ impl Config {
             retry: &s.retry,
             cache: &s.cache,
             store: &s.store,
+            api: &s.api,
             drivers,
             validation: &self.validation_given,
         };

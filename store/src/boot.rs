@@ -67,6 +67,19 @@ pub(crate) fn identity_key(key: &[u8]) -> Result<()> {
     Ok(())
 }
 
+/// A status a boot action starts in: incomplete or unreported.
+pub(crate) fn initial(status: &ResultStatus) -> Result<()> {
+    match status {
+        ResultStatus::Incomplete | ResultStatus::Unreported => Ok(()),
+        other => Err(StoreError::Invalid {
+            field: "boot_action.status".into(),
+            reason: format!(
+                "{other} is not a status a boot action starts in (incomplete or unreported)"
+            ),
+        }),
+    }
+}
+
 /// A status a node reports: success or failure.
 pub(crate) fn reported(status: &ResultStatus) -> Result<()> {
     match status {

@@ -6,6 +6,10 @@
 //! `echo-driver` and a second `echo` registration, so they stay separate
 //! binaries).
 
+mod bootaction_deckhand;
+mod bootaction_node;
+mod bootaction_render;
+mod bootaction_tarball;
 mod builtin_registry;
 mod driver_conformance;
 mod resolver_http;

@@ -12,6 +12,10 @@ use crate::error::{Result, StoreError};
 const BOOT_ACTIONS_OF_NODE: &str = "SELECT action_id, node_name, action_name, task_id, \
     action_status FROM boot_action_status WHERE node_name = $1 ORDER BY action_id";
 
+/// The boot actions task `$1` sent, by node then id.
+const BOOT_ACTIONS_OF_TASK: &str = "SELECT action_id, node_name, action_name, task_id, \
+    action_status FROM boot_action_status WHERE task_id = $1 ORDER BY node_name, action_id";
+
 /// Boot action `$1`.
 const BOOT_ACTION: &str = "SELECT action_id, node_name, action_name, task_id, \
     action_status FROM boot_action_status WHERE action_id = $1";
@@ -58,6 +62,7 @@ impl<DB: Db> SqlStore<DB> {
         identity_key: &[u8],
         action_id: Uuid,
         action_name: &str,
+        status: &ResultStatus,
     ) -> Result<BootAction> {
         let insert = sqlx::query(
             "INSERT INTO boot_action_status (action_id, node_name, action_name, task_id, \
@@ -68,7 +73,7 @@ impl<DB: Db> SqlStore<DB> {
         .arg(action_name)
         .arg(task_id)
         .arg(key_hash(identity_key))
-        .arg(Text(&ResultStatus::Incomplete));
+        .arg(Text(status));
         self.execute_write(insert).await.map_err(|e| match e {
             StoreError::Database {
                 source: sqlx::Error::Database(db),
@@ -84,7 +89,7 @@ impl<DB: Db> SqlStore<DB> {
             node_name: node_name.to_owned(),
             action_name: action_name.to_owned(),
             task_id,
-            status: ResultStatus::Incomplete,
+            status: status.clone(),
         })
     }
 
@@ -105,8 +110,31 @@ impl<DB: Db> SqlStore<DB> {
             .ok_or_else(|| boot_action_not_found(action_id))
     }
 
+    pub(crate) async fn finish_boot_action(
+        &self,
+        action_id: Uuid,
+        status: &ResultStatus,
+    ) -> Result<Option<BootAction>> {
+        let update = sqlx::query(
+            "UPDATE boot_action_status SET action_status = $2 \
+             WHERE action_id = $1 AND action_status = $3",
+        )
+        .arg(action_id)
+        .arg(Text(status))
+        .arg(Text(&ResultStatus::Incomplete));
+        if self.execute_write(update).await? == 0 {
+            return Ok(None);
+        }
+        self.boot_action(action_id).await
+    }
+
     pub(crate) async fn boot_actions(&self, node_name: &str) -> Result<Vec<BootAction>> {
         self.read_all(sqlx::query(BOOT_ACTIONS_OF_NODE).arg(node_name))
+            .await
+    }
+
+    pub(crate) async fn task_boot_actions(&self, task_id: Uuid) -> Result<Vec<BootAction>> {
+        self.read_all(sqlx::query(BOOT_ACTIONS_OF_TASK).arg(task_id))
             .await
     }
 

@@ -3,7 +3,7 @@
 use uuid::Uuid;
 
 use super::Store;
-use crate::boot::{BootAction, BootActionContext, identity_key, reported};
+use crate::boot::{BootAction, BootActionContext, identity_key, initial, reported};
 use crate::enums::ResultStatus;
 use crate::error::Result;
 use crate::model::name;
@@ -49,7 +49,39 @@ impl Store {
         name("boot_action.node_name", node_name)?;
         name("boot_action.action_name", action_name)?;
         identity_key(key)?;
-        dispatch!(self.post_boot_action(node_name, task_id, key, action_id, action_name))
+        let incomplete = ResultStatus::Incomplete;
+        dispatch!(self.post_boot_action(
+            node_name,
+            task_id,
+            key,
+            action_id,
+            action_name,
+            &incomplete
+        ))
+    }
+
+    /// As [`Store::post_boot_action`], with the status it starts in:
+    /// `incomplete` (the node will report) or `unreported` (it will not:
+    /// the boot action says `signaling: false`).
+    pub async fn post_boot_action_with_status(
+        &self,
+        node_name: &str,
+        task_id: Uuid,
+        key: &[u8],
+        action: (Uuid, &str),
+        status: ResultStatus,
+    ) -> Result<BootAction> {
+        let (action_id, action_name) = action;
+        name("boot_action.node_name", node_name)?;
+        name("boot_action.action_name", action_name)?;
+        identity_key(key)?;
+        initial(&status)?;
+        dispatch!(self.post_boot_action(node_name, task_id, key, action_id, action_name, &status))
+    }
+
+    /// The boot actions task `task_id` sent, by node then id.
+    pub async fn task_boot_actions(&self, task_id: Uuid) -> Result<Vec<BootAction>> {
+        dispatch!(self.task_boot_actions(task_id))
     }
 
     /// Sets what the node reported of boot action `action_id`: success or failure.
@@ -60,6 +92,18 @@ impl Store {
     ) -> Result<BootAction> {
         reported(&status)?;
         dispatch!(self.update_boot_action_status(action_id, &status))
+    }
+
+    /// Sets the final status a node reported of boot action `action_id`
+    /// only if it is still `incomplete`: the row as now stored, or `None`
+    /// when it had a final status already (another report won) or does not exist.
+    pub async fn finish_boot_action(
+        &self,
+        action_id: Uuid,
+        status: ResultStatus,
+    ) -> Result<Option<BootAction>> {
+        reported(&status)?;
+        dispatch!(self.finish_boot_action(action_id, &status))
     }
 
     /// The boot actions sent to `node_name`.

@@ -208,3 +208,85 @@ pub async fn hostile_boot_action_inputs(ctx: Ctx) {
         "nothing stored"
     );
 }
+
+pub async fn rows_start_unreported_and_list_by_task(ctx: Ctx) {
+    let s = &ctx.store;
+    let (deploy, other) = (Uuid::now_v7(), Uuid::now_v7());
+    let key = [3u8; 32];
+    let (a1, a2, a3) = (Uuid::now_v7(), Uuid::now_v7(), Uuid::now_v7());
+    let quiet = s
+        .post_boot_action_with_status("n2", deploy, &key, (a1, "quiet"), ResultStatus::Unreported)
+        .await
+        .unwrap();
+    assert_eq!(quiet.status, ResultStatus::Unreported);
+    assert_eq!(s.boot_action(a1).await.unwrap(), Some(quiet));
+    s.post_boot_action_with_status("n1", deploy, &key, (a2, "loud"), ResultStatus::Incomplete)
+        .await
+        .unwrap();
+    s.post_boot_action("n1", other, &key, a3, "elsewhere")
+        .await
+        .unwrap();
+    let err = s
+        .post_boot_action_with_status(
+            "n1",
+            deploy,
+            &key,
+            (Uuid::now_v7(), "x"),
+            ResultStatus::Success,
+        )
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, StoreError::Invalid { field, .. } if field == "boot_action.status"),
+        "a row never starts final: {err}"
+    );
+    let rows = s.task_boot_actions(deploy).await.unwrap();
+    assert_eq!(
+        rows.iter()
+            .map(|r| (r.node_name.as_str(), r.action_name.as_str()))
+            .collect::<Vec<_>>(),
+        [("n1", "loud"), ("n2", "quiet")],
+        "by node, then id; only the task's"
+    );
+    assert!(
+        s.task_boot_actions(Uuid::now_v7())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+pub async fn a_final_status_is_set_once(ctx: Ctx) {
+    let s = &ctx.store;
+    let id = Uuid::now_v7();
+    s.post_boot_action("n1", Uuid::now_v7(), &[4u8; 32], id, "once")
+        .await
+        .unwrap();
+    let won = s
+        .finish_boot_action(id, ResultStatus::Failure)
+        .await
+        .unwrap();
+    assert_eq!(won.map(|b| b.status), Some(ResultStatus::Failure));
+    assert_eq!(
+        s.finish_boot_action(id, ResultStatus::Success)
+            .await
+            .unwrap(),
+        None,
+        "a final status stays"
+    );
+    assert_eq!(
+        s.boot_action(id).await.unwrap().unwrap().status,
+        ResultStatus::Failure
+    );
+    assert_eq!(
+        s.finish_boot_action(Uuid::now_v7(), ResultStatus::Success)
+            .await
+            .unwrap(),
+        None
+    );
+    assert!(
+        s.finish_boot_action(id, ResultStatus::Incomplete)
+            .await
+            .is_err()
+    );
+}

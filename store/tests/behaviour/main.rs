@@ -66,6 +66,8 @@ behaviour!(
     boot_actions::hostile_boot_action_inputs,
     import::imported_rows_are_added_once,
     import::a_bad_batch_is_refused_whole,
+    boot_actions::rows_start_unreported_and_list_by_task,
+    boot_actions::a_final_status_is_set_once,
     leader::claim_maintain_abdicate,
     leader::four_contenders_one_leader_and_takeover,
     snapshots::store_get_list_latest,

@@ -1,0 +1,248 @@
+//! The original Drydock's REST API (`/api/v1.0`), over one [`Context`]:
+//! thin handlers over the store and the resolver, for Shipyard and the
+//! original's Python client (feature `server`).
+//!
+//! ```no_run
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! use std::sync::Arc;
+//! use drydock::server::{ApiState, Auth, Policy, ServerOptions, router, serve};
+//! use drydock::store::{Store, StoreOptions};
+//! use drydock::{CancellationToken, Context, Env, config::Config};
+//! let config = Config::load(None, &Env::process())?;
+//! let store = Store::connect("sqlite:///var/lib/drydock.db", &StoreOptions::default()).await?;
+//! let context = Arc::new(Context::with_store(config, store));
+//! let state = ApiState::new(context, Auth::None, Policy::default(), ServerOptions::default())?;
+//! let app = router(state);
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:9000").await?;
+//! serve(listener, app, CancellationToken::new()).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Callers are authenticated by Keystone ([`Auth::Keystone`]) and checked
+//! against the original's policy rules ([`Policy`]). Not built yet:
+//! a live node source for `GET /nodes` (it answers from the newest stored
+//! design), task and queue metrics. The node-facing boot-action routes
+//! (`/bootactions/nodes/{hostname}/units|files`, `/bootactions/{action_id}`)
+//! take the node's `X-Bootaction-Key` instead of a token.
+
+mod admission;
+mod auth;
+mod bootaction;
+mod design;
+mod error;
+mod health;
+mod metrics;
+mod nodefilter;
+mod nodes;
+mod policy;
+mod request;
+mod tasks;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
+use drydock_core::{CancellationToken, Error, Result};
+use drydock_store::{Store, TaskAction};
+use tower_http::timeout::TimeoutLayer;
+
+use crate::Context;
+
+pub use auth::{AuthFailure, Identity, KeystoneAuth};
+pub use error::ApiError;
+pub use policy::{Credentials, Policy, RULES};
+pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
+pub use tasks::ORIGINAL_ACTIONS;
+
+/// How the server bounds requests.
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct ServerOptions {
+    /// Largest request body accepted (default 1 MiB); larger is 413.
+    pub max_body: usize,
+    /// Longest a request may take (default 300 s, Shipyard's read timeout).
+    pub request_timeout: Duration,
+    /// Design validations (`/validatedesign`, `/nodefilter`) run at once (default 4).
+    pub max_validations: usize,
+    /// Validations waiting for a slot before more are refused with 503 (default 16).
+    pub max_queued_validations: usize,
+    /// Where nodes report their boot actions (`action.report_url`; default
+    /// the original's `http://localhost:9000/api/v1.0/bootactions/`).
+    pub bootaction_report_url: String,
+    /// Directories boot-action assets may name `file://` locations under
+    /// (default none: no `file://` location is fetched).
+    pub bootaction_file_roots: Vec<std::path::PathBuf>,
+}
+
+impl Default for ServerOptions {
+    fn default() -> Self {
+        ServerOptions {
+            max_body: 1024 * 1024,
+            request_timeout: Duration::from_secs(300),
+            max_validations: 4,
+            max_queued_validations: 16,
+            bootaction_report_url: crate::bootaction::DEFAULT_REPORT_URL.to_owned(),
+            bootaction_file_roots: Vec::new(),
+        }
+    }
+}
+
+/// How callers are authenticated.
+#[derive(Debug)]
+pub enum Auth {
+    /// Nobody is checked: every caller is [`Identity::noauth`] (development only).
+    None,
+    /// `X-Auth-Token` validated against Keystone.
+    Keystone(Box<KeystoneAuth>),
+}
+
+/// What every handler shares: the context (its resolver), the store, how
+/// callers are authenticated and the policy.
+#[derive(Clone, Debug)]
+pub struct ApiState {
+    context: Arc<Context>,
+    store: Store,
+    auth: Arc<Auth>,
+    policy: Arc<Policy>,
+    options: Arc<ServerOptions>,
+    metrics: Arc<metrics::Metrics>,
+    admission: Arc<admission::Admission>,
+    boot: crate::bootaction::BootActions,
+}
+
+impl ApiState {
+    /// The state over `context`, which must have a store
+    /// ([`Context::with_store`]); otherwise [`Error::Config`] about `[store]`.
+    pub fn new(
+        context: Arc<Context>,
+        auth: Auth,
+        policy: Policy,
+        options: ServerOptions,
+    ) -> Result<Self> {
+        let store = context.store().cloned().ok_or_else(|| Error::Config {
+            section: "store".into(),
+            origin: context.config().origin(),
+            reason: "the API server needs a store: build the context with Context::with_store"
+                .into(),
+        })?;
+        let locations = crate::bootaction::Locations::new(
+            context.resolver().clone(),
+            context.config().fetch_options(),
+        )
+        .with_file_roots(options.bootaction_file_roots.clone());
+        let boot = crate::bootaction::BootActions::new(store.clone(), locations)
+            .with_report_url(options.bootaction_report_url.clone());
+        Ok(ApiState {
+            context,
+            store,
+            boot,
+            auth: Arc::new(auth),
+            policy: Arc::new(policy),
+            admission: Arc::new(admission::Admission::new(
+                options.max_validations,
+                options.max_queued_validations,
+            )),
+            options: Arc::new(options),
+            metrics: Arc::new(metrics::Metrics::default()),
+        })
+    }
+
+    /// The caller's identity, if it passes every rule of `rules`: 401 without
+    /// a valid token, 403 when a rule fails, 503 when Keystone cannot be asked.
+    async fn authorize(
+        &self,
+        caller: &request::Caller,
+        rules: &[&str],
+    ) -> std::result::Result<Identity, ApiError> {
+        let identity = match self.auth.as_ref() {
+            Auth::None => Identity::noauth(),
+            Auth::Keystone(keystone) => {
+                let token = caller
+                    .token
+                    .as_ref()
+                    .ok_or_else(ApiError::unauthenticated)?;
+                keystone.identify(token.expose()).await.map_err(|e| match e {
+                    AuthFailure::Unauthenticated => ApiError::unauthenticated(),
+                    AuthFailure::Unavailable(why) => {
+                        tracing::warn!(request = %caller.request_id, reason = why, "Keystone could not validate a token");
+                        ApiError::unavailable("Keystone is unavailable")
+                    }
+                })?
+            }
+        };
+        for rule in rules {
+            if !self.policy.allows(rule, &identity.credentials) {
+                tracing::info!(request = %caller.request_id, user = identity.user, rule, "forbidden");
+                return Err(ApiError::new(StatusCode::FORBIDDEN, "Forbidden"));
+            }
+        }
+        Ok(identity)
+    }
+
+    /// The actions tasks may be created for: those a worker of this build runs.
+    fn runnable(&self) -> &'static [TaskAction] {
+        crate::worker::Worker::runnable()
+    }
+}
+
+/// Every route: `/versions` and `/metrics` at the root, the rest under `/api/v1.0`.
+pub fn router(state: ApiState) -> Router {
+    let options = state.options.clone();
+    let api = Router::new()
+        .route("/health", get(health::health))
+        .route("/health/extended", get(health::extended))
+        .route(
+            "/tasks",
+            get(tasks::list).post(tasks::create).delete(tasks::delete),
+        )
+        .route("/tasks/{task_id}", get(tasks::show))
+        .route("/tasks/{task_id}/builddata", get(tasks::builddata))
+        .route("/nodes", get(nodes::list))
+        .route("/nodes/{hostname}/builddata", get(tasks::node_builddata))
+        .route("/nodefilter", post(design::nodefilter))
+        .route("/validatedesign", post(design::validate))
+        .route(
+            "/bootactions/nodes/{hostname}/units",
+            get(bootaction::units),
+        )
+        .route(
+            "/bootactions/nodes/{hostname}/files",
+            get(bootaction::files),
+        )
+        .route("/bootactions/{action_id}", post(bootaction::signal))
+        .route("/bootactions/{action_id}/", post(bootaction::signal));
+    Router::new()
+        .route("/versions", get(health::versions))
+        .route("/metrics", get(health::metrics))
+        .nest("/api/v1.0", api)
+        .fallback(not_found)
+        .with_state(state.clone())
+        .layer(DefaultBodyLimit::max(options.max_body))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            options.request_timeout,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state,
+            request::context,
+        ))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::not_found("No such resource")
+}
+
+/// Serves `app` on `listener` until `shutdown` is cancelled, then finishes
+/// the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    app: Router,
+    shutdown: CancellationToken,
+) -> std::io::Result<()> {
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await
+}

@@ -1,0 +1,14 @@
+//! `drydock serve`: the real server process on a loopback port, driven by
+//! reqwest as the original's Python client and Shipyard drive it.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod auth;
+mod bootactions;
+mod input;
+mod lifecycle;
+mod server;
+mod shipyard;
+mod subtasks;
+mod workers;

@@ -1,0 +1,124 @@
+//! A worker killed mid-task under the server: the API alone
+//! (`--worker-concurrency 0`), a `drydock worker` that claims the task and
+//! is killed (SIGKILL) while its design's source stalls, and a second
+//! worker that takes the task over once the claim lapses; the server shows
+//! it complete, with the lapsed claim counted.
+
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use serde_json::json;
+use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+
+use super::server::{Server, get, poll, post};
+
+/// A design source whose first connection stalls; later ones get `design`.
+async fn stall_once(design: Vec<u8>) -> (String, tokio::task::JoinHandle<()>) {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let address = listener.local_addr().expect("address");
+    let served = tokio::spawn(async move {
+        let mut stalled = Vec::new();
+        while let Ok((mut socket, _)) = listener.accept().await {
+            if stalled.is_empty() {
+                stalled.push(socket);
+                continue;
+            }
+            let design = design.clone();
+            tokio::spawn(async move {
+                let mut request = Vec::new();
+                let mut buf = [0u8; 4096];
+                while !request.windows(4).any(|w| w == b"\r\n\r\n") {
+                    match socket.read(&mut buf).await {
+                        Ok(0) | Err(_) => return,
+                        Ok(n) => request.extend_from_slice(&buf[..n]),
+                    }
+                }
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Type: application/x-yaml\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                    design.len()
+                );
+                let _ = socket.write_all(head.as_bytes()).await;
+                let _ = socket.write_all(&design).await;
+            });
+        }
+    });
+    (format!("http://{address}/site.yaml"), served)
+}
+
+fn worker(home: &std::path::Path, store: &str, log: &str) -> Child {
+    let file = std::fs::File::create(home.join(log)).expect("log");
+    Command::new(env!("CARGO_BIN_EXE_drydock"))
+        .args([
+            "-v",
+            "worker",
+            "--store",
+            store,
+            "--lease",
+            "2s",
+            "--leader-grace",
+            "1s",
+        ])
+        .args(["--poll", "200ms", "--exit-when-idle"])
+        .current_dir(home)
+        .env_remove("DRYDOCK_STORE")
+        .env_remove("DRYDOCK_CONFIG")
+        .env("NO_PROXY", "127.0.0.1")
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join("config"))
+        .env("DRYDOCK__FETCH__TIMEOUT", "120s")
+        .env("DRYDOCK__FETCH__READ_TIMEOUT", "120s")
+        .stdout(Stdio::null())
+        .stderr(file)
+        .spawn()
+        .expect("drydock worker starts")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
+    let home = tempfile::tempdir().expect("home");
+    let url = format!("sqlite://{}", home.path().join("drydock.db").display());
+    let server = Server::start(home.path(), &url, &["--worker-concurrency", "0"]);
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let design =
+        std::fs::read(root.join("fixtures/designs/valid/site-legacy.yaml")).expect("design");
+    let (reference, source) = stall_once(design).await;
+    let body = json!({"action": "validate_design", "design_ref": reference});
+    let created = post(&server, "/api/v1.0/tasks", &body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["task_id"]
+        .as_str()
+        .expect("task_id")
+        .to_owned();
+
+    // The first worker claims the task and stalls on its design: kill it.
+    let mut first = worker(home.path(), &url, "first.log");
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let task = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
+        if task.json["status"] == "running" {
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "never claimed: {}",
+            task.text
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    first.kill().expect("SIGKILL");
+    let _ = first.wait();
+
+    // A second worker requeues the lapsed claim and runs the task.
+    let mut second = worker(home.path(), &url, "second.log");
+    let done = poll(&server, &id, Duration::from_secs(60)).await;
+    assert_eq!(done["result"]["status"], "success", "{done}");
+    assert_eq!(done["attempts"], 1, "{done}");
+    let status = tokio::task::spawn_blocking(move || second.wait())
+        .await
+        .expect("join");
+    let log = std::fs::read_to_string(home.path().join("second.log")).unwrap_or_default();
+    assert!(status.expect("wait").success(), "{log}");
+    source.abort();
+}
