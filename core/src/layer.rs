@@ -49,6 +49,12 @@ macro_rules! forward_identity {
         fn immutable(&self, reference: &DesignRef) -> bool {
             self.inner.immutable(reference)
         }
+        fn admit(&self, reference: &DesignRef) -> Result<()> {
+            self.inner.admit(reference)
+        }
+        fn access(&self, reference: &DesignRef, options: &FetchOptions) -> crate::Access {
+            self.inner.access(reference, options)
+        }
     };
 }
 

@@ -5,6 +5,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod cache_trust;
 mod config;
 mod deckhand;
 mod errors;

@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use drydock_core::{
-    Capabilities, CredentialSource, DesignRef, Driver, DriverConfig, Env, FetchOptions, Fetched,
-    Result, StaticToken, async_trait,
+    Access, Capabilities, CredentialSource, DesignRef, Driver, DriverConfig, Env, FetchOptions,
+    Fetched, Result, StaticToken, async_trait,
 };
 use drydock_driver_http::keystone::{Keystone, TOKEN_HEADER};
 use drydock_driver_http::{HttpClient, HttpError, HttpRequest, RawResponse};
@@ -254,6 +254,12 @@ impl Driver for DeckhandDriver {
                 ..
             }))
         )
+    }
+
+    /// The caller's credentials, else the configured token or Keystone.
+    fn access(&self, _reference: &DesignRef, options: &FetchOptions) -> Access {
+        let source = options.credentials.clone().or(self.credentials.clone());
+        Access::of(source.as_deref())
     }
 
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {
