@@ -15,6 +15,7 @@ mod output;
 mod resolve;
 mod secrets;
 mod secrets_env;
+mod secrets_more;
 mod snapshots;
 mod spoofing;
 mod task;

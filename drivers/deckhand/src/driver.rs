@@ -97,9 +97,11 @@ impl DeckhandDriver {
             reference: reference.redacted().to_owned(),
             reason,
         };
-        let text =
-            std::str::from_utf8(&raw.body).map_err(|_| latest("the list is not UTF-8".into()))?;
-        let listed: Listed = serde_saphyr::from_str(text)
+        // Parsed scrubbed: a parse error's excerpt never holds a token.
+        let text = raw
+            .scrubbed_body()
+            .ok_or_else(|| latest("the list is not UTF-8".into()))?;
+        let listed: Listed = serde_saphyr::from_str(&text)
             .map_err(|e| latest(raw.scrub(&format!("the revision list is not readable: {e}"))))?;
         listed
             .results
