@@ -162,11 +162,12 @@ impl DriverConfig {
         };
         serde_path_to_error::deserialize(section).map_err(|e| {
             let path = e.path().to_string();
-            let reason = if path == "." {
-                e.inner().to_string()
-            } else {
-                format!("{path}: {}", e.inner())
-            };
+            let within = format!("drivers.{}.{path}", self.driver);
+            let reason = crate::redact::config_error_reason(&within, &e.inner().to_string());
+            let reason = reason
+                .strip_prefix(&format!("drivers.{}.", self.driver))
+                .map(str::to_owned)
+                .unwrap_or(reason);
             self.error(reason)
         })
     }

@@ -41,7 +41,10 @@ pub use ingester::{
 };
 pub use layer::{Layer, RetryPolicy};
 pub use locate::{Locator, PathStep, fill_locations, parse_path};
-pub use redact::{REDACTED, is_credential, is_secret_key, query_secrets, redact_str, redact_url};
+pub use redact::{
+    REDACTED, config_error_reason, is_credential, is_secret_config_path, is_secret_key,
+    query_secrets, redact_str, redact_url,
+};
 pub use reference::DesignRef;
 pub use registry::{DriverInfo, IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};

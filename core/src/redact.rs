@@ -91,6 +91,84 @@ pub fn is_secret_key(key: &str) -> bool {
             .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
 }
 
+/// Keys of a credentials section (`keystone`) that hold no secret; every
+/// other key of it, however spelt (`pasword`, `tokn`), is taken for one.
+const CREDENTIAL_SECTION_PLAIN_KEYS: &[&str] = &[
+    "auth_url",
+    "auth_type",
+    "username",
+    "user_id",
+    "user_domain_name",
+    "user_domain_id",
+    "project_name",
+    "project_id",
+    "project_domain_name",
+    "project_domain_id",
+    "interface",
+    "region_name",
+    "cloud",
+    "refresh_before",
+];
+
+/// Whether a configuration key at `path` (dotted, `drivers.deckhand.keystone.password`)
+/// may hold a secret: a secret-named key, or any key of a credentials
+/// section (`keystone`, `credentials`) other than its known plain ones.
+pub fn is_secret_config_path(path: &str) -> bool {
+    let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+    let Some((last, parents)) = keys.split_last() else {
+        return false;
+    };
+    let in_credentials = parents
+        .iter()
+        .any(|k| matches!(*k, "keystone" | "credentials" | "auth"));
+    let names_where = ["_env", "_file", "_path", "_dir"]
+        .iter()
+        .any(|s| last.ends_with(s));
+    if names_where {
+        return false;
+    }
+    if in_credentials {
+        return !CREDENTIAL_SECTION_PLAIN_KEYS.contains(last);
+    }
+    is_secret_key(last)
+}
+
+/// A configuration error's reason: `path: message`, the message without
+/// the value it quotes when the key may hold a secret (`invalid type:
+/// integer, expected a string`, never the number).
+pub fn config_error_reason(path: &str, message: &str) -> String {
+    let message = if is_secret_config_path(path) {
+        without_quoted_values(message)
+    } else {
+        message.to_owned()
+    };
+    if path.is_empty() || path == "." {
+        message
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+/// `message` without its back-quoted values (serde's `invalid type: integer
+/// `123`, …`); an unknown-field message quotes only key names and is kept.
+fn without_quoted_values(message: &str) -> String {
+    if message.starts_with("unknown field") || message.starts_with("missing field") {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '`' {
+            inside = !inside;
+            continue;
+        }
+        if !inside {
+            out.push(c);
+        }
+    }
+    out.replace("  ", " ").replace(" ,", ",")
+}
+
 /// Whether the query pair `key=value` is a credential: its key names a
 /// secret ([`is_secret_key`]) and its value is not a flag. Only credentials
 /// are shown as `***` and left out of a reference's cache key: every other
@@ -307,6 +385,33 @@ mod tests {
         }
         let r = DesignRef::parse("https://h/x?author=alice&api_token=abc").unwrap();
         assert_eq!(r.redacted(), "https://h/x?author=alice&api_token=***");
+    }
+
+    #[test]
+    fn any_key_of_a_credentials_section_is_secret_whatever_its_spelling() {
+        for secret in [
+            "drivers.deckhand.keystone.pasword",
+            "drivers.http.keystone.tokn",
+            "drivers.deckhand.token",
+        ] {
+            assert!(is_secret_config_path(secret), "{secret}");
+        }
+        for plain in [
+            "drivers.deckhand.keystone.auth_url",
+            "drivers.http.keystone.username",
+            "drivers.http.bearer_token_env",
+            "fetch.timeout",
+        ] {
+            assert!(!is_secret_config_path(plain), "{plain}");
+        }
+        let reason = config_error_reason(
+            "drivers.deckhand.keystone.password",
+            "invalid type: integer `87654321`, expected a string",
+        );
+        assert_eq!(
+            reason,
+            "drivers.deckhand.keystone.password: invalid type: integer, expected a string"
+        );
     }
 
     #[test]

@@ -98,3 +98,32 @@ async fn a_password_echoed_base64_after_other_bytes_is_never_shown() {
         }
     }
 }
+
+#[test]
+fn a_configuration_error_names_the_key_never_the_secret_value() {
+    let home = tempfile::tempdir().unwrap();
+    let dir = home.path().join("config/drydock");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A numeric password in the file, and one in the environment.
+    std::fs::write(
+        dir.join("config.toml"),
+        "[drivers.deckhand.keystone]\npassword = 87654321\n",
+    )
+    .unwrap();
+    let out = crate::common::drydock(&["config"], home.path(), &[]);
+    assert_eq!(out.status.code(), Some(4), "{}", printed(&out));
+    let text = printed(&out);
+    assert!(
+        text.contains("keystone.password"),
+        "the key is named: {text}"
+    );
+    assert!(!text.contains("87654321"), "{text}");
+    std::fs::write(dir.join("config.toml"), "").unwrap();
+    let out = crate::common::drydock(
+        &["config"],
+        home.path(),
+        &[("DRYDOCK__DRIVERS__HTTP__KEYSTONE__PASSWORD", "12348765")],
+    );
+    assert_eq!(out.status.code(), Some(4), "{}", printed(&out));
+    assert!(!printed(&out).contains("12348765"), "{}", printed(&out));
+}
