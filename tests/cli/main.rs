@@ -8,6 +8,7 @@ mod common;
 mod cache_trust;
 mod config;
 mod deckhand;
+mod edges;
 mod errors;
 mod memory_bound;
 mod nul;
