@@ -146,6 +146,9 @@ impl StoreError {
                  sqlite:relative.db, sqlite::memory: or a file path"
             }
             StoreError::InvalidUrl { hint, .. } => hint,
+            StoreError::Unavailable { url, .. } if !url.starts_with("postgres") => {
+                "check that the database file is readable and not locked by another program, then retry"
+            }
             StoreError::Unavailable { .. } => {
                 "check that the database server runs and listens at the URL's host and port, then retry"
             }
