@@ -83,3 +83,81 @@ fn a_store_path_must_be_a_regular_file_or_absent_and_is_created_private() {
         }
     }
 }
+
+#[test]
+fn a_missing_plain_path_is_no_such_file_and_a_missing_record_is_not_found() {
+    let home = tempfile::tempdir().unwrap();
+    let out = drydock(&["resolve", "nosuch.yaml"], home.path(), &[]);
+    assert_eq!(out.status.code(), Some(2), "{}", printed(&out));
+    assert!(printed(&out).contains("no such file"), "{}", printed(&out));
+    assert!(!printed(&out).contains("scheme"), "{}", printed(&out));
+
+    // A store with one snapshot.
+    let site = drydock_fixtures::sitegen::deckhand(&drydock_fixtures::sitegen::SiteSpec::new(1));
+    std::fs::write(home.path().join("site.yaml"), site).unwrap();
+    let store = format!("sqlite://{}", home.path().join("s.db").display());
+    let out = drydock(
+        &["resolve", "./site.yaml", "--store", &store, "--json"],
+        home.path(),
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let id = v["snapshot"]["snapshot_id"].as_str().unwrap().to_owned();
+
+    // A unique prefix is accepted.
+    let out = drydock(
+        &["snapshots", "show", &id[..8], "--store", &store],
+        home.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", printed(&out));
+    assert!(printed(&out).contains(&id), "{}", printed(&out));
+    let other = if id.starts_with('f') { "0000" } else { "ffff" };
+    // Unknown ids, short or whole, and unknown tasks: not found, exit 5.
+    for args in [
+        vec!["snapshots", "show", other],
+        vec!["snapshots", "show", "nosuch"],
+        vec!["snapshots", "diff", other, &id[..8]],
+        vec!["snapshots", "show", "01234567-89ab-cdef-0123-456789abcdef"],
+        vec!["task", "show", "01234567-89ab-cdef-0123-456789abcdef"],
+    ] {
+        let mut all = args.clone();
+        all.extend(["--store", store.as_str()]);
+        let out = drydock(&all, home.path(), &[]);
+        assert_eq!(out.status.code(), Some(5), "{args:?}: {}", printed(&out));
+        assert!(
+            printed(&out).contains("not found"),
+            "{args:?}: {}",
+            printed(&out)
+        );
+        assert!(
+            !printed(&out).contains("scheme"),
+            "{args:?}: {}",
+            printed(&out)
+        );
+    }
+    // A status that does not exist is named with the ones that do.
+    let out = drydock(
+        &["task", "list", "--status", "done", "--store", &store],
+        home.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(64), "{}", printed(&out));
+    assert!(printed(&out).contains("complete"), "{}", printed(&out));
+}
+
+#[test]
+fn store_status_on_a_database_never_migrated_hints_at_migrate() {
+    let home = tempfile::tempdir().unwrap();
+    // An SQLite file that is a database, but not a drydock one.
+    let db = home.path().join("empty.db");
+    std::fs::write(&db, b"").unwrap();
+    let store = format!("sqlite://{}", db.display());
+    let out = drydock(&["store", "status", "--store", &store], home.path(), &[]);
+    assert!(!out.status.success(), "{}", printed(&out));
+    assert!(
+        printed(&out).contains("drydock store migrate"),
+        "{}",
+        printed(&out)
+    );
+}
