@@ -161,3 +161,41 @@ fn store_status_on_a_database_never_migrated_hints_at_migrate() {
         printed(&out)
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deckhand_s_status_document_in_a_200_is_an_error_and_latest_stays_in_range() {
+    use drydock_fixtures::{HttpFixture, Route};
+    let home = tempfile::tempdir().unwrap();
+    let server = HttpFixture::start().await.unwrap();
+    let status = "apiVersion: v1\nkind: Status\nstatus: Failure\n\
+                  message: the revision could not be rendered\nreason: Unspecified\ncode: 500\n";
+    server.route(
+        "/api/v1.0/revisions/7/rendered-documents",
+        Route::status_with_body(200, status),
+    );
+    server.route(
+        "/api/v1.0/revisions",
+        Route::status_with_body(200, "results:\n  - id: 1\n  - id: 3000000000\n"),
+    );
+    let port = server.base_url().port().unwrap();
+    let at =
+        |revision: &str| format!("deckhand+http://127.0.0.1:{port}/api/v1.0/revisions/{revision}");
+    let args = |r: String| vec!["resolve".to_owned(), r];
+    let out = crate::common::run(args(at("7")), home.path(), vec![]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", printed(&out));
+    assert!(
+        printed(&out).contains("the revision could not be rendered"),
+        "{}",
+        printed(&out)
+    );
+    let out = crate::common::run(args(at("latest")), home.path(), vec![]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", printed(&out));
+    assert!(printed(&out).contains("3000000000"), "{}", printed(&out));
+    assert!(
+        !server
+            .requests()
+            .iter()
+            .any(|r| r.path_only().contains("3000000000")),
+        "the out-of-range revision was never asked for"
+    );
+}

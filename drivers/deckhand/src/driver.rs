@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::error::DeckhandError;
 use crate::options::DeckhandOptions;
-use crate::revision::{DeckhandTarget, Revision, Target};
+use crate::revision::{DeckhandTarget, MAX_REVISION_ID, Revision, Target};
 use crate::status;
 
 /// Fetches the rendered (or raw) documents of a Deckhand revision, and
@@ -109,6 +109,16 @@ impl DeckhandDriver {
             .map(|e| e.id)
             .max()
             .ok_or_else(|| latest("Deckhand holds no revision".into()))
+            .and_then(|id| {
+                // The latest is followed only where a reference could name it.
+                if (1..=MAX_REVISION_ID).contains(&id) {
+                    Ok(id)
+                } else {
+                    Err(latest(format!(
+                        "Deckhand listed revision {id}, outside the revisions a reference names (1 to {MAX_REVISION_ID})"
+                    )))
+                }
+            })
     }
 
     async fn fetch_deckhand(
@@ -124,6 +134,7 @@ impl DeckhandDriver {
         let request = self.request(&target.documents_url(id), reference, options)?;
         let raw = self.client.exchange(&request, options).await?;
         check(&raw, reference, Some(id))?;
+        refuse_status_document(&raw, reference)?;
         if raw.body.is_empty() {
             return Err(DeckhandError::Empty {
                 reference: reference.redacted().to_owned(),
@@ -164,6 +175,43 @@ impl DeckhandDriver {
         }
         Ok(fetched)
     }
+}
+
+/// A 200 whose body is a Deckhand `Status` document (`kind: Status`,
+/// `status: Failure`) is Deckhand's error, never an empty design.
+fn refuse_status_document(
+    raw: &RawResponse,
+    reference: &DesignRef,
+) -> std::result::Result<(), DeckhandError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        kind: Option<String>,
+        status: Option<String>,
+    }
+    // A Status document is small and alone; documents are a stream.
+    if raw.body.len() > 64 << 10 {
+        return Ok(());
+    }
+    let Ok(text) = std::str::from_utf8(&raw.body) else {
+        return Ok(());
+    };
+    let Ok(probe) = serde_saphyr::from_str::<Probe>(text) else {
+        return Ok(());
+    };
+    let failed = probe.kind.as_deref() == Some("Status")
+        && !probe
+            .status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("success"));
+    if !failed {
+        return Ok(());
+    }
+    let scrub = |t: &str| raw.scrub(t);
+    Err(DeckhandError::Status {
+        reference: reference.redacted().to_owned(),
+        status: raw.status,
+        said: status::read(&raw.body, &scrub).text(),
+    })
 }
 
 /// Maps a Deckhand status: 200 passes; every error reads Deckhand's Status
