@@ -199,3 +199,82 @@ async fn deckhand_s_status_document_in_a_200_is_an_error_and_latest_stays_in_ran
         "the out-of-range revision was never asked for"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deckhand_messages_fit_the_case() {
+    use drydock_fixtures::{HttpFixture, Route};
+    let home = tempfile::tempdir().unwrap();
+    let server = HttpFixture::start().await.unwrap();
+    let port = server.base_url().port().unwrap();
+    let at = |revision: &str| {
+        vec![
+            "resolve".to_owned(),
+            format!("deckhand+http://127.0.0.1:{port}/api/v1.0/revisions/{revision}"),
+        ]
+    };
+    // No credentials configured: not "refused the token".
+    server.route(
+        "/api/v1.0/revisions/1/rendered-documents",
+        Route::status_with_body(
+            401,
+            "kind: Status\nstatus: Failure\nmessage: authentication required\n",
+        ),
+    );
+    let out = crate::common::run(at("1"), home.path(), vec![]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", printed(&out));
+    assert!(
+        printed(&out).contains("none are configured"),
+        "{}",
+        printed(&out)
+    );
+    assert!(
+        !printed(&out).contains("refused the token"),
+        "{}",
+        printed(&out)
+    );
+    // A 500 Deckhand says is permanent (`retry: false`) is asked once, and
+    // its message repeated in the details is shown once.
+    let said = "Revision 2 could not be rendered: bad layering";
+    server.route(
+        "/api/v1.0/revisions/2/rendered-documents",
+        Route::status_with_body(
+            500,
+            format!(
+                "kind: Status\nstatus: Failure\nretry: false\nmessage: \"{said}\"\n\
+                 details:\n  messageList:\n  - message: \"{said}\"\n"
+            ),
+        ),
+    );
+    let out = crate::common::run(at("2"), home.path(), vec![]).await;
+    assert_eq!(out.status.code(), Some(2), "{}", printed(&out));
+    assert_eq!(server.hits("/api/v1.0/revisions/2/rendered-documents"), 1);
+    assert_eq!(printed(&out).matches(said).count(), 1, "{}", printed(&out));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_cache_hit_is_not_said_to_be_fetched() {
+    let home = tempfile::tempdir().unwrap();
+    let site = drydock_fixtures::sitegen::deckhand(&drydock_fixtures::sitegen::SiteSpec::new(1));
+    std::fs::write(home.path().join("site.yaml"), &site).unwrap();
+    let digest = drydock::Digest::of(site.as_bytes()).to_string();
+    let store = format!("sqlite://{}", home.path().join("s.db").display());
+    let args = || {
+        [
+            "resolve",
+            "./site.yaml",
+            "--store",
+            &store,
+            "--expect-digest",
+            &digest,
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect::<Vec<_>>()
+    };
+    let first = crate::common::run(args(), home.path(), vec![]).await;
+    assert!(printed(&first).contains("fetched "), "{}", printed(&first));
+    let hit = crate::common::run(args(), home.path(), vec![]).await;
+    let text = String::from_utf8_lossy(&hit.stdout).into_owned();
+    assert!(text.contains("from the cache"), "{text}");
+    assert!(!text.contains("fetched "), "{text}");
+}

@@ -92,7 +92,7 @@ impl DeckhandDriver {
         }
         let request = self.request(&target.revisions_url(), reference, options)?;
         let raw = self.client.exchange(&request, options).await?;
-        check(&raw, reference, None)?;
+        check(&raw, reference, None, request.credentials.is_some())?;
         let latest = |reason: String| DeckhandError::Latest {
             reference: reference.redacted().to_owned(),
             reason,
@@ -133,7 +133,7 @@ impl DeckhandDriver {
         };
         let request = self.request(&target.documents_url(id), reference, options)?;
         let raw = self.client.exchange(&request, options).await?;
-        check(&raw, reference, Some(id))?;
+        check(&raw, reference, Some(id), request.credentials.is_some())?;
         refuse_status_document(&raw, reference)?;
         if raw.body.is_empty() {
             return Err(DeckhandError::Empty {
@@ -222,6 +222,7 @@ fn check(
     raw: &RawResponse,
     reference: &DesignRef,
     revision: Option<u32>,
+    credentialed: bool,
 ) -> std::result::Result<(), DeckhandError> {
     let status = raw.status;
     if (200..300).contains(&status) {
@@ -235,6 +236,10 @@ fn check(
         (404, Some(revision)) => DeckhandError::UnknownRevision {
             reference,
             revision,
+            said: text,
+        },
+        (401, _) if !credentialed => DeckhandError::NoCredentials {
+            reference,
             said: text,
         },
         (401, _) => DeckhandError::Unauthorized {
@@ -255,18 +260,20 @@ fn check(
             said: text,
         },
         (500..=599, _) => {
-            let permanent = status == 500
-                && said.error_type.as_deref().is_some_and(|t| {
-                    matches!(
-                        t,
-                        "DataError"
-                            | "InvalidDocumentFormat"
-                            | "InvalidDocumentLayer"
-                            | "InvalidDocumentParent"
-                            | "MissingDocumentKey"
-                            | "SubstitutionSourceNotFound"
-                    )
-                })
+            // Deckhand's `retry: false` is believed; its `retry: true` is not.
+            let permanent = status == 500 && said.retry == Some(false)
+                || status == 500
+                    && said.error_type.as_deref().is_some_and(|t| {
+                        matches!(
+                            t,
+                            "DataError"
+                                | "InvalidDocumentFormat"
+                                | "InvalidDocumentLayer"
+                                | "InvalidDocumentParent"
+                                | "MissingDocumentKey"
+                                | "SubstitutionSourceNotFound"
+                        )
+                    })
                 || status == 501;
             DeckhandError::ServerError {
                 reference,
