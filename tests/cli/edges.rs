@@ -278,3 +278,60 @@ async fn a_cache_hit_is_not_said_to_be_fetched() {
     assert!(text.contains("from the cache"), "{text}");
     assert!(!text.contains("fetched "), "{text}");
 }
+
+#[test]
+fn a_usage_error_with_json_is_json() {
+    let home = tempfile::tempdir().unwrap();
+    let out = drydock(
+        &["resolve", "--json", "--no-such-flag", "x.yaml"],
+        home.path(),
+        &[],
+    );
+    assert_eq!(out.status.code(), Some(64), "{}", printed(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {}", printed(&out)));
+    assert_eq!(v["error"]["kind"], "usage", "{v}");
+    assert!(
+        v["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("--no-such-flag"),
+        "{v}"
+    );
+}
+
+#[test]
+fn config_shows_the_store_in_effect_and_the_keystone_auth_url() {
+    let home = tempfile::tempdir().unwrap();
+    let out = drydock(&["config"], home.path(), &[]);
+    assert!(out.status.success(), "{}", printed(&out));
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    let default = home.path().join("data/drydock/drydock.db");
+    assert!(
+        text.contains(&format!(
+            "# store in effect: sqlite://{} (the default",
+            default.display()
+        )),
+        "{text}"
+    );
+    let out = drydock(
+        &["config"],
+        home.path(),
+        &[
+            (
+                "DRYDOCK__DRIVERS__DECKHAND__KEYSTONE__AUTH_URL",
+                "http://127.0.0.1:5000/v3",
+            ),
+            (
+                "DRYDOCK__DRIVERS__DECKHAND__KEYSTONE__PASSWORD",
+                "hunter2-secret",
+            ),
+        ],
+    );
+    let text = printed(&out);
+    assert!(
+        text.contains("auth_url = \"http://127.0.0.1:5000/v3\""),
+        "{text}"
+    );
+    assert!(!text.contains("hunter2-secret"), "{text}");
+}
