@@ -335,3 +335,25 @@ fn config_shows_the_store_in_effect_and_the_keystone_auth_url() {
     );
     assert!(!text.contains("hunter2-secret"), "{text}");
 }
+
+#[test]
+fn each_deckhand_reference_error_has_its_own_hint() {
+    let home = tempfile::tempdir().unwrap();
+    let mut hints = std::collections::BTreeSet::new();
+    for reference in [
+        "deckhand+http://127.0.0.1:9/api/v1.0/revisions/abc",
+        "deckhand+http://127.0.0.1:9/api/v1.0/revisions/1/",
+        "deckhand+http://u:p@127.0.0.1:9/api/v1.0/revisions/1",
+    ] {
+        let out = drydock(&["resolve", reference], home.path(), &[]);
+        assert_eq!(out.status.code(), Some(2), "{}", printed(&out));
+        let text = String::from_utf8_lossy(&out.stderr).into_owned();
+        let hint = text
+            .lines()
+            .find(|l| l.starts_with("hint: "))
+            .unwrap_or_default();
+        assert!(!hint.contains("full URI"), "{reference}: {text}");
+        hints.insert(hint.to_owned());
+    }
+    assert_eq!(hints.len(), 3, "{hints:?}");
+}

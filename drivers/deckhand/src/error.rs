@@ -170,9 +170,20 @@ impl DeckhandError {
                     DeckhandError::ServerError { retry_after, .. } => *retry_after,
                     _ => None,
                 };
-                Error::fetch(kind, crate::NAME, reference.redacted(), other)
+                let hint = match &other {
+                    DeckhandError::Reference(e) => Some(e.hint()),
+                    DeckhandError::NoCredentials { .. } => Some(
+                        "set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME (Keystone), or give --token",
+                    ),
+                    _ => None,
+                };
+                let error = Error::fetch(kind, crate::NAME, reference.redacted(), other)
                     .with_retryable(retryable)
-                    .with_retry_after(retry_after)
+                    .with_retry_after(retry_after);
+                match hint {
+                    Some(hint) => error.with_hint(hint),
+                    None => error,
+                }
             }
         }
     }
