@@ -261,20 +261,19 @@ fn check(
         },
         (500..=599, _) => {
             // Deckhand's `retry: false` is believed; its `retry: true` is not.
-            let permanent = status == 500 && said.retry == Some(false)
-                || status == 500
-                    && said.error_type.as_deref().is_some_and(|t| {
-                        matches!(
-                            t,
-                            "DataError"
-                                | "InvalidDocumentFormat"
-                                | "InvalidDocumentLayer"
-                                | "InvalidDocumentParent"
-                                | "MissingDocumentKey"
-                                | "SubstitutionSourceNotFound"
-                        )
-                    })
-                || status == 501;
+            let said_permanent = said.retry == Some(false)
+                || said.error_type.as_deref().is_some_and(|t| {
+                    matches!(
+                        t,
+                        "DataError"
+                            | "InvalidDocumentFormat"
+                            | "InvalidDocumentLayer"
+                            | "InvalidDocumentParent"
+                            | "MissingDocumentKey"
+                            | "SubstitutionSourceNotFound"
+                    )
+                });
+            let permanent = status == 500 && said_permanent || status == 501;
             DeckhandError::ServerError {
                 reference,
                 status,
