@@ -19,6 +19,22 @@ fn main() -> ExitCode {
             } else {
                 cli::EXIT_OK
             };
+            // With --json, a usage error is one JSON object too, as any other.
+            if err.use_stderr() && std::env::args_os().any(|a| a == "--json") {
+                let text = err.render().to_string();
+                let message = text
+                    .lines()
+                    .next()
+                    .unwrap_or_default()
+                    .trim_start_matches("error: ");
+                let error = serde_json::json!({"error": {
+                    "kind": "usage",
+                    "message": message,
+                    "hint": "see drydock --help (or --help after the command)",
+                }});
+                let _ = writeln!(std::io::stdout(), "{error}");
+                return ExitCode::from(code);
+            }
             let _ = err.print();
             return ExitCode::from(code);
         }

@@ -162,11 +162,12 @@ impl DriverConfig {
         };
         serde_path_to_error::deserialize(section).map_err(|e| {
             let path = e.path().to_string();
-            let reason = if path == "." {
-                e.inner().to_string()
-            } else {
-                format!("{path}: {}", e.inner())
-            };
+            let within = format!("drivers.{}.{path}", self.driver);
+            let reason = crate::redact::config_error_reason(&within, &e.inner().to_string());
+            let reason = reason
+                .strip_prefix(&format!("drivers.{}.", self.driver))
+                .map(str::to_owned)
+                .unwrap_or(reason);
             self.error(reason)
         })
     }
@@ -232,7 +233,12 @@ pub mod duration {
         s.collect_str(&humantime::format_duration(*d))
     }
 
-    /// Reads humantime text (`30s`) or a number of seconds.
+    /// The longest duration a configuration may give (365 days): longer
+    /// ones are refused with a message, so that no deadline, backoff or TTL
+    /// arithmetic can overflow.
+    pub const MAX: Duration = Duration::from_secs(365 * 24 * 3600);
+
+    /// Reads humantime text (`30s`) or a number of seconds, at most [`MAX`].
     pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
         #[derive(Deserialize)]
         #[serde(untagged)]
@@ -240,12 +246,26 @@ pub mod duration {
             Seconds(u64),
             Human(String),
         }
-        match Text::deserialize(d)? {
-            Text::Seconds(s) => Ok(Duration::from_secs(s)),
-            Text::Human(h) => humantime::parse_duration(&h).map_err(|e| {
-                serde::de::Error::custom(format!("`{h}` is not a duration such as 30s or 2m: {e}"))
-            }),
+        let (duration, shown) = match Text::deserialize(d)? {
+            Text::Seconds(s) => (
+                Duration::from_secs(s.min(MAX.as_secs() + 1)),
+                format!("{s}"),
+            ),
+            Text::Human(h) => {
+                let parsed = humantime::parse_duration(&h).map_err(|e| {
+                    serde::de::Error::custom(format!(
+                        "`{h}` is not a duration such as 30s or 2m: {e}"
+                    ))
+                })?;
+                (parsed, format!("`{h}`"))
+            }
+        };
+        if duration > MAX {
+            return Err(serde::de::Error::custom(format!(
+                "{shown} is longer than the longest duration accepted, 365 days"
+            )));
         }
+        Ok(duration)
     }
 }
 

@@ -101,6 +101,58 @@ impl AuthHeader {
     }
 }
 
+/// Who a fetch presents itself as, so that a cache serves what one caller
+/// fetched with credentials only to the same identity (anyone else is
+/// revalidated with their own credentials, and the source decides).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Access {
+    /// No credentials.
+    Anonymous,
+    /// A credential identity, not secret in itself (a Keystone user and
+    /// project, a digest of a token or of a basic user and password).
+    As(String),
+    /// Credentials whose identity the source cannot tell: nothing is ever
+    /// served to it, or from it, without asking the source.
+    Unknown,
+}
+
+impl Access {
+    /// The access of a fetch sending `source`'s credentials (`None`: none).
+    pub fn of(source: Option<&dyn CredentialSource>) -> Access {
+        match source {
+            None => Access::Anonymous,
+            Some(source) => source.identity().map_or(Access::Unknown, Access::As),
+        }
+    }
+
+    /// Both: the credentials of `self` and more sent with them (secrets in
+    /// a reference's query).
+    pub fn and(self, more: Access) -> Access {
+        match (self, more) {
+            (Access::Unknown, _) | (_, Access::Unknown) => Access::Unknown,
+            (Access::Anonymous, other) | (other, Access::Anonymous) => other,
+            (Access::As(a), Access::As(b)) => Access::As(format!("{a}\n{b}")),
+        }
+    }
+
+    /// What a resolution records ([`crate::FetchMetadata::access`]): none
+    /// when anonymous, a digest of the identity, or a value no other access
+    /// has when unknown.
+    pub fn stored(&self) -> Option<String> {
+        match self {
+            Access::Anonymous => None,
+            Access::As(identity) => Some(crate::Digest::of(identity.as_bytes()).to_string()),
+            Access::Unknown => Some("unknown".to_owned()),
+        }
+    }
+
+    /// True when a resolution recorded with `stored` may be served to this
+    /// access without asking the source.
+    pub fn may_read(&self, stored: Option<&str>) -> bool {
+        *self != Access::Unknown && self.stored().as_deref() == stored
+    }
+}
+
 /// Where a driver gets the credentials for a request.
 ///
 /// The driver calls [`CredentialSource::header`] before each request (the
@@ -121,6 +173,18 @@ pub trait CredentialSource: Send + Sync + fmt::Debug + 'static {
     async fn rejected(&self, _header: &AuthHeader) -> bool {
         false
     }
+    /// Who these credentials authenticate as, not secret in itself (see
+    /// [`Access`]); `None`, the default, when the source cannot tell:
+    /// a cache then serves nothing to it without asking the source.
+    fn identity(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The identity of a fixed header: a digest of its name and value.
+fn header_identity(header: &AuthHeader) -> String {
+    let named = format!("{}: {}", header.name, header.value.expose());
+    format!("{} {}", header.name, crate::Digest::of(named.as_bytes()))
 }
 
 /// A fixed token sent in a fixed header: `Authorization: Bearer …` or, for
@@ -153,6 +217,9 @@ impl CredentialSource for StaticToken {
     async fn header(&self, _target: &Url) -> Result<Option<AuthHeader>> {
         Ok(Some(self.header.clone()))
     }
+    fn identity(&self) -> Option<String> {
+        Some(header_identity(&self.header))
+    }
 }
 
 /// HTTP basic authentication, e.g. from a reference's userinfo
@@ -178,6 +245,9 @@ impl CredentialSource for BasicAuth {
     }
     async fn header(&self, _target: &Url) -> Result<Option<AuthHeader>> {
         Ok(Some(self.header.clone()))
+    }
+    fn identity(&self) -> Option<String> {
+        Some(header_identity(&self.header))
     }
 }
 

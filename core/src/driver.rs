@@ -6,6 +6,7 @@ use std::sync::Arc;
 use async_trait::async_trait;
 
 use crate::config::DriverConfig;
+use crate::credentials::Access;
 use crate::error::Result;
 use crate::fetch::{FetchOptions, Fetched};
 use crate::reference::DesignRef;
@@ -65,6 +66,19 @@ pub trait Driver: Send + Sync + fmt::Debug + 'static {
     /// revision): a cache may then serve what it stored without asking again.
     fn immutable(&self, _reference: &DesignRef) -> bool {
         false
+    }
+    /// The checks a fetch of `reference` makes before it touches the
+    /// source (confinement to allowed roots, what the scheme accepts),
+    /// failing as that fetch would. A cache calls it before any lookup, so
+    /// that it never serves what a fresh fetch would refuse.
+    fn admit(&self, _reference: &DesignRef) -> Result<()> {
+        Ok(())
+    }
+    /// Who a fetch of `reference` with `options` presents itself as. The
+    /// default knows only [`FetchOptions::credentials`]; a driver with
+    /// credentials of its own (configured, or in the reference) says so.
+    fn access(&self, _reference: &DesignRef, options: &FetchOptions) -> Access {
+        Access::of(options.credentials.as_deref())
     }
     /// Fetches the content `reference` names.
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched>;

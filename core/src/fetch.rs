@@ -46,6 +46,11 @@ pub struct FetchOptions {
     pub if_none_match: Option<String>,
     /// A previous Last-Modified: a driver that supports it may answer "not modified".
     pub if_modified_since: Option<String>,
+    /// Where the validators (`if_none_match`, `if_modified_since`) came
+    /// from, as [`FetchMetadata::location`] showed it: a driver sends them
+    /// only there (never to where a redirect now leads) and believes "not
+    /// modified" only from there. `None`: the reference's own location.
+    pub validated_at: Option<String>,
     /// Told how many bytes arrived so far (and the total, when known), for a
     /// progress bar; drivers call it as they read.
     pub on_progress: Option<OnProgress>,
@@ -87,6 +92,7 @@ impl Default for FetchOptions {
             credentials: None,
             if_none_match: None,
             if_modified_since: None,
+            validated_at: None,
             on_progress: None,
             progress: None,
         }
@@ -139,6 +145,11 @@ impl FetchOptions {
         self.if_modified_since = Some(date.into());
         self
     }
+    /// Binds the validators to the location they came from.
+    pub fn with_validated_at(mut self, location: impl Into<String>) -> Self {
+        self.validated_at = Some(location.into());
+        self
+    }
     /// Reports progress to `on_progress`.
     pub fn with_progress(mut self, on_progress: OnProgress) -> Self {
         self.on_progress = Some(on_progress);
@@ -179,6 +190,11 @@ pub struct FetchMetadata {
     /// served from the cache without asking the source (`hit`).
     #[serde(default)]
     pub cache: CacheStatus,
+    /// Who the fetch presented itself as ([`crate::Access::stored`]): none
+    /// when anonymous, else a digest of the credential identity. A cache
+    /// serves a resolution without asking the source only to the same.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access: Option<String>,
 }
 
 /// How a resolution used the cache (see [`crate::ResolveCache`]).
@@ -261,6 +277,7 @@ impl Fetched {
             fetched_at: Utc::now(),
             not_modified: false,
             cache: CacheStatus::Miss,
+            access: None,
         };
         Fetched {
             bytes,

@@ -49,6 +49,12 @@ macro_rules! forward_identity {
         fn immutable(&self, reference: &DesignRef) -> bool {
             self.inner.immutable(reference)
         }
+        fn admit(&self, reference: &DesignRef) -> Result<()> {
+            self.inner.admit(reference)
+        }
+        fn access(&self, reference: &DesignRef, options: &FetchOptions) -> crate::Access {
+            self.inner.access(reference, options)
+        }
     };
 }
 
@@ -141,8 +147,9 @@ pub(crate) fn later(d: Duration) -> Instant {
 #[serde(default, deny_unknown_fields)]
 #[non_exhaustive]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1: never retry). Default 5.
-    #[serde(rename = "attempts")]
+    /// Attempts in all, the first included (1: never retry), at most 100.
+    /// Default 5.
+    #[serde(rename = "attempts", deserialize_with = "attempts")]
     pub max_attempts: u32,
     /// Backoff before the second attempt. Default 100 ms.
     #[serde(with = "crate::config::duration")]
@@ -150,11 +157,34 @@ pub struct RetryPolicy {
     /// Largest backoff. Default 5 s.
     #[serde(with = "crate::config::duration")]
     pub max_backoff: Duration,
-    /// Growth factor per attempt. Default 2.
+    /// Growth factor per attempt, 1 to 100. Default 2.
+    #[serde(deserialize_with = "multiplier")]
     pub multiplier: f64,
     /// Largest `Retry-After` honoured; a longer one gives up at once. Default 60 s.
     #[serde(with = "crate::config::duration")]
     pub max_retry_after: Duration,
+}
+
+/// Reads a growth factor: a finite number from 1 to 100.
+fn multiplier<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<f64, D::Error> {
+    let m = f64::deserialize(d)?;
+    if !(1.0..=100.0).contains(&m) {
+        return Err(serde::de::Error::custom(format!(
+            "{m} is not a growth factor from 1 to 100"
+        )));
+    }
+    Ok(m)
+}
+
+/// Reads an attempt count: 1 to 100.
+fn attempts<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u32, D::Error> {
+    let n = u64::deserialize(d)?;
+    match u32::try_from(n) {
+        Ok(n @ 1..=100) => Ok(n),
+        _ => Err(serde::de::Error::custom(format!(
+            "{n} is not a number of attempts from 1 to 100"
+        ))),
+    }
 }
 
 impl Default for RetryPolicy {
@@ -202,9 +232,9 @@ impl RetryPolicy {
             .multiplier
             .max(1.0)
             .powi(attempt.saturating_sub(1).min(30) as i32);
-        let full = self
-            .initial_backoff
-            .mul_f64(exp.min(1e9))
+        // Checked: no initial backoff or factor, however large, overflows.
+        let full = Duration::try_from_secs_f64(self.initial_backoff.as_secs_f64() * exp.min(1e9))
+            .unwrap_or(self.max_backoff)
             .min(self.max_backoff);
         let half = full / 2;
         half + half.mul_f64(fastrand::f64())

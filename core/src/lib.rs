@@ -30,7 +30,7 @@ pub use body::LimitedBody;
 pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache, SnapshotId};
 pub use check::DesignCheck;
 pub use config::{DriverConfig, DriversConfig, Env};
-pub use credentials::{AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
+pub use credentials::{Access, AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
 pub use design::SiteDesign;
 pub use digest::{Digest, DigestParseError, HashedBytes};
 pub use driver::{Capabilities, ConfigureFn, Driver, DriverRegistration};
@@ -41,7 +41,10 @@ pub use ingester::{
 };
 pub use layer::{Layer, RetryPolicy};
 pub use locate::{Locator, PathStep, fill_locations, parse_path};
-pub use redact::{REDACTED, is_secret_key, query_secrets, redact_str, redact_url};
+pub use redact::{
+    REDACTED, config_error_reason, is_credential, is_secret_config_path, is_secret_key,
+    query_secrets, redact_str, redact_url,
+};
 pub use reference::DesignRef;
 pub use registry::{DriverInfo, IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};

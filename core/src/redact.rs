@@ -26,13 +26,32 @@ const SECRET_QUERY_SUBSTRINGS: &[&str] = &[
 /// `X-Amz-Signature`, `sig`: but `author`, `keyboard` and `monkey` are not).
 const SECRET_QUERY_WORDS: &[&str] = &[
     "pwd",
-    "key",
     "auth",
     "authorization",
     "signature",
     "sig",
     "session",
 ];
+
+/// Words that make a following `key` a credential (`api_key`, `accessKey`,
+/// `secret-key`); `key` alone names a resource as often as a credential
+/// (`?key=v1.yaml`) and is not one.
+const KEY_QUALIFIERS: &[&str] = &[
+    "api",
+    "access",
+    "secret",
+    "private",
+    "client",
+    "sas",
+    "signing",
+    "subscription",
+    "master",
+    "account",
+    "auth",
+];
+
+/// Values that are flags, never credentials (`cleartext-secrets=true`).
+const FLAGS: &[&str] = &["true", "false", "yes", "no", "on", "off"];
 
 fn decode(s: &str) -> String {
     percent_decode_str(s).decode_utf8_lossy().into_owned()
@@ -62,10 +81,102 @@ pub fn is_secret_key(key: &str) -> bool {
         words.push(current);
     }
     let whole = key.to_ascii_lowercase();
+    let qualified_key = words
+        .windows(2)
+        .any(|w| w[1] == "key" && KEY_QUALIFIERS.contains(&w[0].as_str()));
     SECRET_QUERY_SUBSTRINGS.iter().any(|s| whole.contains(s))
+        || qualified_key
         || words
             .iter()
             .any(|w| SECRET_QUERY_WORDS.contains(&w.as_str()))
+}
+
+/// Keys of a credentials section (`keystone`) that hold no secret; every
+/// other key of it, however spelt (`pasword`, `tokn`), is taken for one.
+const CREDENTIAL_SECTION_PLAIN_KEYS: &[&str] = &[
+    "auth_url",
+    "auth_type",
+    "username",
+    "user_id",
+    "user_domain_name",
+    "user_domain_id",
+    "project_name",
+    "project_id",
+    "project_domain_name",
+    "project_domain_id",
+    "interface",
+    "region_name",
+    "cloud",
+    "refresh_before",
+];
+
+/// Whether a configuration key at `path` (dotted, `drivers.deckhand.keystone.password`)
+/// may hold a secret: a secret-named key, or any key of a credentials
+/// section (`keystone`, `credentials`) other than its known plain ones.
+pub fn is_secret_config_path(path: &str) -> bool {
+    let keys: Vec<&str> = path.split('.').filter(|k| !k.is_empty()).collect();
+    let Some((last, parents)) = keys.split_last() else {
+        return false;
+    };
+    let in_credentials = parents
+        .iter()
+        .any(|k| matches!(*k, "keystone" | "credentials" | "auth"));
+    let names_where = ["_env", "_file", "_path", "_dir"]
+        .iter()
+        .any(|s| last.ends_with(s));
+    if names_where {
+        return false;
+    }
+    if in_credentials {
+        return !CREDENTIAL_SECTION_PLAIN_KEYS.contains(last);
+    }
+    is_secret_key(last)
+}
+
+/// A configuration error's reason: `path: message`, the message without
+/// the value it quotes when the key may hold a secret (`invalid type:
+/// integer, expected a string`, never the number).
+pub fn config_error_reason(path: &str, message: &str) -> String {
+    let message = if is_secret_config_path(path) {
+        without_quoted_values(message)
+    } else {
+        message.to_owned()
+    };
+    if path.is_empty() || path == "." {
+        message
+    } else {
+        format!("{path}: {message}")
+    }
+}
+
+/// `message` without its back-quoted values (serde's `invalid type: integer
+/// `123`, …`); an unknown-field message quotes only key names and is kept.
+fn without_quoted_values(message: &str) -> String {
+    if message.starts_with("unknown field") || message.starts_with("missing field") {
+        return message.to_owned();
+    }
+    let mut out = String::with_capacity(message.len());
+    let mut inside = false;
+    for c in message.chars() {
+        if c == '`' {
+            inside = !inside;
+            continue;
+        }
+        if !inside {
+            out.push(c);
+        }
+    }
+    out.replace("  ", " ").replace(" ,", ",")
+}
+
+/// Whether the query pair `key=value` is a credential: its key names a
+/// secret ([`is_secret_key`]) and its value is not a flag. Only credentials
+/// are shown as `***` and left out of a reference's cache key: every other
+/// parameter names the resource (`cleartext-secrets=true` is another
+/// rendering of a Deckhand revision, `key=v2.yaml` another object).
+pub fn is_credential(key: &str, value: &str) -> bool {
+    let flag = FLAGS.iter().any(|f| value.eq_ignore_ascii_case(f));
+    is_secret_key(key) && !flag
 }
 
 /// Redacts a parsed URL: the userinfo password and secret-looking query values.
@@ -85,7 +196,9 @@ fn redact_query(query: &str) -> String {
     query
         .split('&')
         .map(|pair| match pair.split_once('=') {
-            Some((key, _)) if is_secret_key(&decode(key)) => format!("{key}={REDACTED}"),
+            Some((key, value)) if is_credential(&decode(key), &decode(value)) => {
+                format!("{key}={REDACTED}")
+            }
             Some((key, value)) if nests_a_secret(value) => format!("{key}={REDACTED}"),
             _ => pair.to_owned(),
         })
@@ -101,7 +214,9 @@ pub(crate) fn strip_query(query: &str) -> Option<String> {
         .split('&')
         .filter(|pair| match pair.split_once('=') {
             Some((key, value)) => {
-                !is_secret_key(&decode(key)) && !nests_a_secret(value) && value != REDACTED
+                !is_credential(&decode(key), &decode(value))
+                    && !nests_a_secret(value)
+                    && value != REDACTED
             }
             None => !is_secret_key(&decode(pair)),
         })
@@ -126,7 +241,9 @@ pub fn query_secrets(query: &str) -> Vec<String> {
         let Some((key, value)) = pair.split_once('=') else {
             continue;
         };
-        if value.is_empty() || !(is_secret_key(&decode(key)) || nests_a_secret(value)) {
+        if value.is_empty()
+            || !(is_credential(&decode(key), &decode(value)) || nests_a_secret(value))
+        {
             continue;
         }
         let mut text = value.to_owned();
@@ -136,7 +253,7 @@ pub fn query_secrets(query: &str) -> Vec<String> {
                 .split(['?', '&', ';'])
                 .filter_map(|p| p.split_once('='))
             {
-                if !v.is_empty() && is_secret_key(&decode(k)) {
+                if !v.is_empty() && is_credential(&decode(k), &decode(v)) {
                     out.push(v.to_owned());
                     out.push(decode(&v.replace('+', " ")));
                 }
@@ -162,7 +279,7 @@ fn nests_a_secret(value: &str) -> bool {
         // Every `?` may start a query nested deeper (`/a?next=/b?token=x`).
         let secret_pair = text.split(['?', '&', ';']).any(|pair| {
             pair.split_once('=')
-                .is_some_and(|(k, v)| !v.is_empty() && is_secret_key(&decode(k)))
+                .is_some_and(|(k, v)| !v.is_empty() && is_credential(&decode(k), &decode(v)))
         });
         let userinfo = text
             .split_once("://")
@@ -246,9 +363,15 @@ mod tests {
             "Password",
             "sig",
             "client_secret",
+            "api_key",
+            "x-api-key",
+            "secret-key",
         ] {
             assert!(is_secret_key(secret), "{secret}");
         }
+        assert!(!is_secret_key("key"));
+        assert!(!is_credential("cleartext-secrets", "true"));
+        assert!(is_credential("token", "t0k"));
         for plain in [
             "author",
             "keyboard",
@@ -262,6 +385,33 @@ mod tests {
         }
         let r = DesignRef::parse("https://h/x?author=alice&api_token=abc").unwrap();
         assert_eq!(r.redacted(), "https://h/x?author=alice&api_token=***");
+    }
+
+    #[test]
+    fn any_key_of_a_credentials_section_is_secret_whatever_its_spelling() {
+        for secret in [
+            "drivers.deckhand.keystone.pasword",
+            "drivers.http.keystone.tokn",
+            "drivers.deckhand.token",
+        ] {
+            assert!(is_secret_config_path(secret), "{secret}");
+        }
+        for plain in [
+            "drivers.deckhand.keystone.auth_url",
+            "drivers.http.keystone.username",
+            "drivers.http.bearer_token_env",
+            "fetch.timeout",
+        ] {
+            assert!(!is_secret_config_path(plain), "{plain}");
+        }
+        let reason = config_error_reason(
+            "drivers.deckhand.keystone.password",
+            "invalid type: integer `87654321`, expected a string",
+        );
+        assert_eq!(
+            reason,
+            "drivers.deckhand.keystone.password: invalid type: integer, expected a string"
+        );
     }
 
     #[test]

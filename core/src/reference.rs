@@ -329,6 +329,23 @@ mod tests {
             key("https://h/x?rev=1&password=a&b=2"),
             "https://h/x?rev=1&b=2"
         );
+        // Only credentials are left out: a parameter whose name merely
+        // looks secret names the resource.
+        assert_ne!(
+            key("https://h/x?key=v1.yaml"),
+            key("https://h/x?key=v2.yaml")
+        );
+        let rendered = "deckhand+http://h/api/v1.0/revisions/5/rendered-documents";
+        assert_ne!(
+            key(&format!("{rendered}?cleartext-secrets=true")),
+            key(rendered)
+        );
+        assert_eq!(
+            DesignRef::parse(&format!("{rendered}?cleartext-secrets=true"))
+                .unwrap()
+                .redacted(),
+            format!("{rendered}?cleartext-secrets=true")
+        );
         // A secret nested in another parameter is no part of the key, and the
         // redacted form (kept in the store) has the same key.
         let nested = "https://h/x?rev=1&next=%2Fy%3Ftoken%3Dabc123";

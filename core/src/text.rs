@@ -89,6 +89,9 @@ pub fn scrub_secrets<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
         for engine in [STANDARD, URL_SAFE, STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
             forms.push(engine.encode(secret.as_bytes()));
         }
+        for engine in [STANDARD_NO_PAD, URL_SAFE_NO_PAD] {
+            forms.extend(base64_cores(&engine, secret.as_bytes()));
+        }
         forms.push(secret.to_owned());
     }
     // Longest first, so a form is replaced before any shorter form inside it.
@@ -101,6 +104,31 @@ pub fn scrub_secrets<S: AsRef<str>>(text: &str, secrets: &[S]) -> String {
         }
     }
     out
+}
+
+/// The characters of `secret`'s base64 that do not depend on its
+/// neighbours, at each of the three alignments it may have inside a larger
+/// encoded text (after 0, 1 or 2 other bytes): what a server echoing it
+/// base64-encoded after other bytes, or inside a larger body, shows.
+fn base64_cores(engine: &base64::engine::GeneralPurpose, secret: &[u8]) -> Vec<String> {
+    use base64::Engine as _;
+    (0..3usize)
+        .map(|shift| {
+            let mut shifted = vec![0u8; shift];
+            shifted.extend_from_slice(secret);
+            let encoded = engine.encode(&shifted);
+            // Characters carrying bits of the bytes before: 0, 2 or 3.
+            let skip = [0, 2, 3][shift];
+            // The last character carries bits of the byte after, unless the
+            // secret ends a group of three.
+            let end = if shifted.len() % 3 == 0 {
+                encoded.len()
+            } else {
+                encoded.len() - 1
+            };
+            encoded.get(skip..end).unwrap_or_default().to_owned()
+        })
+        .collect()
 }
 
 /// How many bytes past the end of an excerpt to read so that a secret
@@ -173,6 +201,43 @@ mod tests {
         assert!(!shown.contains(&b64) && !shown.contains(&b64url), "{shown}");
         assert_eq!(shown.matches("***").count(), 6, "{shown}");
         assert_eq!(scrub_secrets("abc abc", &["ab"]), "abc abc");
+    }
+
+    #[test]
+    fn base64_is_scrubbed_at_every_alignment() {
+        use base64::Engine as _;
+        let secret = "hunter2-secret";
+        use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE_NO_PAD};
+        // Whether any stretch of `text`, decoded from any offset, shows a
+        // part of the secret.
+        let leaks = |text: &str, decoder: &base64::engine::GeneralPurpose| {
+            text.split("***").any(|part| {
+                let part = part.trim_end_matches('=');
+                (0..part.len()).any(|i| {
+                    let tail = &part[i..];
+                    let tail = &tail[..tail.len() - tail.len() % 4];
+                    decoder
+                        .decode(tail)
+                        .is_ok_and(|b| String::from_utf8_lossy(&b).contains("hunter"))
+                })
+            })
+        };
+        for (engine, decoder) in [
+            (STANDARD, STANDARD_NO_PAD),
+            (URL_SAFE_NO_PAD, URL_SAFE_NO_PAD),
+        ] {
+            for before in ["", "x", "xy", "Authorization: Basic user:"] {
+                for after in ["", "!", " and a longer body"] {
+                    let body = engine.encode(format!("{before}{secret}{after}"));
+                    assert!(
+                        leaks(&body, &decoder),
+                        "the check sees the secret in {body}"
+                    );
+                    let shown = scrub_secrets(&body, &[secret]);
+                    assert!(!leaks(&shown, &decoder), "{before:?} {after:?}: {shown}");
+                }
+            }
+        }
     }
 
     #[test]

@@ -73,14 +73,15 @@ impl Findings {
     }
 
     /// The messages and the outcome; adds `<long name>: Validation successful.`
-    /// when no error was reported, as the original does.
+    /// when no error was reported, as the original does, unless the rule
+    /// did not run (it then validated nothing).
     pub fn finish(mut self) -> (Vec<Message>, RuleOutcome) {
         let outcome = match (self.errors, self.not_run) {
             (0, true) => RuleOutcome::NotRun,
             (0, false) => RuleOutcome::Passed,
             _ => RuleOutcome::Failed,
         };
-        if self.errors == 0 {
+        if self.errors == 0 && !self.not_run {
             self.info("Validation successful.").report();
         }
         self.messages.shrink_to_fit();

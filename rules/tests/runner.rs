@@ -93,10 +93,19 @@ fn without_a_catalogue_platform_selection_warns_and_says_it_did_not_run() {
         .iter()
         .filter(|m| m.level == Level::Info)
         .count();
-    assert_eq!(infos, 19, "18 infos and one saying the rule did not run");
+    assert_eq!(
+        infos, 18,
+        "17 rules' success and one saying Platform Selection did not run"
+    );
     assert!(
         out.messages.iter().any(|m| m.level == Level::Info
             && m.message.starts_with("Platform Selection: rule not run: "))
+    );
+    assert!(
+        !out.messages
+            .iter()
+            .any(|m| m.message == "Platform Selection: Validation successful."),
+        "a rule that did not run validated nothing"
     );
     assert_eq!(out.rules[7].outcome, RuleOutcome::NotRun);
 }

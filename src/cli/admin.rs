@@ -4,7 +4,7 @@ use clap::{Args, Subcommand};
 use drydock::store::{Store, StoreOptions, TaskFilter, TaskStatus};
 
 use super::store::StoreArg;
-use super::{EXIT_OK, EXIT_STORE, output, store};
+use super::{EXIT_OK, output, store};
 use drydock::config::Config;
 
 /// Arguments of `drydock leader`.
@@ -47,8 +47,9 @@ pub struct Plain {
 }
 
 fn failed(err: drydock::store::StoreError, json: bool) -> u8 {
+    let code = store::exit_code(&err);
     output::report_error(&drydock::Error::from(err), json, None);
-    EXIT_STORE
+    code
 }
 
 /// `drydock leader`: who holds the active-instance lease, since when, last ping.

@@ -31,6 +31,18 @@ pub fn run(config: &Config, args: &ConfigCmdArgs) -> u8 {
         return EXIT_OK;
     }
     outln!("# drydock configuration, from {}", output::safe(&origin));
+    let store = super::store::resolve_url("", config);
+    let from = if config.env().get(super::store::STORE_ENV).is_some() {
+        super::store::STORE_ENV
+    } else if config.store_url().is_some() {
+        "[store] url"
+    } else {
+        "the default"
+    };
+    outln!(
+        "# store in effect: {} ({from}; --store overrides it per command)",
+        output::safe(&drydock::store::redact_url(&store))
+    );
     match toml::to_string_pretty(&output::without_nulls(tree)) {
         Ok(text) => out!("{text}"),
         Err(err) => {

@@ -63,6 +63,9 @@ pub const EXIT_FAILURE: u8 = 2;
 pub const EXIT_STORE: u8 = 3;
 /// Exit status: the configuration (file, environment or a flag's value) is unusable.
 pub const EXIT_CONFIG: u8 = 4;
+/// Exit status: what was asked for (a task, a snapshot, a node's build data)
+/// is not in the store.
+pub const EXIT_NOT_FOUND: u8 = 5;
 /// Exit status: the command line itself is wrong (unknown flag, missing argument).
 pub const EXIT_USAGE: u8 = 64;
 

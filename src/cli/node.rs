@@ -83,8 +83,9 @@ pub async fn run(config: &Config, args: NodeArgs) -> u8 {
             EXIT_OK
         }
         Err(err) => {
+            let code = store::exit_code(&err);
             output::report_error(&drydock::Error::from(err), a.json, None);
-            EXIT_STORE
+            code
         }
     }
 }

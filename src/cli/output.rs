@@ -126,11 +126,23 @@ pub fn print_human(resolved: &Resolved) {
     let summary = &resolved.ingested.summary;
     let report = &resolved.ingested.report;
     outln!("reference   {}", safe(resolved.reference.redacted()));
-    outln!(
-        "fetched     {} bytes by the {} driver",
-        meta.length,
-        meta.driver
-    );
+    match meta.cache {
+        drydock::CacheStatus::Miss => outln!(
+            "fetched     {} bytes by the {} driver",
+            meta.length,
+            meta.driver
+        ),
+        drydock::CacheStatus::Revalidated => outln!(
+            "revalidated {} stored bytes with the {} driver (unchanged, not ingested again)",
+            meta.length,
+            meta.driver
+        ),
+        drydock::CacheStatus::Hit => outln!(
+            "served      {} bytes from the cache (the {} driver was not asked)",
+            meta.length,
+            meta.driver
+        ),
+    }
     outln!("digest      {}", meta.digest);
     outln!("location    {}", safe(&meta.location));
     for (label, value) in [

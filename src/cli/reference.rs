@@ -3,8 +3,9 @@
 use std::path::Path;
 
 /// A reference as typed: a URI (`scheme://…`) stays as it is; a plain path
-/// (`/abs/site.yaml`, `./site.yaml`, `../x.yaml`, or the name of an existing
-/// file) becomes the `file://` URI of its absolute path. Anything else is
+/// (`/abs/site.yaml`, `./site.yaml`, `../x.yaml`, or any name without a
+/// scheme, existing or not: the file driver then says "no such file")
+/// becomes the `file://` URI of its absolute path. Anything else is
 /// returned unchanged, for the parser to explain.
 pub fn from_arg(input: &str) -> String {
     if input.contains("://") {
@@ -13,7 +14,7 @@ pub fn from_arg(input: &str) -> String {
     let looks_like_path = input.starts_with('/')
         || input.starts_with("./")
         || input.starts_with("../")
-        || (!input.contains(':') && Path::new(input).is_file());
+        || !input.contains(':');
     if !looks_like_path {
         return input.to_owned();
     }
@@ -34,8 +35,10 @@ mod tests {
         let here = std::env::current_dir().unwrap();
         let expected = url::Url::from_file_path(here.join("x.yaml")).unwrap();
         assert_eq!(from_arg("./x.yaml"), expected.as_str());
-        // Not a path, not an existing file: left for the parser to explain.
-        assert_eq!(from_arg("etc/site.yaml"), "etc/site.yaml");
+        // Any name without a scheme is a path, existing or not.
+        let expected = url::Url::from_file_path(here.join("etc/site.yaml")).unwrap();
+        assert_eq!(from_arg("etc/site.yaml"), expected.as_str());
+        // A scheme without `//`: left for the parser to explain.
         assert_eq!(from_arg("file:etc/x"), "file:etc/x");
     }
 }

@@ -104,3 +104,12 @@ pub fn print_saved(saved: &Saved) {
         super::output::safe(&saved.store)
     );
 }
+
+/// The exit status of a store error: [`super::EXIT_NOT_FOUND`] when what
+/// was asked for is not there, else [`super::EXIT_STORE`].
+pub fn exit_code(err: &StoreError) -> u8 {
+    match err {
+        StoreError::NotFound { .. } => super::EXIT_NOT_FOUND,
+        _ => super::EXIT_STORE,
+    }
+}

@@ -78,7 +78,7 @@ pub struct CreateArgs {
 #[derive(Debug, Args)]
 pub struct ListArgs {
     /// Only tasks with this status (repeatable): queued, running, complete, …
-    #[arg(long, value_name = "STATUS")]
+    #[arg(long, value_name = "STATUS", value_parser = known_status)]
     pub(super) status: Vec<TaskStatus>,
     /// Only tasks doing this action (repeatable).
     #[arg(long, value_name = "ACTION")]
@@ -161,9 +161,15 @@ async fn open(config: &Config, arg: &StoreArg, write: bool, json: bool) -> Resul
     })
 }
 
+/// A status a user typed: a known one, or a usage error naming them all.
+fn known_status(s: &str) -> Result<TaskStatus, String> {
+    TaskStatus::known(s).map_err(|e| e.to_string())
+}
+
 fn store_failed(err: drydock::store::StoreError, json: bool) -> u8 {
+    let code = store::exit_code(&err);
     output::report_error(&drydock::Error::from(err), json, None);
-    EXIT_STORE
+    code
 }
 
 /// Runs the subcommand.

@@ -84,7 +84,13 @@ pub fn print_task(task: &Task, json: bool) {
         task.result.error_count
     );
     for m in &task.messages {
-        let flag = if m.error { "error" } else { "info " };
+        // The level the validation gave it (in `extra`), else error or info.
+        let level = m.extra.as_ref().and_then(|e| e.get("level")?.as_str());
+        let flag = match (m.error, level) {
+            (true, _) => "error",
+            (false, Some("warning")) => "warn ",
+            _ => "info ",
+        };
         outln!("  {:>4} {flag} {}", m.sequence, output::safe(&m.message));
     }
 }

@@ -238,7 +238,7 @@ impl ConfigBuilder {
             return Error::Config {
                 section: "validation".into(),
                 origin: origin.to_owned(),
-                reason: format!("{within}: {inner}"),
+                reason: drydock_core::config_error_reason(within, &inner.to_string()),
             };
         }
         // Replay the sources in order, without [validation]: the first that
@@ -267,7 +267,7 @@ fn section_error(path: &str, inner: &serde_json::Error, origin: &str) -> Error {
     Error::Config {
         section: top_section(path),
         origin: origin.to_owned(),
-        reason: format!("{path}: {inner}"),
+        reason: drydock_core::config_error_reason(path, &inner.to_string()),
     }
 }
 

@@ -148,3 +148,94 @@ fn a_flag_reaches_every_linked_driver_that_has_the_option() {
         "{c}"
     );
 }
+
+/// Every duration and number of the configuration, given any value by a
+/// variable: loading never panics, and what loads is usable (backoffs,
+/// deadlines, the resolver) without overflow.
+mod loader_properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEYS: &[&str] = &[
+        "DRYDOCK__FETCH__TIMEOUT",
+        "DRYDOCK__FETCH__CONNECT_TIMEOUT",
+        "DRYDOCK__FETCH__READ_TIMEOUT",
+        "DRYDOCK__FETCH__MAX_SIZE",
+        "DRYDOCK__RETRY__ATTEMPTS",
+        "DRYDOCK__RETRY__INITIAL_BACKOFF",
+        "DRYDOCK__RETRY__MAX_BACKOFF",
+        "DRYDOCK__RETRY__MULTIPLIER",
+        "DRYDOCK__RETRY__MAX_RETRY_AFTER",
+        "DRYDOCK__CACHE__TTL",
+        "DRYDOCK__CACHE__MAX_ENTRIES",
+        "DRYDOCK__DRIVERS__HTTP__MAX_REDIRECTS",
+        "DRYDOCK__DRIVERS__HTTP__KEYSTONE__REFRESH_BEFORE",
+    ];
+
+    fn value() -> impl Strategy<Value = String> {
+        let number = prop_oneof![
+            2 => any::<u64>(),
+            3 => Just(u64::MAX),
+            1 => Just(u64::MAX / 1000),
+            2 => 0u64..1000
+        ];
+        let unit = prop_oneof![
+            2 => Just(""),
+            3 => Just("s"),
+            1 => Just("ms"),
+            1 => Just("ns"),
+            1 => Just("d"),
+            1 => Just("y"),
+            1 => Just("MiB"),
+            1 => Just("GiB")
+        ];
+        prop_oneof![
+            4 => (number, unit).prop_map(|(n, u)| format!("{n}{u}")),
+            1 => any::<f64>().prop_map(|f| f.to_string()),
+            1 => Just("-1".to_owned()),
+            1 => Just("NaN".to_owned()),
+            1 => Just("inf".to_owned()),
+            1 => "[ -~]{0,12}",
+        ]
+    }
+
+    #[test]
+    fn the_largest_backoff_is_refused_not_a_panic() {
+        let env = Env::fixed([
+            ("HOME", "/nonexistent"),
+            ("DRYDOCK__RETRY__INITIAL_BACKOFF", "18446744073709551615s"),
+        ]);
+        let err = Config::builder(&env).env_overrides().build().unwrap_err();
+        assert!(err.to_string().contains("365 days"), "{err}");
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(512))]
+        #[test]
+        fn any_value_loads_or_is_refused_with_a_message(
+            picks in proptest::collection::vec((0..KEYS.len(), value()), 1..3)
+        ) {
+            let vars: Vec<(&str, String)> =
+                picks.iter().map(|(k, v)| (KEYS[*k], v.clone())).collect();
+            let mut all: Vec<(&str, &str)> = vars.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            all.push(("HOME", "/nonexistent"));
+            let env = Env::fixed(all);
+            match Config::builder(&env).env_overrides().build() {
+                Ok(config) => {
+                    let policy = config.retry().clone();
+                    for attempt in 1..12 {
+                        prop_assert!(policy.backoff(attempt) <= policy.max_backoff);
+                    }
+                    let fetch = config.fetch_options();
+                    let _ = std::time::Instant::now().checked_add(fetch.deadline);
+                    let _ = config.resolver();
+                    let _ = config.effective();
+                }
+                Err(e) => {
+                    let shown = e.to_string();
+                    prop_assert!(shown.contains("configuration"), "{}", shown);
+                }
+            }
+        }
+    }
+}

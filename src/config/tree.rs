@@ -43,17 +43,29 @@ pub(super) fn merge(base: &mut Value, over: &Value) {
 /// Replaces secret values by `***`: values of secret-named keys, and
 /// passwords inside URL-like strings.
 pub(super) fn redact(tree: &mut Value) {
+    redact_at(tree, "");
+}
+
+/// [`redact`] of the value at `path`: any key of a credentials section is
+/// redacted whatever its spelling ([`drydock_core::is_secret_config_path`]).
+fn redact_at(tree: &mut Value, path: &str) {
     match tree {
         Value::Object(map) => {
             for (k, v) in map.iter_mut() {
-                if drydock_core::is_secret_key(k) && !v.is_null() && !names_no_secret(k) {
+                let here = if path.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{path}.{k}")
+                };
+                let secret = drydock_core::is_secret_config_path(&here) && !v.is_object();
+                if secret && !v.is_null() && !names_no_secret(k) {
                     *v = Value::String(drydock_core::REDACTED.into());
                 } else {
-                    redact(v);
+                    redact_at(v, &here);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(redact),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_at(v, path)),
         Value::String(s) if s.contains("://") => *s = drydock_core::redact_str(s),
         _ => {}
     }

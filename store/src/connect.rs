@@ -219,10 +219,32 @@ fn postgres(input: &str) -> Result<Target> {
             "write it as postgres://user:password@host:port/database",
         )
     })?;
+    let sslmode_given = parsed
+        .query_pairs()
+        .any(|(k, _)| k == "sslmode" || k == "ssl-mode")
+        || std::env::var_os("PGSSLMODE").is_some();
+    let options = if !sslmode_given && is_loopback(options.get_host()) {
+        // The default `prefer` would negotiate TLS with a loopback server
+        // that offers it, which protects nothing on one host and costs each
+        // connection a handshake (about 150 ms with sqlx): plain text, unless
+        // the URL or PGSSLMODE asks for a mode.
+        options.ssl_mode(sqlx::postgres::PgSslMode::Disable)
+    } else {
+        options
+    };
     Ok(Target {
         display,
         backend: BackendOptions::Postgres(Box::new(options)),
     })
+}
+
+/// Whether `host` is this machine over TCP (`localhost`, 127.0.0.0/8, `::1`).
+fn is_loopback(host: &str) -> bool {
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    bare.eq_ignore_ascii_case("localhost")
+        || bare
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|ip| ip.is_loopback())
 }
 
 #[cfg(test)]
@@ -299,6 +321,37 @@ mod tests {
                 assert!(!e.to_string().contains("scheme"), "{right}: {e}");
             }
         }
+    }
+
+    #[test]
+    fn a_loopback_server_is_reached_in_plain_text_unless_a_mode_is_given() {
+        use sqlx::postgres::PgSslMode;
+        let mode = |url: &str| match parse(url).unwrap().backend {
+            BackendOptions::Postgres(o) => o.get_ssl_mode(),
+            BackendOptions::Sqlite { .. } => unreachable!("a PostgreSQL URL"),
+        };
+        if std::env::var_os("PGSSLMODE").is_some() {
+            return;
+        }
+        for local in [
+            "postgres://u@127.0.0.1:5432/db",
+            "postgres://u@localhost/db",
+            "postgres://u@[::1]:5432/db",
+        ] {
+            assert!(matches!(mode(local), PgSslMode::Disable), "{local}");
+        }
+        assert!(matches!(
+            mode("postgres://u@127.0.0.1/db?sslmode=prefer"),
+            PgSslMode::Prefer
+        ));
+        assert!(matches!(
+            mode("postgres://u@127.0.0.1/db?sslmode=require"),
+            PgSslMode::Require
+        ));
+        assert!(matches!(
+            mode("postgres://u@db.example/db"),
+            PgSslMode::Prefer
+        ));
     }
 
     #[test]

@@ -146,6 +146,9 @@ impl StoreError {
                  sqlite:relative.db, sqlite::memory: or a file path"
             }
             StoreError::InvalidUrl { hint, .. } => hint,
+            StoreError::Unavailable { url, .. } if !url.starts_with("postgres") => {
+                "check that the database file is readable and not locked by another program, then retry"
+            }
             StoreError::Unavailable { .. } => {
                 "check that the database server runs and listens at the URL's host and port, then retry"
             }
@@ -183,6 +186,9 @@ impl StoreError {
             StoreError::Invalid { .. } => "change the value named in the message",
             StoreError::Corrupt { .. } => {
                 "the database holds a value this version does not understand: check what wrote it"
+            }
+            StoreError::Database { source, .. } if is_missing_table(source) => {
+                "the database holds no drydock tables yet: run `drydock store migrate` first"
             }
             StoreError::Database { .. } if self.is_retryable() => "the database was busy: retry",
             StoreError::Database { .. } => "see the database's message above",
@@ -346,4 +352,11 @@ impl From<StoreError> for CoreError {
             source: Box::new(e),
         }
     }
+}
+
+/// Whether the database said a table does not exist (PostgreSQL
+/// `undefined_table`, SQLite "no such table"): a store never migrated.
+fn is_missing_table(source: &sqlx::Error) -> bool {
+    code(source).as_deref() == Some("42P01")
+        || matches!(source, sqlx::Error::Database(db) if db.message().starts_with("no such table"))
 }

@@ -6,8 +6,10 @@
 mod common;
 
 mod bootaction;
+mod cache_trust;
 mod config;
 mod deckhand;
+mod edges;
 mod errors;
 mod import;
 mod import_refused;
@@ -19,6 +21,7 @@ mod remote;
 mod resolve;
 mod secrets;
 mod secrets_env;
+mod secrets_more;
 mod snapshots;
 mod spoofing;
 mod task;

@@ -157,8 +157,13 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
         lines.windows(2).all(|w| w[0].0 < w[1].0),
         "sequence order: {text}"
     );
+    // Each with its level (a warning is no info: below, on a valid design).
     for ((_, line), m) in lines.iter().zip(list) {
-        let flag = if m["error"] == true { "error" } else { "info" };
+        let flag = match (m["error"] == true, m["extra"]["level"].as_str()) {
+            (true, _) => "error",
+            (false, Some("warning")) => "warn",
+            _ => "info",
+        };
         let message = m["message"].as_str().unwrap_or_default();
         assert!(
             line.starts_with(flag) && line.ends_with(message),
@@ -175,6 +180,14 @@ async fn task_json_has_the_original_api_shape_and_show_keeps_message_order() {
     let out = create(&valid, &["--block"]);
     assert_eq!(out.status.code(), Some(0), "{out:?}");
     assert_eq!(json(&out)["result"]["message"], PASSED);
+    let valid_id = json(&out)["task_id"].as_str().expect("task_id").to_owned();
+    let shown = drydock(home, &["task", "show", &valid_id, "--store", &store]);
+    let text = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        text.lines()
+            .any(|l| l.contains("warn  Platform Selection: Platform Validation")),
+        "the warning is shown as one: {text}"
+    );
     worker.terminate();
     assert_eq!(
         worker.wait(Duration::from_secs(30)),

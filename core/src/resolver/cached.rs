@@ -89,19 +89,28 @@ impl CacheState {
         if !options.use_cache {
             return resolver.resolve_uncached(reference, options).await;
         }
+        // Every check a fresh fetch makes on the reference comes before any
+        // lookup: the cache is no way around confinement.
+        let driver = resolver.driver_for(reference)?;
+        driver.admit(reference)?;
+        let access = driver.access(reference, &options.fetch);
         let pinned = options
             .fetch
             .expected_digest
             .map(|d| d.to_string())
             .unwrap_or_default();
-        let key = format!("{}\n{ik}\n{pinned}", reference.canonical_key());
+        let key = format!(
+            "{}\n{ik}\n{pinned}\n{}",
+            reference.canonical_key(),
+            access.stored().unwrap_or_default()
+        );
         let slot = self.slot(&key);
         let waited_since = Instant::now();
         let mut memo = slot.lock().await;
         if let Some(m) = memo.as_ref() {
             let concurrent = m.at >= waited_since;
             let fresh = !self.options.ttl.is_zero() && m.at.elapsed() < self.options.ttl;
-            if concurrent || fresh {
+            if (concurrent || fresh) && access != crate::Access::Unknown {
                 let mut resolved = m.resolved.clone();
                 resolved.reference = reference.clone();
                 resolved.fetched.metadata.cache = CacheStatus::Hit;
@@ -109,7 +118,7 @@ impl CacheState {
             }
         }
         let outcome = self
-            .resolve_through(resolver, reference, options, &ik)
+            .resolve_through(resolver, reference, options, &ik, &access)
             .await;
         if let Ok(resolved) = &outcome {
             *memo = Some(Memo {
@@ -128,18 +137,40 @@ impl CacheState {
         reference: &DesignRef,
         options: &ResolveOptions,
         ik: &str,
+        access: &crate::Access,
     ) -> Result<Resolved> {
         let driver = resolver.driver_for(reference)?;
+        // Served without asking the source only to whoever it was fetched
+        // as; anyone else is revalidated with their own credentials.
+        let readable = |entry: &CachedEntry| access.may_read(entry.metadata.access.as_deref());
         // A cache that cannot be read is no reason not to resolve.
         let unread = |e: crate::Error| {
             tracing::warn!(reference = %reference, error = %e, "the cache could not be read; resolving without it");
         };
+        // A stored resolution that cannot be served (a corrupt row, bytes
+        // that are not the pinned ones) is refused: resolve afresh.
+        let unusable = |e: crate::Error| {
+            tracing::warn!(reference = %reference, error = %e, "a stored resolution was refused; resolving afresh");
+        };
         let entry = match &options.fetch.expected_digest {
             // A pinned digest names its content: a stored match is served.
             Some(digest) => match self.cache.lookup_digest(digest, ik).await {
+                Ok(Some(found)) if !readable(&found.entry) => {
+                    self.cache.lookup(reference, ik).await.unwrap_or_else(|e| {
+                        unread(e);
+                        None
+                    })
+                }
                 Ok(Some(found)) => {
-                    tracing::debug!(reference = %reference, id = %found.entry.id, "served from the cache");
-                    return Ok(self.served(reference, ik, found, None, CacheStatus::Hit));
+                    let id = found.entry.id;
+                    match self.served(reference, ik, options, found, None, CacheStatus::Hit) {
+                        Ok(served) => {
+                            tracing::debug!(reference = %reference, id = %id, "served from the cache");
+                            return Ok(served);
+                        }
+                        Err(e) => unusable(e),
+                    }
+                    None
                 }
                 Ok(None) => None,
                 Err(e) => {
@@ -152,14 +183,25 @@ impl CacheState {
                 None
             }),
         };
-        if let Some(entry) = &entry {
-            let age = chrono::Utc::now() - entry.resolved_at;
+        let mut entry = entry;
+        if let Some(found) = &entry {
+            let age = chrono::Utc::now() - found.resolved_at;
             let within_ttl =
                 !self.options.ttl.is_zero() && age.to_std().is_ok_and(|age| age < self.options.ttl);
-            if driver.immutable(reference) || within_ttl {
-                let loaded = self.cache.load(entry).await?;
-                tracing::debug!(reference = %reference, id = %entry.id, "served from the cache");
-                return Ok(self.served(reference, ik, loaded, None, CacheStatus::Hit));
+            if (driver.immutable(reference) || within_ttl) && readable(found) {
+                match self
+                    .load_served(reference, ik, options, found, None, CacheStatus::Hit)
+                    .await
+                {
+                    Ok(served) => {
+                        tracing::debug!(reference = %reference, id = %found.id, "served from the cache");
+                        return Ok(served);
+                    }
+                    Err(e) => {
+                        unusable(e);
+                        entry = None;
+                    }
+                }
             }
         }
         let mut fetch = options.fetch.clone();
@@ -168,24 +210,62 @@ impl CacheState {
         {
             fetch.if_none_match = entry.metadata.etag.clone();
             fetch.if_modified_since = entry.metadata.last_modified.clone();
+            fetch.validated_at = Some(entry.metadata.location.clone());
         }
-        let fetched = resolver.fetch(reference, &fetch).await?;
-        if let Some(entry) = &entry
-            && (fetched.metadata.not_modified || fetched.metadata.digest == entry.metadata.digest)
+        let mut fetched = resolver.fetch(reference, &fetch).await?;
+        if let Some(found) = &entry
+            && fetched.metadata.not_modified
+            && fetched.metadata.location != found.metadata.location
+        {
+            // "Not modified" from elsewhere than where the validators came
+            // from proves nothing about what is stored: fetch whole.
+            tracing::warn!(reference = %reference, "not modified, but from another location than the stored one; fetching again");
+            entry = None;
+            fetched = resolver.fetch(reference, &options.fetch).await?;
+        }
+        if fetched.metadata.not_modified && entry.is_none() {
+            return Err(crate::Error::IntegrityMismatch {
+                reference: reference.redacted().to_owned(),
+                expected: "content".into(),
+                actual: "\"not modified\" to a request without validators".into(),
+            });
+        }
+        if let Some(found) = &entry
+            && (fetched.metadata.not_modified || fetched.metadata.digest == found.metadata.digest)
         {
             let mut seen = fetched.metadata.clone();
             seen.cache = CacheStatus::Revalidated;
             if seen.not_modified {
-                seen.digest = entry.metadata.digest;
-                seen.length = entry.metadata.length;
-                seen.etag = seen.etag.or_else(|| entry.metadata.etag.clone());
+                seen.digest = found.metadata.digest;
+                seen.length = found.metadata.length;
+                seen.etag = seen.etag.or_else(|| found.metadata.etag.clone());
                 seen.last_modified = seen
                     .last_modified
-                    .or_else(|| entry.metadata.last_modified.clone());
+                    .or_else(|| found.metadata.last_modified.clone());
             }
-            let loaded = self.cache.load(entry).await?;
-            tracing::debug!(reference = %reference, id = %entry.id, "revalidated with the source: not ingested again");
-            return Ok(self.served(reference, ik, loaded, Some(seen), CacheStatus::Revalidated));
+            let was_not_modified = seen.not_modified;
+            match self
+                .load_served(
+                    reference,
+                    ik,
+                    options,
+                    found,
+                    Some(seen),
+                    CacheStatus::Revalidated,
+                )
+                .await
+            {
+                Ok(served) => {
+                    tracing::debug!(reference = %reference, id = %found.id, "revalidated with the source: not ingested again");
+                    return Ok(served);
+                }
+                Err(e) => {
+                    unusable(e);
+                    if was_not_modified {
+                        fetched = resolver.fetch(reference, &options.fetch).await?;
+                    }
+                }
+            }
         }
         let (ingested, ingest_key) = resolver
             .ingest(
@@ -204,15 +284,33 @@ impl CacheState {
         })
     }
 
+    /// Loads `entry` and serves it ([`CacheState::served`]).
+    async fn load_served(
+        &self,
+        reference: &DesignRef,
+        ik: &str,
+        options: &ResolveOptions,
+        entry: &CachedEntry,
+        seen: Option<FetchMetadata>,
+        status: CacheStatus,
+    ) -> Result<Resolved> {
+        let loaded = self.cache.load(entry).await?;
+        self.served(reference, ik, options, loaded, seen, status)
+    }
+
     /// A resolution served from a stored one (with the source's latest word, if any).
+    /// The bytes are hashed again: a stored row whose bytes are not the
+    /// digest it was stored under is refused as corrupt, and so are bytes
+    /// other than a pinned digest, whichever way they were found.
     fn served(
         &self,
         reference: &DesignRef,
         ik: &str,
+        options: &ResolveOptions,
         loaded: CachedResolution,
         seen: Option<FetchMetadata>,
         status: CacheStatus,
-    ) -> Resolved {
+    ) -> Result<Resolved> {
         let CachedResolution {
             entry,
             bytes,
@@ -220,14 +318,28 @@ impl CacheState {
             ..
         } = loaded;
         let CachedEntry { id, metadata, .. } = entry;
+        let stored = metadata.digest;
         let mut fetched = Fetched::from_parts(bytes, seen.unwrap_or(metadata));
+        let actual = fetched.metadata.digest;
+        for expected in [Some(stored), options.fetch.expected_digest]
+            .into_iter()
+            .flatten()
+        {
+            if expected != actual {
+                return Err(crate::Error::IntegrityMismatch {
+                    reference: format!("{} (stored resolution {id})", reference.redacted()),
+                    expected: expected.to_string(),
+                    actual: actual.to_string(),
+                });
+            }
+        }
         fetched.metadata.cache = status;
-        Resolved {
+        Ok(Resolved {
             reference: reference.clone(),
             fetched,
             ingested,
             ingest_key: ik.to_owned(),
             from_snapshot: Some(id),
-        }
+        })
     }
 }

@@ -197,7 +197,8 @@ impl Resolver {
             .driver_name(reference.scheme())
             .unwrap_or_default();
         let span = tracing::info_span!("fetch", reference = %reference, driver = name);
-        let fetched = driver.fetch(reference, options).instrument(span).await?;
+        let mut fetched = driver.fetch(reference, options).instrument(span).await?;
+        fetched.metadata.access = driver.access(reference, options).stored();
         check_fetched(reference, options, fetched)
     }
 

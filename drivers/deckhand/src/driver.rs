@@ -4,8 +4,8 @@
 use std::sync::Arc;
 
 use drydock_core::{
-    Capabilities, CredentialSource, DesignRef, Driver, DriverConfig, Env, FetchOptions, Fetched,
-    Result, StaticToken, async_trait,
+    Access, Capabilities, CredentialSource, DesignRef, Driver, DriverConfig, Env, FetchOptions,
+    Fetched, Result, StaticToken, async_trait,
 };
 use drydock_driver_http::keystone::{Keystone, TOKEN_HEADER};
 use drydock_driver_http::{HttpClient, HttpError, HttpRequest, RawResponse};
@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::error::DeckhandError;
 use crate::options::DeckhandOptions;
-use crate::revision::{DeckhandTarget, Revision, Target};
+use crate::revision::{DeckhandTarget, MAX_REVISION_ID, Revision, Target};
 use crate::status;
 
 /// Fetches the rendered (or raw) documents of a Deckhand revision, and
@@ -92,14 +92,16 @@ impl DeckhandDriver {
         }
         let request = self.request(&target.revisions_url(), reference, options)?;
         let raw = self.client.exchange(&request, options).await?;
-        check(&raw, reference, None)?;
+        check(&raw, reference, None, request.credentials.is_some())?;
         let latest = |reason: String| DeckhandError::Latest {
             reference: reference.redacted().to_owned(),
             reason,
         };
-        let text =
-            std::str::from_utf8(&raw.body).map_err(|_| latest("the list is not UTF-8".into()))?;
-        let listed: Listed = serde_saphyr::from_str(text)
+        // Parsed scrubbed: a parse error's excerpt never holds a token.
+        let text = raw
+            .scrubbed_body()
+            .ok_or_else(|| latest("the list is not UTF-8".into()))?;
+        let listed: Listed = serde_saphyr::from_str(&text)
             .map_err(|e| latest(raw.scrub(&format!("the revision list is not readable: {e}"))))?;
         listed
             .results
@@ -107,6 +109,16 @@ impl DeckhandDriver {
             .map(|e| e.id)
             .max()
             .ok_or_else(|| latest("Deckhand holds no revision".into()))
+            .and_then(|id| {
+                // The latest is followed only where a reference could name it.
+                if (1..=MAX_REVISION_ID).contains(&id) {
+                    Ok(id)
+                } else {
+                    Err(latest(format!(
+                        "Deckhand listed revision {id}, outside the revisions a reference names (1 to {MAX_REVISION_ID})"
+                    )))
+                }
+            })
     }
 
     async fn fetch_deckhand(
@@ -121,7 +133,8 @@ impl DeckhandDriver {
         };
         let request = self.request(&target.documents_url(id), reference, options)?;
         let raw = self.client.exchange(&request, options).await?;
-        check(&raw, reference, Some(id))?;
+        check(&raw, reference, Some(id), request.credentials.is_some())?;
+        refuse_status_document(&raw, reference)?;
         if raw.body.is_empty() {
             return Err(DeckhandError::Empty {
                 reference: reference.redacted().to_owned(),
@@ -164,6 +177,43 @@ impl DeckhandDriver {
     }
 }
 
+/// A 200 whose body is a Deckhand `Status` document (`kind: Status`,
+/// `status: Failure`) is Deckhand's error, never an empty design.
+fn refuse_status_document(
+    raw: &RawResponse,
+    reference: &DesignRef,
+) -> std::result::Result<(), DeckhandError> {
+    #[derive(Deserialize)]
+    struct Probe {
+        kind: Option<String>,
+        status: Option<String>,
+    }
+    // A Status document is small and alone; documents are a stream.
+    if raw.body.len() > 64 << 10 {
+        return Ok(());
+    }
+    let Ok(text) = std::str::from_utf8(&raw.body) else {
+        return Ok(());
+    };
+    let Ok(probe) = serde_saphyr::from_str::<Probe>(text) else {
+        return Ok(());
+    };
+    let failed = probe.kind.as_deref() == Some("Status")
+        && !probe
+            .status
+            .as_deref()
+            .is_some_and(|s| s.eq_ignore_ascii_case("success"));
+    if !failed {
+        return Ok(());
+    }
+    let scrub = |t: &str| raw.scrub(t);
+    Err(DeckhandError::Status {
+        reference: reference.redacted().to_owned(),
+        status: raw.status,
+        said: status::read(&raw.body, &scrub).text(),
+    })
+}
+
 /// Maps a Deckhand status: 200 passes; every error reads Deckhand's Status
 /// body. A 500 is retried only when it is not one Deckhand makes for a
 /// permanent cause (a database type error for a bad revision, invalid
@@ -172,6 +222,7 @@ fn check(
     raw: &RawResponse,
     reference: &DesignRef,
     revision: Option<u32>,
+    credentialed: bool,
 ) -> std::result::Result<(), DeckhandError> {
     let status = raw.status;
     if (200..300).contains(&status) {
@@ -185,6 +236,10 @@ fn check(
         (404, Some(revision)) => DeckhandError::UnknownRevision {
             reference,
             revision,
+            said: text,
+        },
+        (401, _) if !credentialed => DeckhandError::NoCredentials {
+            reference,
             said: text,
         },
         (401, _) => DeckhandError::Unauthorized {
@@ -205,8 +260,9 @@ fn check(
             said: text,
         },
         (500..=599, _) => {
-            let permanent = status == 500
-                && said.error_type.as_deref().is_some_and(|t| {
+            // Deckhand's `retry: false` is believed; its `retry: true` is not.
+            let said_permanent = said.retry == Some(false)
+                || said.error_type.as_deref().is_some_and(|t| {
                     matches!(
                         t,
                         "DataError"
@@ -216,8 +272,8 @@ fn check(
                             | "MissingDocumentKey"
                             | "SubstitutionSourceNotFound"
                     )
-                })
-                || status == 501;
+                });
+            let permanent = status == 500 && said_permanent || status == 501;
             DeckhandError::ServerError {
                 reference,
                 status,
@@ -254,6 +310,12 @@ impl Driver for DeckhandDriver {
                 ..
             }))
         )
+    }
+
+    /// The caller's credentials, else the configured token or Keystone.
+    fn access(&self, _reference: &DesignRef, options: &FetchOptions) -> Access {
+        let source = options.credentials.clone().or(self.credentials.clone());
+        Access::of(source.as_deref())
     }
 
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {

@@ -29,6 +29,16 @@ pub enum DeckhandError {
         /// What Deckhand said.
         said: String,
     },
+    /// Deckhand asked for credentials (401) and none were configured.
+    #[error(
+        "{reference}: Deckhand requires credentials (HTTP 401) and none are configured: {said}"
+    )]
+    NoCredentials {
+        /// The reference, redacted.
+        reference: String,
+        /// What Deckhand said.
+        said: String,
+    },
     /// Deckhand refused the token (401), after one renewal.
     #[error("{reference}: Deckhand refused the token (HTTP 401): {said}")]
     Unauthorized {
@@ -129,9 +139,9 @@ impl DeckhandError {
             DeckhandError::UnknownRevision { .. } | DeckhandError::Empty { .. } => {
                 ErrorKind::NotFound
             }
-            DeckhandError::Unauthorized { .. } | DeckhandError::Forbidden { .. } => {
-                ErrorKind::PermissionDenied
-            }
+            DeckhandError::Unauthorized { .. }
+            | DeckhandError::NoCredentials { .. }
+            | DeckhandError::Forbidden { .. } => ErrorKind::PermissionDenied,
             DeckhandError::ServerError {
                 retryable: true, ..
             } => ErrorKind::Unavailable,
@@ -160,9 +170,20 @@ impl DeckhandError {
                     DeckhandError::ServerError { retry_after, .. } => *retry_after,
                     _ => None,
                 };
-                Error::fetch(kind, crate::NAME, reference.redacted(), other)
+                let hint = match &other {
+                    DeckhandError::Reference(e) => Some(e.hint()),
+                    DeckhandError::NoCredentials { .. } => Some(
+                        "set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD and OS_PROJECT_NAME (Keystone), or give --token",
+                    ),
+                    _ => None,
+                };
+                let error = Error::fetch(kind, crate::NAME, reference.redacted(), other)
                     .with_retryable(retryable)
-                    .with_retry_after(retry_after)
+                    .with_retry_after(retry_after);
+                match hint {
+                    Some(hint) => error.with_hint(hint),
+                    None => error,
+                }
             }
         }
     }

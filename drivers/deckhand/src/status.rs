@@ -13,6 +13,7 @@ struct StatusDoc {
     reason: Option<String>,
     details: Option<Details>,
     error: Option<MiddlewareError>,
+    retry: Option<bool>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -46,6 +47,8 @@ pub(crate) struct Said {
     pub reason: Option<String>,
     /// `details.messageList[].message` (with the `name` code, e.g. `D002`).
     pub details: Vec<String>,
+    /// `retry`: `Some(false)` when Deckhand says another attempt cannot help.
+    pub retry: Option<bool>,
 }
 
 fn bounded(text: &str, scrub: &dyn Fn(&str) -> String) -> String {
@@ -66,6 +69,7 @@ pub(crate) fn read(body: &[u8], scrub: &dyn Fn(&str) -> String) -> Said {
             .filter(|m| !m.trim().is_empty())
             .map(|m| bounded(&m, scrub)),
         reason: doc.reason.map(|r| bounded(&r, scrub)),
+        retry: doc.retry,
         ..Said::default()
     };
     if let Some(details) = doc.details {
@@ -92,13 +96,19 @@ pub(crate) fn read(body: &[u8], scrub: &dyn Fn(&str) -> String) -> Said {
 }
 
 impl Said {
-    /// One line: the message, then the details, `; `-separated.
+    /// One line: the message, then the details, `; `-separated, each said
+    /// once (Deckhand often repeats its message in the details).
     pub fn text(&self) -> String {
         let mut parts: Vec<&str> = Vec::new();
         if let Some(m) = &self.message {
             parts.push(m);
         }
-        parts.extend(self.details.iter().map(String::as_str));
+        for detail in &self.details {
+            let bare = detail.split_once(": ").map_or(detail.as_str(), |(_, m)| m);
+            if !parts.iter().any(|p| *p == detail.as_str() || *p == bare) {
+                parts.push(detail);
+            }
+        }
         if parts.is_empty() {
             "(no message)".to_owned()
         } else {
@@ -123,6 +133,9 @@ mod tests {
         assert_eq!(said.error_type.as_deref(), Some("InvalidDocumentFormat"));
         assert_eq!(said.details, ["D002: bad \\x1b[2J field", "other"]);
         assert!(said.text().contains("Validation failed; D002"));
+        assert_eq!(said.retry, Some(false));
+        let twice = b"kind: Status\nmessage: Revision 9 not found\ndetails:\n  messageList:\n  - message: Revision 9 not found\n";
+        assert_eq!(read(twice, &plain).text(), "Revision 9 not found");
     }
 
     #[test]

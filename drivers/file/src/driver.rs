@@ -16,7 +16,7 @@ use url::Url;
 use crate::error::FileError;
 use crate::options::FileOptions;
 use crate::path::local_path;
-use crate::read::{Request, read_file};
+use crate::read::{Request, confine, read_file};
 
 /// Content below this size is hashed on the async worker (a few microseconds).
 const INLINE_DIGEST_MAX: usize = 256 << 10;
@@ -114,6 +114,7 @@ impl FileDriver {
             configured_roots: self.options.allowed_roots.clone(),
             cancel: stop.clone(),
             if_none_match: options.if_none_match.clone(),
+            validated_at: options.validated_at.clone(),
             progress: options.on_progress.clone(),
         };
         let cancelled = || FileError::Cancelled {
@@ -175,6 +176,25 @@ impl Driver for FileDriver {
     /// time), without reading it.
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE.with_conditional_fetch()
+    }
+
+    /// The reference names a local path under the allowed roots.
+    fn admit(&self, reference: &DesignRef) -> Result<()> {
+        let path = self
+            .local_path(reference)
+            .map_err(|e| e.into_core(reference))?;
+        let request = Request {
+            reference: reference.clone(),
+            path,
+            limit: 0,
+            roots: self.roots.clone(),
+            configured_roots: self.options.allowed_roots.clone(),
+            cancel: drydock_core::CancellationToken::new(),
+            if_none_match: None,
+            validated_at: None,
+            progress: None,
+        };
+        confine(&request).map_err(|e| e.into_core(reference))
     }
 
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {

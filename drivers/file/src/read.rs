@@ -31,6 +31,9 @@ pub(crate) struct Request {
     pub cancel: CancellationToken,
     /// A previous ETag: when the file's still matches, it is not read.
     pub if_none_match: Option<String>,
+    /// Where the ETag came from (a `file://` URL of the canonical path): it
+    /// is compared only when the path still leads there.
+    pub validated_at: Option<String>,
     /// Told how many bytes were read so far.
     pub progress: Option<drydock_core::OnProgress>,
 }
@@ -62,6 +65,18 @@ pub(crate) enum Stop {
     TooLarge,
     Cancelled,
     Io(io::Error),
+}
+
+/// The confinement check of [`read_file`] alone: `request`'s path, as far
+/// as it exists, lies under an allowed root. Says nothing of what exists.
+pub(crate) fn confine(request: &Request) -> Result<(), FileError> {
+    if request.roots.is_empty() {
+        return Ok(());
+    }
+    match fs::canonicalize(&request.path) {
+        Ok(canonical) => check_roots(request, &canonical),
+        Err(_) => check_roots(request, &resolve_lenient(&request.path, MAX_LINKS)),
+    }
 }
 
 /// Resolves, checks and reads the file of `request`.
@@ -103,7 +118,10 @@ pub(crate) fn read_file(request: &Request) -> Result<FileRead, FileError> {
         check_roots(request, &opened)?;
     }
     let etag = etag(&meta);
-    if request.if_none_match.as_deref() == Some(etag.as_str()) {
+    let same_file = request.validated_at.as_deref().is_none_or(|at| {
+        url::Url::from_file_path(&canonical).is_ok_and(|here| here.as_str() == at)
+    });
+    if same_file && request.if_none_match.as_deref() == Some(etag.as_str()) {
         return Ok(FileRead {
             bytes: Vec::new(),
             canonical,

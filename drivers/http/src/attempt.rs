@@ -49,11 +49,13 @@ impl Hop<'_> {
             {
                 builder = builder.header(auth.name.as_str(), auth.value.expose());
             }
-            if let Some(etag) = &self.options.if_none_match {
-                builder = builder.header(header::IF_NONE_MATCH, etag);
-            }
-            if let Some(date) = &self.options.if_modified_since {
-                builder = builder.header(header::IF_MODIFIED_SINCE, date);
+            if self.validates(&url) {
+                if let Some(etag) = &self.options.if_none_match {
+                    builder = builder.header(header::IF_NONE_MATCH, etag);
+                }
+                if let Some(date) = &self.options.if_modified_since {
+                    builder = builder.header(header::IF_MODIFIED_SINCE, date);
+                }
             }
             let wait = self
                 .options
@@ -132,7 +134,8 @@ impl Hop<'_> {
             let etag = self.header_text(response.headers(), header::ETAG);
             let last_modified = self.header_text(response.headers(), header::LAST_MODIFIED);
             let content_type = self.header_text(response.headers(), header::CONTENT_TYPE);
-            if status == 304 && self.options.is_conditional() {
+            // A 304 is believed only from where the validators were sent.
+            if status == 304 && self.options.is_conditional() && self.validates(&url) {
                 return Ok(HttpResponse {
                     bytes: HashedBytes::new(bytes::Bytes::new()),
                     status,
@@ -263,6 +266,16 @@ impl Hop<'_> {
         let secrets: Vec<&str> = self.secrets().into_iter().map(Secret::expose).collect();
         let scrubbed = drydock_core::text::scrub_secrets(text, &secrets);
         drydock_core::text::escape_control(&scrubbed).into_owned()
+    }
+
+    /// True when the validators belong to `url`: it is where they came from
+    /// ([`FetchOptions::validated_at`]; without one, the request's own URL).
+    /// A redirect elsewhere gets no condition, and its 304 is not believed.
+    fn validates(&self, url: &Url) -> bool {
+        match &self.options.validated_at {
+            Some(at) => *at == self.shown(url),
+            None => *url == self.request.url,
+        }
     }
 
     /// A URL the server named (a redirect target), made safe to show and store.

@@ -3,8 +3,8 @@
 use std::sync::Arc;
 
 use drydock_core::{
-    Capabilities, CredentialSource, DesignRef, Driver, DriverConfig, Error, FetchOptions, Fetched,
-    Result, StaticToken, async_trait,
+    Access, Capabilities, CredentialSource, DesignRef, Digest, Driver, DriverConfig, Error,
+    FetchOptions, Fetched, Result, StaticToken, async_trait,
 };
 
 use crate::NAME;
@@ -90,6 +90,33 @@ impl HttpDriver {
 impl Driver for HttpDriver {
     fn capabilities(&self) -> Capabilities {
         Capabilities::NONE.with_conditional_fetch().with_network()
+    }
+
+    /// The reference is a URL this driver can request.
+    fn admit(&self, reference: &DesignRef) -> Result<()> {
+        HttpRequest::for_reference(reference)
+            .map(|_| ())
+            .map_err(|e| e.into_core(reference))
+    }
+
+    /// The fetch's credentials (the caller's, the reference's userinfo, or
+    /// the configured ones) and any credential in the reference's query.
+    fn access(&self, reference: &DesignRef, options: &FetchOptions) -> Access {
+        let Ok(request) = HttpRequest::for_reference(reference) else {
+            return Access::Unknown;
+        };
+        let source = options
+            .credentials
+            .clone()
+            .or(request.credentials.clone())
+            .or(self.fallback.clone());
+        let in_query = if request.query_secrets.is_empty() {
+            Access::Anonymous
+        } else {
+            let all: Vec<&str> = request.query_secrets.iter().map(|s| s.expose()).collect();
+            Access::As(format!("query {}", Digest::of(all.join("\n").as_bytes())))
+        };
+        Access::of(source.as_deref()).and(in_query)
     }
 
     async fn fetch(&self, reference: &DesignRef, options: &FetchOptions) -> Result<Fetched> {

@@ -162,6 +162,18 @@ impl RawResponse {
         self.secrets.iter().map(Secret::expose).collect()
     }
 
+    /// The body as text with every secret of the request removed (in any
+    /// encoding), control characters kept: what a parser whose errors quote
+    /// the input must parse, so that no excerpt can cut a secret in two and
+    /// show a piece of it. `None` when the body is not UTF-8.
+    pub fn scrubbed_body(&self) -> Option<String> {
+        let text = std::str::from_utf8(&self.body).ok()?;
+        Some(drydock_core::text::scrub_secrets(
+            text,
+            &self.secret_texts(),
+        ))
+    }
+
     /// Text the server sent, made safe to show: every secret of the request
     /// removed in any encoding, control characters escaped.
     pub fn scrub(&self, text: &str) -> String {

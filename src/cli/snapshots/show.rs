@@ -8,7 +8,7 @@ use drydock::store::{Selection, Snapshot, Store, StoreError, Uuid};
 use drydock::{DesignRef, Error};
 
 use super::StoreArg;
-use crate::cli::{EXIT_FAILURE, EXIT_OK, EXIT_STORE, output, reference, store};
+use crate::cli::{EXIT_FAILURE, EXIT_OK, output, reference, store};
 use drydock::config::Config;
 
 /// Arguments of `drydock snapshots show`.
@@ -47,8 +47,9 @@ impl Missing {
                 EXIT_FAILURE
             }
             Missing::Store(err) => {
+                let code = store::exit_code(&err);
                 output::report_error(&Error::from(err), json, Some(spec));
-                EXIT_STORE
+                code
             }
         }
     }
@@ -57,6 +58,10 @@ impl Missing {
 /// The snapshot `spec` names, in `store`.
 pub(super) async fn select(store: &Store, spec: &str) -> Result<Snapshot, Missing> {
     if let Ok(id) = Uuid::parse_str(spec) {
+        return store.get_snapshot(id).await.map_err(Missing::Store);
+    }
+    if is_id_prefix(spec) {
+        let id = by_prefix(store, spec).await.map_err(Missing::Store)?;
         return store.get_snapshot(id).await.map_err(Missing::Store);
     }
     let (given, selection) = Selection::split(spec);
@@ -72,6 +77,50 @@ pub(super) async fn select(store: &Store, spec: &str) -> Result<Snapshot, Missin
             id: reference.redacted().to_owned(),
         })),
         Err(err) => Err(Missing::Store(err)),
+    }
+}
+
+/// Whether `spec` reads as the start of a snapshot id (hex digits and
+/// hyphens, at least 4 digits) rather than a reference.
+fn is_id_prefix(spec: &str) -> bool {
+    let digits = spec.chars().filter(char::is_ascii_hexdigit).count();
+    digits >= 4 && spec.len() < 36 && spec.chars().all(|c| c.is_ascii_hexdigit() || c == '-')
+}
+
+/// The one snapshot whose id starts with `prefix`: none is not found, more
+/// than one asks for more of the id. Reads the summaries page by page.
+async fn by_prefix(store: &Store, prefix: &str) -> Result<Uuid, StoreError> {
+    let prefix = prefix.to_ascii_lowercase();
+    let mut query = drydock::store::SnapshotQuery::all();
+    query.limit = drydock::store::SnapshotQuery::MAX_LIMIT;
+    let mut found: Vec<Uuid> = Vec::new();
+    loop {
+        let page = store.list_snapshots(&query).await?;
+        found.extend(
+            page.iter()
+                .map(|s| s.snapshot_id)
+                .filter(|id| id.hyphenated().to_string().starts_with(&prefix)),
+        );
+        match page.last() {
+            Some(last) if page.len() == query.limit as usize && found.len() < 2 => {
+                query.before = Some(last.snapshot_id);
+            }
+            _ => break,
+        }
+    }
+    match found.as_slice() {
+        [one] => Ok(*one),
+        [] => Err(StoreError::NotFound {
+            what: "snapshot",
+            id: prefix,
+        }),
+        many => Err(StoreError::Invalid {
+            field: "snapshot id".into(),
+            reason: format!(
+                "{prefix} starts {} snapshot ids or more; give more of the id",
+                many.len()
+            ),
+        }),
     }
 }
 

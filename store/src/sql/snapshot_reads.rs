@@ -66,10 +66,27 @@ const LIST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
     ORDER BY s.seq DESC LIMIT $4";
 
 impl<DB: Db> SqlStore<DB> {
+    /// A row read back, its bytes hashed again: bytes that are not the
+    /// digest they are stored under are a corrupt row, never served.
+    fn verified(&self, row: SnapshotRow) -> Result<Snapshot> {
+        let snapshot = Snapshot::from(row);
+        let stored = snapshot.summary.digest;
+        let actual = Digest::of(&snapshot.bytes);
+        if actual != stored || snapshot.summary.metadata.digest != stored {
+            return Err(self.corrupt(
+                "design_content.bytes",
+                format!(
+                    "snapshot {}: the bytes hash to {actual}, not to their digest {stored}",
+                    snapshot.summary.snapshot_id
+                ),
+            ));
+        }
+        Ok(snapshot)
+    }
+
     pub(crate) async fn get_snapshot(&self, id: Uuid) -> Result<Snapshot> {
         let row: Option<SnapshotRow> = self.read_optional(sqlx::query(SNAPSHOT).arg(id)).await?;
-        row.map(Snapshot::from)
-            .ok_or_else(|| snapshot_not_found(id))
+        self.verified(row.ok_or_else(|| snapshot_not_found(id))?)
     }
 
     pub(crate) async fn snapshot_model_json(&self, id: Uuid) -> Result<String> {
@@ -94,7 +111,7 @@ impl<DB: Db> SqlStore<DB> {
             .arg(reference.canonical_key())
             .arg(ingest_key);
         let row: Option<SnapshotRow> = self.read_optional(query).await?;
-        Ok(row.map(Snapshot::from))
+        row.map(|row| self.verified(row)).transpose()
     }
 
     pub(crate) async fn snapshot_by_digest(
@@ -104,7 +121,7 @@ impl<DB: Db> SqlStore<DB> {
     ) -> Result<Option<Snapshot>> {
         let query = sqlx::query(BY_DIGEST).arg(Text(*digest)).arg(ingest_key);
         let row: Option<SnapshotRow> = self.read_optional(query).await?;
-        Ok(row.map(Snapshot::from))
+        row.map(|row| self.verified(row)).transpose()
     }
 
     pub(crate) async fn list_snapshots(&self, q: &SnapshotQuery) -> Result<Vec<SnapshotSummary>> {

@@ -77,6 +77,18 @@ async fn lock_for_migration(file: &Path, create: bool) -> Option<std::fs::File> 
 
 /// Checks that `file` exists, or creates its directory when it may be created.
 async fn prepare_file(file: &Path, display: &str, create: bool) -> Result<()> {
+    // A store is a regular file or nothing yet: never a device, a FIFO or a
+    // socket (nor a symlink to one), next to which SQLite would create its
+    // journals (`/dev/null-journal`).
+    if let Ok(meta) = tokio::fs::metadata(file).await
+        && !meta.is_file()
+    {
+        return Err(StoreError::InvalidUrl {
+            url: display.to_owned(),
+            reason: format!("{} is not a regular file", file.display()),
+            hint: "name a database file that is absent or a regular file, e.g. ~/.local/share/drydock/drydock.db",
+        });
+    }
     if !create {
         return match tokio::fs::try_exists(file).await {
             Ok(true) => Ok(()),
@@ -106,5 +118,32 @@ async fn prepare_file(file: &Path, display: &str, create: bool) -> Result<()> {
                 hint: "choose a file whose directory can be created, or create the directory first",
             }
         }
+    })?;
+    create_private(file, display).await
+}
+
+/// Creates `file` empty and readable by its owner only (0600) when absent:
+/// it will hold designs with their IPMI credentials, and SQLite creates its
+/// journal, WAL and shared-memory files with the database file's mode.
+async fn create_private(file: &Path, display: &str) -> Result<()> {
+    use std::os::unix::fs::OpenOptionsExt as _;
+    let path = file.to_owned();
+    let created = tokio::task::spawn_blocking(move || {
+        std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(0o600)
+            .open(&path)
     })
+    .await;
+    match created {
+        Ok(Ok(_)) => Ok(()),
+        Ok(Err(e)) if e.kind() == std::io::ErrorKind::AlreadyExists => Ok(()),
+        Ok(Err(e)) => Err(StoreError::AccessDenied {
+            url: display.to_owned(),
+            source: sqlx::Error::Io(e),
+        }),
+        // The blocking pool is gone: SQLite creates the file itself.
+        Err(_) => Ok(()),
+    }
 }

@@ -98,6 +98,36 @@ pub enum RevisionError {
 }
 
 impl RevisionError {
+    /// What to do about it: each case its own advice (the message already
+    /// says what is wrong).
+    pub fn hint(&self) -> &'static str {
+        match self {
+            RevisionError::UnsupportedScheme { .. } => {
+                "write deckhand+https://host/api/v1.0/revisions/<N> (or deckhand+http, promenade+http(s))"
+            }
+            RevisionError::NoHost { .. } => {
+                "name Deckhand's host: deckhand+https://deckhand.example:9000/api/v1.0/revisions/<N>"
+            }
+            RevisionError::Credentials { .. } => {
+                "remove user:password@ and set OS_AUTH_URL, OS_USERNAME, OS_PASSWORD (or --token)"
+            }
+            RevisionError::UuidRevision { .. }
+            | RevisionError::InvalidRevision { .. }
+            | RevisionError::MissingRevision { .. } => {
+                "give the revision as a number from 1 to 2147483647, or `latest`"
+            }
+            RevisionError::TrailingSlash { .. } | RevisionError::EmptySegment { .. } => {
+                "remove the extra `/` from the path"
+            }
+            RevisionError::UnexpectedSegments { .. } => {
+                "end the path with /revisions/<N>, /revisions/<N>/rendered-documents or /revisions/<N>/documents"
+            }
+            RevisionError::Transport { .. } => {
+                "write the reference as deckhand+https://host/api/v1.0/revisions/<N>"
+            }
+        }
+    }
+
     /// Always [`ErrorKind::InvalidReference`]: nothing is sent, and retrying cannot help.
     pub fn kind(&self) -> ErrorKind {
         ErrorKind::InvalidReference

@@ -277,6 +277,30 @@ impl CredentialSource for Keystone {
         Ok(Some(AuthHeader::token(TOKEN_HEADER, &token)))
     }
 
+    /// The user and project at the auth URL (and a digest of the password),
+    /// or a digest of a pre-issued token.
+    fn identity(&self) -> Option<String> {
+        let o = &self.options;
+        let digest = |s: &Secret| drydock_core::Digest::of(s.expose().as_bytes()).to_string();
+        let text = |v: &Option<String>| v.clone().unwrap_or_default();
+        Some(match self.method {
+            AuthMethod::Token => format!("keystone token {}", o.token.as_ref().map(digest)?),
+            AuthMethod::Password => format!(
+                "keystone {} user {} {} in {} {} project {} {} in {} {} password {}",
+                text(&o.auth_url),
+                text(&o.user_id),
+                text(&o.username),
+                text(&o.user_domain_id),
+                text(&o.user_domain_name),
+                text(&o.project_id),
+                text(&o.project_name),
+                text(&o.project_domain_id),
+                text(&o.project_domain_name),
+                o.password.as_ref().map(digest).unwrap_or_default(),
+            ),
+        })
+    }
+
     async fn rejected(&self, header: &AuthHeader) -> bool {
         if self.method != AuthMethod::Password {
             return false;
