@@ -3,7 +3,7 @@
 //! original's Python client (feature `server`).
 //!
 //! ```no_run
-//! # async fn run() -> drydock::Result<()> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! use drydock::server::{ApiState, Auth, Policy, ServerOptions, router, serve};
 //! use drydock::store::{Store, StoreOptions};

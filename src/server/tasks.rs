@@ -62,7 +62,8 @@ pub async fn create(
     let action = body.action.unwrap_or_default();
     if !ORIGINAL_ACTIONS.contains(&action.as_str()) {
         return Err(ApiError::bad_request(format!(
-            "Unsupported action {action} (supported: {})",
+            "Unsupported action {} (supported: {})",
+            printable(&action),
             ORIGINAL_ACTIONS.join(", ")
         )));
     }
