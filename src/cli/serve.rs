@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use drydock::config::Config;
-use drydock::server::{ApiState, Auth, KeystoneAuth, Policy, ServerOptions, router, serve};
+use drydock::server::{
+    ApiState, Auth, KeystoneAuth, Limited, Policy, ServerOptions, router, serve,
+};
 use drydock::worker::{Worker, WorkerOptions, shutdown_on_signal};
 use drydock::{CancellationToken, Context};
 
@@ -46,6 +48,9 @@ pub struct ServeArgs {
     /// Validations waiting for a slot; more are answered 503 with Retry-After.
     #[arg(long, default_value_t = 16)]
     max_queued_validations: u16,
+    /// Connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
     #[command(flatten)]
     store: StoreArg,
 }
@@ -87,6 +92,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let mut options = ServerOptions::default();
     options.max_validations = usize::from(args.max_validations);
     options.max_queued_validations = usize::from(args.max_queued_validations);
+    let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
     let state = match ApiState::new(context.clone(), auth, policy, options) {
         Ok(state) => state,
         Err(err) => {
@@ -132,6 +138,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         None
     };
     let app = router(state);
+    let listener = Limited::new(listener, max_connections);
     let served = serve(listener, app, shutdown.clone()).await;
     shutdown.cancel();
     let worked = match worker {

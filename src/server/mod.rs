@@ -28,6 +28,7 @@ mod auth;
 mod design;
 mod error;
 mod health;
+mod listener;
 mod metrics;
 mod nodefilter;
 mod nodes;
@@ -50,6 +51,7 @@ use crate::Context;
 
 pub use auth::{AuthFailure, Identity, KeystoneAuth};
 pub use error::ApiError;
+pub use listener::Limited;
 pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
 pub use tasks::ORIGINAL_ACTIONS;
@@ -206,12 +208,13 @@ async fn not_found() -> ApiError {
 }
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then finishes
-/// the requests in flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: CancellationToken,
-) -> std::io::Result<()> {
+/// the requests in flight (wrap the listener in [`Limited`] to bound the
+/// connections open at once).
+pub async fn serve<L>(listener: L, app: Router, shutdown: CancellationToken) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await
