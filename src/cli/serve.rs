@@ -93,6 +93,10 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     options.max_validations = usize::from(args.max_validations);
     options.max_queued_validations = usize::from(args.max_queued_validations);
     let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let keystone_url = match &auth {
+        Auth::Keystone(keystone) => Some(keystone.tokens_url().to_owned()),
+        Auth::None => None,
+    };
     let state = match ApiState::new(context.clone(), auth, policy, options) {
         Ok(state) => state,
         Err(err) => {
@@ -110,6 +114,12 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let address = listener
         .local_addr()
         .map_or_else(|_| listen.clone(), |a| a.to_string());
+    if let Some(url) = &keystone_url {
+        errln!(
+            "tokens validated by Keystone at {}",
+            output::safe(&drydock::redact_str(url))
+        );
+    }
     if args.auth == AuthMode::None {
         errln!(
             "WARNING: --auth none: no authentication, every caller is treated as admin. \
