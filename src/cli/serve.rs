@@ -5,7 +5,9 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use drydock::config::Config;
-use drydock::server::{ApiState, Auth, KeystoneAuth, Policy, ServerOptions, router, serve};
+use drydock::server::{
+    ApiState, Auth, KeystoneAuth, Limited, Policy, ServerOptions, router, serve,
+};
 use drydock::worker::{Worker, WorkerOptions, shutdown_on_signal};
 use drydock::{CancellationToken, Context};
 
@@ -52,6 +54,9 @@ pub struct ServeArgs {
     /// Boot-action assets may name file:// locations under this directory (repeatable).
     #[arg(long, value_name = "DIR")]
     bootaction_file_root: Vec<std::path::PathBuf>,
+    /// Connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
     #[command(flatten)]
     store: StoreArg,
 }
@@ -95,6 +100,11 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     options.max_queued_validations = usize::from(args.max_queued_validations);
     options.bootaction_report_url = args.bootaction_report_url;
     options.bootaction_file_roots = args.bootaction_file_root;
+    let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let keystone_url = match &auth {
+        Auth::Keystone(keystone) => Some(keystone.tokens_url().to_owned()),
+        Auth::None => None,
+    };
     let state = match ApiState::new(context.clone(), auth, policy, options) {
         Ok(state) => state,
         Err(err) => {
@@ -112,6 +122,12 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let address = listener
         .local_addr()
         .map_or_else(|_| listen.clone(), |a| a.to_string());
+    if let Some(url) = &keystone_url {
+        errln!(
+            "tokens validated by Keystone at {}",
+            output::safe(&drydock::redact_str(url))
+        );
+    }
     if args.auth == AuthMode::None {
         errln!(
             "WARNING: --auth none: no authentication, every caller is treated as admin. \
@@ -140,6 +156,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         None
     };
     let app = router(state);
+    let listener = Limited::new(listener, max_connections);
     let served = serve(listener, app, shutdown.clone()).await;
     shutdown.cancel();
     let worked = match worker {

@@ -3,7 +3,7 @@
 //! original's Python client (feature `server`).
 //!
 //! ```no_run
-//! # async fn run() -> drydock::Result<()> {
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! use std::sync::Arc;
 //! use drydock::server::{ApiState, Auth, Policy, ServerOptions, router, serve};
 //! use drydock::store::{Store, StoreOptions};
@@ -31,6 +31,7 @@ mod bootaction;
 mod design;
 mod error;
 mod health;
+mod listener;
 mod metrics;
 mod nodefilter;
 mod nodes;
@@ -53,6 +54,7 @@ use crate::Context;
 
 pub use auth::{AuthFailure, Identity, KeystoneAuth};
 pub use error::ApiError;
+pub use listener::Limited;
 pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
 pub use tasks::ORIGINAL_ACTIONS;
@@ -236,12 +238,13 @@ async fn not_found() -> ApiError {
 }
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then finishes
-/// the requests in flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: CancellationToken,
-) -> std::io::Result<()> {
+/// the requests in flight (wrap the listener in [`Limited`] to bound the
+/// connections open at once).
+pub async fn serve<L>(listener: L, app: Router, shutdown: CancellationToken) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await

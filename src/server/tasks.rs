@@ -62,7 +62,8 @@ pub async fn create(
     let action = body.action.unwrap_or_default();
     if !ORIGINAL_ACTIONS.contains(&action.as_str()) {
         return Err(ApiError::bad_request(format!(
-            "Unsupported action {action} (supported: {})",
+            "Unsupported action {} (supported: {})",
+            printable(&action),
             ORIGINAL_ACTIONS.join(", ")
         )));
     }
@@ -268,11 +269,7 @@ fn api_value(task: &Task) -> Result<Value, ApiError> {
 
 /// Every descendant of `task` (breadth first, each once, at most
 /// [`MAX_DEPTH`] levels), with their messages.
-async fn descendants(
-    state: &ApiState,
-    task: &Task,
-    layers: i64,
-) -> Result<Vec<(usize, Task)>, ApiError> {
+async fn descendants(state: &ApiState, task: &Task, layers: i64) -> Result<Vec<Task>, ApiError> {
     let mut seen: HashSet<Uuid> = HashSet::from([task.task_id]);
     let mut out = Vec::new();
     let mut level = vec![task.task_id];
@@ -293,7 +290,7 @@ async fn descendants(
                         .get_task(child.task_id)
                         .await
                         .map_err(ApiError::store)?;
-                    out.push((depth + 1, full));
+                    out.push(full);
                 }
             }
         }
@@ -315,7 +312,7 @@ async fn collect_layers(
         descendants(state, &task, layers).await?
     };
     out.insert(task.task_id.to_string(), api_value(&task)?);
-    for (_, t) in below {
+    for t in below {
         out.insert(t.task_id.to_string(), api_value(&t)?);
     }
     Ok(())
@@ -324,7 +321,7 @@ async fn collect_layers(
 /// `subtask_errors`: each descendant with errors, its result with `task_id`.
 async fn errors_below(state: &ApiState, task: &Task) -> Result<Map<String, Value>, ApiError> {
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for (_, t) in descendants(state, task, -1).await? {
+    for t in descendants(state, task, -1).await? {
         if t.messages.iter().any(|m| m.error) {
             let mut result = api_value(&t)?["result"].take();
             result["task_id"] = json!(t.task_id);
