@@ -28,6 +28,7 @@
 mod admission;
 mod auth;
 mod bootaction;
+mod conn;
 mod design;
 mod error;
 mod health;
@@ -53,6 +54,7 @@ use tower_http::timeout::TimeoutLayer;
 use crate::Context;
 
 pub use auth::{AuthFailure, Identity, KeystoneAuth};
+pub use conn::{ConnLimits, serve_bounded, tls_config};
 pub use error::ApiError;
 pub use listener::Limited;
 pub use policy::{Credentials, Policy, RULES};

@@ -8,6 +8,7 @@ mod auth;
 mod bootactions;
 mod input;
 mod lifecycle;
+mod listener;
 mod server;
 mod shipyard;
 mod subtasks;
