@@ -48,18 +48,18 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use drydock_core::{CancellationToken, Error, Result};
-use drydock_store::{Store, TaskAction};
+use drydock_store::Store;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::Context;
 
+pub use crate::worker::ORIGINAL_ACTIONS;
 pub use auth::{AuthFailure, Identity, KeystoneAuth};
 pub use conn::{ConnLimits, serve_bounded, tls_config};
 pub use error::ApiError;
 pub use listener::Limited;
 pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
-pub use tasks::ORIGINAL_ACTIONS;
 
 /// How the server bounds requests.
 #[derive(Clone, Debug)]
@@ -184,11 +184,6 @@ impl ApiState {
             }
         }
         Ok(identity)
-    }
-
-    /// The actions tasks may be created for: those a worker of this build runs.
-    fn runnable(&self) -> &'static [TaskAction] {
-        crate::worker::Worker::runnable()
     }
 }
 

@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use drydock_store::{BuildDataScope, NewTask, SubtaskFilter, Task, TaskAction, TaskFilter, Uuid};
+use drydock_store::{BuildDataScope, NewTask, SubtaskFilter, Task, TaskFilter, Uuid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -17,18 +17,6 @@ use super::ApiState;
 use super::error::ApiError;
 use super::nodefilter::NodeFilter;
 use super::request::{Caller, flag, json_body};
-
-/// The actions the original's `POST /tasks` accepts.
-pub const ORIGINAL_ACTIONS: &[&str] = &[
-    "validate_design",
-    "verify_site",
-    "prepare_site",
-    "verify_nodes",
-    "prepare_nodes",
-    "deploy_nodes",
-    "destroy_nodes",
-    "relabel_nodes",
-];
 
 /// Days `DELETE /tasks` keeps without `days` (or with a bad one), as the original.
 const DEFAULT_RETENTION_DAYS: u32 = 90;
@@ -60,13 +48,9 @@ pub async fn create(
         .await?;
     let body: CreateBody = json_body(&headers, &body)?;
     let action = body.action.unwrap_or_default();
-    if !ORIGINAL_ACTIONS.contains(&action.as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "Unsupported action {} (supported: {})",
-            printable(&action),
-            ORIGINAL_ACTIONS.join(", ")
-        )));
-    }
+    let external = &state.context.config().api().external_actions;
+    let action = crate::worker::admit_action(&action, external)
+        .map_err(|refused| ApiError::bad_request(refused.to_string()))?;
     let Some(design_ref) = body.design_ref.filter(|r| !r.is_empty()) else {
         return Err(ApiError::bad_request(
             "Task creation requires fields design_ref, action",
@@ -78,18 +62,8 @@ pub async fn create(
             drydock_core::redact_str(&err.to_string())
         )));
     }
-    let rule = format!("physical_provisioner:{action}");
+    let rule = format!("physical_provisioner:{}", action.as_str());
     let identity = state.authorize(&caller, &[rule.as_str()]).await?;
-    let action: TaskAction = action.parse().unwrap_or(TaskAction::Unknown(action));
-    let runs = state.runnable();
-    if !runs.contains(&action) {
-        let names: Vec<&str> = runs.iter().map(TaskAction::as_str).collect();
-        return Err(ApiError::bad_request(format!(
-            "Action {} is not run by this deployment (it runs: {})",
-            action.as_str(),
-            names.join(", ")
-        )));
-    }
     let mut new = NewTask::new(action)
         .with_design_ref(drydock_store::stored_design_ref(&design_ref))
         .with_created_by(identity.user.clone())
