@@ -38,6 +38,7 @@ mod nodefilter;
 mod nodes;
 mod policy;
 mod request;
+mod store_metrics;
 mod tasks;
 
 use std::sync::Arc;

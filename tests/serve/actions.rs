@@ -107,4 +107,31 @@ async fn external_actions_are_queued_for_another_worker() {
     assert_eq!(done["result"]["status"], "success", "{done}");
     let waiting = get(&server, &format!("/api/v1.0/tasks/{external_id}")).await;
     assert_eq!(waiting.json["status"], "queued", "{}", waiting.text);
+
+    // /metrics reads the store: one finished, two deploy_nodes waiting (CLI and API), a leader.
+    let metrics = super::server::client()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("body");
+    for line in [
+        "drydock_tasks_finished{action=\"validate_design\",result=\"success\"} 1",
+        "drydock_queue_depth 2",
+        "drydock_tasks_running 0",
+        "drydock_task_claims 1",
+        "drydock_task_requeues 0",
+        "drydock_leader_present 1",
+        "drydock_store_up 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in\n{metrics}");
+    }
+    let oldest = metrics
+        .lines()
+        .find_map(|l| l.strip_prefix("drydock_queue_oldest_age_seconds "))
+        .and_then(|v| v.parse::<f64>().ok())
+        .expect("the oldest queued task's age");
+    assert!(oldest > 0.0 && oldest < 120.0, "{oldest}");
 }
