@@ -1,7 +1,7 @@
 //! `/tasks`: create (201, `Location`), list, show (with `builddata`,
 //! `subtaskerrors`, `layers`), delete old ones, a task's build data.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use axum::Extension;
 use axum::Json;
@@ -9,7 +9,7 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use drydock_store::{BuildDataScope, NewTask, SubtaskFilter, Task, TaskFilter, Uuid};
+use drydock_store::{BuildDataScope, NewTask, Task, TaskFilter, Uuid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
@@ -23,9 +23,6 @@ const DEFAULT_RETENTION_DAYS: u32 = 90;
 
 const READ_TASK: &str = "physical_provisioner:read_task";
 const READ_BUILD_DATA: &str = "physical_provisioner:read_build_data";
-
-/// Deepest subtask tree walked.
-const MAX_DEPTH: usize = 64;
 
 /// The body of `POST /tasks`.
 #[derive(Debug, Deserialize)]
@@ -241,39 +238,6 @@ fn api_value(task: &Task) -> Result<Value, ApiError> {
     })
 }
 
-/// Every descendant of `task` (breadth first, each once, at most
-/// [`MAX_DEPTH`] levels), with their messages.
-async fn descendants(state: &ApiState, task: &Task, layers: i64) -> Result<Vec<Task>, ApiError> {
-    let mut seen: HashSet<Uuid> = HashSet::from([task.task_id]);
-    let mut out = Vec::new();
-    let mut level = vec![task.task_id];
-    let mut depth = 1;
-    while !level.is_empty() && depth < MAX_DEPTH && (layers < 0 || (depth as i64) < layers) {
-        let mut next = Vec::new();
-        for parent in level {
-            let children = state
-                .store
-                .subtasks(parent, SubtaskFilter::All)
-                .await
-                .map_err(ApiError::store)?;
-            for child in children {
-                if seen.insert(child.task_id) {
-                    next.push(child.task_id);
-                    let full = state
-                        .store
-                        .get_task(child.task_id)
-                        .await
-                        .map_err(ApiError::store)?;
-                    out.push(full);
-                }
-            }
-        }
-        level = next;
-        depth += 1;
-    }
-    Ok(out)
-}
-
 async fn collect_layers(
     state: &ApiState,
     task: Task,
@@ -283,7 +247,9 @@ async fn collect_layers(
     let below = if layers == 0 || layers == 1 {
         Vec::new()
     } else {
-        descendants(state, &task, layers).await?
+        crate::tasks::descendants(&state.store, &task, layers)
+            .await
+            .map_err(ApiError::store)?
     };
     out.insert(task.task_id.to_string(), api_value(&task)?);
     for t in below {
@@ -295,12 +261,13 @@ async fn collect_layers(
 /// `subtask_errors`: each descendant with errors, its result with `task_id`.
 async fn errors_below(state: &ApiState, task: &Task) -> Result<Map<String, Value>, ApiError> {
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for t in descendants(state, task, -1).await? {
-        if t.messages.iter().any(|m| m.error) {
-            let mut result = api_value(&t)?["result"].take();
-            result["task_id"] = json!(t.task_id);
-            out.insert(t.task_id.to_string(), result);
-        }
+    let below = crate::tasks::descendants_with_errors(&state.store, task)
+        .await
+        .map_err(ApiError::store)?;
+    for t in below {
+        let mut result = api_value(&t)?["result"].take();
+        result["task_id"] = json!(t.task_id);
+        out.insert(t.task_id.to_string(), result);
     }
     Ok(out.into_iter().collect())
 }

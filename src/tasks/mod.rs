@@ -5,6 +5,8 @@
 
 mod api;
 mod messages;
+mod walk;
 
 pub use api::ApiTask;
 pub use messages::{result_message, result_messages};
+pub use walk::{MAX_DEPTH, descendants, descendants_with_errors};
