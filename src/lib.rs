@@ -44,6 +44,7 @@ pub mod bootaction;
 pub mod config;
 mod context;
 pub mod diff;
+pub mod nodefilter;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "store")]

@@ -34,7 +34,6 @@ mod error;
 mod health;
 mod listener;
 mod metrics;
-mod nodefilter;
 mod nodes;
 mod policy;
 mod request;

@@ -15,8 +15,8 @@ use serde_json::{Map, Value, json};
 
 use super::ApiState;
 use super::error::ApiError;
-use super::nodefilter::NodeFilter;
 use super::request::{Caller, flag, json_body};
+use crate::nodefilter::NodeFilter;
 
 /// Days `DELETE /tasks` keeps without `days` (or with a bad one), as the original.
 const DEFAULT_RETENTION_DAYS: u32 = 90;
@@ -68,7 +68,7 @@ pub async fn create(
     match body.node_filter {
         None | Some(Value::Null) => {}
         Some(filter) => {
-            NodeFilter::from_value(&filter)?;
+            NodeFilter::from_value(&filter).map_err(ApiError::node_filter)?;
             new = new.with_node_filter(filter);
         }
     }
