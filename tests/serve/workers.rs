@@ -139,6 +139,23 @@ async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
     };
     assert_eq!(done["result"]["status"], "success", "{done}");
     assert_eq!(done["attempts"], 1, "{done}");
+    // /metrics counts the lapsed claim as a requeue, and both claims.
+    let metrics = super::server::client()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("body");
+    for line in [
+        "drydock_task_requeues 1",
+        "drydock_task_claims 2",
+        "drydock_queue_depth 0",
+        "drydock_tasks_finished{action=\"validate_design\",result=\"success\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in\n{metrics}");
+    }
     let status = tokio::task::spawn_blocking(move || second.wait())
         .await
         .expect("join");
