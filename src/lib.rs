@@ -46,6 +46,7 @@ mod context;
 pub mod diff;
 #[cfg(feature = "store")]
 pub mod import;
+pub mod nodefilter;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "store")]

@@ -5,7 +5,10 @@ use std::sync::Arc;
 
 use clap::{Args, ValueEnum};
 use drydock::config::Config;
-use drydock::server::{ApiState, Auth, KeystoneAuth, Policy, ServerOptions, router, serve};
+use drydock::server::{
+    ApiState, Auth, ConnLimits, KeystoneAuth, Limited, Policy, ServerOptions, router,
+    serve_bounded, tls_config,
+};
 use drydock::worker::{Worker, WorkerOptions, shutdown_on_signal};
 use drydock::{CancellationToken, Context};
 
@@ -52,6 +55,21 @@ pub struct ServeArgs {
     /// Boot-action assets may name file:// locations under this directory (repeatable).
     #[arg(long, value_name = "DIR")]
     bootaction_file_root: Vec<std::path::PathBuf>,
+    /// Connections open at once; more wait to be accepted.
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    max_connections: u32,
+    /// TLS certificate chain (PEM) for the listener; with --tls-key (else `[api] tls`).
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<std::path::PathBuf>,
+    /// TLS private key (PEM) for the listener; with --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<std::path::PathBuf>,
+    /// A request's headers must arrive within this (slow clients are dropped).
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = humantime::parse_duration)]
+    header_timeout: std::time::Duration,
+    /// The most bytes of a request's line and headers (more: 431).
+    #[arg(long, value_name = "BYTES", default_value_t = 65536, value_parser = clap::value_parser!(u32).range(8192..))]
+    max_header_bytes: u32,
     #[command(flatten)]
     store: StoreArg,
 }
@@ -95,12 +113,42 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     options.max_queued_validations = usize::from(args.max_queued_validations);
     options.bootaction_report_url = args.bootaction_report_url;
     options.bootaction_file_roots = args.bootaction_file_root;
+    let max_connections = usize::try_from(args.max_connections).unwrap_or(usize::MAX);
+    let keystone_url = match &auth {
+        Auth::Keystone(keystone) => Some(keystone.tokens_url().to_owned()),
+        Auth::None => None,
+    };
     let state = match ApiState::new(context.clone(), auth, policy, options) {
         Ok(state) => state,
         Err(err) => {
             output::print_error(&err);
             return EXIT_CONFIG;
         }
+    };
+    let tls_files = match (&args.tls_cert, &args.tls_key) {
+        (Some(cert), Some(key)) => Some((cert.clone(), key.clone())),
+        _ => context
+            .config()
+            .api()
+            .tls
+            .as_ref()
+            .map(|t| (t.cert.clone(), t.key.clone())),
+    };
+    let tls = match &tls_files {
+        None => None,
+        Some((cert, key)) => match tls_config(cert, key) {
+            Ok(tls) => Some(tls),
+            Err(err) => {
+                errln!("error: {}", output::safe(&err.to_string()));
+                return EXIT_CONFIG;
+            }
+        },
+    };
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    let limits = ConnLimits {
+        header_read_timeout: args.header_timeout,
+        max_header_bytes: usize::try_from(args.max_header_bytes).unwrap_or(usize::MAX),
+        tls,
     };
     let listener = match tokio::net::TcpListener::bind(&listen).await {
         Ok(listener) => listener,
@@ -112,6 +160,12 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let address = listener
         .local_addr()
         .map_or_else(|_| listen.clone(), |a| a.to_string());
+    if let Some(url) = &keystone_url {
+        errln!(
+            "tokens validated by Keystone at {}",
+            output::safe(&drydock::redact_str(url))
+        );
+    }
     if args.auth == AuthMode::None {
         errln!(
             "WARNING: --auth none: no authentication, every caller is treated as admin. \
@@ -119,7 +173,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         );
     }
     errln!(
-        "serving http://{address}/api/v1.0 on {}",
+        "serving {scheme}://{address}/api/v1.0 on {}",
         output::safe(&drydock::store::redact_url(&url))
     );
     let shutdown = CancellationToken::new();
@@ -140,7 +194,8 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         None
     };
     let app = router(state);
-    let served = serve(listener, app, shutdown.clone()).await;
+    let listener = Limited::new(listener, max_connections);
+    let served = serve_bounded(listener, app, shutdown.clone(), limits).await;
     shutdown.cancel();
     let worked = match worker {
         Some(handle) => handle.await.ok(),

@@ -205,6 +205,11 @@ async fn create(config: &Config, a: CreateArgs) -> u8 {
         output::report_error(&err, a.json, Some(&a.design_ref));
         return EXIT_FAILURE;
     }
+    let external = &config.api().external_actions;
+    if let Err(refused) = drydock::worker::admit_action(a.action.as_str(), external) {
+        errln!("error: {}", output::safe(&refused.to_string()));
+        return EXIT_FAILURE;
+    }
     let store = match open(config, &a.store, true, a.json).await {
         Ok(store) => store,
         Err(code) => return code,

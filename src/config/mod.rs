@@ -24,6 +24,7 @@
 //! listen = "127.0.0.1:9000"
 //! policy = "/etc/drydock/policy.yaml"   # oslo.policy rules; default: role:admin
 //! token_ttl = "5m"         # trust a validated Keystone token this long
+//! tls = { cert = "/etc/drydock/api.pem", key = "/etc/drydock/api.key" }
 //!
 //! [validation]             # handed to the validation rules
 //! ```
@@ -119,6 +120,22 @@ pub struct ApiSettings {
     /// (a revoked token stops working within this; default 5 min).
     #[serde(with = "drydock_core::config::duration")]
     pub token_ttl: Duration,
+    /// TLS on the listener (`tls = { cert = "…", key = "…" }`, PEM files); none: plain HTTP.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tls: Option<ApiTls>,
+    /// Original actions that another kind of worker runs: `POST /tasks` queues them.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub external_actions: Vec<String>,
+}
+
+/// The listener's certificate chain and private key (`[api] tls`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiTls {
+    /// The certificate chain (PEM), the server's own first.
+    pub cert: PathBuf,
+    /// The private key (PEM).
+    pub key: PathBuf,
 }
 
 impl Default for ApiSettings {
@@ -127,6 +144,8 @@ impl Default for ApiSettings {
             listen: "127.0.0.1:9000".into(),
             policy: None,
             token_ttl: Duration::from_secs(300),
+            tls: None,
+            external_actions: Vec::new(),
         }
     }
 }

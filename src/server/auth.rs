@@ -142,6 +142,11 @@ impl KeystoneAuth {
         })
     }
 
+    /// Where tokens are validated (`…/v3/auth/tokens`).
+    pub fn tokens_url(&self) -> &str {
+        self.tokens_url.as_str()
+    }
+
     /// The identity behind `token`, from memory while it holds, else from Keystone.
     pub async fn identify(&self, token: &str) -> std::result::Result<Identity, AuthFailure> {
         if token.is_empty() || token.len() > 8192 {

@@ -6,20 +6,16 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use drydock_core::{Level, Message, Resolved, Status};
+use drydock_core::{Resolved, Status};
 use drydock_rules::effective::EffectiveSite;
 use serde::Deserialize;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::ApiState;
 use super::error::ApiError;
 use super::metrics::NameLabel;
-use super::nodefilter::NodeFilter;
 use super::request::{Caller, json_body};
-
-const PASSED: &str = "Site design passed validation";
-const FAILED: &str = "Site design failed validation.";
-const SEE_DETAILS: &str = "See detail messages.";
+use crate::nodefilter::NodeFilter;
 
 /// The body of `POST /validatedesign` (Shipyard also sends `rel` and `type`).
 #[derive(Debug, Deserialize)]
@@ -59,13 +55,7 @@ pub async fn validate(
             return Err(unavailable(&err));
         }
         Err(err) => {
-            let text = error_text(&err);
-            let message = json!({
-                "kind": "ValidationMessage", "name": "DD000",
-                "message": format!("Error loading effective site: {text}"),
-                "error": true, "level": "Error", "diagnostic": err.hint(),
-                "ts": drydock_store::now(), "documents": [],
-            });
+            let body = crate::tasks::load_failure_status(&error_text(&err), err.hint());
             state
                 .metrics
                 .validations
@@ -73,7 +63,7 @@ pub async fn validate(
                     name: "error".into(),
                 })
                 .inc();
-            return Ok(status_body(false, 1, vec![message]));
+            return Ok(status_response(body));
         }
     };
     let report = &resolved.ingested.report;
@@ -89,12 +79,7 @@ pub async fn validate(
             name: result.into(),
         })
         .inc();
-    let messages: Vec<Value> = report.messages.iter().map(validation_message).collect();
-    Ok(status_body(
-        report.status == Status::Success,
-        report.error_count(),
-        messages,
-    ))
+    Ok(status_response(crate::tasks::validation_status(report)))
 }
 
 /// The body of `POST /nodefilter`.
@@ -125,7 +110,9 @@ pub async fn nodefilter(
     };
     let filter = match &body.node_filter {
         None | Some(Value::Null) => None,
-        Some(value) => Some(NodeFilter::from_value(value)?),
+        Some(value) => {
+            Some(NodeFilter::from_value(value).map_err(super::error::ApiError::node_filter)?)
+        }
     };
     let _slot = state.admission.admit(&state.metrics).await?;
     let resolved = resolve(&state, &design_ref).await.map_err(|err| {
@@ -172,41 +159,12 @@ fn error_text(err: &drydock_core::Error) -> String {
     drydock_core::text::escape_control(&redacted).into_owned()
 }
 
-/// The original's `Validation.to_dict()` with `code`: 200 when it passed, else 400.
-fn status_body(passed: bool, errors: usize, messages: Vec<Value>) -> Response {
-    let (status, code) = if passed {
-        ("Success", StatusCode::OK)
+/// A rendered status body, answered with its own `code`.
+fn status_response(body: Value) -> Response {
+    let code = if body["code"] == 200 {
+        StatusCode::OK
     } else {
-        ("Failure", StatusCode::BAD_REQUEST)
+        StatusCode::BAD_REQUEST
     };
-    let body = json!({
-        "kind": "Status",
-        "apiVersion": "v1.0",
-        "metadata": {},
-        "message": if passed { PASSED } else { FAILED },
-        "reason": if passed { Value::Null } else { json!(SEE_DETAILS) },
-        "status": status,
-        "details": {"errorCount": errors, "messageList": messages},
-        "code": code.as_u16(),
-    });
     (code, Json(body)).into_response()
-}
-
-/// The original's `ValidationMessage.to_dict()`.
-fn validation_message(m: &Message) -> Value {
-    let level = match m.level {
-        Level::Error => "Error",
-        Level::Warning => "Warning",
-        Level::Info => "Info",
-    };
-    json!({
-        "kind": "ValidationMessage",
-        "name": m.code,
-        "message": m.message,
-        "error": m.level == Level::Error,
-        "level": level,
-        "diagnostic": m.diagnostic,
-        "ts": drydock_store::now(),
-        "documents": m.documents,
-    })
 }

@@ -21,6 +21,11 @@ impl ApiError {
         ApiError::new(StatusCode::BAD_REQUEST, message)
     }
 
+    /// 400 for a body's `node_filter` that is not a filter set.
+    pub fn node_filter(err: serde_json::Error) -> Self {
+        ApiError::bad_request(format!("node_filter is not a node filter: {err}"))
+    }
+
     /// 404 with `message`.
     pub fn not_found(message: impl Into<String>) -> Self {
         ApiError::new(StatusCode::NOT_FOUND, message)

@@ -21,7 +21,7 @@ pub async fn metrics(State(state): State<ApiState>) -> Response {
     let content_type = "application/openmetrics-text; version=1.0.0; charset=utf-8";
     (
         [(axum::http::header::CONTENT_TYPE, content_type)],
-        state.metrics.render(),
+        state.metrics.render(&state.store).await,
     )
         .into_response()
 }

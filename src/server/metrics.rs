@@ -1,6 +1,8 @@
 //! `/metrics` (Prometheus text, OpenMetrics format): requests by route
 //! template, latency, requests in flight, tasks created by action,
-//! validations by result, admission refusals, build and process figures.
+//! validations by result, admission refusals, build and process figures;
+//! from the store at each scrape: tasks finished by action and result, queue
+//! depth and oldest age, claims and requeues, leadership.
 
 use std::sync::atomic::AtomicU64;
 
@@ -62,6 +64,7 @@ pub struct Metrics {
     pub admission_refused: Counter,
     resident: Gauge<f64, AtomicU64>,
     open_fds: Gauge,
+    store: super::store_metrics::StoreGauges,
 }
 
 impl Default for Metrics {
@@ -133,7 +136,9 @@ impl Default for Metrics {
             "Open file descriptors",
             open_fds.clone(),
         );
+        let store = super::store_metrics::StoreGauges::register(&mut registry);
         Metrics {
+            store,
             registry,
             requests,
             duration,
@@ -164,8 +169,10 @@ impl Metrics {
             .observe(seconds);
     }
 
-    /// The text exposition, process figures refreshed.
-    pub fn render(&self) -> String {
+    /// The text exposition, process figures and the store's task, queue
+    /// and leadership figures refreshed.
+    pub async fn render(&self, store: &drydock_store::Store) -> String {
+        self.store.refresh(store).await;
         self.refresh_process();
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {

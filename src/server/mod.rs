@@ -28,14 +28,16 @@
 mod admission;
 mod auth;
 mod bootaction;
+mod conn;
 mod design;
 mod error;
 mod health;
+mod listener;
 mod metrics;
-mod nodefilter;
 mod nodes;
 mod policy;
 mod request;
+mod store_metrics;
 mod tasks;
 
 use std::sync::Arc;
@@ -46,16 +48,18 @@ use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
 use drydock_core::{CancellationToken, Error, Result};
-use drydock_store::{Store, TaskAction};
+use drydock_store::Store;
 use tower_http::timeout::TimeoutLayer;
 
 use crate::Context;
 
+pub use crate::worker::ORIGINAL_ACTIONS;
 pub use auth::{AuthFailure, Identity, KeystoneAuth};
+pub use conn::{ConnLimits, serve_bounded, tls_config};
 pub use error::ApiError;
+pub use listener::Limited;
 pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
-pub use tasks::ORIGINAL_ACTIONS;
 
 /// How the server bounds requests.
 #[derive(Clone, Debug)]
@@ -181,11 +185,6 @@ impl ApiState {
         }
         Ok(identity)
     }
-
-    /// The actions tasks may be created for: those a worker of this build runs.
-    fn runnable(&self) -> &'static [TaskAction] {
-        crate::worker::Worker::runnable()
-    }
 }
 
 /// Every route: `/versions` and `/metrics` at the root, the rest under `/api/v1.0`.
@@ -236,12 +235,13 @@ async fn not_found() -> ApiError {
 }
 
 /// Serves `app` on `listener` until `shutdown` is cancelled, then finishes
-/// the requests in flight.
-pub async fn serve(
-    listener: tokio::net::TcpListener,
-    app: Router,
-    shutdown: CancellationToken,
-) -> std::io::Result<()> {
+/// the requests in flight (wrap the listener in [`Limited`] to bound the
+/// connections open at once).
+pub async fn serve<L>(listener: L, app: Router, shutdown: CancellationToken) -> std::io::Result<()>
+where
+    L: axum::serve::Listener,
+    L::Addr: std::fmt::Debug,
+{
     axum::serve(listener, app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await

@@ -87,9 +87,20 @@ pub async fn context(
         .map_or_else(|| "(unmatched)".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().clone();
     let (id, marker) = (caller.request_id, caller.context_marker);
+    let end_user = caller.end_user.clone().unwrap_or_default();
     request.extensions_mut().insert(caller);
+    // Every line logged while serving the request carries its id and context.
+    let span = tracing::info_span!(
+        "request",
+        request = %id,
+        context_marker = marker.map(|m| m.to_string()).unwrap_or_default(),
+        end_user,
+    );
     state.metrics.in_flight.inc();
-    let mut response = next.run(request).await;
+    let mut response = {
+        use tracing::Instrument as _;
+        next.run(request).instrument(span).await
+    };
     state.metrics.in_flight.dec();
     if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
         response.headers_mut().insert(REQUEST_ID_HEADER, value);

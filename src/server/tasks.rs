@@ -1,7 +1,7 @@
 //! `/tasks`: create (201, `Location`), list, show (with `builddata`,
 //! `subtaskerrors`, `layers`), delete old ones, a task's build data.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use axum::Extension;
 use axum::Json;
@@ -9,35 +9,20 @@ use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use drydock_store::{BuildDataScope, NewTask, SubtaskFilter, Task, TaskAction, TaskFilter, Uuid};
+use drydock_store::{BuildDataScope, NewTask, Task, TaskFilter, Uuid};
 use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use super::ApiState;
 use super::error::ApiError;
-use super::nodefilter::NodeFilter;
 use super::request::{Caller, flag, json_body};
-
-/// The actions the original's `POST /tasks` accepts.
-pub const ORIGINAL_ACTIONS: &[&str] = &[
-    "validate_design",
-    "verify_site",
-    "prepare_site",
-    "verify_nodes",
-    "prepare_nodes",
-    "deploy_nodes",
-    "destroy_nodes",
-    "relabel_nodes",
-];
+use crate::nodefilter::NodeFilter;
 
 /// Days `DELETE /tasks` keeps without `days` (or with a bad one), as the original.
 const DEFAULT_RETENTION_DAYS: u32 = 90;
 
 const READ_TASK: &str = "physical_provisioner:read_task";
 const READ_BUILD_DATA: &str = "physical_provisioner:read_build_data";
-
-/// Deepest subtask tree walked.
-const MAX_DEPTH: usize = 64;
 
 /// The body of `POST /tasks`.
 #[derive(Debug, Deserialize)]
@@ -60,12 +45,9 @@ pub async fn create(
         .await?;
     let body: CreateBody = json_body(&headers, &body)?;
     let action = body.action.unwrap_or_default();
-    if !ORIGINAL_ACTIONS.contains(&action.as_str()) {
-        return Err(ApiError::bad_request(format!(
-            "Unsupported action {action} (supported: {})",
-            ORIGINAL_ACTIONS.join(", ")
-        )));
-    }
+    let external = &state.context.config().api().external_actions;
+    let action = crate::worker::admit_action(&action, external)
+        .map_err(|refused| ApiError::bad_request(refused.to_string()))?;
     let Some(design_ref) = body.design_ref.filter(|r| !r.is_empty()) else {
         return Err(ApiError::bad_request(
             "Task creation requires fields design_ref, action",
@@ -77,18 +59,8 @@ pub async fn create(
             drydock_core::redact_str(&err.to_string())
         )));
     }
-    let rule = format!("physical_provisioner:{action}");
+    let rule = format!("physical_provisioner:{}", action.as_str());
     let identity = state.authorize(&caller, &[rule.as_str()]).await?;
-    let action: TaskAction = action.parse().unwrap_or(TaskAction::Unknown(action));
-    let runs = state.runnable();
-    if !runs.contains(&action) {
-        let names: Vec<&str> = runs.iter().map(TaskAction::as_str).collect();
-        return Err(ApiError::bad_request(format!(
-            "Action {} is not run by this deployment (it runs: {})",
-            action.as_str(),
-            names.join(", ")
-        )));
-    }
     let mut new = NewTask::new(action)
         .with_design_ref(drydock_store::stored_design_ref(&design_ref))
         .with_created_by(identity.user.clone())
@@ -96,7 +68,7 @@ pub async fn create(
     match body.node_filter {
         None | Some(Value::Null) => {}
         Some(filter) => {
-            NodeFilter::from_value(&filter)?;
+            NodeFilter::from_value(&filter).map_err(ApiError::node_filter)?;
             new = new.with_node_filter(filter);
         }
     }
@@ -266,43 +238,6 @@ fn api_value(task: &Task) -> Result<Value, ApiError> {
     })
 }
 
-/// Every descendant of `task` (breadth first, each once, at most
-/// [`MAX_DEPTH`] levels), with their messages.
-async fn descendants(
-    state: &ApiState,
-    task: &Task,
-    layers: i64,
-) -> Result<Vec<(usize, Task)>, ApiError> {
-    let mut seen: HashSet<Uuid> = HashSet::from([task.task_id]);
-    let mut out = Vec::new();
-    let mut level = vec![task.task_id];
-    let mut depth = 1;
-    while !level.is_empty() && depth < MAX_DEPTH && (layers < 0 || (depth as i64) < layers) {
-        let mut next = Vec::new();
-        for parent in level {
-            let children = state
-                .store
-                .subtasks(parent, SubtaskFilter::All)
-                .await
-                .map_err(ApiError::store)?;
-            for child in children {
-                if seen.insert(child.task_id) {
-                    next.push(child.task_id);
-                    let full = state
-                        .store
-                        .get_task(child.task_id)
-                        .await
-                        .map_err(ApiError::store)?;
-                    out.push((depth + 1, full));
-                }
-            }
-        }
-        level = next;
-        depth += 1;
-    }
-    Ok(out)
-}
-
 async fn collect_layers(
     state: &ApiState,
     task: Task,
@@ -312,10 +247,12 @@ async fn collect_layers(
     let below = if layers == 0 || layers == 1 {
         Vec::new()
     } else {
-        descendants(state, &task, layers).await?
+        crate::tasks::descendants(&state.store, &task, layers)
+            .await
+            .map_err(ApiError::store)?
     };
     out.insert(task.task_id.to_string(), api_value(&task)?);
-    for (_, t) in below {
+    for t in below {
         out.insert(t.task_id.to_string(), api_value(&t)?);
     }
     Ok(())
@@ -324,12 +261,13 @@ async fn collect_layers(
 /// `subtask_errors`: each descendant with errors, its result with `task_id`.
 async fn errors_below(state: &ApiState, task: &Task) -> Result<Map<String, Value>, ApiError> {
     let mut out: BTreeMap<String, Value> = BTreeMap::new();
-    for (_, t) in descendants(state, task, -1).await? {
-        if t.messages.iter().any(|m| m.error) {
-            let mut result = api_value(&t)?["result"].take();
-            result["task_id"] = json!(t.task_id);
-            out.insert(t.task_id.to_string(), result);
-        }
+    let below = crate::tasks::descendants_with_errors(&state.store, task)
+        .await
+        .map_err(ApiError::store)?;
+    for t in below {
+        let mut result = api_value(&t)?["result"].take();
+        result["task_id"] = json!(t.task_id);
+        out.insert(t.task_id.to_string(), result);
     }
     Ok(out.into_iter().collect())
 }

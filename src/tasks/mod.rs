@@ -5,6 +5,10 @@
 
 mod api;
 mod messages;
+mod validation;
+mod walk;
 
 pub use api::ApiTask;
 pub use messages::{result_message, result_messages};
+pub use validation::{load_failure_status, validation_message, validation_status};
+pub use walk::{MAX_DEPTH, descendants, descendants_with_errors};

@@ -7,45 +7,50 @@ use std::sync::Arc;
 
 use drydock_core::{ResolveOptions, Resolver, Status};
 use drydock_rules::Rules;
-use drydock_store::{NewResultMessage, Store, StoreError, Task, TaskAction, Uuid};
+use drydock_store::{NewResultMessage, Store, StoreError, Task, Uuid};
 
 use super::WorkerOptions;
+use super::registry::ActionContext;
 
 /// The original's result messages of a design validation.
 const PASSED: &str = "Site design passed validation";
 const FAILED: &str = "Site design failed validation.";
 const SEE_DETAILS: &str = "See detail messages.";
 
-/// Runs `task` (claimed by this worker) and finishes it; the error is the
-/// store's when the task could not be finished (e.g. the claim lapsed).
+/// Runs `task` (claimed by this worker) by its action's registered handler
+/// and finishes it; the error is the store's when the task could not be
+/// finished (e.g. the claim lapsed).
 pub(super) async fn run(
     store: &Store,
     resolver: &Resolver,
     options: &WorkerOptions,
     task: Task,
 ) -> Result<(), StoreError> {
-    match task.action {
-        TaskAction::ValidateDesign => validate_design(store, resolver, options, task).await,
-        ref other => {
-            // Claims only take the worker's actions; one it cannot run goes back.
-            tracing::warn!(
-                action = other.as_str(),
-                "this worker cannot run the action: giving the task back"
-            );
-            store
-                .release_task(task.task_id, options.id)
-                .await
-                .map(|_| ())
-        }
-    }
+    let Some(handler) = super::registry::handler(&task.action) else {
+        // Claims only take the worker's actions; one it cannot run goes back.
+        tracing::warn!(
+            action = task.action.as_str(),
+            "this worker cannot run the action: giving the task back"
+        );
+        return store
+            .release_task(task.task_id, options.id)
+            .await
+            .map(|_| ());
+    };
+    let context = ActionContext {
+        store,
+        resolver,
+        options,
+    };
+    (handler.run)(&context, task).await
 }
 
-async fn validate_design(
-    store: &Store,
-    resolver: &Resolver,
-    options: &WorkerOptions,
+/// The built-in handler of `validate_design`.
+pub(super) async fn validate_design(
+    context: &ActionContext<'_>,
     mut task: Task,
 ) -> Result<(), StoreError> {
+    let (store, resolver, options) = (context.store, context.resolver, context.options);
     let Some(reference) = task.design_ref.clone() else {
         task.failure(None);
         task.result.reason = Some("The task names no design (design_ref).".into());

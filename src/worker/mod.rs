@@ -32,8 +32,13 @@
 
 mod actions;
 mod maintenance;
+mod registry;
 mod signal;
 
+pub use registry::{
+    ActionContext, ActionFuture, ActionHandler, ActionRefused, ORIGINAL_ACTIONS, admit_action,
+    handled_actions,
+};
 pub use signal::shutdown_on_signal;
 
 use std::sync::Arc;
@@ -50,7 +55,7 @@ use tokio::task::JoinSet;
 pub struct WorkerOptions {
     /// This worker's id (claims and the leader lease carry it).
     pub id: Uuid,
-    /// The actions it takes (default: `validate_design`, the one it can run).
+    /// The actions it takes (default: every registered handler's, built in `validate_design`).
     pub actions: Vec<TaskAction>,
     /// How long a claim holds without renewal (default 30 s; renewed every third of it).
     pub lease: Duration,
@@ -80,7 +85,7 @@ impl Default for WorkerOptions {
     fn default() -> Self {
         WorkerOptions {
             id: Uuid::now_v7(),
-            actions: vec![TaskAction::ValidateDesign],
+            actions: registry::handled_actions().to_vec(),
             lease: Duration::from_secs(30),
             concurrency: 2,
             poll: Duration::from_secs(5),
@@ -156,7 +161,7 @@ impl Worker {
 
     /// The actions this build can run itself.
     pub fn runnable() -> &'static [TaskAction] {
-        &[TaskAction::ValidateDesign]
+        registry::handled_actions()
     }
 
     /// Works until `shutdown` is cancelled (or, with `exit_when_idle`, until

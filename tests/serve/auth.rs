@@ -185,6 +185,10 @@ async fn tokens_are_validated_by_keystone_and_rules_by_policy() {
         log.contains("rule=\"physical_provisioner:create_task\""),
         "{log}"
     );
+    assert!(
+        log.contains("tokens validated by Keystone at http://127.0.0.1:"),
+        "{log}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -66,6 +66,10 @@ async fn bad_input_is_refused_with_the_originals_error_body() {
     .await
     .error(400);
     assert!(message.contains("it runs: validate_design"), "{message}");
+    // What the caller sent is echoed without its control characters.
+    let sneaky = json!({"action": "\u{1b}[31mred\u{7}", "design_ref": valid});
+    let message = post(&server, tasks, &sneaky).await.error(400);
+    assert!(!message.chars().any(char::is_control), "{message:?}");
     post(
         &server,
         tasks,

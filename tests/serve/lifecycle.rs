@@ -287,3 +287,35 @@ async fn health_says_503_when_the_database_is_gone() {
     let answer = get(&server, "/api/v1.0/tasks").await;
     assert_eq!(answer.status, 503, "{}", answer.text);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connections_beyond_the_limit_wait_for_one_to_close() {
+    let home = tempfile::tempdir().expect("home");
+    let url = format!("sqlite://{}", home.path().join("drydock.db").display());
+    let server = Server::start(
+        home.path(),
+        &url,
+        &["--worker-concurrency", "0", "--max-connections", "2"],
+    );
+    let address = server.base.trim_start_matches("http://").to_owned();
+    // Two idle connections take both slots.
+    let first = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    let second = tokio::net::TcpStream::connect(&address)
+        .await
+        .expect("connect");
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let health = server.url("/api/v1.0/health");
+    let waiting = tokio::spawn(async move { super::server::client().get(health).send().await });
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    assert!(!waiting.is_finished(), "a third connection was served");
+    drop(first);
+    let answer = tokio::time::timeout(Duration::from_secs(10), waiting)
+        .await
+        .expect("served once a slot is free")
+        .expect("join")
+        .expect("response");
+    assert_eq!(answer.status(), 204);
+    drop(second);
+}

@@ -4,10 +4,12 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod actions;
 mod auth;
 mod bootactions;
 mod input;
 mod lifecycle;
+mod listener;
 mod server;
 mod shipyard;
 mod subtasks;

@@ -18,7 +18,7 @@ pub fn design(relative: &str) -> String {
 pub struct Server {
     child: Child,
     log: PathBuf,
-    /// `http://127.0.0.1:PORT`.
+    /// `http://127.0.0.1:PORT` (`https://` with TLS).
     pub base: String,
 }
 
@@ -54,9 +54,12 @@ impl Server {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let text = server.log();
-            if let Some(rest) = text.split("serving http://").nth(1) {
-                let address = rest.split('/').next().unwrap_or_default();
-                server.base = format!("http://{address}");
+            let served = text.split("serving ").nth(1).and_then(|rest| {
+                let (scheme, rest) = rest.split_once("://")?;
+                Some((scheme.to_owned(), rest.split('/').next()?.to_owned()))
+            });
+            if let Some((scheme, address)) = served {
+                server.base = format!("{scheme}://{address}");
                 return server;
             }
             if let Some(status) = server.child.try_wait().expect("try_wait") {

@@ -82,6 +82,14 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
     let context = stored.request_context.expect("request context");
     assert_eq!(context["context_marker"], CONTEXT_MARKER);
     assert_eq!(context["end_user"], "shipyard-operator");
+    // ... and on every log line of the request that created it.
+    let log = server.log();
+    assert!(
+        log.lines().any(|l| l.contains("task created")
+            && l.contains(CONTEXT_MARKER)
+            && l.contains("shipyard-operator")),
+        "{log}"
+    );
 
     // query_task: poll to complete; success iff result.status is success.
     let done = poll(&server, &task_id, Duration::from_secs(60)).await;

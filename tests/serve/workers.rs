@@ -5,24 +5,30 @@
 //! it complete, with the lapsed claim counted.
 
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use super::server::{Server, get, poll, post};
+use super::server::{Server, get, post};
 
-/// A design source whose first connection stalls; later ones get `design`.
-async fn stall_once(design: Vec<u8>) -> (String, tokio::task::JoinHandle<()>) {
+/// A design source whose first connection stalls (the returned flag says
+/// when it came); later ones get `design`.
+async fn stall_once(design: Vec<u8>) -> (String, Arc<AtomicBool>, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");
     let address = listener.local_addr().expect("address");
+    let stalling = Arc::new(AtomicBool::new(false));
+    let flag = stalling.clone();
     let served = tokio::spawn(async move {
         let mut stalled = Vec::new();
         while let Ok((mut socket, _)) = listener.accept().await {
             if stalled.is_empty() {
                 stalled.push(socket);
+                flag.store(true, Ordering::SeqCst);
                 continue;
             }
             let design = design.clone();
@@ -44,7 +50,7 @@ async fn stall_once(design: Vec<u8>) -> (String, tokio::task::JoinHandle<()>) {
             });
         }
     });
-    (format!("http://{address}/site.yaml"), served)
+    (format!("http://{address}/site.yaml"), stalling, served)
 }
 
 fn worker(home: &std::path::Path, store: &str, log: &str) -> Child {
@@ -83,7 +89,7 @@ async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
     let design =
         std::fs::read(root.join("fixtures/designs/valid/site-legacy.yaml")).expect("design");
-    let (reference, source) = stall_once(design).await;
+    let (reference, stalling, source) = stall_once(design).await;
     let body = json!({"action": "validate_design", "design_ref": reference});
     let created = post(&server, "/api/v1.0/tasks", &body).await;
     assert_eq!(created.status, 201, "{}", created.text);
@@ -97,12 +103,12 @@ async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         let task = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
-        if task.json["status"] == "running" {
+        if task.json["status"] == "running" && stalling.load(Ordering::SeqCst) {
             break;
         }
         assert!(
             std::time::Instant::now() < deadline,
-            "never claimed: {}",
+            "never claimed and fetched: {}",
             task.text
         );
         tokio::time::sleep(Duration::from_millis(100)).await;
@@ -112,9 +118,44 @@ async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
 
     // A second worker requeues the lapsed claim and runs the task.
     let mut second = worker(home.path(), &url, "second.log");
-    let done = poll(&server, &id, Duration::from_secs(60)).await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    let done = loop {
+        let task = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
+        if task.json["status"] == "complete" {
+            break task.json;
+        }
+        if std::time::Instant::now() > deadline {
+            let read =
+                |name: &str| std::fs::read_to_string(home.path().join(name)).unwrap_or_default();
+            panic!(
+                "still {}:\n--- first\n{}\n--- second\n{}\n--- server\n{}",
+                task.text,
+                read("first.log"),
+                read("second.log"),
+                server.log()
+            );
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
     assert_eq!(done["result"]["status"], "success", "{done}");
     assert_eq!(done["attempts"], 1, "{done}");
+    // /metrics counts the lapsed claim as a requeue, and both claims.
+    let metrics = super::server::client()
+        .get(server.url("/metrics"))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("body");
+    for line in [
+        "drydock_task_requeues 1",
+        "drydock_task_claims 2",
+        "drydock_queue_depth 0",
+        "drydock_tasks_finished{action=\"validate_design\",result=\"success\"} 1",
+    ] {
+        assert!(metrics.lines().any(|l| l == line), "{line} in\n{metrics}");
+    }
     let status = tokio::task::spawn_blocking(move || second.wait())
         .await
         .expect("join");

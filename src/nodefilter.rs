@@ -1,13 +1,12 @@
 //! The original's node filter (`orchestrator.py` `process_node_filter`):
-//! which nodes of a design a filter set selects.
+//! which nodes of a design a filter set selects. `POST /nodefilter` and a
+//! task's `node_filter` use it; so can any caller of the library.
 
 use std::collections::BTreeSet;
 
 use drydock_rules::effective::EffectiveNode;
 use serde::Deserialize;
 use serde_json::{Map, Value};
-
-use super::error::ApiError;
 
 /// How results combine.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
@@ -53,10 +52,9 @@ pub struct NodeFilter {
 }
 
 impl NodeFilter {
-    /// The filter set in `value` (the original's JSON); 400 when it is not one.
-    pub fn from_value(value: &Value) -> Result<Self, ApiError> {
+    /// The filter set in `value` (the original's JSON), or why it is not one.
+    pub fn from_value(value: &Value) -> Result<Self, serde_json::Error> {
         serde_json::from_value(value.clone())
-            .map_err(|e| ApiError::bad_request(format!("node_filter is not a node filter: {e}")))
     }
 
     /// The indexes of the nodes selected, in the nodes' order.
