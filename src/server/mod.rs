@@ -55,7 +55,7 @@ pub use auth::{AuthFailure, Identity, KeystoneAuth};
 pub use error::ApiError;
 pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
-pub use tasks::ORIGINAL_ACTIONS;
+pub use tasks::{DELETED_HEADER, ORIGINAL_ACTIONS};
 
 /// How the server bounds requests.
 #[derive(Clone, Debug)]
