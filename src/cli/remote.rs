@@ -120,6 +120,22 @@ impl Remote {
         path: &str,
         body: Option<&Value>,
     ) -> Result<(u16, Value), RemoteError> {
+        let (status, value, _) = self.send(path, body, false).await?;
+        Ok((status, value))
+    }
+
+    /// Sends a DELETE to `path`: the status, the body, and the count of
+    /// deleted tasks when the server says it (`drydock serve` does).
+    pub async fn delete(&self, path: &str) -> Result<(u16, Value, Option<u64>), RemoteError> {
+        self.send(path, None, true).await
+    }
+
+    async fn send(
+        &self,
+        path: &str,
+        body: Option<&Value>,
+        delete: bool,
+    ) -> Result<(u16, Value, Option<u64>), RemoteError> {
         let url = self.base.join(path).map_err(|e| e.to_string())?;
         let shown = drydock::redact_url(&url);
         let mut request = HttpRequest::new(&url, &shown)
@@ -129,12 +145,17 @@ impl Remote {
         if let Some(body) = body {
             let bytes = serde_json::to_vec(body).unwrap_or_default();
             request = request.with_body("application/json", bytes.into(), Vec::new());
+        } else if delete {
+            request = request.as_delete();
         }
         let raw = self
             .client
             .exchange(&request, &FetchOptions::default())
             .await
             .map_err(|e| e.to_string())?;
+        let deleted = raw
+            .header(drydock::server::DELETED_HEADER)
+            .and_then(|v| v.trim().parse().ok());
         let text = raw.body.into_bytes();
         let value = if text.iter().all(u8::is_ascii_whitespace) {
             Value::Null
@@ -142,7 +163,7 @@ impl Remote {
             serde_json::from_slice(&text)
                 .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&text).into_owned()))
         };
-        Ok((raw.status, value))
+        Ok((raw.status, value, deleted))
     }
 
     /// As [`Remote::call`], but only a 2xx answer is a value.

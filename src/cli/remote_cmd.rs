@@ -74,7 +74,11 @@ pub async fn list(remote: &Remote, keep: impl Fn(&Task) -> bool, limit: u32, jso
     let mut tasks = Vec::new();
     for v in &listed {
         match remote::task(v) {
-            Ok(t) if keep(&t) => tasks.push(t),
+            // Store mode lists tasks without their messages; so does this.
+            Ok(mut t) if keep(&t) => {
+                t.messages.clear();
+                tasks.push(t);
+            }
             Ok(_) => {}
             Err(e) => return failed(&e),
         }
@@ -143,12 +147,42 @@ pub async fn builddata(remote: &Remote, path: &str, format: Format) -> u8 {
     EXIT_OK
 }
 
-/// `task delete` over the API: the original's DELETE /tasks, which this
-/// client cannot send.
-pub fn delete() -> u8 {
-    errln!("error: `task delete` is not available with --url (the API's DELETE /tasks)");
-    errln!("hint: run `drydock task delete -d N --store URL` against the store itself");
-    EXIT_USAGE
+/// `task delete` over the API: the original's `DELETE /tasks?days=N`. The
+/// count comes from `drydock serve`'s header; the original's API does not
+/// send one, and then its own answer is shown.
+pub async fn delete(remote: &Remote, days: u32, json: bool) -> u8 {
+    let path = format!("tasks?days={days}");
+    match remote.delete(&path).await {
+        Ok((status, _, Some(n))) if (200..300).contains(&status) => {
+            if json {
+                outln!("{}", json!({ "deleted": n }));
+            } else {
+                outln!("deleted {n} task(s) created more than {days} day(s) ago");
+            }
+            EXIT_OK
+        }
+        Ok((status, _, None)) if (200..300).contains(&status) => {
+            if json {
+                outln!("{}", json!({ "deleted": Value::Null }));
+            } else {
+                outln!(
+                    "deleted the task(s) created more than {days} day(s) ago (the API does not say how many)"
+                );
+            }
+            EXIT_OK
+        }
+        Ok((status, v, _)) => {
+            let message = v
+                .get("message")
+                .and_then(Value::as_str)
+                .or_else(|| v.as_str())
+                .unwrap_or_default();
+            failed(&format!(
+                "the Drydock API answered {status} to DELETE {path}: {message}"
+            ))
+        }
+        Err(e) => failed(&e),
+    }
 }
 
 /// `drydock task …` with `--url`.
@@ -187,7 +221,7 @@ pub async fn task_run(remote: &Remote, args: task::TaskArgs) -> u8 {
             }
             None => EXIT_USAGE,
         },
-        TaskCommand::Delete(_) => delete(),
+        TaskCommand::Delete(a) => delete(remote, a.days, a.json).await,
         TaskCommand::Builddata(a) => match a.id.or(a.task) {
             Some(id) => {
                 let format = if a.json { Format::Json } else { a.output };

@@ -60,6 +60,7 @@ pub use error::ApiError;
 pub use listener::Limited;
 pub use policy::{Credentials, Policy, RULES};
 pub use request::{CONTEXT_MARKER_HEADER, END_USER_HEADER, REQUEST_ID_HEADER};
+pub use tasks::DELETED_HEADER;
 
 /// How the server bounds requests.
 #[derive(Clone, Debug)]

@@ -114,6 +114,9 @@ pub async fn list(
     Ok(Json(out).into_response())
 }
 
+/// The header in which `DELETE /tasks` says how many tasks it deleted.
+pub const DELETED_HEADER: &str = "x-drydock-tasks-deleted";
+
 /// The query of `DELETE /tasks`.
 #[derive(Debug, Deserialize)]
 pub struct DeleteQuery {
@@ -140,7 +143,9 @@ pub async fn delete(
         .await
         .map_err(ApiError::store)?;
     tracing::info!(days, deleted, "tasks purged");
-    Ok((StatusCode::OK, "Tables purged successfully.").into_response())
+    // The original's text; the count for our CLI in a header of its own.
+    let count = [(DELETED_HEADER, deleted.to_string())];
+    Ok((StatusCode::OK, count, "Tables purged successfully.").into_response())
 }
 
 /// The query of `GET /tasks/{id}`.

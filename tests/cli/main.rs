@@ -18,6 +18,7 @@ mod nul;
 mod original_cli;
 mod output;
 mod remote;
+mod remote_serve;
 mod resolve;
 mod secrets;
 mod secrets_env;

@@ -102,8 +102,19 @@ async fn task_and_node_commands_talk_to_the_api_with_a_keystone_token() {
     let none = run(&["node", "builddata", "n9", "--no-latest", "-o", "json"]);
     assert!(none.status.success(), "a 404 is no data: {none:?}");
     assert_eq!(json(&none), json!([]));
+    // task delete -d N: the original's DELETE /tasks?days=N, which answers
+    // no count.
     let gone = run(&["task", "delete", "-d", "30"]);
-    assert_eq!(gone.status.code(), Some(64), "{gone:?}");
+    assert!(gone.status.success(), "{gone:?}");
+    assert_eq!(
+        String::from_utf8_lossy(&gone.stdout),
+        "deleted the task(s) created more than 30 day(s) ago (the API does not say how many)\n"
+    );
+    let deleted = api.requests();
+    let deleted = deleted.last().expect("a request");
+    assert_eq!(deleted.method, "DELETE");
+    assert_eq!(deleted.path, "/api/v1.0/tasks?days=30");
+    assert_eq!(deleted.header("x-auth-token"), Some("tok-123"));
 
     // --url and --os_* flags, a password through Keystone; POST /tasks.
     let keystone = KeystoneFixture::start(KeystoneConfig::default())

@@ -6,6 +6,7 @@
 
 pub mod designs;
 pub mod fleet;
+pub mod serve;
 
 use std::path::Path;
 use std::process::{Command, Output};

@@ -34,6 +34,7 @@ impl Hop<'_> {
         let mut redirects = 0usize;
         loop {
             let mut builder = match &request.body {
+                None if request.delete => self.client.delete(url.clone()),
                 None => self.client.get(url.clone()),
                 Some((content_type, body)) => self
                     .client
@@ -73,7 +74,10 @@ impl Hop<'_> {
                 Ok(Ok(response)) => response,
             };
             let status = response.status().as_u16();
-            if request.body.is_none() && matches!(status, 301 | 302 | 303 | 307 | 308) {
+            if request.body.is_none()
+                && !request.delete
+                && matches!(status, 301 | 302 | 303 | 307 | 308)
+            {
                 let next = location(response.headers(), &url).ok_or_else(|| {
                     HttpError::UnexpectedStatus {
                         reference: reference.clone(),

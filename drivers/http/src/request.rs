@@ -32,6 +32,8 @@ pub struct HttpRequest {
     pub(crate) query_secrets: Vec<Secret>,
     /// Further secrets to scrub (e.g. a password inside a POSTed body).
     pub(crate) body_secrets: Vec<Secret>,
+    /// Send a DELETE (without a body) instead of a GET.
+    pub(crate) delete: bool,
 }
 
 impl fmt::Debug for HttpRequest {
@@ -96,6 +98,7 @@ impl HttpRequest {
             body: None,
             query_secrets,
             body_secrets: Vec::new(),
+            delete: false,
         })
     }
 
@@ -120,6 +123,12 @@ impl HttpRequest {
     /// Adds a header.
     pub fn with_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
         self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Makes it a DELETE (when it has no body); redirects are not followed.
+    pub fn as_delete(mut self) -> Self {
+        self.delete = true;
         self
     }
 
