@@ -1,0 +1,11 @@
+//! The crate's integration tests in one binary (one link, one process);
+//! each module is the file it was. Tests that register drivers, ingesters
+//! or rules through `inventory`, or change process-wide state, stay in
+//! binaries of their own beside this one.
+
+mod formats;
+mod fuzz_deckhand;
+mod invalid_fixtures;
+mod rules;
+mod rules_samples;
+mod samples;

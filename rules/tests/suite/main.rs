@@ -1,0 +1,15 @@
+//! The crate's integration tests in one binary (one link, one process);
+//! each module is the file it was. Tests that register drivers, ingesters
+//! or rules through `inventory`, or change process-wide state, stay in
+//! binaries of their own beside this one.
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod effective;
+mod inheritance;
+mod key;
+mod rules_network;
+mod rules_node;
+mod rules_storage;
+mod runner;
