@@ -57,6 +57,9 @@ fn ten_thousand_nodes_differing_in_one_address_diff_quickly() {
         d.to_string(),
         "BaremetalNode node04242: addressing[1].address 10.1.17.243 → 10.1.17.99\n"
     );
-    // Generous for an unoptimised build on a shared machine; see the bench for release figures.
-    assert!(best < Duration::from_millis(500), "took {best:?}");
+    // A guard against a diff quadratic in the nodes (10^8 node comparisons,
+    // minutes), not a speed figure: a debug build takes about 0.2 s here,
+    // and a loaded CI machine has been seen to take three times that. The
+    // release figures are `benches/diff.rs`'s.
+    assert!(best < Duration::from_secs(5), "took {best:?}");
 }
