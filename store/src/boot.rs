@@ -5,13 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
-use sqlx::FromRow;
 use sqlx::types::Text;
 use subtle::ConstantTimeEq;
 use uuid::Uuid;
 
 use crate::enums::ResultStatus;
 use crate::error::{Result, StoreError};
+use crate::sql::from_rows;
 
 /// Shortest identity key accepted (the original's are 32 random bytes).
 pub const MIN_IDENTITY_KEY_LEN: usize = 16;
@@ -19,7 +19,7 @@ pub const MIN_IDENTITY_KEY_LEN: usize = 16;
 pub const MAX_IDENTITY_KEY_LEN: usize = 1024;
 
 /// What a node fetches its boot-action assets in the context of.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BootActionContext {
     /// The node.
     pub node_name: String,
@@ -27,8 +27,13 @@ pub struct BootActionContext {
     pub task_id: Uuid,
 }
 
+from_rows!(BootActionContext, |row| Ok(BootActionContext {
+    node_name: row.try_get("node_name")?,
+    task_id: row.try_get("task_id")?,
+}));
+
 /// A boot action sent to a node, and what the node reported of it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BootAction {
     /// Its id.
     pub action_id: Uuid,
@@ -39,9 +44,16 @@ pub struct BootAction {
     /// The task that sent it.
     pub task_id: Uuid,
     /// `incomplete` when sent, then `success` or `failure` as the node reports.
-    #[sqlx(rename = "action_status", try_from = "Text<ResultStatus>")]
     pub status: ResultStatus,
 }
+
+from_rows!(BootAction, |row| Ok(BootAction {
+    action_id: row.try_get("action_id")?,
+    node_name: row.try_get("node_name")?,
+    action_name: row.try_get("action_name")?,
+    task_id: row.try_get("task_id")?,
+    status: row.try_get::<Text<ResultStatus>, _>("action_status")?.0,
+}));
 
 /// The SHA-256 of an identity key: what is stored.
 pub(crate) fn key_hash(key: &[u8]) -> Vec<u8> {

@@ -4,14 +4,14 @@
 use chrono::{DateTime, SubsecRound, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::FromRow;
+use sqlx::types::Json;
 use uuid::Uuid;
 
 use crate::error::{Result, StoreError};
-use crate::sql::Ts;
+use crate::sql::{Ts, converted, from_rows};
 
 /// A result message as stored.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ResultMessage {
     /// Position in the task's messages: 1, 2, 3, … without gaps.
     pub sequence: i64,
@@ -26,12 +26,21 @@ pub struct ResultMessage {
     /// The kind of context (e.g. `node`).
     pub context_type: Option<String>,
     /// When it was produced.
-    #[sqlx(try_from = "Ts")]
     pub ts: DateTime<Utc>,
     /// More detail (JSON).
-    #[sqlx(json(nullable))]
     pub extra: Option<Value>,
 }
+
+from_rows!(ResultMessage, |row| Ok(ResultMessage {
+    sequence: row.try_get("sequence")?,
+    task_id: row.try_get("task_id")?,
+    message: row.try_get("message")?,
+    error: row.try_get("error")?,
+    context: row.try_get("context")?,
+    context_type: row.try_get("context_type")?,
+    ts: converted::<_, Ts, _>(row, "ts")?,
+    extra: row.try_get::<Option<Json<Value>>, _>("extra")?.map(|j| j.0),
+}));
 
 /// A result message to append.
 #[derive(Clone, Debug, PartialEq)]
@@ -83,14 +92,13 @@ impl NewResultMessage {
 }
 
 /// One element of a node's build history.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct BuildData {
     /// The node.
     pub node_name: String,
     /// The task that collected it.
     pub task_id: Uuid,
     /// When it was collected.
-    #[sqlx(try_from = "Ts")]
     pub collected_date: DateTime<Utc>,
     /// What produced it (e.g. `lshw`).
     pub generator: String,
@@ -99,6 +107,15 @@ pub struct BuildData {
     /// The data.
     pub data_element: String,
 }
+
+from_rows!(BuildData, |row| Ok(BuildData {
+    node_name: row.try_get("node_name")?,
+    task_id: row.try_get("task_id")?,
+    collected_date: converted::<_, Ts, _>(row, "collected_date")?,
+    generator: row.try_get("generator")?,
+    data_format: row.try_get("data_format")?,
+    data_element: row.try_get("data_element")?,
+}));
 
 impl BuildData {
     /// Build data collected now.
@@ -141,17 +158,21 @@ pub enum BuildDataScope {
 }
 
 /// The holder of the active-instance lease.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Leader {
     /// The leading instance.
-    #[sqlx(rename = "identity")]
     pub instance_id: Uuid,
     /// Its last claim or ping.
-    #[sqlx(try_from = "Ts")]
     pub last_ping: DateTime<Utc>,
     /// When it took the lease (unknown for a lease taken before this was recorded).
     pub since: Option<DateTime<Utc>>,
 }
+
+from_rows!(Leader, |row| Ok(Leader {
+    instance_id: row.try_get("identity")?,
+    last_ping: converted::<_, Ts, _>(row, "last_ping")?,
+    since: row.try_get("since")?,
+}));
 
 /// Now, at the microsecond precision both backends keep.
 pub fn now() -> DateTime<Utc> {

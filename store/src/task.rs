@@ -3,30 +3,27 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
-use sqlx::FromRow;
+use sqlx::types::Json;
 use sqlx::types::Text;
 use uuid::Uuid;
 
 use crate::enums::{ResultStatus, TaskAction, TaskStatus};
 use crate::error::Result;
 use crate::model::{now, opt_json, opt_text, text};
-use crate::sql::Ts;
+use crate::sql::{Ts, converted, from_rows};
 
 /// A task as stored, with its result messages when read by id.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Task {
     /// The task's id.
     pub task_id: Uuid,
     /// The parent task, for a subtask.
     pub parent_task_id: Option<Uuid>,
     /// Ids of the subtasks (tasks whose parent this is), oldest first.
-    #[sqlx(json)]
     pub subtask_id_list: Vec<Uuid>,
     /// Where it is in its life.
-    #[sqlx(try_from = "Text<TaskStatus>")]
     pub status: TaskStatus,
     /// What it does.
-    #[sqlx(try_from = "Text<TaskAction>")]
     pub action: TaskAction,
     /// The design reference it works on, as stored: without credentials
     /// (see [`stored_design_ref`]); the worker brings its own.
@@ -34,18 +31,14 @@ pub struct Task {
     /// The design snapshot it ran on.
     pub design_snapshot_id: Option<Uuid>,
     /// Which nodes it applies to (JSON).
-    #[sqlx(json(nullable))]
     pub node_filter: Option<Value>,
     /// Who asked, and how (JSON).
-    #[sqlx(json(nullable))]
     pub request_context: Option<Value>,
     /// Its result.
-    #[sqlx(flatten)]
     pub result: TaskResult,
     /// Retry counter.
     pub retry: i32,
     /// When it was created.
-    #[sqlx(try_from = "Ts")]
     pub created: DateTime<Utc>,
     /// Who created it.
     pub created_by: Option<String>,
@@ -66,9 +59,37 @@ pub struct Task {
     /// Bumped by every update; [`crate::Store::update_task`] refuses a stale one.
     pub version: i64,
     /// Result messages in sequence order ([`crate::Store::get_task`] and claims; empty in lists).
-    #[sqlx(skip)]
     pub messages: Vec<crate::model::ResultMessage>,
 }
+
+from_rows!(Task, |row| Ok(Task {
+    task_id: row.try_get("task_id")?,
+    parent_task_id: row.try_get("parent_task_id")?,
+    subtask_id_list: row.try_get::<Json<Vec<Uuid>>, _>("subtask_id_list")?.0,
+    status: row.try_get::<Text<TaskStatus>, _>("status")?.0,
+    action: row.try_get::<Text<TaskAction>, _>("action")?.0,
+    design_ref: row.try_get("design_ref")?,
+    design_snapshot_id: row.try_get("design_snapshot_id")?,
+    node_filter: row
+        .try_get::<Option<Json<Value>>, _>("node_filter")?
+        .map(|j| j.0),
+    request_context: row
+        .try_get::<Option<Json<Value>>, _>("request_context")?
+        .map(|j| j.0),
+    result: sqlx::FromRow::from_row(row)?,
+    retry: row.try_get("retry")?,
+    created: converted::<_, Ts, _>(row, "created")?,
+    created_by: row.try_get("created_by")?,
+    updated: row.try_get("updated")?,
+    terminated: row.try_get("terminated")?,
+    terminated_by: row.try_get("terminated_by")?,
+    terminate: row.try_get("terminate")?,
+    claimed_by: row.try_get("claimed_by")?,
+    lease_expires: row.try_get("lease_expires")?,
+    attempts: row.try_get("attempts")?,
+    version: row.try_get("version")?,
+    messages: Vec::new(),
+}));
 
 /// A link to more detail about a result.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -81,30 +102,33 @@ pub struct TaskLink {
 }
 
 /// The result part of a task.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, FromRow)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct TaskResult {
     /// Outcome.
-    #[sqlx(rename = "result_status", try_from = "Text<ResultStatus>")]
     pub status: ResultStatus,
     /// Short message.
-    #[sqlx(rename = "result_message")]
     pub message: Option<String>,
     /// Reason.
-    #[sqlx(rename = "result_reason")]
     pub reason: Option<String>,
     /// Number of its result messages flagged as errors (kept by the store).
-    #[sqlx(rename = "result_error_count")]
     pub error_count: i64,
     /// Entities (e.g. node names) that succeeded.
-    #[sqlx(rename = "result_successes", json)]
     pub successes: Vec<String>,
     /// Entities that failed.
-    #[sqlx(rename = "result_failures", json)]
     pub failures: Vec<String>,
     /// Links to more detail.
-    #[sqlx(rename = "result_links", json)]
     pub links: Vec<TaskLink>,
 }
+
+from_rows!(TaskResult, |row| Ok(TaskResult {
+    status: row.try_get::<Text<ResultStatus>, _>("result_status")?.0,
+    message: row.try_get("result_message")?,
+    reason: row.try_get("result_reason")?,
+    error_count: row.try_get("result_error_count")?,
+    successes: row.try_get::<Json<Vec<String>>, _>("result_successes")?.0,
+    failures: row.try_get::<Json<Vec<String>>, _>("result_failures")?.0,
+    links: row.try_get::<Json<Vec<TaskLink>>, _>("result_links")?.0,
+}));
 
 impl Default for TaskResult {
     fn default() -> Self {

@@ -2,7 +2,7 @@
 //! with its messages in the same round trip.
 
 use chrono::{DateTime, Utc};
-use sqlx::FromRow;
+use sqlx::FromRow as _;
 use sqlx::postgres::PgRow;
 use uuid::Uuid;
 
@@ -89,13 +89,17 @@ const SUBTASKS: &str = "SELECT t.task_id, t.parent_task_id, t.status, t.action, 
     ORDER BY t.created, t.seq";
 
 /// A task row with its messages (as [`SELECT_ONE`] selects it).
-#[derive(FromRow)]
 pub(super) struct WithMessages {
-    #[sqlx(flatten)]
     task: Task,
-    #[sqlx(json(nullable))]
     messages: Option<Vec<ResultMessage>>,
 }
+
+crate::sql::from_rows!(WithMessages, |row| Ok(WithMessages {
+    task: sqlx::FromRow::from_row(row)?,
+    messages: row
+        .try_get::<Option<sqlx::types::Json<Vec<ResultMessage>>>, _>("messages")?
+        .map(|j| j.0),
+}));
 
 impl From<WithMessages> for Task {
     fn from(row: WithMessages) -> Task {

@@ -4,7 +4,7 @@
 
 use std::future::Future;
 
-use sqlx::migrate::{MigrateError, Migrator};
+use sqlx::migrate::MigrateError;
 use sqlx::pool::PoolOptions;
 use sqlx::postgres::{PgConnection, PgRow};
 use sqlx::query::Query;
@@ -15,8 +15,7 @@ use crate::error::{Result, StoreError};
 use crate::options::StoreOptions;
 use crate::store::Backend;
 
-static PG_MIGRATOR: Migrator = sqlx::migrate!("./migrations/postgres");
-static SQLITE_MIGRATOR: Migrator = sqlx::migrate!("./migrations/sqlite");
+use super::migrations::{PG_MIGRATOR, SQLITE_MIGRATOR};
 
 /// A value both backends bind.
 pub(crate) trait Arg<'t>:

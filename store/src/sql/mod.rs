@@ -6,7 +6,9 @@ mod boot;
 mod claims;
 mod db;
 mod import;
+mod migrations;
 mod records;
+pub(crate) mod rows;
 mod snapshot_reads;
 mod snapshot_rows;
 mod snapshots;
@@ -14,4 +16,5 @@ mod types;
 
 pub(crate) use db::{Bind, SqlStore};
 pub(crate) use records::{MESSAGES, MESSAGES_OF_MANY};
+pub(crate) use rows::{converted, from_rows};
 pub(crate) use types::Ts;

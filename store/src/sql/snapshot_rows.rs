@@ -3,38 +3,49 @@
 use bytes::Bytes;
 use chrono::{DateTime, Utc};
 use drydock_core::{Digest, FetchMetadata, IngestSummary, SiteDesign, ValidationReport};
-use sqlx::FromRow;
 use sqlx::types::Text;
 use uuid::Uuid;
 
+use super::rows::{converted, from_rows};
 use super::types::{JsonText, Ts};
 use crate::snapshot::{Snapshot, SnapshotStatus, SnapshotSummary};
 
 /// A summary row.
-#[derive(FromRow)]
 pub(crate) struct SummaryRow {
     snapshot_id: Uuid,
     reference: String,
     reference_key: String,
     metadata: JsonText<FetchMetadata>,
     digest: Text<Digest>,
-    #[sqlx(try_from = "i64")]
     length: u64,
     ingester: String,
     ingest_key: String,
     valid: bool,
-    #[sqlx(try_from = "i64")]
     error_count: u64,
-    #[sqlx(try_from = "i64")]
     warning_count: u64,
     revision: Option<String>,
-    #[sqlx(try_from = "Ts")]
     stored_at: DateTime<Utc>,
-    #[sqlx(try_from = "Ts")]
     resolved_at: DateTime<Utc>,
-    #[sqlx(try_from = "i64")]
     resolve_count: u64,
 }
+
+from_rows!(SummaryRow, |row| Ok(SummaryRow {
+    snapshot_id: row.try_get("snapshot_id")?,
+    reference: row.try_get("reference")?,
+    reference_key: row.try_get("reference_key")?,
+    metadata: row.try_get("metadata")?,
+    digest: row.try_get("digest")?,
+    length: converted::<_, i64, _>(row, "length")?,
+    ingester: row.try_get("ingester")?,
+    ingest_key: row.try_get("ingest_key")?,
+    valid: row.try_get("valid")?,
+    error_count: converted::<_, i64, _>(row, "error_count")?,
+    warning_count: converted::<_, i64, _>(row, "warning_count")?,
+    revision: row.try_get("revision")?,
+    stored_at: converted::<_, Ts, _>(row, "stored_at")?,
+    resolved_at: converted::<_, Ts, _>(row, "resolved_at")?,
+    resolve_count: converted::<_, i64, _>(row, "resolve_count")?,
+}));
 
 impl From<SummaryRow> for SnapshotSummary {
     fn from(r: SummaryRow) -> Self {
@@ -63,16 +74,21 @@ impl From<SummaryRow> for SnapshotSummary {
 }
 
 /// A full snapshot row.
-#[derive(FromRow)]
 pub(crate) struct SnapshotRow {
-    #[sqlx(flatten)]
     summary: SummaryRow,
-    #[sqlx(try_from = "Vec<u8>")]
     bytes: Bytes,
     model: JsonText<SiteDesign>,
     report: JsonText<ValidationReport>,
     ingest: JsonText<IngestSummary>,
 }
+
+from_rows!(SnapshotRow, |row| Ok(SnapshotRow {
+    summary: sqlx::FromRow::from_row(row)?,
+    bytes: converted::<_, Vec<u8>, _>(row, "bytes")?,
+    model: row.try_get("model")?,
+    report: row.try_get("report")?,
+    ingest: row.try_get("ingest")?,
+}));
 
 impl From<SnapshotRow> for Snapshot {
     fn from(r: SnapshotRow) -> Self {

@@ -39,13 +39,18 @@ fn fetch_columns<'q, DB: Db>(q: Q<'q, DB>, m: &FetchMetadata) -> Q<'q, DB> {
 }
 
 /// What the database already has for a snapshot about to be stored.
-#[derive(sqlx::FromRow)]
 struct Known {
     content: bool,
     ingest: bool,
     /// The latest snapshot of the key and ingest key, when it has this digest.
     reusable: Option<Uuid>,
 }
+
+super::rows::from_rows!(Known, |row| Ok(Known {
+    content: row.try_get("content")?,
+    ingest: row.try_get("ingest")?,
+    reusable: row.try_get("reusable")?,
+}));
 
 /// The summary of snapshot `$1`.
 const SUMMARY: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
