@@ -181,7 +181,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let worker = if args.worker_concurrency > 0 {
         let mut options = WorkerOptions::from_config(context.config());
         options.concurrency = usize::from(args.worker_concurrency);
-        let worker = match Worker::from_context(&context, options) {
+        let worker = match Worker::from_context(state.context(), options) {
             Ok(worker) => worker,
             Err(err) => {
                 output::print_error(&err);

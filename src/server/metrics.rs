@@ -1,8 +1,9 @@
 //! `/metrics` (Prometheus text, OpenMetrics format): requests by route
 //! template, latency, requests in flight, tasks created by action,
-//! validations by result, admission refusals, build and process figures;
+//! validations by result, admission refusals, design fetch and cache
+//! outcomes (told by the context's resolver), build and process figures;
 //! from the store at each scrape: tasks finished by action and result, queue
-//! depth and oldest age, claims and requeues, leadership.
+//! depth and oldest age, claims and requeues, leadership, pool use.
 
 use std::sync::atomic::AtomicU64;
 
@@ -65,6 +66,8 @@ pub struct Metrics {
     resident: Gauge<f64, AtomicU64>,
     open_fds: Gauge,
     store: super::store_metrics::StoreGauges,
+    /// Design resolutions and fetches: the context's resolver's observer.
+    pub designs: std::sync::Arc<super::design_metrics::DesignMetrics>,
 }
 
 impl Default for Metrics {
@@ -137,8 +140,12 @@ impl Default for Metrics {
             open_fds.clone(),
         );
         let store = super::store_metrics::StoreGauges::register(&mut registry);
+        let designs = std::sync::Arc::new(super::design_metrics::DesignMetrics::register(
+            &mut registry,
+        ));
         Metrics {
             store,
+            designs,
             registry,
             requests,
             duration,

@@ -10,6 +10,8 @@ mod bootactions;
 mod input;
 mod lifecycle;
 mod listener;
+mod metrics;
+mod node_source;
 mod server;
 mod shipyard;
 mod subtasks;
