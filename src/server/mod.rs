@@ -37,6 +37,7 @@ mod listener;
 mod metrics;
 mod nodes;
 mod policy;
+mod process_metrics;
 mod request;
 mod store_metrics;
 mod tasks;

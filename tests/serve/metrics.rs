@@ -120,6 +120,21 @@ async fn validations_count_fetches_hits_refusals_and_errors() {
     )
     .expect("the file fetch's duration");
     assert!(file_seconds > 0.0 && file_seconds < 60.0, "{file_seconds}");
+    // The process figures.
+    let threads = sample(&metrics, "process_threads").expect("threads");
+    assert!(threads >= 2.0, "{metrics}");
+    let cpu = sample(&metrics, "process_cpu_seconds").expect("CPU time");
+    assert!(cpu > 0.0 && cpu < 600.0, "{metrics}");
+    let started = sample(&metrics, "process_start_time_seconds").expect("start time");
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_secs_f64();
+    assert!(
+        started <= now + 1.0 && started > now - 600.0,
+        "{started} vs {now}"
+    );
+    assert!(sample(&metrics, "process_resident_memory_bytes").is_some_and(|b| b > 1e6));
     // Validation results are counted as before.
     assert_eq!(
         sample(&metrics, "drydock_validations_total{name=\"success\"}"),

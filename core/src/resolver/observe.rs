@@ -156,7 +156,14 @@ impl Resolver {
     ) -> Result<Fetched> {
         let started = Instant::now();
         let fetched = self.fetch(reference, options).await;
-        if !self.observers.is_empty() {
+        // No driver was asked: nothing was fetched.
+        let no_driver = fetched.as_ref().is_err_and(|e| {
+            matches!(
+                e.kind(),
+                ErrorKind::UnsupportedScheme | ErrorKind::SchemeNotAllowed | ErrorKind::Registry
+            )
+        });
+        if !self.observers.is_empty() && !no_driver {
             let result = match &fetched {
                 Ok(f) if f.metadata.not_modified => "not_modified",
                 Ok(_) => "ok",
