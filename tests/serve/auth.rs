@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use super::server::{Answer, Server, client_with, design};
 
-/// A token for `user`, scoped to the service project.
-async fn issue(keystone: &KeystoneFixture, user: &str, password: &str) -> String {
+/// A token for `user`, scoped to the service project (as Shipyard gets one).
+pub(super) async fn issue(keystone: &KeystoneFixture, user: &str, password: &str) -> String {
     let body = json!({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": user, "domain": {"name": "default"}, "password": password}}},

@@ -7,6 +7,7 @@ mod common;
 mod actions;
 mod auth;
 mod bootactions;
+mod deckhand;
 mod input;
 mod lifecycle;
 mod listener;
