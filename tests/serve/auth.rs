@@ -66,6 +66,7 @@ fn routes() -> Vec<(&'static str, String, Option<Value>)> {
         ("DELETE", "/api/v1.0/tasks?days=365".into(), None),
         ("GET", format!("/api/v1.0/tasks/{id}"), None),
         ("GET", format!("/api/v1.0/tasks/{id}/builddata"), None),
+        ("GET", "/api/v1.0/nodes".into(), None),
         ("GET", "/api/v1.0/nodes/node00000/builddata".into(), None),
         (
             "POST",
