@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use drydock_core::{ResolveOptions, Resolver};
+use drydock_core::{ResolveObserver, ResolveOptions, Resolver};
 use drydock_rules::Rules;
 
 use crate::config::Config;
@@ -86,6 +86,14 @@ impl Context {
             resolver: Arc::new(resolver),
             store: Some(store),
         }
+    }
+
+    /// This context, its resolver also telling `observer` how each
+    /// resolution ended and how long each fetch took (a server's metrics);
+    /// the cache stays shared with the original.
+    pub fn observed(mut self, observer: Arc<dyn ResolveObserver>) -> Self {
+        self.resolver = Arc::new(self.resolver.as_ref().clone().observed(observer));
+        self
     }
 
     /// The configuration.

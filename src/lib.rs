@@ -47,6 +47,8 @@ pub mod diff;
 #[cfg(feature = "store")]
 pub mod import;
 pub mod nodefilter;
+#[cfg(feature = "store")]
+pub mod nodes;
 #[cfg(feature = "server")]
 pub mod server;
 #[cfg(feature = "store")]
@@ -57,11 +59,12 @@ pub mod worker;
 pub use context::Context;
 pub use drydock_core::{
     Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, CancellationToken,
-    DesignCheck, DesignRef, Digest, DigestParseError, Driver, Env, Error, ErrorKind, FetchMetadata,
-    FetchOptions, Fetched, IngestOptions, IngestSummary, Ingested, Ingester, IngesterInfo, Layer,
-    Level, Message, OnProgress, REDACTED, Registry, RegistryBuilder, ResolveCache, ResolveOptions,
-    Resolved, Resolver, ResolverBuilder, Result, RetryPolicy, RuleOutcome, RuleRun, SchemeInfo,
-    SiteDesign, SnapshotId, Status, ValidationReport, async_trait, redact_str, redact_url,
+    DesignCheck, DesignRef, Digest, DigestParseError, Driver, Env, Error, ErrorKind, FetchEvent,
+    FetchMetadata, FetchOptions, Fetched, IngestOptions, IngestSummary, Ingested, Ingester,
+    IngesterInfo, Layer, Level, Message, OnProgress, REDACTED, Registry, RegistryBuilder,
+    ResolveCache, ResolveEvent, ResolveObserver, ResolveOptions, ResolveOutcome, Resolved,
+    Resolver, ResolverBuilder, Result, RetryPolicy, RuleOutcome, RuleRun, SchemeInfo, SiteDesign,
+    SnapshotId, Status, ValidationReport, async_trait, redact_str, redact_url,
 };
 pub use drydock_core::{design, report, text};
 

@@ -49,7 +49,8 @@ pub use reference::DesignRef;
 pub use registry::{DriverInfo, IngesterInfo, Registry, RegistryBuilder, SchemeInfo};
 pub use report::{Level, Message, RuleOutcome, RuleRun, Status, ValidationReport};
 pub use resolver::{
-    AUTO_INGESTER, ResolveOptions, Resolved, Resolver, ResolverBuilder, ingest_key,
+    AUTO_INGESTER, FetchEvent, OTHER_SCHEME, ResolveEvent, ResolveObserver, ResolveOptions,
+    ResolveOutcome, Resolved, Resolver, ResolverBuilder, ingest_key,
 };
 pub use text::Text;
 

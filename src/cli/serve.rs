@@ -43,6 +43,10 @@ pub struct ServeArgs {
     /// `drydock worker` processes on the same store do the work).
     #[arg(long, default_value_t = 2, value_parser = clap::value_parser!(u16).range(0..=256))]
     worker_concurrency: u16,
+    /// On SIGTERM or Ctrl-C, how long the in-process worker's running tasks
+    /// may take before they go back to the queue.
+    #[arg(long, value_name = "DURATION", default_value = "30s", value_parser = super::settings::parse_duration)]
+    shutdown_grace: std::time::Duration,
     /// Design validations (/validatedesign, /nodefilter) run at once.
     #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=256))]
     max_validations: u16,
@@ -181,7 +185,8 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
     let worker = if args.worker_concurrency > 0 {
         let mut options = WorkerOptions::from_config(context.config());
         options.concurrency = usize::from(args.worker_concurrency);
-        let worker = match Worker::from_context(&context, options) {
+        options.shutdown_grace = args.shutdown_grace;
+        let worker = match Worker::from_context(state.context(), options) {
             Ok(worker) => worker,
             Err(err) => {
                 output::print_error(&err);

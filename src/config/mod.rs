@@ -126,7 +126,20 @@ pub struct ApiSettings {
     /// Original actions that another kind of worker runs: `POST /tasks` queues them.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub external_actions: Vec<String>,
+    /// The node source `GET /nodes` answers from, by its registered name
+    /// (default `design`: the nodes of the newest stored design; a linked
+    /// crate may register a live one, e.g. MAAS; see `drydock::nodes`).
+    #[serde(skip_serializing_if = "is_default_node_source")]
+    pub node_source: String,
 }
+
+/// The default node source is not shown (`drydock config show` unchanged).
+fn is_default_node_source(name: &str) -> bool {
+    name == DEFAULT_NODE_SOURCE
+}
+
+/// The built-in node source's name (`drydock::nodes::DEFAULT_NODE_SOURCE`).
+pub const DEFAULT_NODE_SOURCE: &str = "design";
 
 /// The listener's certificate chain and private key (`[api] tls`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -146,6 +159,7 @@ impl Default for ApiSettings {
             token_ttl: Duration::from_secs(300),
             tls: None,
             external_actions: Vec::new(),
+            node_source: DEFAULT_NODE_SOURCE.into(),
         }
     }
 }

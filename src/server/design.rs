@@ -155,8 +155,7 @@ fn unavailable(err: &drydock_core::Error) -> ApiError {
 /// An error as a response may show it: credentials redacted, control
 /// characters escaped.
 fn error_text(err: &drydock_core::Error) -> String {
-    let redacted = drydock_core::redact_str(&err.to_string());
-    drydock_core::text::escape_control(&redacted).into_owned()
+    super::error::shown(err)
 }
 
 /// A rendered status body, answered with its own `code`.

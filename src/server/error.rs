@@ -91,6 +91,13 @@ impl ApiError {
     }
 }
 
+/// An error as a response may show it: credentials redacted, control
+/// characters escaped.
+pub fn shown(err: &dyn std::fmt::Display) -> String {
+    let redacted = drydock_core::redact_str(&err.to_string());
+    drydock_core::text::escape_control(&redacted).into_owned()
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"type": "error", "message": self.message, "retry": self.retry});

@@ -1,10 +1,9 @@
 //! `/metrics` (Prometheus text, OpenMetrics format): requests by route
 //! template, latency, requests in flight, tasks created by action,
-//! validations by result, admission refusals, build and process figures;
+//! validations by result, admission refusals, design fetch and cache
+//! outcomes (told by the context's resolver), build and process figures;
 //! from the store at each scrape: tasks finished by action and result, queue
-//! depth and oldest age, claims and requeues, leadership.
-
-use std::sync::atomic::AtomicU64;
+//! depth and oldest age, claims and requeues, leadership, pool use.
 
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
@@ -62,9 +61,10 @@ pub struct Metrics {
     pub validations_waiting: Gauge,
     /// `drydock_admission_refused`: requests answered 503 because the queue was full.
     pub admission_refused: Counter,
-    resident: Gauge<f64, AtomicU64>,
-    open_fds: Gauge,
+    process: super::process_metrics::ProcessGauges,
     store: super::store_metrics::StoreGauges,
+    /// Design resolutions and fetches: the context's resolver's observer.
+    pub designs: std::sync::Arc<super::design_metrics::DesignMetrics>,
 }
 
 impl Default for Metrics {
@@ -124,21 +124,14 @@ impl Default for Metrics {
             "The running version (label name)",
             build,
         );
-        let resident = Gauge::<f64, AtomicU64>::default();
-        registry.register(
-            "process_resident_memory_bytes",
-            "Resident memory",
-            resident.clone(),
-        );
-        let open_fds = Gauge::default();
-        registry.register(
-            "process_open_fds",
-            "Open file descriptors",
-            open_fds.clone(),
-        );
+        let process = super::process_metrics::ProcessGauges::register(&mut registry);
         let store = super::store_metrics::StoreGauges::register(&mut registry);
+        let designs = std::sync::Arc::new(super::design_metrics::DesignMetrics::register(
+            &mut registry,
+        ));
         Metrics {
             store,
+            designs,
             registry,
             requests,
             duration,
@@ -147,8 +140,7 @@ impl Default for Metrics {
             validations,
             validations_waiting,
             admission_refused,
-            resident,
-            open_fds,
+            process,
         }
     }
 }
@@ -173,27 +165,11 @@ impl Metrics {
     /// and leadership figures refreshed.
     pub async fn render(&self, store: &drydock_store::Store) -> String {
         self.store.refresh(store).await;
-        self.refresh_process();
+        self.process.refresh();
         let mut out = String::new();
         if prometheus_client::encoding::text::encode(&mut out, &self.registry).is_err() {
             out.clear();
         }
         out
-    }
-
-    fn refresh_process(&self) {
-        // Linux: `VmRSS:   1234 kB` in /proc/self/status.
-        if let Ok(status) = std::fs::read_to_string("/proc/self/status")
-            && let Some(kb) = status
-                .lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
-        {
-            self.resident.set(kb * 1024.0);
-        }
-        if let Ok(dir) = std::fs::read_dir("/proc/self/fd") {
-            self.open_fds
-                .set(i64::try_from(dir.count()).unwrap_or(i64::MAX));
-        }
     }
 }

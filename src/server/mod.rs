@@ -19,9 +19,9 @@
 //! ```
 //!
 //! Callers are authenticated by Keystone ([`Auth::Keystone`]) and checked
-//! against the original's policy rules ([`Policy`]). Not built yet:
-//! a live node source for `GET /nodes` (it answers from the newest stored
-//! design), task and queue metrics. The node-facing boot-action routes
+//! against the original's policy rules ([`Policy`]). `GET /nodes` answers
+//! from the node source `[api] node_source` names ([`crate::nodes`]; built
+//! in: the newest stored design). The node-facing boot-action routes
 //! (`/bootactions/nodes/{hostname}/units|files`, `/bootactions/{action_id}`)
 //! take the node's `X-Bootaction-Key` instead of a token.
 
@@ -30,12 +30,14 @@ mod auth;
 mod bootaction;
 mod conn;
 mod design;
+mod design_metrics;
 mod error;
 mod health;
 mod listener;
 mod metrics;
 mod nodes;
 mod policy;
+mod process_metrics;
 mod request;
 mod store_metrics;
 mod tasks;
@@ -116,11 +118,13 @@ pub struct ApiState {
     metrics: Arc<metrics::Metrics>,
     admission: Arc<admission::Admission>,
     boot: crate::bootaction::BootActions,
+    node_source: &'static dyn crate::nodes::NodeSource,
 }
 
 impl ApiState {
     /// The state over `context`, which must have a store
-    /// ([`Context::with_store`]); otherwise [`Error::Config`] about `[store]`.
+    /// ([`Context::with_store`]); otherwise [`Error::Config`] about `[store]`,
+    /// as when `[api] node_source` names no registered node source.
     pub fn new(
         context: Arc<Context>,
         auth: Auth,
@@ -133,6 +137,11 @@ impl ApiState {
             reason: "the API server needs a store: build the context with Context::with_store"
                 .into(),
         })?;
+        let node_source =
+            crate::nodes::node_source(&context.config().api().node_source, context.config())?;
+        // Every resolution through the server's context is counted once, by its resolver.
+        let metrics = Arc::new(metrics::Metrics::default());
+        let context = Arc::new(context.as_ref().clone().observed(metrics.designs.clone()));
         let locations = crate::bootaction::Locations::new(
             context.resolver().clone(),
             context.config().fetch_options(),
@@ -144,6 +153,7 @@ impl ApiState {
             context,
             store,
             boot,
+            node_source,
             auth: Arc::new(auth),
             policy: Arc::new(policy),
             admission: Arc::new(admission::Admission::new(
@@ -151,8 +161,16 @@ impl ApiState {
                 options.max_queued_validations,
             )),
             options: Arc::new(options),
-            metrics: Arc::new(metrics::Metrics::default()),
+            metrics,
         })
+    }
+
+    /// The context the handlers use: the one given, its resolver also
+    /// counting design fetch and cache outcomes for `/metrics`. A worker
+    /// run beside the server should be built from it, so that its
+    /// resolutions are counted too.
+    pub fn context(&self) -> &Arc<Context> {
+        &self.context
     }
 
     /// The caller's identity, if it passes every rule of `rules`: 401 without

@@ -1,23 +1,18 @@
-//! `GET /nodes`: the built-in node inventory — the nodes of the most
-//! recently stored design, as the original's MAAS-backed route shapes them.
-//! Without a live source (MAAS), hardware figures and power state are
-//! unknown: `memory` and `cpu_count` are null, `power_state` is `unknown`,
-//! `status_name` says whether the node has build data (`BuildDataCollected`)
-//! or not (`Declared`).
+//! `GET /nodes`: the configured node source's answer (`[api] node_source`,
+//! default `design`: the nodes of the newest stored design; see
+//! [`crate::nodes`]), in the original's shape.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use drydock_rules::effective::{EffectiveNode, EffectiveSite};
-use drydock_store::{BuildDataScope, SnapshotQuery};
-use serde_json::{Value, json};
 
 use super::ApiState;
 use super::error::ApiError;
 use super::request::Caller;
+use crate::nodes::{NodeContext, NodeSourceError};
 
-/// `GET /nodes`: one entry per node of the newest stored design; `[]` when
-/// no design was stored yet.
+/// `GET /nodes`: one entry per node the source lists; `[]` when it knows none.
 pub async fn list(
     State(state): State<ApiState>,
     Extension(caller): Extension<Caller>,
@@ -25,68 +20,22 @@ pub async fn list(
     state
         .authorize(&caller, &["physical_provisioner:read_data"])
         .await?;
-    let newest = SnapshotQuery {
-        limit: 1,
-        ..SnapshotQuery::all()
+    let context = NodeContext {
+        config: state.context.config(),
+        resolver: state.context.resolver(),
+        store: &state.store,
     };
-    let summaries = state
-        .store
-        .list_snapshots(&newest)
+    let nodes = state
+        .node_source
+        .nodes(&context)
         .await
-        .map_err(ApiError::store)?;
-    let Some(summary) = summaries.first() else {
-        return Ok(Json(Vec::<Value>::new()).into_response());
-    };
-    let snapshot = state
-        .store
-        .get_snapshot(summary.snapshot_id)
-        .await
-        .map_err(ApiError::store)?;
-    let site = EffectiveSite::compile(&snapshot.model).map_err(|problems| {
-        ApiError::new(
-            axum::http::StatusCode::CONFLICT,
-            format!(
-                "The newest stored design's nodes could not be compiled ({} problems)",
-                problems.len()
-            ),
-        )
-    })?;
-    let mut out = Vec::with_capacity(site.nodes.len());
-    for node in &site.nodes {
-        let collected = state
-            .store
-            .build_data(&BuildDataScope::Node(node.name.to_owned()), true)
-            .await
-            .map(|d| !d.is_empty())
-            .unwrap_or(false);
-        out.push(entry(node, collected));
-    }
-    Ok(Json(out).into_response())
-}
-
-/// One node in the original's shape.
-fn entry(node: &EffectiveNode<'_>, collected: bool) -> Value {
-    let oob_network = node
-        .host
-        .oob_parameters
-        .iter()
-        .find(|(k, _)| *k == "network")
-        .map(|(_, v)| v.value.as_ref());
-    let on = |network: Option<&str>| {
-        node.addressing
-            .iter()
-            .find(|a| network.is_some() && a.network == network)
-            .and_then(|a| a.address)
-    };
-    let primary = node.host.primary_network.map(|p| p.value);
-    json!({
-        "hostname": node.name,
-        "memory": null,
-        "cpu_count": null,
-        "status_name": if collected { "BuildDataCollected" } else { "Declared" },
-        "boot_mac": node.boot_mac,
-        "power_state": "unknown",
-        "power_address": on(oob_network),
-        "boot_ip": on(primary),
-    })
+        .map_err(|err| match err {
+            NodeSourceError::Store(err) => ApiError::store(err),
+            NodeSourceError::Conflict { reason } => ApiError::new(StatusCode::CONFLICT, reason),
+            err @ NodeSourceError::Unavailable { .. } => {
+                tracing::warn!(request = %caller.request_id, error = %err, "the node source did not answer");
+                ApiError::unavailable(super::error::shown(&err))
+            }
+        })?;
+    Ok(Json(nodes).into_response())
 }

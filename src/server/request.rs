@@ -88,6 +88,7 @@ pub async fn context(
     let method = request.method().clone();
     let (id, marker) = (caller.request_id, caller.context_marker);
     let end_user = caller.end_user.clone().unwrap_or_default();
+    let user = end_user.clone();
     request.extensions_mut().insert(caller);
     // Every line logged while serving the request carries its id and context.
     let span = tracing::info_span!(
@@ -111,7 +112,7 @@ pub async fn context(
         .observe(method.as_str(), &route, response.status().as_u16(), seconds);
     let ms = seconds * 1000.0;
     let marker = marker.map(|m| m.to_string()).unwrap_or_default();
-    tracing::info!(%method, route, status = response.status().as_u16(), ms = format!("{ms:.1}"), request = %id, context_marker = marker, "request");
+    tracing::info!(%method, route, status = response.status().as_u16(), ms = format!("{ms:.1}"), request = %id, context_marker = marker, end_user = user, "request");
     response
 }
 

@@ -1,6 +1,7 @@
 //! The figures `/metrics` reads from the store at each scrape, so they count
 //! every worker on it, not only this process's: tasks finished by action and
-//! result, queue depth and oldest age, claims and requeues, leadership.
+//! result, queue depth and oldest age, claims and requeues, leadership; and
+//! this process's connection pool (in use, idle, open, most).
 
 use std::sync::atomic::AtomicU64;
 
@@ -31,6 +32,14 @@ pub struct StoreGauges {
     leader: Gauge,
     leader_ping_age: Gauge<f64, AtomicU64>,
     up: Gauge,
+    pool: Family<PoolLabels, Gauge>,
+}
+
+/// Labels of a pool figure.
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+pub struct PoolLabels {
+    /// `in_use`, `idle`, `open` or `max`.
+    pub state: &'static str,
 }
 
 impl StoreGauges {
@@ -46,6 +55,7 @@ impl StoreGauges {
             leader: Gauge::default(),
             leader_ping_age: Gauge::default(),
             up: Gauge::default(),
+            pool: Family::default(),
         };
         registry.register(
             "drydock_tasks_finished",
@@ -80,6 +90,11 @@ impl StoreGauges {
             g.leader_ping_age.clone(),
         );
         registry.register(
+            "drydock_store_pool_connections",
+            "This process's store connections by state (in_use, idle, open = in_use + idle, max)",
+            g.pool.clone(),
+        );
+        registry.register(
             "drydock_store_up",
             "1 when the store answered this scrape's reads",
             g.up.clone(),
@@ -87,9 +102,20 @@ impl StoreGauges {
         g
     }
 
-    /// Reads the store's tasks and leader lease; on a store failure only
-    /// `drydock_store_up` changes (to 0).
+    /// Reads the pool's figures, then the store's tasks and leader lease;
+    /// on a store failure only `drydock_store_up` changes (to 0).
     pub async fn refresh(&self, store: &Store) {
+        let pool = store.pool_status();
+        for (state, value) in [
+            ("in_use", pool.in_use),
+            ("idle", pool.idle),
+            ("open", pool.size),
+            ("max", pool.max),
+        ] {
+            self.pool
+                .get_or_create(&PoolLabels { state })
+                .set(i64::from(value));
+        }
         let (tasks, leader) = match (
             store.list_tasks(&TaskFilter::default()).await,
             store.current_leader().await,

@@ -36,6 +36,6 @@ pub use snapshot::{
     MAX_INGEST_KEY_LEN, NewSnapshot, Saved, Selection, Snapshot, SnapshotQuery, SnapshotStatus,
     SnapshotSummary, Stored,
 };
-pub use store::{Backend, Store};
+pub use store::{Backend, PoolStatus, Store};
 pub use task::{NewTask, Task, TaskFilter, TaskLink, TaskResult, stored_design_ref};
 pub use uuid::Uuid;

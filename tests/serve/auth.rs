@@ -14,8 +14,8 @@ use serde_json::{Value, json};
 
 use super::server::{Answer, Server, client_with, design};
 
-/// A token for `user`, scoped to the service project.
-async fn issue(keystone: &KeystoneFixture, user: &str, password: &str) -> String {
+/// A token for `user`, scoped to the service project (as Shipyard gets one).
+pub(super) async fn issue(keystone: &KeystoneFixture, user: &str, password: &str) -> String {
     let body = json!({"auth": {
         "identity": {"methods": ["password"], "password": {"user": {
             "name": user, "domain": {"name": "default"}, "password": password}}},
@@ -66,6 +66,7 @@ fn routes() -> Vec<(&'static str, String, Option<Value>)> {
         ("DELETE", "/api/v1.0/tasks?days=365".into(), None),
         ("GET", format!("/api/v1.0/tasks/{id}"), None),
         ("GET", format!("/api/v1.0/tasks/{id}/builddata"), None),
+        ("GET", "/api/v1.0/nodes".into(), None),
         ("GET", "/api/v1.0/nodes/node00000/builddata".into(), None),
         (
             "POST",

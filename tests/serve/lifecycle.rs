@@ -131,7 +131,7 @@ async fn the_api_alone_queues_and_a_separate_worker_runs() {
 
 /// A loopback server that accepts connections and never answers: a design
 /// source that stalls, so a validation holds its slot.
-async fn stalling_source() -> (String, tokio::task::JoinHandle<()>) {
+pub(super) async fn stalling_source() -> (String, tokio::task::JoinHandle<()>) {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -90,6 +90,14 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
             && l.contains("shipyard-operator")),
         "{log}"
     );
+    // The request's own line says the route, the status and both too.
+    assert!(
+        log.lines().any(|l| l.contains("route=\"/api/v1.0/tasks\"")
+            && l.contains("status=201")
+            && l.contains(CONTEXT_MARKER)
+            && l.contains("end_user=\"shipyard-operator\"")),
+        "{log}"
+    );
 
     // query_task: poll to complete; success iff result.status is success.
     let done = poll(&server, &task_id, Duration::from_secs(60)).await;

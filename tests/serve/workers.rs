@@ -2,7 +2,8 @@
 //! (`--worker-concurrency 0`), a `drydock worker` that claims the task and
 //! is killed (SIGKILL) while its design's source stalls, and a second
 //! worker that takes the task over once the claim lapses; the server shows
-//! it complete, with the lapsed claim counted.
+//! it complete, with the lapsed claim counted. And SIGTERM to the server
+//! gives its in-process worker's running task back after `--shutdown-grace`.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -161,5 +162,71 @@ async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
         .expect("join");
     let log = std::fs::read_to_string(home.path().join("second.log")).unwrap_or_default();
     assert!(status.expect("wait").success(), "{log}");
+    source.abort();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sigterm_gives_the_in_process_workers_running_task_back() {
+    let home = tempfile::tempdir().expect("home");
+    let url = format!("sqlite://{}", home.path().join("drydock.db").display());
+    let (stalled, source) = super::lifecycle::stalling_source().await;
+    // The fetch would wait two minutes; the grace is one second.
+    let envs = [
+        ("DRYDOCK__FETCH__TIMEOUT", "120s"),
+        ("DRYDOCK__RETRY__ATTEMPTS", "1"),
+    ];
+    let mut server = Server::start_with(
+        home.path(),
+        &url,
+        &["--auth", "none", "--shutdown-grace", "1s"],
+        &envs,
+    );
+    let created = post(
+        &server,
+        "/api/v1.0/tasks",
+        &json!({"action": "validate_design", "design_ref": stalled}),
+    )
+    .await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    let id = created.json["task_id"]
+        .as_str()
+        .expect("task_id")
+        .to_owned();
+    let deadline = std::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let task = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
+        if task.json["status"] == "running" {
+            break;
+        }
+        assert!(std::time::Instant::now() < deadline, "{}", task.text);
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let stopping = std::time::Instant::now();
+    let (code, log) = tokio::task::spawn_blocking(move || {
+        let code = server.terminate();
+        (code, server.log())
+    })
+    .await
+    .expect("join");
+    assert_eq!(code, Some(0), "{log}");
+    assert!(
+        stopping.elapsed() < Duration::from_secs(20),
+        "stopped after the grace, not the fetch: {:?}",
+        stopping.elapsed()
+    );
+    assert!(log.contains("released=1"), "{log}");
+    // Back in the queue, unclaimed, for the next worker.
+    let options = drydock::store::StoreOptions {
+        create_missing: false,
+        ..Default::default()
+    };
+    let store = drydock::store::Store::connect(&url, &options)
+        .await
+        .expect("store");
+    let uuid = drydock::store::Uuid::parse_str(&id).expect("a task id");
+    let task = store.get_task(uuid).await.expect("the task");
+    assert_eq!(task.status, drydock::store::TaskStatus::Queued, "{task:?}");
+    assert_eq!(task.claimed_by, None, "{task:?}");
+    store.close().await;
     source.abort();
 }

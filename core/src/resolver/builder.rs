@@ -3,7 +3,7 @@
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-use super::{Resolver, cached::CacheState, scheme_set};
+use super::{ResolveObserver, Resolver, cached::CacheState, scheme_set};
 use crate::cache::{CacheOptions, ResolveCache};
 use crate::layer::{Layer, RetryPolicy};
 use crate::registry::Registry;
@@ -17,6 +17,7 @@ pub struct ResolverBuilder {
     extra: Vec<Arc<dyn Layer>>,
     allowed: Option<BTreeSet<String>>,
     cache: Option<(Arc<dyn ResolveCache>, CacheOptions)>,
+    observers: Vec<Arc<dyn ResolveObserver>>,
 }
 
 impl ResolverBuilder {
@@ -55,6 +56,12 @@ impl ResolverBuilder {
         self.cache = Some((cache, options));
         self
     }
+    /// Tells `observer` how each resolution ended and how long each fetch
+    /// took (e.g. a server's metrics); see [`ResolveObserver`].
+    pub fn observer(mut self, observer: Arc<dyn ResolveObserver>) -> Self {
+        self.observers.push(observer);
+        self
+    }
     /// The resolver.
     pub fn build(self) -> Resolver {
         let mut layers = crate::layer::standard_layers(self.retry);
@@ -66,6 +73,7 @@ impl ResolverBuilder {
             cache: self
                 .cache
                 .map(|(cache, options)| Arc::new(CacheState::new(cache, options))),
+            observers: self.observers,
         }
     }
 }

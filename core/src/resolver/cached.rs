@@ -212,7 +212,7 @@ impl CacheState {
             fetch.if_modified_since = entry.metadata.last_modified.clone();
             fetch.validated_at = Some(entry.metadata.location.clone());
         }
-        let mut fetched = resolver.fetch(reference, &fetch).await?;
+        let mut fetched = resolver.fetch_observed(reference, &fetch).await?;
         if let Some(found) = &entry
             && fetched.metadata.not_modified
             && fetched.metadata.location != found.metadata.location
@@ -221,7 +221,7 @@ impl CacheState {
             // from proves nothing about what is stored: fetch whole.
             tracing::warn!(reference = %reference, "not modified, but from another location than the stored one; fetching again");
             entry = None;
-            fetched = resolver.fetch(reference, &options.fetch).await?;
+            fetched = resolver.fetch_observed(reference, &options.fetch).await?;
         }
         if fetched.metadata.not_modified && entry.is_none() {
             return Err(crate::Error::IntegrityMismatch {
@@ -262,7 +262,7 @@ impl CacheState {
                 Err(e) => {
                     unusable(e);
                     if was_not_modified {
-                        fetched = resolver.fetch(reference, &options.fetch).await?;
+                        fetched = resolver.fetch_observed(reference, &options.fetch).await?;
                     }
                 }
             }

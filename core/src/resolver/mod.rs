@@ -16,9 +16,11 @@ use crate::registry::Registry;
 mod builder;
 mod cached;
 mod judge;
+mod observe;
 
 pub use builder::ResolverBuilder;
 pub use judge::{AUTO_INGESTER, ingest_key};
+pub use observe::{FetchEvent, OTHER_SCHEME, ResolveEvent, ResolveObserver, ResolveOutcome};
 
 /// What to do for one resolution.
 #[derive(Clone, Debug)]
@@ -121,6 +123,7 @@ pub struct Resolver {
     allowed: Option<BTreeSet<String>>,
     layers: Vec<Arc<dyn Layer>>,
     cache: Option<Arc<cached::CacheState>>,
+    observers: Vec<Arc<dyn ResolveObserver>>,
 }
 
 impl Default for Resolver {
@@ -204,7 +207,15 @@ impl Resolver {
 
     /// Fetches and ingests `reference`.
     pub async fn resolve(&self, reference: &str, options: &ResolveOptions) -> Result<Resolved> {
-        let reference = DesignRef::parse(reference)?;
+        let started = std::time::Instant::now();
+        let reference = match DesignRef::parse(reference) {
+            Ok(reference) => reference,
+            Err(err) => {
+                let failed = Err(err);
+                self.report_resolution(OTHER_SCHEME, started, &failed);
+                return failed;
+            }
+        };
         self.resolve_ref(&reference, options).await
     }
 
@@ -215,10 +226,13 @@ impl Resolver {
         reference: &DesignRef,
         options: &ResolveOptions,
     ) -> Result<Resolved> {
-        if let Some(cache) = &self.cache {
-            return cache.resolve(self, reference, options).await;
-        }
-        self.resolve_uncached(reference, options).await
+        let started = std::time::Instant::now();
+        let resolved = match &self.cache {
+            Some(cache) => cache.resolve(self, reference, options).await,
+            None => self.resolve_uncached(reference, options).await,
+        };
+        self.report_resolution(reference.scheme(), started, &resolved);
+        resolved
     }
 
     /// Fetches and ingests, without looking anything up.
@@ -227,7 +241,7 @@ impl Resolver {
         reference: &DesignRef,
         options: &ResolveOptions,
     ) -> Result<Resolved> {
-        let fetched = self.fetch(reference, &options.fetch).await?;
+        let fetched = self.fetch_observed(reference, &options.fetch).await?;
         let (ingested, ingest_key) = self
             .ingest(
                 reference,

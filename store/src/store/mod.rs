@@ -35,6 +35,20 @@ const MAX_GRACE: Duration = Duration::from_secs(100 * 365 * 24 * 3600);
 /// both backends' timestamp range.
 const MAX_RETENTION_DAYS: u32 = 1_000_000;
 
+/// A store's connection pool at one moment ([`Store::pool_status`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct PoolStatus {
+    /// Connections open, in use or idle.
+    pub size: u32,
+    /// Open connections not in use.
+    pub idle: u32,
+    /// Open connections in use (`size - idle`).
+    pub in_use: u32,
+    /// The most the pool opens (`max_connections`; 1 for in-memory SQLite).
+    pub max: u32,
+}
+
 /// Which database a [`Store`] talks to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -128,6 +142,24 @@ impl Store {
         match &self.inner {
             Inner::Postgres(s) => &s.url,
             Inner::Sqlite(s) => &s.url,
+        }
+    }
+
+    /// The connection pool's figures now (for a server's metrics).
+    pub fn pool_status(&self) -> PoolStatus {
+        fn of<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) -> PoolStatus {
+            let size = pool.size();
+            let idle = u32::try_from(pool.num_idle()).unwrap_or(u32::MAX).min(size);
+            PoolStatus {
+                size,
+                idle,
+                in_use: size - idle,
+                max: pool.options().get_max_connections(),
+            }
+        }
+        match &self.inner {
+            Inner::Postgres(s) => of(&s.pool),
+            Inner::Sqlite(s) => of(&s.pool),
         }
     }
 
