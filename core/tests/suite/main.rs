@@ -6,4 +6,5 @@
 mod cache;
 mod fuzz_reference;
 mod layers;
+mod observe;
 mod resolver;
