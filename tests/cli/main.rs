@@ -17,6 +17,7 @@ mod memory_bound;
 mod nul;
 mod original_cli;
 mod output;
+mod pg_connections;
 mod remote;
 mod remote_serve;
 mod resolve;
