@@ -8,6 +8,7 @@ mod common;
 mod bootaction;
 mod cache_trust;
 mod config;
+mod config_sources;
 mod deckhand;
 mod edges;
 mod errors;
