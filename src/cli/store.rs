@@ -95,10 +95,18 @@ pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
 
 /// Stores `resolved` in `store` (at `url`); what `--store` reports.
 pub async fn save(store: &Store, url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
+    let span = tracing::info_span!(
+        "store",
+        store = %redact_url(url),
+        snapshot = tracing::field::Empty,
+        reused = tracing::field::Empty
+    );
     let saved = store
         .save_resolved(resolved)
-        .instrument(tracing::info_span!("store"))
+        .instrument(span.clone())
         .await?;
+    span.record("snapshot", tracing::field::display(saved.snapshot_id));
+    span.record("reused", saved.reused);
     Ok(Saved {
         store: redact_url(url),
         snapshot_id: saved.snapshot_id,

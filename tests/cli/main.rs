@@ -29,3 +29,4 @@ mod snapshots;
 mod spoofing;
 mod task;
 mod tls;
+mod verbose;
