@@ -126,7 +126,7 @@ pub async fn store_cmd(config: &Config, a: StoreCmdArgs) -> u8 {
 
 async fn status(config: &Config, p: Plain) -> u8 {
     let url = p.store.url(config);
-    let mut options = StoreOptions::existing_only();
+    let mut options = StoreOptions::existing_only().single_connection();
     options.migrate = false;
     let opened = match Store::connect(&url, &options).await {
         Ok(opened) => opened,

@@ -33,6 +33,7 @@ mod compat;
 mod config_cmd;
 mod import;
 mod json_out;
+mod logging;
 mod node;
 mod output;
 mod reference;
@@ -121,41 +122,16 @@ impl Cli {
         matches!(self.command, Command::Resolve(_) | Command::Validate(_))
     }
 
-    /// Sends log lines to stderr at the level `--verbose` asks for.
+    /// Sends log lines to stderr at the level `--verbose` asks for: step
+    /// lines for a command, `key=value` lines for a service ([`logging`]).
     pub fn init_logging(&self) {
         let verbose = if self.debug {
             self.verbose.max(1)
         } else {
             self.verbose
         };
-        let level = match verbose {
-            // A server logs one line per request.
-            0 if matches!(self.command, Command::Serve(_)) => tracing::Level::INFO,
-            0 => tracing::Level::WARN,
-            1 => tracing::Level::DEBUG,
-            _ => tracing::Level::TRACE,
-        };
-        use tracing_subscriber::layer::SubscriberExt as _;
-        use tracing_subscriber::util::SubscriberInitExt as _;
-        // drydock's own crates at the level asked; dependencies only warn.
-        let filter = tracing_subscriber::filter::Targets::new()
-            .with_default(tracing::Level::WARN)
-            .with_target("drydock", level);
-        // With -v, each step (fetch, ingest, validate, store) is a span
-        // printed with its duration when it closes.
-        let spans = if verbose > 0 {
-            tracing_subscriber::fmt::format::FmtSpan::CLOSE
-        } else {
-            tracing_subscriber::fmt::format::FmtSpan::NONE
-        };
-        let layer = tracing_subscriber::fmt::layer()
-            .with_writer(std::io::stderr)
-            .with_span_events(spans)
-            .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-        let _ = tracing_subscriber::registry()
-            .with(layer)
-            .with(filter)
-            .try_init();
+        let service = matches!(self.command, Command::Serve(_) | Command::Worker(_));
+        logging::init(verbose, service);
     }
 }
 

@@ -204,12 +204,27 @@ pub fn print_report(report: &drydock::ValidationReport) {
             .iter()
             .map(|d| format!("{} {}", safe(&d.schema), safe(&d.name)))
             .collect();
-        let place = match (&m.path, &m.location) {
-            (Some(p), Some(l)) => format!(" at {} (line {}, column {})", safe(p), l.line, l.column),
-            (Some(p), None) => format!(" at {}", safe(p)),
-            (None, Some(l)) => format!(" (line {}, column {})", l.line, l.column),
-            (None, None) => String::new(),
-        };
+        // A value a node inherited is placed in the document that wrote it.
+        let mut within: Vec<String> = m
+            .location
+            .iter()
+            .map(|l| format!("line {}, column {}", l.line, l.column))
+            .collect();
+        if let Some(o) = &m.origin {
+            within.push(format!(
+                "inherited from {} {}",
+                safe(&o.schema),
+                safe(&o.name)
+            ));
+        }
+        let mut place = m
+            .path
+            .as_ref()
+            .map(|p| format!(" at {}", safe(p)))
+            .unwrap_or_default();
+        if !within.is_empty() {
+            place += &format!(" ({})", within.join(", "));
+        }
         outln!(
             "  {:?} {} [{}]{}: {}",
             m.level,

@@ -104,7 +104,7 @@ pub async fn run(config: Config, args: ServeArgs) -> u8 {
         },
     };
     let url = args.store.url(&config);
-    let opened = match store::open_for_writing(&url).await {
+    let opened = match store::open_for_service(&url).await {
         Ok(opened) => opened,
         Err(err) => {
             output::print_error(&drydock::Error::from(err));

@@ -61,9 +61,20 @@ pub fn resolve_url(url: &str, config: &drydock::config::Config) -> String {
 }
 
 /// Opens the store to write to it (creating the SQLite file and applying
-/// migrations); a store that keeps nothing (in memory) is refused.
+/// migrations) for one command: one connection in all. A store that keeps
+/// nothing (in memory) is refused.
 pub async fn open_for_writing(url: &str) -> Result<Store, StoreError> {
-    let store = Store::connect(url, &StoreOptions::default()).await?;
+    open_persistent(url, &StoreOptions::default().single_connection()).await
+}
+
+/// As [`open_for_writing`], with a pool of connections for a process that
+/// does many things at once (`drydock worker`, `drydock serve`).
+pub async fn open_for_service(url: &str) -> Result<Store, StoreError> {
+    open_persistent(url, &StoreOptions::default()).await
+}
+
+async fn open_persistent(url: &str, options: &StoreOptions) -> Result<Store, StoreError> {
+    let store = Store::connect(url, options).await?;
     if !store.is_persistent() {
         store.close().await;
         return Err(StoreError::UnsupportedUrl {
@@ -76,17 +87,26 @@ pub async fn open_for_writing(url: &str) -> Result<Store, StoreError> {
     Ok(store)
 }
 
-/// Opens an existing store to read it: never creates a file.
+/// Opens an existing store to read it, for one command (one connection in
+/// all): never creates a file.
 pub async fn open_existing(url: &str) -> Result<Store, StoreError> {
-    Store::connect(url, &StoreOptions::existing_only()).await
+    Store::connect(url, &StoreOptions::existing_only().single_connection()).await
 }
 
 /// Stores `resolved` in `store` (at `url`); what `--store` reports.
 pub async fn save(store: &Store, url: &str, resolved: &Resolved) -> Result<Saved, StoreError> {
+    let span = tracing::info_span!(
+        "store",
+        store = %redact_url(url),
+        snapshot = tracing::field::Empty,
+        reused = tracing::field::Empty
+    );
     let saved = store
         .save_resolved(resolved)
-        .instrument(tracing::info_span!("store"))
+        .instrument(span.clone())
         .await?;
+    span.record("snapshot", tracing::field::display(saved.snapshot_id));
+    span.record("reused", saved.reused);
     Ok(Saved {
         store: redact_url(url),
         snapshot_id: saved.snapshot_id,

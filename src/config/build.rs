@@ -9,6 +9,7 @@ use drydock_core::config::{DEFAULTS_ORIGIN, DriversConfig};
 use drydock_core::{Env, Error, Registry, Result};
 use serde_json::{Map, Value};
 
+use super::source::{Source, Sources};
 use super::tree::{get_path, set_path};
 use super::{Config, ENV_OVERRIDE_PREFIX, Sections, default_path};
 
@@ -50,6 +51,7 @@ struct Override {
     path: String,
     value: Value,
     origin: String,
+    source: Source,
 }
 
 impl ConfigBuilder {
@@ -127,19 +129,30 @@ impl ConfigBuilder {
                 .ok()
                 .and_then(|mut m| m.remove("v"))
                 .unwrap_or(Value::String(raw));
-            self = self.set(&path, value, &format!("the environment variable {name}"));
+            let origin = format!("the environment variable {name}");
+            self.note(&origin);
+            self.overrides.push(Override {
+                path,
+                value,
+                origin,
+                source: Source::Environment { variable: name },
+            });
         }
         self
     }
 
     /// Sets `path` (dotted, e.g. `fetch.timeout`) to `value`; `origin` says
-    /// who set it (e.g. `--timeout`), and names it if the value is refused.
+    /// who set it (e.g. `--timeout`), and names it if the value is refused;
+    /// the value's [`Source`] is the flag `origin`.
     pub fn set(mut self, path: &str, value: Value, origin: &str) -> Self {
         self.note(origin);
         self.overrides.push(Override {
             path: path.to_owned(),
             value,
             origin: origin.to_owned(),
+            source: Source::Flag {
+                flag: origin.to_owned(),
+            },
         });
         self
     }
@@ -166,6 +179,9 @@ impl ConfigBuilder {
                 path,
                 value: value.clone(),
                 origin: origin.to_owned(),
+                source: Source::Flag {
+                    flag: origin.to_owned(),
+                },
             });
         }
         self
@@ -213,6 +229,14 @@ impl ConfigBuilder {
             .with_linked_configured(&drivers)?
             .build()?;
         sections.drivers = drivers.sections;
+        let mut sources = Sources::default();
+        let file = Source::File {
+            path: self.origin.clone(),
+        };
+        sources.set("", &self.file, &file);
+        for o in &self.overrides {
+            sources.set(&o.path, &o.value, &o.source);
+        }
         let validation_given = match tree {
             Value::Object(mut map) => map.remove("validation").unwrap_or(Value::Null),
             _ => Value::Null,
@@ -222,6 +246,7 @@ impl ConfigBuilder {
             validation_given,
             origin: self.origin,
             overrides: self.origins,
+            sources,
             env: self.env,
             registry: Arc::new(registry),
         })

@@ -60,9 +60,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 mod build;
+mod source;
 mod tree;
 
 pub use build::ConfigBuilder;
+pub use source::Source;
 use tree::{merge, redact, size};
 
 /// The environment variable naming the configuration file.
@@ -193,6 +195,8 @@ pub struct Config {
     origin: String,
     /// Who overrode what after the file: environment variables, flags.
     overrides: Vec<String>,
+    /// Which source set which key.
+    sources: source::Sources,
     env: Env,
     registry: Arc<Registry>,
 }
@@ -240,6 +244,26 @@ impl Config {
                 self.overrides.join(", ")
             )
         }
+    }
+
+    /// Where the value at `path` (dotted, e.g. `fetch.timeout`) came from:
+    /// the default, the file, an environment variable or a flag.
+    pub fn source_of(&self, path: &str) -> Source {
+        self.sources.of(path)
+    }
+
+    /// Where each value of `effective` ([`Config::effective`]) came from,
+    /// by dotted path (an array is one value).
+    pub fn sources_of(&self, effective: &Value) -> BTreeMap<String, Source> {
+        let mut leaves = Vec::new();
+        source::leaf_paths(effective, "", &mut leaves);
+        leaves
+            .into_iter()
+            .map(|path| {
+                let from = self.source_of(&path);
+                (path, from)
+            })
+            .collect()
     }
 
     /// The environment drivers read (e.g. `OS_*` for Keystone).

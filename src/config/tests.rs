@@ -239,3 +239,35 @@ mod loader_properties {
         }
     }
 }
+
+#[test]
+fn each_value_knows_its_source() {
+    let env = Env::fixed([("HOME", "/nonexistent"), ("DRYDOCK__RETRY__ATTEMPTS", "2")]);
+    let c = Config::builder(&env)
+        .toml("[fetch]\ntimeout = \"5s\"\nmax_size = 10\n", "/etc/d.toml")
+        .unwrap()
+        .env_overrides()
+        .set("fetch.max_size", Value::String("2MiB".into()), "--max-size")
+        .build()
+        .unwrap();
+    let file = Source::File {
+        path: "/etc/d.toml".into(),
+    };
+    assert_eq!(c.source_of("fetch.timeout"), file);
+    assert_eq!(
+        c.source_of("fetch.max_size"),
+        Source::Flag {
+            flag: "--max-size".into()
+        }
+    );
+    assert_eq!(
+        c.source_of("retry.attempts").to_string(),
+        "environment variable DRYDOCK__RETRY__ATTEMPTS"
+    );
+    assert_eq!(c.source_of("fetch.read_timeout"), Source::Default);
+    let shown = c.effective().unwrap();
+    let sources = c.sources_of(&shown);
+    assert_eq!(sources["fetch.timeout"], file);
+    assert_eq!(sources["fetch.connect_timeout"], Source::Default);
+    assert!(sources.contains_key("drivers.http.max_redirects"));
+}

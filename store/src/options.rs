@@ -74,6 +74,18 @@ impl StoreOptions {
             ..StoreOptions::default()
         }
     }
+
+    /// These options with a pool of one connection, opened when the store
+    /// is: for a command that does one thing at a time and exits (the
+    /// CLI's), so that it opens one connection in all (the migrations
+    /// check and the work share it).
+    pub fn single_connection(self) -> Self {
+        StoreOptions {
+            max_connections: 1,
+            min_connections: 0,
+            ..self
+        }
+    }
 }
 
 mod secs {

@@ -196,7 +196,7 @@ async fn the_original_spellings_work() {
     std::fs::write(home.join("d.yaml"), "x: 1\n").unwrap();
     let logged = |flag: &str| {
         let out = drydock(home, &[flag, "validate", "d.yaml"]);
-        String::from_utf8_lossy(&out.stderr).contains("fetch{reference=")
+        String::from_utf8_lossy(&out.stderr).contains("fetching file://")
     };
     assert!(logged("--debug"));
     assert!(logged("-v"));

@@ -152,3 +152,75 @@ fn json_output_is_what_a_json_value_prints_for_every_fixture() {
         assert_eq!(text, format!("{value}\n"), "{}", file.display());
     }
 }
+
+/// A finding of a node whose offending value comes from its host profile is
+/// placed at the profile's line, and the human output says it is inherited
+/// (and from which profile); a node's own value says nothing of the kind.
+/// `--json` carries the same as `origin`.
+#[test]
+fn an_inherited_finding_says_so_in_human_output() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let site = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/designs/fullsite.yaml"),
+    )
+    .expect("the fixture");
+    // The `defaults` profile's root partition is too small for every node
+    // inheriting it; controller01's own addressing names no network.
+    let site = site
+        .replacen("            size: 20g", "            size: 10g", 1)
+        .replacen(
+            "    - network: mgmt\n      address: 172.16.1.20",
+            "    - network: nosuch\n      address: 172.16.1.20",
+            1,
+        );
+    let line_of = |needle: &str| 1 + site.lines().position(|l| l.contains(needle)).unwrap();
+    let (root, own) = (line_of("size: 10g"), line_of("network: nosuch"));
+    let path = dir.path().join("site.yaml");
+    std::fs::write(&path, &site).expect("write");
+    let reference = format!("file://{}", path.display());
+    for verb in ["resolve", "validate"] {
+        let out = command(&[verb, &reference], dir.path())
+            .output()
+            .expect("run");
+        assert_eq!(out.status.code(), Some(1), "{out:?}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        let line = |needle: &str| {
+            text.lines()
+                .find(|l| l.contains(needle))
+                .unwrap_or_else(|| panic!("no `{needle}` in {text}"))
+                .to_owned()
+        };
+        assert!(
+            line("Root volume must be > 20GB on BaremetalNode controller01").contains(&format!(
+                "(line {root}, column 13, inherited from drydock/HostProfile/v1 defaults): "
+            )),
+            "{text}"
+        );
+        let own_line = line("nosuch is not a valid network");
+        assert!(
+            own_line.contains(&format!("(line {own}, column 7): "))
+                && !own_line.contains("inherited"),
+            "{own_line}"
+        );
+    }
+    let out = command(&["resolve", &reference, "--json"], dir.path())
+        .output()
+        .expect("run");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let messages = doc["report"]["messages"].as_array().expect("messages");
+    let find = |needle: &str| {
+        messages
+            .iter()
+            .find(|m| m["message"].as_str().is_some_and(|t| t.contains(needle)))
+            .unwrap_or_else(|| panic!("no `{needle}`"))
+    };
+    assert_eq!(
+        find("on BaremetalNode controller01")["origin"],
+        serde_json::json!({"schema": "drydock/HostProfile/v1", "name": "defaults"})
+    );
+    assert!(
+        find("nosuch is not a valid network")
+            .get("origin")
+            .is_none()
+    );
+}

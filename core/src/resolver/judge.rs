@@ -18,8 +18,21 @@ pub(crate) fn judge(
 ) -> Result<Ingested> {
     let mut ingested = ingester.ingest(bytes, options)?;
     if let Some(check) = check {
-        let _validate = tracing::info_span!("validate").entered();
+        let validate = tracing::info_span!(
+            "validate",
+            errors = tracing::field::Empty,
+            warnings = tracing::field::Empty
+        )
+        .entered();
         check.check(&ingested.design, &mut ingested.report);
+        let report = &ingested.report;
+        let warnings = report
+            .messages
+            .iter()
+            .filter(|m| m.level == crate::report::Level::Warning)
+            .count();
+        validate.record("errors", report.error_count());
+        validate.record("warnings", warnings);
         let unplaced = ingested
             .report
             .messages

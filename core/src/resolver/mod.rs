@@ -199,8 +199,21 @@ impl Resolver {
             .registry
             .driver_name(reference.scheme())
             .unwrap_or_default();
-        let span = tracing::info_span!("fetch", reference = %reference, driver = name);
-        let mut fetched = driver.fetch(reference, options).instrument(span).await?;
+        let span = tracing::info_span!(
+            "fetch",
+            reference = %reference,
+            driver = name,
+            bytes = tracing::field::Empty
+        );
+        let mut fetched = driver
+            .fetch(reference, options)
+            .instrument(span.clone())
+            .await?;
+        if fetched.metadata.not_modified {
+            span.record("bytes", "not modified");
+        } else {
+            span.record("bytes", fetched.bytes.len());
+        }
         fetched.metadata.access = driver.access(reference, options).stored();
         check_fetched(reference, options, fetched)
     }
@@ -285,15 +298,22 @@ impl Resolver {
         let options = IngestOptions::for_source(reference.redacted());
         let name = ingester.name();
         // Ingestion and the rules are CPU-bound: keep them off the async workers.
-        let span = tracing::info_span!("ingest", ingester = name);
+        let span = tracing::info_span!(
+            "ingest",
+            ingester = name,
+            bytes = bytes.len(),
+            documents = tracing::field::Empty
+        );
+        let within = span.clone();
         let worker = tokio::task::spawn_blocking(move || {
-            span.in_scope(|| judge::judge(ingester.as_ref(), &bytes, &options, check.as_deref()))
+            within.in_scope(|| judge::judge(ingester.as_ref(), &bytes, &options, check.as_deref()))
         });
         let ingested = worker.await.map_err(|join| Error::Ingest {
             ingester: name.into(),
             reference: reference.redacted().to_owned(),
             source: format!("the ingester panicked: {join}").into(),
         })??;
+        span.record("documents", ingested.summary.documents);
         Ok((ingested, key))
     }
 }

@@ -18,6 +18,11 @@ use crate::task::Task;
 /// The channel a trigger notifies when a task is queued (schema version 3).
 const QUEUED_CHANNEL: &str = "drydock_task_queued";
 
+/// Whether a claim of actions `$1` (empty: any) would find a task now.
+const QUEUED_EXISTS: &str = "SELECT EXISTS (SELECT 1 FROM tasks \
+    WHERE status = 'queued' AND NOT terminate \
+    AND (cardinality($1::text[]) = 0 OR action = ANY($1)))";
+
 /// Claims up to `$2` queued tasks of actions `$1` (empty: any), oldest first, for
 /// owner `$4` with a lease of `$5` seconds on the database clock (`$3` is now);
 /// returns them with their messages.
@@ -105,7 +110,14 @@ impl PgStore {
             .listen(QUEUED_CHANNEL)
             .await
             .map_err(|e| self.err(e))?;
-        if self.queued_exists(actions).await? {
+        // On the listener's own connection: a wait holds one connection,
+        // also in a pool of one.
+        let queued: bool = sqlx::query_scalar(QUEUED_EXISTS)
+            .bind(names(actions, TaskAction::as_str))
+            .fetch_one(&mut listener)
+            .await
+            .map_err(|e| self.err(e))?;
+        if queued {
             return Ok(true);
         }
         match tokio::time::timeout(timeout, listener.try_recv()).await {

@@ -30,6 +30,36 @@ impl PgStore {
         if !options.durable_commits {
             connect = connect.options([("synchronous_commit", "off")]);
         }
-        SqlStore::open(connect, display, options, false).await
+        let refused = refused(connect.clone());
+        SqlStore::open(connect, display, options, false, refused).await
     }
+}
+
+/// The refusal of the server `connect` names, if it refuses: a bare socket
+/// connect (TCP, or the Unix socket), closed at once without a word, which
+/// PostgreSQL neither logs nor counts as a session. Any other outcome is
+/// `None`: the pool's own attempt says what it is.
+async fn refused(connect: PgConnectOptions) -> Option<std::io::Error> {
+    let port = connect.get_port();
+    let socket_dir = connect.get_socket().cloned().or_else(|| {
+        connect
+            .get_host()
+            .starts_with('/')
+            .then(|| connect.get_host().into())
+    });
+    let attempt = match socket_dir {
+        #[cfg(unix)]
+        Some(dir) => {
+            let path = dir.join(format!(".s.PGSQL.{port}"));
+            tokio::net::UnixStream::connect(path).await.map(drop)
+        }
+        #[cfg(not(unix))]
+        Some(_) => return None,
+        None => tokio::net::TcpStream::connect((connect.get_host(), port))
+            .await
+            .map(drop),
+    };
+    attempt
+        .err()
+        .filter(|e| e.kind() == std::io::ErrorKind::ConnectionRefused)
 }

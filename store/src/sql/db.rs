@@ -3,6 +3,7 @@
 //! open write transactions on PostgreSQL and on SQLite alike.
 
 use std::future::Future;
+use std::time::Duration;
 
 use sqlx::migrate::MigrateError;
 use sqlx::pool::PoolOptions;
@@ -155,6 +156,20 @@ forward_db!(
     crate::sqlite::records::append_in
 );
 
+/// How long a first connection may take before a refusal is looked for.
+const REFUSAL_GRACE: Duration = Duration::from_millis(100);
+
+/// No connection came within the acquire timeout.
+fn timed_out(url: String, options: &StoreOptions) -> StoreError {
+    StoreError::Unavailable {
+        url,
+        source: sqlx::Error::Io(std::io::Error::new(
+            std::io::ErrorKind::TimedOut,
+            format!("no connection within {:?}", options.acquire_timeout),
+        )),
+    }
+}
+
 /// A pool of connections to one database of backend `DB`, and its redacted URL.
 pub(crate) struct SqlStore<DB: Db> {
     pub(crate) pool: Pool<DB>,
@@ -174,32 +189,21 @@ impl<DB: Db> SqlStore<DB> {
     /// Opens the pool sized and timed by `options` (a single connection kept
     /// for ever for an in-memory database, which lives as long as it).
     ///
-    /// One connection is made first, on its own: its error is the real one
-    /// and comes at once (a pool retries a refused connection until its
-    /// acquire timeout and then reports only that it timed out).
+    /// The first connection is the pool's own, kept in it for the work: a
+    /// command that does one thing at a time opens one connection in all.
+    /// The pool retries a refused connection until its acquire timeout and
+    /// then says only that it timed out, so when no connection has come
+    /// within [`REFUSAL_GRACE`], `refused` (a bare socket connect, no
+    /// session) finds out whether the server refuses: that error comes at
+    /// once. After a timeout, one direct attempt names the reason when the
+    /// server gives one (e.g. too many connections).
     pub(crate) async fn open(
         connect: <DB::Connection as Connection>::Options,
         display: String,
         options: &StoreOptions,
         in_memory: bool,
+        refused: impl Future<Output = Option<std::io::Error>>,
     ) -> Result<Self> {
-        let first = DB::Connection::connect_with(&connect);
-        match tokio::time::timeout(options.acquire_timeout, first).await {
-            Ok(Ok(conn)) => {
-                // Nothing to report if closing fails: the pool makes its own.
-                let _ = conn.close().await;
-            }
-            Ok(Err(e)) => return Err(StoreError::from_sqlx(&display, e)),
-            Err(_) => {
-                return Err(StoreError::Unavailable {
-                    url: display,
-                    source: sqlx::Error::Io(std::io::Error::new(
-                        std::io::ErrorKind::TimedOut,
-                        format!("no connection within {:?}", options.acquire_timeout),
-                    )),
-                });
-            }
-        }
         let pool = if in_memory {
             PoolOptions::<DB>::new()
                 .max_connections(1)
@@ -214,9 +218,38 @@ impl<DB: Db> SqlStore<DB> {
         };
         let pool = pool
             .acquire_timeout(options.acquire_timeout)
-            .connect_with(connect)
-            .await
-            .map_err(|e| StoreError::from_sqlx(&display, e))?;
+            .connect_lazy_with(connect.clone());
+        let refusal = async {
+            tokio::time::sleep(REFUSAL_GRACE).await;
+            refused.await
+        };
+        let first = tokio::select! {
+            first = pool.acquire() => first,
+            Some(e) = refusal => Err(sqlx::Error::Io(e)),
+        };
+        match first {
+            // Back to the pool, idle, for the work.
+            Ok(conn) => drop(conn),
+            Err(sqlx::Error::PoolTimedOut) => {
+                pool.close().await;
+                let reason = tokio::time::timeout(
+                    REFUSAL_GRACE * 10,
+                    DB::Connection::connect_with(&connect),
+                );
+                return Err(match reason.await {
+                    Ok(Err(e)) => StoreError::from_sqlx(&display, e),
+                    Ok(Ok(conn)) => {
+                        let _ = conn.close().await;
+                        timed_out(display, options)
+                    }
+                    Err(_) => timed_out(display, options),
+                });
+            }
+            Err(e) => {
+                pool.close().await;
+                return Err(StoreError::from_sqlx(&display, e));
+            }
+        }
         Ok(SqlStore { pool, url: display })
     }
 

@@ -47,7 +47,15 @@ impl SqliteStore {
             }
             connect = connect.journal_mode(SqliteJournalMode::Wal);
         }
-        let store = SqlStore::open(connect, display, options, file.is_none()).await?;
+        let store = SqlStore::open(
+            connect,
+            display,
+            options,
+            file.is_none(),
+            // A file is never refused: the pool's error comes at once.
+            std::future::pending(),
+        )
+        .await?;
         Ok((store, lock))
     }
 }

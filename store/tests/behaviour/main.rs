@@ -54,6 +54,7 @@ behaviour!(
     work_queue::lapsed_leases_requeue_then_fail,
     work_queue::waiting_wakes_when_work_is_queued,
     work_queue::waiting_for_work_ignores_other_actions,
+    work_queue::a_one_connection_store_waits_on_its_one_connection,
     work_queue::ping_answers_or_fails_typed,
     finish::finish_writes_result_and_messages_once,
     finish::a_lapsed_claim_cannot_finish,

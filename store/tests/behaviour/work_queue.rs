@@ -310,3 +310,41 @@ pub async fn waiting_for_work_ignores_other_actions(ctx: Ctx) {
     let both = [TaskAction::DeployNodes, TaskAction::ValidateDesign];
     assert!(s.wait_for_work(&both, Duration::ZERO).await.unwrap());
 }
+
+/// A store of one connection (a CLI command's) waits for work on that one
+/// connection: the wait looks for queued tasks on its listening connection
+/// instead of asking the pool for a second one, which would wait for the
+/// acquire timeout and fail.
+pub async fn a_one_connection_store_waits_on_its_one_connection(ctx: Ctx) {
+    let options = StoreOptions {
+        acquire_timeout: Duration::from_secs(2),
+        ..StoreOptions::default()
+    }
+    .single_connection();
+    let s = ctx.another(&options).await;
+    let start = Instant::now();
+    let waited = s.wait_for_task(Duration::from_millis(200)).await;
+    assert!(matches!(waited, Ok(false)), "{waited:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    s.create_task(&NewTask::new(TaskAction::ValidateDesign))
+        .await
+        .unwrap();
+    let mine = [TaskAction::ValidateDesign];
+    assert!(s.wait_for_work(&mine, Duration::ZERO).await.unwrap());
+    let other = [TaskAction::DeployNodes];
+    let start = Instant::now();
+    let waited = s.wait_for_work(&other, Duration::from_millis(200)).await;
+    assert!(matches!(waited, Ok(false)), "{waited:?}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        start.elapsed()
+    );
+    // The connection is back in the pool for the next call.
+    assert!(s.wait_for_task(Duration::ZERO).await.unwrap());
+    assert_eq!(s.list_tasks(&Default::default()).await.unwrap().len(), 1);
+}
