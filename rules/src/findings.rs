@@ -4,6 +4,7 @@
 use std::fmt;
 
 use drydock_core::design::DocumentSource;
+use drydock_core::report::bound::MessageBound;
 use drydock_core::report::{DocumentRef, Level, Message, RuleOutcome};
 
 /// The first key of a document's body: `data` (Deckhand) or `spec` (legacy YAML).
@@ -19,12 +20,16 @@ pub(crate) fn document_ref(doc: &DocumentSource) -> DocumentRef {
     }
 }
 
-/// The messages one rule reports; every text is prefixed with the rule's long name.
+/// The messages one rule reports; every text is prefixed with the rule's
+/// long name. Of each level the first
+/// [`drydock_core::report::MAX_MESSAGES_PER_KIND`] are kept, the rest
+/// counted into one summary (see [`drydock_core::report::bound`]).
 #[derive(Debug)]
 pub struct Findings {
     code: &'static str,
     name: &'static str,
     messages: Vec<Message>,
+    bound: MessageBound<usize>,
     errors: usize,
     not_run: bool,
 }
@@ -36,6 +41,7 @@ impl Findings {
             code,
             name,
             messages: Vec::new(),
+            bound: MessageBound::default(),
             errors: 0,
             not_run: false,
         }
@@ -67,7 +73,7 @@ impl Findings {
         self.errors
     }
 
-    /// The messages so far.
+    /// The messages kept so far.
     pub fn messages(&self) -> &[Message] {
         &self.messages
     }
@@ -84,6 +90,7 @@ impl Findings {
         if self.errors == 0 && !self.not_run {
             self.info("Validation successful.").report();
         }
+        self.bound.finish(&mut self.messages);
         self.messages.shrink_to_fit();
         (self.messages, outcome)
     }
@@ -140,6 +147,7 @@ impl Finding<'_> {
         if self.message.level == Level::Error {
             self.findings.errors += 1;
         }
-        drydock_core::lean::push_lean(&mut self.findings.messages, self.message);
+        let findings = &mut *self.findings;
+        findings.bound.push(&mut findings.messages, self.message);
     }
 }
