@@ -14,6 +14,7 @@ mod errors;
 mod import;
 mod import_refused;
 mod memory_bound;
+mod memory_findings;
 mod nul;
 mod original_cli;
 mod output;
