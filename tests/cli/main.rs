@@ -6,6 +6,7 @@
 mod common;
 
 mod bootaction;
+mod cache_model;
 mod cache_trust;
 mod config;
 mod deckhand;

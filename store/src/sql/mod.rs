@@ -6,6 +6,7 @@ mod boot;
 mod claims;
 mod db;
 mod import;
+mod model_digest;
 mod records;
 mod snapshot_reads;
 mod snapshot_rows;
