@@ -3,6 +3,14 @@
 -- digest and the ingest key: SHA-256 over all of them, computed when the row
 -- is written and checked on every read, so a row whose model was edited
 -- (its bytes and their digest left alone) is a corrupt row, never served.
--- Rows written before have none: they are refused as corrupt on read (a
--- cache then fetches and ingests afresh, and the next store fills it in).
+-- The rows stored before are listed in model_digest_fixup: the store gives
+-- each its digest right after this migration (what was stored then is taken
+-- as it stands, once) and empties the list. A row without a digest later is
+-- refused as corrupt on read, never filled in.
 ALTER TABLE design_ingest ADD COLUMN model_digest TEXT;
+CREATE TABLE model_digest_fixup (
+    digest     TEXT NOT NULL,
+    ingest_key TEXT NOT NULL,
+    PRIMARY KEY (digest, ingest_key)
+);
+INSERT INTO model_digest_fixup (digest, ingest_key) SELECT digest, ingest_key FROM design_ingest;

@@ -6,10 +6,16 @@
 //! is refused as corrupt. Checking costs one SHA-256 pass over the stored
 //! JSON text, which every read parses anyway. It is no signature: whoever
 //! can write the database can also write a matching digest; it stops a row
-//! whose parts disagree from being believed.
+//! whose parts disagree from being believed. Rows stored before the column
+//! existed get theirs once, when the store is migrated
+//! ([`SqlStore::fill_model_digests`]); a row without one is refused.
 
 use drydock_core::Digest;
 use sha2::{Digest as _, Sha256};
+use sqlx::types::Text;
+
+use super::db::{Bind, Db, SqlStore};
+use crate::error::Result;
 
 /// SHA-256 over the content's digest, the ingest key, and the model, report
 /// and ingest summary as stored; each part length-prefixed, so no two
@@ -33,6 +39,56 @@ pub(crate) fn model_digest(
         hasher.update(part.as_bytes());
     }
     format!("sha256:{}", hex::encode(hasher.finalize()))
+}
+
+impl<DB: Db> SqlStore<DB> {
+    /// Gives the rows stored before model digests existed (listed by the
+    /// migration in `model_digest_fixup`) their digest, one row at a time,
+    /// and empties the list: what was stored then is taken as it stands,
+    /// once. A row left without a digest later is never filled in.
+    pub(crate) async fn fill_model_digests(&self) -> Result<()> {
+        let pending: Vec<(Text<Digest>, String)> = self
+            .read_all(sqlx::query(
+                "SELECT digest, ingest_key FROM model_digest_fixup",
+            ))
+            .await?;
+        if pending.is_empty() {
+            return Ok(());
+        }
+        for (digest, ingest_key) in pending {
+            let row: Option<(String, String, String)> = self
+                .read_optional(
+                    sqlx::query(
+                        "SELECT model, report, ingest FROM design_ingest \
+                         WHERE digest = $1 AND ingest_key = $2",
+                    )
+                    .arg(Text(digest.0))
+                    .arg(ingest_key.as_str()),
+                )
+                .await?;
+            let Some((model, report, ingest)) = row else {
+                continue;
+            };
+            let bound = model_digest(&digest.0, &ingest_key, &model, &report, &ingest);
+            let mut tx = self.write().await?;
+            let update = sqlx::query(
+                "UPDATE design_ingest SET model_digest = $3 \
+                 WHERE digest = $1 AND ingest_key = $2 AND model_digest IS NULL",
+            )
+            .arg(Text(digest.0))
+            .arg(ingest_key.as_str())
+            .arg(bound);
+            DB::execute(&mut tx, update)
+                .await
+                .map_err(|e| self.err(e))?;
+            tx.commit().await.map_err(|e| self.err(e))?;
+        }
+        let mut tx = self.write().await?;
+        DB::execute(&mut tx, sqlx::query("DELETE FROM model_digest_fixup"))
+            .await
+            .map_err(|e| self.err(e))?;
+        tx.commit().await.map_err(|e| self.err(e))
+    }
 }
 
 #[cfg(test)]

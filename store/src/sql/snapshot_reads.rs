@@ -107,9 +107,9 @@ impl<DB: Db> SqlStore<DB> {
                 return Err(self.corrupt(
                     "design_ingest.model_digest",
                     format!(
-                        "snapshot {id}: stored without a model digest (before this version), \
-                         so its model cannot be checked against its bytes; resolve it again \
-                         with --store to store it with one"
+                        "snapshot {id}: the row has no model digest (every row gets one \
+                         when written or migrated), so its model cannot be checked against \
+                         its bytes"
                     ),
                 ));
             }

@@ -110,7 +110,7 @@ impl<DB: Db> SqlStore<DB> {
             let report = json_text("snapshot.report", &s.report)?;
             let ingest = json_text("snapshot.ingest", &s.ingest)?;
             let bound = model_digest(&s.digest(), &s.ingest_key, s.model.get(), &report, &ingest);
-            // A row stored before model digests is written again, with one.
+            // A row whose digest was lost is written again, with one.
             let insert = sqlx::query(
                 "INSERT INTO design_ingest (digest, ingest_key, ingester, model, report, ingest, \
                  valid, error_count, warning_count, stored_at, model_digest) \
