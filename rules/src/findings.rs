@@ -151,3 +151,40 @@ impl Finding<'_> {
         findings.bound.push(&mut findings.messages, self.message);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Findings;
+    use drydock_core::report::{Level, MAX_MESSAGES_PER_KIND, RuleOutcome};
+
+    #[test]
+    fn a_rule_keeps_the_first_of_each_level_and_one_summary_of_the_rest() {
+        let mut f = Findings::new("DD9999", "Test Rule");
+        for i in 0..MAX_MESSAGES_PER_KIND + 40 {
+            f.warning(format_args!("warning {i}")).report();
+            f.error(format_args!("error {i}")).report();
+        }
+        assert_eq!(f.error_count(), MAX_MESSAGES_PER_KIND + 40, "all counted");
+        let (messages, outcome) = f.finish();
+        assert_eq!(outcome, RuleOutcome::Failed);
+        for level in [Level::Warning, Level::Error] {
+            let of: Vec<_> = messages.iter().filter(|m| m.level == level).collect();
+            assert_eq!(of.len(), MAX_MESSAGES_PER_KIND + 1);
+            assert!(
+                of[..MAX_MESSAGES_PER_KIND]
+                    .iter()
+                    .all(|m| m.omitted.is_none())
+            );
+            let summary = of[MAX_MESSAGES_PER_KIND];
+            assert_eq!(summary.omitted, Some(40));
+            assert_eq!(summary.code, "DD9999");
+            assert!(
+                summary.message.starts_with("40 more "),
+                "{}",
+                summary.message
+            );
+        }
+        // The summary stands where the first left out would have.
+        assert_eq!(messages[2 * MAX_MESSAGES_PER_KIND].omitted, Some(40));
+    }
+}
