@@ -4,6 +4,7 @@
 use std::fmt;
 
 use drydock_core::design::DocumentSource;
+use drydock_core::report::bound::MessageBound;
 use drydock_core::report::{DocumentRef, Level, Message, RuleOutcome};
 
 /// The first key of a document's body: `data` (Deckhand) or `spec` (legacy YAML).
@@ -19,12 +20,16 @@ pub(crate) fn document_ref(doc: &DocumentSource) -> DocumentRef {
     }
 }
 
-/// The messages one rule reports; every text is prefixed with the rule's long name.
+/// The messages one rule reports; every text is prefixed with the rule's
+/// long name. Of each level the first
+/// [`drydock_core::report::MAX_MESSAGES_PER_KIND`] are kept, the rest
+/// counted into one summary (see [`drydock_core::report::bound`]).
 #[derive(Debug)]
 pub struct Findings {
     code: &'static str,
     name: &'static str,
     messages: Vec<Message>,
+    bound: MessageBound<usize>,
     errors: usize,
     not_run: bool,
 }
@@ -36,6 +41,7 @@ impl Findings {
             code,
             name,
             messages: Vec::new(),
+            bound: MessageBound::default(),
             errors: 0,
             not_run: false,
         }
@@ -67,7 +73,7 @@ impl Findings {
         self.errors
     }
 
-    /// The messages so far.
+    /// The messages kept so far.
     pub fn messages(&self) -> &[Message] {
         &self.messages
     }
@@ -84,6 +90,7 @@ impl Findings {
         if self.errors == 0 && !self.not_run {
             self.info("Validation successful.").report();
         }
+        self.bound.finish(&mut self.messages);
         self.messages.shrink_to_fit();
         (self.messages, outcome)
     }
@@ -140,6 +147,44 @@ impl Finding<'_> {
         if self.message.level == Level::Error {
             self.findings.errors += 1;
         }
-        drydock_core::lean::push_lean(&mut self.findings.messages, self.message);
+        let findings = &mut *self.findings;
+        findings.bound.push(&mut findings.messages, self.message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Findings;
+    use drydock_core::report::{Level, MAX_MESSAGES_PER_KIND, RuleOutcome};
+
+    #[test]
+    fn a_rule_keeps_the_first_of_each_level_and_one_summary_of_the_rest() {
+        let mut f = Findings::new("DD9999", "Test Rule");
+        for i in 0..MAX_MESSAGES_PER_KIND + 40 {
+            f.warning(format_args!("warning {i}")).report();
+            f.error(format_args!("error {i}")).report();
+        }
+        assert_eq!(f.error_count(), MAX_MESSAGES_PER_KIND + 40, "all counted");
+        let (messages, outcome) = f.finish();
+        assert_eq!(outcome, RuleOutcome::Failed);
+        for level in [Level::Warning, Level::Error] {
+            let of: Vec<_> = messages.iter().filter(|m| m.level == level).collect();
+            assert_eq!(of.len(), MAX_MESSAGES_PER_KIND + 1);
+            assert!(
+                of[..MAX_MESSAGES_PER_KIND]
+                    .iter()
+                    .all(|m| m.omitted.is_none())
+            );
+            let summary = of[MAX_MESSAGES_PER_KIND];
+            assert_eq!(summary.omitted, Some(40));
+            assert_eq!(summary.code, "DD9999");
+            assert!(
+                summary.message.starts_with("40 more "),
+                "{}",
+                summary.message
+            );
+        }
+        // The summary stands where the first left out would have.
+        assert_eq!(messages[2 * MAX_MESSAGES_PER_KIND].omitted, Some(40));
     }
 }

@@ -45,6 +45,20 @@ pub fn write_resolved<W: Write>(
     w.write_all(b"}\n")
 }
 
+/// The `snapshots show --json` document (`design`, `report`, `snapshot`,
+/// `summary`), streamed as [`write_resolved`] is, with a newline.
+pub fn write_snapshot<W: Write>(w: &mut W, snapshot: &drydock::store::Snapshot) -> io::Result<()> {
+    w.write_all(b"{\"design\":")?;
+    write_design(w, &snapshot.model)?;
+    w.write_all(b",\"report\":")?;
+    write_report(w, &snapshot.report)?;
+    w.write_all(b",\"snapshot\":")?;
+    sorted(w, &snapshot.summary)?;
+    w.write_all(b",\"summary\":")?;
+    sorted(w, &snapshot.ingest)?;
+    w.write_all(b"}\n")
+}
+
 /// `value` as a `serde_json::Value` prints it: keys sorted at every level.
 /// Used only for pieces of bounded size (one item, one message).
 fn sorted<W: Write, T: Serialize + ?Sized>(w: &mut W, value: &T) -> io::Result<()> {

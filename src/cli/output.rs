@@ -172,11 +172,9 @@ pub fn print_human(resolved: &Resolved) {
 /// Prints a report: its status, the rules that ran, and every message that
 /// needs attention (infos are in `--json`).
 pub fn print_report(report: &drydock::ValidationReport) {
-    let warnings = report
-        .messages
-        .iter()
-        .filter(|m| m.level == Level::Warning)
-        .count();
+    // Counts include the messages a summary stands for (left out past
+    // `MAX_MESSAGES_PER_KIND` of one kind); the summary is printed as one.
+    let warnings = report.count(Level::Warning);
     outln!(
         "validation  {} ({} errors, {} warnings)",
         if report.is_success() {

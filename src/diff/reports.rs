@@ -69,7 +69,7 @@ pub fn diff_reports(old: &ValidationReport, new: &ValidationReport) -> ReportDif
 }
 
 fn count(report: &ValidationReport, level: Level) -> usize {
-    report.messages.iter().filter(|m| m.level == level).count()
+    report.count(level)
 }
 
 /// What makes two messages the same one.

@@ -10,7 +10,7 @@ use drydock_fixtures::{HttpFixture, Route};
 
 use crate::common::{printed, run};
 
-fn json(out: &Output) -> serde_json::Value {
+pub(crate) fn json(out: &Output) -> serde_json::Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
         panic!(
             "not JSON ({e}): {}\nstderr: {}",
@@ -20,17 +20,17 @@ fn json(out: &Output) -> serde_json::Value {
     })
 }
 
-fn sqlite(home: &Path) -> String {
+pub(crate) fn sqlite(home: &Path) -> String {
     format!("sqlite://{}", home.join("cache.db").display())
 }
 
-fn args(list: &[&str]) -> Vec<String> {
+pub(crate) fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
 /// Replaces every `from` by `to` (the same length) in the files of the
 /// SQLite store at `home/cache.db`: a row edited behind the store's back.
-fn edit_store(home: &Path, from: &[u8], to: &[u8]) -> usize {
+pub(crate) fn edit_store(home: &Path, from: &[u8], to: &[u8]) -> usize {
     assert_eq!(from.len(), to.len());
     let mut edits = 0;
     for suffix in ["", "-wal"] {

@@ -6,6 +6,7 @@
 mod common;
 
 mod bootaction;
+mod cache_model;
 mod cache_trust;
 mod config;
 mod config_sources;
@@ -15,6 +16,7 @@ mod errors;
 mod import;
 mod import_refused;
 mod memory_bound;
+mod memory_findings;
 mod nul;
 mod original_cli;
 mod output;

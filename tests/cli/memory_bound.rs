@@ -5,11 +5,11 @@
 
 use std::io::Write as _;
 use std::path::Path;
-use std::process::Stdio;
+use std::process::{Command, Stdio};
 
-const MIB: u64 = 1024 * 1024;
+pub(crate) const MIB: u64 = 1024 * 1024;
 /// Each input's size (moderate: the test binary is a debug build).
-const SIZE: usize = 2 * 1024 * 1024;
+pub(crate) const SIZE: usize = 2 * 1024 * 1024;
 
 /// `unit` repeated to about `SIZE` bytes, between `head` and `tail`.
 fn repeat(head: &str, unit: &str, tail: &str) -> String {
@@ -83,26 +83,39 @@ fn shapes() -> Vec<(&'static str, String)> {
 }
 
 /// Exit status and peak RSS in bytes of one run.
-// wait4 reaps the child (std's wait cannot report its peak RSS).
-#[allow(clippy::zombie_processes)]
 fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
     let mut cmd = crate::common::command(home);
     cmd.arg("resolve")
         .arg(format!("file://{}", file.display()))
-        .arg("--ingester=deckhand")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
+        .arg("--ingester=deckhand");
     if json {
         cmd.arg("--json");
     }
-    let mut child = cmd.spawn().expect("spawn");
-    let mut stderr = child.stderr.take().expect("stderr");
-    let reader = std::thread::spawn(move || {
-        let mut text = String::new();
-        let _ = std::io::Read::read_to_string(&mut stderr, &mut text);
-        text
+    let (code, rss, _, stderr) = measure(cmd, false);
+    (code, rss, stderr)
+}
+
+/// Runs `cmd` (stdin empty; stdout kept if `keep_stdout`, else thrown
+/// away) to its end: exit status, peak RSS in bytes, stdout and stderr.
+// wait4 reaps the child (std's wait cannot report its peak RSS).
+#[allow(clippy::zombie_processes)]
+pub(crate) fn measure(mut cmd: Command, keep_stdout: bool) -> (i32, u64, String, String) {
+    cmd.stdin(Stdio::null()).stderr(Stdio::piped());
+    cmd.stdout(if keep_stdout {
+        Stdio::piped()
+    } else {
+        Stdio::null()
     });
+    let mut child = cmd.spawn().expect("spawn");
+    let read = |mut from: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = from.read_to_string(&mut text);
+            text
+        })
+    };
+    let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+    let stdout = child.stdout.take().map(|s| read(Box::new(s)));
     let pid = libc::pid_t::try_from(child.id()).expect("pid");
     let mut status = 0;
     // SAFETY: rusage is plain data; wait4 fills it for our own child.
@@ -111,10 +124,13 @@ fn run(file: &Path, json: bool, home: &Path) -> (i32, u64, String) {
     // live locals of the types wait4 expects.
     let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
     assert_eq!(waited, pid, "wait4");
-    let stderr = reader.join().expect("stderr reader");
+    let stderr = stderr.join().expect("stderr reader");
+    let stdout = stdout
+        .map(|s| s.join().expect("stdout reader"))
+        .unwrap_or_default();
     assert!(libc::WIFEXITED(status), "killed: {status:#x} {stderr}");
     let rss = u64::try_from(usage.ru_maxrss).unwrap_or(u64::MAX) * 1024;
-    (libc::WEXITSTATUS(status), rss, stderr)
+    (libc::WEXITSTATUS(status), rss, stdout, stderr)
 }
 
 /// Runs `text` with both outputs and checks each run's peak against the

@@ -25,7 +25,7 @@ pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<Root, Outcome> {
             .at(u64::from(e.mark.line), u64::from(e.mark.column)),
         ])
     })?;
-    let warnings = doc
+    let mut warnings: Vec<Message> = doc
         .warnings
         .into_iter()
         .map(|w| {
@@ -34,6 +34,13 @@ pub fn root(doc: Result<LoadedDoc, LoadError>) -> Result<Root, Outcome> {
                 .at(u64::from(w.mark.line), u64::from(w.mark.column))
         })
         .collect();
+    if doc.omitted_warnings > 0 {
+        warnings.push(drydock_core::report::bound::summary(
+            PROCESSING_ERROR,
+            Level::Warning,
+            doc.omitted_warnings,
+        ));
+    }
     let Some(node) = doc.root.filter(|n| n.value != Value::Null) else {
         return Err(Outcome::Empty);
     };

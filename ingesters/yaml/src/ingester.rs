@@ -12,8 +12,9 @@ use crate::document::{
     body, document_name, head, header_str, metadata_name, root, sniff, with_warnings,
 };
 use crate::error::InputError;
+use crate::model::batch::Batch;
 use crate::options::YamlOptions;
-use crate::parse::{Budget, LoadError, LoadedDoc, load_stream_within};
+use crate::parse::{Budget, LoadError, LoadedDoc, load_stream_folded};
 
 /// Reads legacy Drydock YAML (`apiVersion: drydock/v1`).
 #[derive(Clone, Debug, Default)]
@@ -84,7 +85,10 @@ pub fn ingest_with(
         return Err(InputError::TooManyDocuments { limit });
     }
     let budget = Budget::for_input(&options.limits, bytes.len());
-    let loaded = load_stream_within(bytes, &options.limits, &budget, outcome);
+    // Each batch's messages are bounded as it is read (see `Batch`).
+    let loaded = load_stream_folded(bytes, &options.limits, &budget, Batch::new, |b, doc| {
+        b.add(outcome(doc));
+    });
     if budget.exceeded() {
         return Err(InputError::TooManyNodes {
             limit: budget.max(),
@@ -92,7 +96,11 @@ pub fn ingest_with(
     }
     let mut asm = Assembler::new(name);
     match loaded {
-        Ok(outcomes) => outcomes.into_iter().for_each(|o| asm.add(o)),
+        Ok(batches) => {
+            for batch in batches {
+                batch.finish().into_iter().for_each(|o| asm.add(o));
+            }
+        }
         Err(e) => asm.push(
             Message::error(
                 PROCESSING_ERROR,

@@ -143,13 +143,9 @@ pub async fn run(config: &Config, args: &ShowArgs) -> u8 {
         return EXIT_OK;
     }
     if args.json {
-        let value = serde_json::json!({
-            "snapshot": snapshot.summary,
-            "summary": snapshot.ingest,
-            "report": snapshot.report,
-            "design": snapshot.model,
-        });
-        outln!("{value}");
+        // Streamed, never one tree in memory; a failed write is remembered
+        // and reported when the command ends.
+        let _ = crate::cli::json_out::write_snapshot(&mut super::super::stdout::lock(), &snapshot);
         return EXIT_OK;
     }
     let s = &snapshot.summary;

@@ -265,7 +265,8 @@ impl<DB: Db> SqlStore<DB> {
                     source,
                 },
             })?;
-        self.fix_legacy_keys().await
+        self.fix_legacy_keys().await?;
+        self.fill_model_digests().await
     }
 
     /// Folds a driver error into a store error naming this database.

@@ -25,12 +25,13 @@ macro_rules! migrations {
 }
 
 /// Every migration, oldest first.
-const MIGRATIONS: [(i64, &str, &str, &str); 5] = migrations![
+const MIGRATIONS: [(i64, &str, &str, &str); 6] = migrations![
     20261124000001 "initial" "initial",
     20261201000001 "snapshot_ingests" "snapshot ingests",
     20261202000001 "work_queue" "work queue",
     20261203000001 "leader_since" "leader since",
     20261206000001 "snapshot_keys_without_nested_secrets" "snapshot keys without nested secrets",
+    20261207000001 "model_digests" "model digests",
 ];
 
 /// A migrator of the given SQL of every migration.

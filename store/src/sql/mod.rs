@@ -7,6 +7,7 @@ mod claims;
 mod db;
 mod import;
 mod migrations;
+mod model_digest;
 mod records;
 pub(crate) mod rows;
 mod snapshot_reads;

@@ -5,6 +5,7 @@ use sqlx::types::Text;
 use uuid::Uuid;
 
 use super::db::{Bind, Db, SqlStore};
+use super::model_digest::model_digest;
 use super::snapshot_rows::{SnapshotRow, SummaryRow};
 use super::snapshots::snapshot_not_found;
 use crate::error::{Result, StoreError};
@@ -14,7 +15,8 @@ use crate::snapshot::{Selection, Snapshot, SnapshotQuery, SnapshotSummary};
 const SNAPSHOT: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
     s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
     i.valid, i.error_count, i.warning_count, s.revision, \
-    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest, \
+    i.model_digest \
     FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
     JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
     WHERE s.snapshot_id = $1";
@@ -23,7 +25,8 @@ const SNAPSHOT: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
 const LATEST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
     s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
     i.valid, i.error_count, i.warning_count, s.revision, \
-    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest, \
+    i.model_digest \
     FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
     JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
     WHERE s.reference_key = $1 AND ($2 IS NULL OR s.ingest_key = $2) \
@@ -34,7 +37,8 @@ const LATEST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
 const PREVIOUS: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
     s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
     i.valid, i.error_count, i.warning_count, s.revision, \
-    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest, \
+    i.model_digest \
     FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
     JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
     WHERE s.reference_key = $1 AND ($2 IS NULL OR s.ingest_key = $2) \
@@ -47,7 +51,8 @@ const PREVIOUS: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
 const BY_DIGEST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
     s.metadata, s.digest, c.length, i.ingester, s.ingest_key, \
     i.valid, i.error_count, i.warning_count, s.revision, \
-    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest \
+    s.stored_at, s.resolved_at, s.resolve_count, c.bytes, i.model, i.report, i.ingest, \
+    i.model_digest \
     FROM design_snapshot s JOIN design_content c ON c.digest = s.digest \
     JOIN design_ingest i ON i.digest = s.digest AND i.ingest_key = s.ingest_key \
     WHERE s.digest = $1 AND s.ingest_key = $2 \
@@ -66,22 +71,51 @@ const LIST: &str = "SELECT s.snapshot_id, s.reference, s.reference_key, \
     ORDER BY s.seq DESC LIMIT $4";
 
 impl<DB: Db> SqlStore<DB> {
-    /// A row read back, its bytes hashed again: bytes that are not the
-    /// digest they are stored under are a corrupt row, never served.
+    /// A row read back, its bytes hashed again and what was derived from
+    /// them checked against its model digest: bytes that are not the digest
+    /// they are stored under, or a model, report or ingest summary that is
+    /// not what was stored with them, are a corrupt row, never served.
     fn verified(&self, row: SnapshotRow) -> Result<Snapshot> {
-        let snapshot = Snapshot::from(row);
-        let stored = snapshot.summary.digest;
-        let actual = Digest::of(&snapshot.bytes);
-        if actual != stored || snapshot.summary.metadata.digest != stored {
+        let id = row.summary.snapshot_id;
+        let stored = row.summary.digest.0;
+        let actual = Digest::of(&row.bytes);
+        if actual != stored || row.summary.metadata.0.digest != stored {
             return Err(self.corrupt(
                 "design_content.bytes",
-                format!(
-                    "snapshot {}: the bytes hash to {actual}, not to their digest {stored}",
-                    snapshot.summary.snapshot_id
-                ),
+                format!("snapshot {id}: the bytes hash to {actual}, not to their digest {stored}"),
             ));
         }
-        Ok(snapshot)
+        let derived = model_digest(
+            &stored,
+            &row.summary.ingest_key,
+            &row.model,
+            &row.report,
+            &row.ingest,
+        );
+        match row.model_digest.as_deref() {
+            Some(bound) if bound == derived => {}
+            Some(_) => {
+                return Err(self.corrupt(
+                    "design_ingest.model",
+                    format!(
+                        "snapshot {id}: the stored model, report or ingest summary is not \
+                         what was derived from its bytes (the model digest does not match)"
+                    ),
+                ));
+            }
+            None => {
+                return Err(self.corrupt(
+                    "design_ingest.model_digest",
+                    format!(
+                        "snapshot {id}: the row has no model digest (every row gets one \
+                         when written or migrated), so its model cannot be checked against \
+                         its bytes"
+                    ),
+                ));
+            }
+        }
+        row.parse()
+            .map_err(|(field, e)| self.corrupt(field, format!("snapshot {id}: {e}")))
     }
 
     pub(crate) async fn get_snapshot(&self, id: Uuid) -> Result<Snapshot> {
@@ -89,12 +123,13 @@ impl<DB: Db> SqlStore<DB> {
         self.verified(row.ok_or_else(|| snapshot_not_found(id))?)
     }
 
+    /// The stored model's JSON text, checked as [`Self::verified`] checks a row.
     pub(crate) async fn snapshot_model_json(&self, id: Uuid) -> Result<String> {
-        let select = "SELECT i.model FROM design_snapshot s JOIN design_ingest i \
-                      ON i.digest = s.digest AND i.ingest_key = s.ingest_key WHERE s.snapshot_id = $1";
-        let row: Option<(String,)> = self.read_optional(sqlx::query(select).arg(id)).await?;
-        row.map(|(model,)| model)
-            .ok_or_else(|| snapshot_not_found(id))
+        let row: Option<SnapshotRow> = self.read_optional(sqlx::query(SNAPSHOT).arg(id)).await?;
+        let row = row.ok_or_else(|| snapshot_not_found(id))?;
+        let model = row.model.clone();
+        self.verified(row)?;
+        Ok(model)
     }
 
     pub(crate) async fn select_snapshot(

@@ -12,14 +12,14 @@ use crate::snapshot::{Snapshot, SnapshotStatus, SnapshotSummary};
 
 /// A summary row.
 pub(crate) struct SummaryRow {
-    snapshot_id: Uuid,
+    pub(crate) snapshot_id: Uuid,
     reference: String,
     reference_key: String,
-    metadata: JsonText<FetchMetadata>,
-    digest: Text<Digest>,
+    pub(crate) metadata: JsonText<FetchMetadata>,
+    pub(crate) digest: Text<Digest>,
     length: u64,
     ingester: String,
-    ingest_key: String,
+    pub(crate) ingest_key: String,
     valid: bool,
     error_count: u64,
     warning_count: u64,
@@ -73,13 +73,15 @@ impl From<SummaryRow> for SnapshotSummary {
     }
 }
 
-/// A full snapshot row.
+/// A full snapshot row: what was derived from the bytes still as stored
+/// text, to be checked against its `model_digest` before it is parsed.
 pub(crate) struct SnapshotRow {
-    summary: SummaryRow,
-    bytes: Bytes,
-    model: JsonText<SiteDesign>,
-    report: JsonText<ValidationReport>,
-    ingest: JsonText<IngestSummary>,
+    pub(crate) summary: SummaryRow,
+    pub(crate) bytes: Bytes,
+    pub(crate) model: String,
+    pub(crate) report: String,
+    pub(crate) ingest: String,
+    pub(crate) model_digest: Option<String>,
 }
 
 from_rows!(SnapshotRow, |row| Ok(SnapshotRow {
@@ -88,16 +90,21 @@ from_rows!(SnapshotRow, |row| Ok(SnapshotRow {
     model: row.try_get("model")?,
     report: row.try_get("report")?,
     ingest: row.try_get("ingest")?,
+    model_digest: row.try_get("model_digest")?,
 }));
 
-impl From<SnapshotRow> for Snapshot {
-    fn from(r: SnapshotRow) -> Self {
-        Snapshot {
-            summary: r.summary.into(),
-            bytes: r.bytes,
-            model: r.model.0,
-            report: r.report.0,
-            ingest: r.ingest.0,
-        }
+impl SnapshotRow {
+    /// The snapshot, its JSON parsed; `Err` names the column that does not parse.
+    pub(crate) fn parse(self) -> Result<Snapshot, (&'static str, serde_json::Error)> {
+        Ok(Snapshot {
+            summary: self.summary.into(),
+            bytes: self.bytes,
+            model: serde_json::from_str::<SiteDesign>(&self.model)
+                .map_err(|e| ("design_ingest.model", e))?,
+            report: serde_json::from_str::<ValidationReport>(&self.report)
+                .map_err(|e| ("design_ingest.report", e))?,
+            ingest: serde_json::from_str::<IngestSummary>(&self.ingest)
+                .map_err(|e| ("design_ingest.ingest", e))?,
+        })
     }
 }

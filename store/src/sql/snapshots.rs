@@ -5,6 +5,7 @@ use sqlx::types::Text;
 use uuid::Uuid;
 
 use super::db::{Bind, Db, Q, SqlStore};
+use super::model_digest::model_digest;
 use super::snapshot_rows::SummaryRow;
 use super::types::{JsonText, Ts};
 use crate::error::{Result, StoreError};
@@ -36,6 +37,14 @@ fn fetch_columns<'q, DB: Db>(q: Q<'q, DB>, m: &FetchMetadata) -> Q<'q, DB> {
         .arg(m.last_modified.as_deref())
         .arg(Ts(m.fetched_at))
         .arg(JsonText(m))
+}
+
+/// `value` as the JSON text stored for `field`.
+fn json_text<T: serde::Serialize>(field: &str, value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| StoreError::Invalid {
+        field: field.to_owned(),
+        reason: format!("cannot be written as JSON: {e}"),
+    })
 }
 
 /// What the database already has for a snapshot about to be stored.
@@ -74,7 +83,8 @@ impl<DB: Db> SqlStore<DB> {
         }
         let probe = sqlx::query(
             "SELECT EXISTS (SELECT 1 FROM design_content WHERE digest = $1) AS content, \
-             EXISTS (SELECT 1 FROM design_ingest WHERE digest = $1 AND ingest_key = $3) AS ingest, \
+             EXISTS (SELECT 1 FROM design_ingest WHERE digest = $1 AND ingest_key = $3 \
+               AND model_digest IS NOT NULL) AS ingest, \
              (SELECT CASE WHEN l.digest = $1 THEN l.snapshot_id END FROM ( \
                 SELECT snapshot_id, digest FROM design_snapshot \
                 WHERE reference_key = $2 AND ingest_key = $3 ORDER BY seq DESC LIMIT 1) l) AS reusable",
@@ -102,22 +112,31 @@ impl<DB: Db> SqlStore<DB> {
         }
         if !known.ingest {
             let (valid, errors, warnings) = report_counts(&s.report);
+            let report = json_text("snapshot.report", &s.report)?;
+            let ingest = json_text("snapshot.ingest", &s.ingest)?;
+            let bound = model_digest(&s.digest(), &s.ingest_key, s.model.get(), &report, &ingest);
+            // A row whose digest was lost is written again, with one.
             let insert = sqlx::query(
                 "INSERT INTO design_ingest (digest, ingest_key, ingester, model, report, ingest, \
-                 valid, error_count, warning_count, stored_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) \
-                 ON CONFLICT (digest, ingest_key) DO NOTHING",
+                 valid, error_count, warning_count, stored_at, model_digest) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+                 ON CONFLICT (digest, ingest_key) DO UPDATE SET ingester = excluded.ingester, \
+                 model = excluded.model, report = excluded.report, ingest = excluded.ingest, \
+                 valid = excluded.valid, error_count = excluded.error_count, \
+                 warning_count = excluded.warning_count, model_digest = excluded.model_digest \
+                 WHERE design_ingest.model_digest IS NULL",
             )
             .arg(digest)
             .arg(s.ingest_key.as_str())
             .arg(s.ingest.ingester.as_str())
             .arg(s.model.get())
-            .arg(JsonText(&s.report))
-            .arg(JsonText(&s.ingest))
+            .arg(report)
+            .arg(ingest)
             .arg(valid)
             .arg(errors)
             .arg(warnings)
-            .arg(at);
+            .arg(at)
+            .arg(bound);
             DB::execute(&mut tx, insert)
                 .await
                 .map_err(|e| self.err(e))?;

@@ -12,6 +12,7 @@ mod import;
 mod leader;
 mod logs;
 mod messages;
+mod model_digest;
 mod outages;
 mod saving;
 mod snapshot_lookups;
@@ -77,6 +78,7 @@ behaviour!(
     snapshots::unchanged_content_reuses_the_row,
     snapshots::concurrent_puts_add_one_row,
     snapshots::task_records_its_snapshot,
+    model_digest::an_edited_model_is_a_corrupt_row,
     snapshot_lookups::canonical_key_stores_and_finds,
     snapshot_lookups::latest_and_previous,
     snapshot_lookups::record_seen_revalidates,

@@ -13,7 +13,10 @@ use super::schemas;
 use super::validate::{Violation, Violations};
 use super::value::{Node, Path, ScalarKind, Value};
 use drydock_core::design::{DocumentSource, Item, Kind, SiteDesign};
-use drydock_core::report::{Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, ValidationReport};
+use drydock_core::report::bound::MessageBound;
+use drydock_core::report::{
+    Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, Status, ValidationReport,
+};
 use drydock_core::{IngestSummary, Ingested, Text};
 
 /// At most this many schema messages are reported for one document.
@@ -189,6 +192,7 @@ fn violation_messages(source: &DocumentSource, violations: Violations) -> Vec<Me
             }),
             documents: vec![doc_ref(source)],
             origin: None,
+            omitted: None,
         })
         .collect();
     let shown = out.iter().filter(|m| m.level == Level::Error).count();
@@ -227,11 +231,15 @@ pub fn document_error(
     ])
 }
 
-/// Collects document outcomes, in input order, into an [`Ingested`].
+/// Collects document outcomes, in input order, into an [`Ingested`]; the
+/// report keeps the first [`drydock_core::report::MAX_MESSAGES_PER_KIND`]
+/// messages of each kind and counts the rest (see
+/// [`drydock_core::report::bound`]).
 #[derive(Debug)]
 pub struct Assembler {
     design: SiteDesign,
     report: ValidationReport,
+    bound: MessageBound<usize>,
     summary: IngestSummary,
     first_seen: HashMap<(Kind, String), u32>,
 }
@@ -242,6 +250,7 @@ impl Assembler {
         Assembler {
             design: SiteDesign::default(),
             report: ValidationReport::default(),
+            bound: MessageBound::default(),
             summary: IngestSummary {
                 ingester: ingester.to_owned(),
                 ..IngestSummary::default()
@@ -256,13 +265,13 @@ impl Assembler {
         match outcome {
             Outcome::Item(built, warnings) => {
                 for m in warnings {
-                    self.report.push(m);
+                    self.push(m);
                 }
                 self.insert(*built);
             }
             Outcome::Invalid(messages) => {
                 for m in messages {
-                    self.report.push(m);
+                    self.push(m);
                 }
             }
             Outcome::Skipped(key) => *self.summary.skipped.entry(key).or_default() += 1,
@@ -274,7 +283,10 @@ impl Assembler {
 
     /// Adds a message about the input as a whole (not one document).
     pub fn push(&mut self, message: Message) {
-        self.report.push(message);
+        if message.level == Level::Error {
+            self.report.status = Status::Failure;
+        }
+        self.bound.push(&mut self.report.messages, message);
     }
 
     fn insert(&mut self, built: Built) {
@@ -301,7 +313,8 @@ impl Assembler {
     /// Records `kind`/`name`; a second document of the same kind and name is an error.
     fn claim(&mut self, kind: Kind, name: &str, source: &DocumentSource) -> bool {
         if let Some(first) = self.first_seen.get(&(kind, name.to_owned())) {
-            self.report.push(
+            let first = *first;
+            self.push(
                 Message::error(
                     PROCESSING_ERROR,
                     format!(
@@ -327,12 +340,13 @@ impl Assembler {
     pub fn finish(mut self) -> Ingested {
         if self.design.region.len() > 1 {
             let names = self.design.names(Kind::Region).join(", ");
-            self.report.push(Message {
+            self.push(Message {
                 level: Level::Warning,
                 ..Message::error(PROCESSING_ERROR, format!("More than one Region: {names}"))
                     .with_diagnostic("A site design normally has exactly one Region.")
             });
         }
+        self.bound.finish(&mut self.report.messages);
         Ingested {
             design: self.design,
             report: self.report,

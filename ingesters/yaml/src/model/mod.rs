@@ -6,6 +6,7 @@
 //! It is public so that format crates (this one, the Deckhand ingester, a
 //! third party's) share it; it is not part of drydock-core's stable API.
 
+pub mod batch;
 pub mod build;
 mod de;
 mod schemas;

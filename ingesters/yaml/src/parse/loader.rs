@@ -52,6 +52,8 @@ pub(super) struct Loader<'b> {
     root: Option<Node>,
     doc_mark: Mark,
     warnings: Vec<LoadWarning>,
+    /// Warnings past those kept, counted.
+    omitted_warnings: u64,
     budget: &'b Budget,
     /// Nodes counted but not yet spent from the budget …
     pub(super) pending: usize,
@@ -85,6 +87,7 @@ impl<'b> Loader<'b> {
             root: None,
             doc_mark: Mark::new(first_line, 1),
             warnings: Vec::new(),
+            omitted_warnings: 0,
         }
     }
 }
@@ -137,6 +140,7 @@ impl Loader<'_> {
                 self.weight = 0;
                 self.root = None;
                 self.warnings.clear();
+                self.omitted_warnings = 0;
             }
             Event::DocumentEnd => {
                 let root = self.root.take();
@@ -145,6 +149,7 @@ impl Loader<'_> {
                     root,
                     mark: self.doc_mark,
                     warnings: std::mem::take(&mut self.warnings),
+                    omitted_warnings: std::mem::take(&mut self.omitted_warnings),
                 }));
             }
             Event::Scalar(text, style, anchor, tag) => {
@@ -207,7 +212,12 @@ impl Loader<'_> {
                     Container::Seq { start } => Value::Seq(self.items.drain(start..).collect()),
                     Container::Map { start, merges, .. } => {
                         let entries = self.entries.drain(start..).collect();
-                        let mut entries = finish_map(entries, merges, &mut self.warnings)?;
+                        let mut entries = finish_map(
+                            entries,
+                            merges,
+                            &mut self.warnings,
+                            &mut self.omitted_warnings,
+                        )?;
                         if !entries.is_empty() && entries.capacity() > entries.len() {
                             entries.shrink_to_fit();
                         }

@@ -14,11 +14,14 @@ const LINEAR_KEYS: usize = 16;
 /// Keeps the later value of a duplicate key, where the key first stood, as
 /// PyYAML does (the original's own sample designs rely on it), warning with
 /// both lines; then applies `<<` merges (explicit keys win, then earlier merge
-/// sources), as PyYAML does.
+/// sources), as PyYAML does. A document's warnings are bounded as a
+/// report's messages are: past the first
+/// [`drydock_core::report::MAX_MESSAGES_PER_KIND`], only counted (`omitted`).
 pub(super) fn finish_map(
     mut entries: Vec<(Key, Node)>,
     merges: Vec<Node>,
     warnings: &mut Vec<LoadWarning>,
+    omitted: &mut u64,
 ) -> Result<Vec<(Key, Node)>, LoadError> {
     let large = entries.len() > LINEAR_KEYS;
     let mut index: HashMap<(Text, u8), usize> = HashMap::new();
@@ -40,13 +43,17 @@ pub(super) fn finish_map(
             continue;
         };
         let first_mark = *first_marks.entry(first).or_insert(entries[first].0.mark);
-        warnings.push(LoadWarning {
-            message: format!(
-                "duplicate key '{}' at lines {} and {}: the later value wins, as in PyYAML",
-                key.text, first_mark.line, key.mark.line
-            ),
-            mark: key.mark,
-        });
+        if warnings.len() < drydock_core::report::MAX_MESSAGES_PER_KIND {
+            warnings.push(LoadWarning {
+                message: format!(
+                    "duplicate key '{}' at lines {} and {}: the later value wins, as in PyYAML",
+                    key.text, first_mark.line, key.mark.line
+                ),
+                mark: key.mark,
+            });
+        } else {
+            *omitted += 1;
+        }
         entries.swap(first, i);
         if dropped.len() < entries.len() {
             dropped.resize(entries.len(), false);

@@ -136,8 +136,11 @@ pub struct LoadedDoc {
     pub root: Option<Node>,
     /// Where the document starts.
     pub mark: Mark,
-    /// What parsed but deserves a look (a duplicate key), in input order.
+    /// What parsed but deserves a look (a duplicate key), in input order:
+    /// at most [`drydock_core::report::MAX_MESSAGES_PER_KIND`] …
     pub warnings: Vec<LoadWarning>,
+    /// … and how many more were left out.
+    pub omitted_warnings: u64,
 }
 
 /// Something a document does that parses but is suspicious: a duplicate key.
@@ -173,6 +176,33 @@ where
     R: Send,
     F: Fn(Result<LoadedDoc, LoadError>) -> R + Sync,
 {
+    let batches = load_stream_folded(bytes, limits, budget, Vec::new, |out: &mut Vec<R>, doc| {
+        out.push(each(doc));
+    })?;
+    let mut batches = batches.into_iter();
+    let mut out = batches.next().unwrap_or_default();
+    for more in batches {
+        out.extend(more);
+    }
+    Ok(out)
+}
+
+/// [`load_stream_within`] folding the documents of each batch (about 64
+/// KiB of input, in input order) into an accumulator of its own, made by
+/// `new`: the accumulators, in input order (one for an input parsed on one
+/// thread). What a batch keeps can thus be bounded before the next is read.
+pub fn load_stream_folded<A, N, F>(
+    bytes: &[u8],
+    limits: &Limits,
+    budget: &Budget,
+    new: N,
+    fold: F,
+) -> Result<Vec<A>, LoadError>
+where
+    A: Send,
+    N: Fn() -> A + Sync,
+    F: Fn(&mut A, Result<LoadedDoc, LoadError>) + Sync,
+{
     let text = decode(bytes)?;
     let pieces = split::split(text);
     let threads = match limits.threads {
@@ -181,22 +211,22 @@ where
             .min(8),
         n => n,
     };
-    let run = |piece: &split::Piece, out: &mut Vec<R>| {
+    let run = |piece: &split::Piece, acc: &mut A| {
         for doc in piece::load(
             &text[piece.start..piece.end],
             piece.first_line,
             limits,
             budget,
         ) {
-            out.push(each(doc));
+            fold(acc, doc);
         }
     };
     if threads <= 1 || text.len() < limits.parallel_threshold || pieces.len() < 2 {
-        let mut out = Vec::with_capacity(pieces.len());
+        let mut acc = new();
         for p in &pieces {
-            run(p, &mut out);
+            run(p, &mut acc);
         }
-        return Ok(out);
+        return Ok(vec![acc]);
     }
     // Batches of about 64 KiB, taken in turn by the workers.
     let mut batches: Vec<&[split::Piece]> = Vec::new();
@@ -211,7 +241,7 @@ where
         }
     }
     let next = AtomicUsize::new(0);
-    let mut done: Vec<(usize, Vec<R>)> = std::thread::scope(|s| {
+    let mut done: Vec<(usize, A)> = std::thread::scope(|s| {
         let workers: Vec<_> = (0..threads.min(batches.len()))
             .map(|_| {
                 s.spawn(|| {
@@ -219,11 +249,11 @@ where
                     loop {
                         let i = next.fetch_add(1, Ordering::Relaxed);
                         let Some(batch) = batches.get(i) else { break };
-                        let mut out = Vec::with_capacity(batch.len());
+                        let mut acc = new();
                         for p in *batch {
-                            run(p, &mut out);
+                            run(p, &mut acc);
                         }
-                        mine.push((i, out));
+                        mine.push((i, acc));
                     }
                     mine
                 })
@@ -238,7 +268,7 @@ where
             .collect()
     });
     done.sort_by_key(|(i, _)| *i);
-    Ok(done.into_iter().flat_map(|(_, v)| v).collect())
+    Ok(done.into_iter().map(|(_, acc)| acc).collect())
 }
 
 /// The document of `text` that starts at `line` (as [`LoadedDoc::mark`]

@@ -100,7 +100,10 @@ fn many_duplicate_keys_cost_linear_time() {
     let started = std::time::Instant::now();
     let out = ingest(text);
     assert!(started.elapsed() < std::time::Duration::from_secs(5));
-    assert_eq!(out.report.messages.len(), 10_000, "one warning per repeat");
+    // One warning per repeat: the first 100 listed, the rest counted.
+    assert_eq!(out.report.count(Level::Warning), 10_000);
+    assert_eq!(out.report.messages.len(), 101);
+    assert_eq!(out.report.messages[100].omitted, Some(9_900));
     assert_eq!(
         out.design.networks["mgmt"]
             .data
@@ -283,4 +286,59 @@ fn a_document_with_a_million_problems_gets_a_bounded_report() {
     );
     let total: usize = out.report.messages.iter().map(|m| m.message.len()).sum();
     assert!(total < 20_000, "report text stays small: {total}");
+}
+
+/// Documents each with a few duplicate keys and a schema error, so that
+/// every kind of message passes the bound within one batch and across them.
+fn many_findings() -> String {
+    let mut text = String::new();
+    for i in 0..3_000 {
+        text.push_str(&format!(
+            "---\napiVersion: drydock/v1\nkind: Network\nmetadata:\n  name: n{i}\nspec:\n  mtu: 1500\n  mtu: 1500\n  mtu: 1500\n  vlan: [x]\n"
+        ));
+        if i % 7 == 0 {
+            text.push_str("--- 1\n");
+        }
+    }
+    text
+}
+
+#[test]
+fn a_report_keeps_the_first_of_each_kind_and_counts_the_rest_whatever_the_batches() {
+    let text = many_findings();
+    let with = |threads: usize, parallel_threshold: usize| {
+        let mut options = drydock_ingester_yaml::YamlOptions::default();
+        options.limits.threads = threads;
+        options.limits.parallel_threshold = parallel_threshold;
+        YamlIngester::new(options)
+            .ingest(&Bytes::from(text.clone()), &IngestOptions::default())
+            .expect("reported")
+            .report
+    };
+    let one = with(1, usize::MAX);
+    assert_eq!(one, with(2, 0), "the same report on one thread and on two");
+    assert_eq!(one, with(8, 0));
+    let limit = drydock_core::report::MAX_MESSAGES_PER_KIND;
+    for (code, level, all) in [
+        ("DD000", Level::Warning, 6_000),
+        ("DD001", Level::Error, 3_000),
+        ("DD000", Level::Error, 429),
+    ] {
+        let of_kind: Vec<_> = one
+            .messages
+            .iter()
+            .filter(|m| m.code == code && m.level == level)
+            .collect();
+        assert_eq!(of_kind.len(), limit + 1, "{code} {level:?}");
+        assert!(of_kind[..limit].iter().all(|m| m.omitted.is_none()));
+        let summary = of_kind[limit];
+        assert_eq!(summary.omitted, Some((all - limit) as u64), "{summary:?}");
+        assert!(
+            summary
+                .message
+                .starts_with(&format!("{} more ", all - limit))
+        );
+        assert!(summary.documents.is_empty());
+    }
+    assert_eq!(one.count(Level::Warning), 6_000);
 }

@@ -4,6 +4,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::text::Text;
 
+pub mod bound;
+
+pub use bound::MAX_MESSAGES_PER_KIND;
+
 /// Code of a schema violation.
 pub const SCHEMA_VIOLATION: &str = "DD001";
 /// Code of a processing error (unparseable input, unknown kind, …).
@@ -20,7 +24,7 @@ pub enum Status {
 }
 
 /// Severity of a message.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Level {
     /// For information.
@@ -74,6 +78,11 @@ pub struct Message {
     /// and `location` are then inside this document.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub origin: Option<DocumentRef>,
+    /// Set on the one summary of a kind of message (code and level) that
+    /// had more than [`MAX_MESSAGES_PER_KIND`]: how many of that kind it
+    /// stands for, left out of the report (see [`bound`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<u64>,
 }
 
 impl Message {
@@ -92,6 +101,7 @@ impl Message {
             location: None,
             documents: Vec::new(),
             origin: None,
+            omitted: None,
         }
     }
     /// Sets the diagnostic.
@@ -184,11 +194,16 @@ impl ValidationReport {
     pub fn is_success(&self) -> bool {
         self.status == Status::Success
     }
-    /// Number of error-level messages.
+    /// Number of error-level messages, those a summary stands for included.
     pub fn error_count(&self) -> usize {
+        self.count(Level::Error)
+    }
+    /// Number of messages of `level`, those a summary stands for included.
+    pub fn count(&self, level: Level) -> usize {
         self.messages
             .iter()
-            .filter(|m| m.level == Level::Error)
-            .count()
+            .filter(|m| m.level == level)
+            .map(|m| usize::try_from(m.omitted.unwrap_or(1)).unwrap_or(usize::MAX))
+            .fold(0, usize::saturating_add)
     }
 }
