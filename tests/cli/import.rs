@@ -1,10 +1,9 @@
 //! `drydock store import` through the real binary: an original Drydock
 //! database at each of its three Alembic levels (schemas in `original/`,
 //! dumped after a real run of the original's migrations, 2017 and today's),
-//! imported into SQLite and
-//! PostgreSQL stores and read back with `task show`, `task list` and
-//! `node builddata`; a second import adds nothing; a dry run writes
-//! nothing (a bad source: `import_refused`).
+//! imported into SQLite and PostgreSQL stores and read back with `task
+//! show`, `task list` and `node builddata`; a second import adds nothing; a
+//! dry run writes nothing (a bad source: `import_refused`).
 
 use crate::common;
 
