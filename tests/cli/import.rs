@@ -297,6 +297,16 @@ async fn decisions_are_options_and_a_dry_run_creates_no_store() {
         return;
     };
     run_sql(source.url(), &level_sql(2, false)).await;
+    // A task row that cannot be read (no action), with a message: both
+    // reported, with the reason.
+    run_sql(
+        source.url(),
+        &["INSERT INTO tasks (task_id, status, created) \
+           VALUES (decode('0100000000004000800000000000001d', 'hex'), 'complete', '2018-03-02'); \
+           INSERT INTO result_message (task_id, message, error, ts) \
+           VALUES (decode('0100000000004000800000000000001d', 'hex'), 'lost', false, '2018-03-02')"],
+    )
+    .await;
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("dry.db");
     let dry_store = format!("sqlite://{}", path.display());
@@ -332,8 +342,19 @@ async fn decisions_are_options_and_a_dry_run_creates_no_store() {
     );
     assert_eq!(report["tables"]["tasks"]["imported"], 5, "{report}");
     assert_eq!(
+        report["tables"]["tasks"]["skipped"],
+        json!({"action is NULL": 1})
+    );
+    assert_eq!(
         report["tables"]["result_message"]["imported"], 8,
         "{report}"
+    );
+    assert_eq!(
+        report["tables"]["result_message"]["skipped"],
+        json!({
+            "its task is not in the tasks table": 1,
+            "its task was skipped: action is NULL": 1,
+        })
     );
     let r = show(home.path(), &store, R);
     assert_eq!(r["status"], "queued");
