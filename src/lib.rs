@@ -46,6 +46,8 @@ mod context;
 pub mod diff;
 #[cfg(feature = "store")]
 pub mod import;
+#[cfg(feature = "store")]
+pub mod inventory;
 pub mod nodefilter;
 #[cfg(feature = "server")]
 pub mod server;

@@ -34,6 +34,7 @@ mod config_cmd;
 mod import;
 mod json_out;
 mod node;
+mod node_list;
 mod output;
 mod reference;
 mod remote;

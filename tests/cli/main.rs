@@ -19,6 +19,7 @@ mod original_cli;
 mod output;
 mod remote;
 mod remote_serve;
+mod remote_spellings;
 mod resolve;
 mod secrets;
 mod secrets_env;
