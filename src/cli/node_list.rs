@@ -94,7 +94,7 @@ fn python_str(value: Option<&Value>) -> String {
 fn centre(text: &str, width: usize) -> String {
     let len = text.chars().count();
     let excess = width.saturating_sub(len);
-    let (left, right) = if excess % 2 == 1 && len % 2 == 0 {
+    let (left, right) = if !excess.is_multiple_of(2) && len.is_multiple_of(2) {
         (excess / 2 + 1, excess / 2)
     } else {
         (excess / 2, excess - excess / 2)
