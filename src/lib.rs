@@ -46,6 +46,7 @@ mod context;
 pub mod diff;
 #[cfg(feature = "store")]
 pub mod import;
+#[cfg(feature = "store")]
 pub mod nodefilter;
 #[cfg(feature = "store")]
 pub mod nodes;

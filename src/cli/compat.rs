@@ -1,6 +1,6 @@
 //! The original Drydock CLI's habits: `-o yaml|json` (YAML by default for
 //! build data, as the original), waiting for a task with `-b`, and hints
-//! for the commands that have another name here (`design …`, `node list`).
+//! for the commands that have another name here (`design …`).
 
 use std::time::Duration;
 
@@ -34,17 +34,6 @@ pub fn design(_: &DesignArgs) -> u8 {
         "hint: a design is a reference (file://, https://, deckhand+http://…); \
          `drydock validate REF` judges one, `drydock resolve REF --store` keeps a snapshot, \
          `drydock snapshots` lists them"
-    );
-    EXIT_USAGE
-}
-
-/// `drydock node list`: the original asked its node driver (MAAS), which
-/// this drydock has none of.
-pub fn node_list() -> u8 {
-    errln!("error: `node list` needs the original's node driver (MAAS), which drydock has not");
-    errln!(
-        "hint: `drydock node builddata NAME` shows what was collected about a node; \
-         `drydock resolve REF` lists the nodes of a design"
     );
     EXIT_USAGE
 }

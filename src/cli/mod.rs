@@ -35,6 +35,7 @@ mod import;
 mod json_out;
 mod logging;
 mod node;
+mod node_list;
 mod output;
 mod reference;
 mod remote;

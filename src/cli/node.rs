@@ -1,10 +1,11 @@
 //! `drydock node builddata NAME [--latest/--no-latest]`: a node's build
-//! history; `node list` names what replaced it.
+//! history; `node list`: the nodes of the newest stored design.
 
 use clap::{Args, Subcommand};
 use drydock::store::{BuildData, BuildDataScope, Uuid};
 
 use super::compat::{self, Format};
+pub use super::node_list::ListArgs;
 use super::store::StoreArg;
 use super::{EXIT_OK, EXIT_STORE, output, store};
 use drydock::config::Config;
@@ -20,17 +21,9 @@ pub struct NodeArgs {
 pub(super) enum NodeCommand {
     /// A node's build data, newest first (it survives the node's redeploys).
     Builddata(BuilddataArgs),
-    /// The original's node list (from MAAS): not here; says what to use.
-    #[command(hide = true)]
+    /// The nodes of the newest stored design, as the original's `node list`
+    /// (hardware figures and power state unknown: drydock asks no MAAS).
     List(ListArgs),
-}
-
-/// Arguments of the original's `drydock node list`.
-#[derive(Debug, Args)]
-pub struct ListArgs {
-    /// The original's output format (table|json).
-    #[arg(short = 'o', long)]
-    pub(super) output: Option<String>,
 }
 
 /// Arguments of `drydock node builddata`.
@@ -61,7 +54,7 @@ pub struct BuilddataArgs {
 pub async fn run(config: &Config, args: NodeArgs) -> u8 {
     let a = match args.command {
         NodeCommand::Builddata(a) => a,
-        NodeCommand::List(_) => return compat::node_list(),
+        NodeCommand::List(a) => return super::node_list::run(config, &a).await,
     };
     let url = a.store.url(config);
     let opened = match store::open_existing(&url).await {

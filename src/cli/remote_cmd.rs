@@ -7,6 +7,7 @@ use drydock::store::{Task, TaskStatus};
 use serde_json::{Value, json};
 
 use super::compat::Format;
+use super::node_list::ListFormat;
 use super::remote::{self, Remote};
 use super::{EXIT_FAILURE, EXIT_INVALID, EXIT_OK, EXIT_USAGE, node, task};
 
@@ -232,11 +233,23 @@ pub async fn task_run(remote: &Remote, args: task::TaskArgs) -> u8 {
     }
 }
 
+/// `node list` over the API: `GET /nodes`, printed as store mode prints it.
+pub async fn node_list(remote: &Remote, format: ListFormat) -> u8 {
+    match remote.ok("nodes", None).await {
+        Ok(Value::Array(nodes)) => {
+            super::node_list::print_nodes(&nodes, format);
+            EXIT_OK
+        }
+        Ok(other) => failed(&format!("the Drydock API sent no node list: {other}")),
+        Err(e) => failed(&e),
+    }
+}
+
 /// `drydock node …` with `--url`.
 pub async fn node_run(remote: &Remote, args: node::NodeArgs) -> u8 {
     let a = match args.command {
         node::NodeCommand::Builddata(a) => a,
-        node::NodeCommand::List(_) => return super::compat::node_list(),
+        node::NodeCommand::List(a) => return node_list(remote, a.output).await,
     };
     let name = &a.name;
     if name.is_empty()

@@ -15,6 +15,13 @@
 //! unless [`Interrupted`] says otherwise. Every source row is imported,
 //! already present, or skipped with its reason in the [`ImportReport`].
 //!
+//! Memory is bounded by the batch size, not by the source: what needs more
+//! than one row (a task's message and error counts, the parent a subtask
+//! list names, a message's task) comes with each row from the source's own
+//! queries, and messages come in task order, numbered as they stream by;
+//! only task rows that cannot be read are remembered (to report their
+//! messages).
+//!
 //! A row imported once is never updated: import once the original is
 //! stopped (a dry run before is harmless). A failure while writing leaves
 //! the batches written so far; running the import again completes it.

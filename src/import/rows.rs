@@ -74,17 +74,33 @@ pub(crate) struct TaskRow {
     pub bad_json: bool,
 }
 
+/// A task's action from `column` (`None` when NULL).
+pub(crate) fn action(row: &PgRow, column: &str) -> Option<TaskAction> {
+    let action: String = get(row, column)?;
+    Some(action.parse().unwrap_or_else(TaskAction::Unknown))
+}
+
+/// A task's status from `column` (`requested` when NULL).
+pub(crate) fn status(row: &PgRow, column: &str) -> Result<TaskStatus, String> {
+    get::<String>(row, column)
+        .unwrap_or_else(|| "requested".into())
+        .parse()
+        .map_err(|e| format!("{column}: {e}"))
+}
+
+/// Whether a task in `status` was left running or terminating by the original.
+pub(crate) fn interrupted(status: &TaskStatus) -> bool {
+    matches!(status, TaskStatus::Running | TaskStatus::Terminating)
+}
+
 /// A `tasks` row; `parent` is its parent from another task's subtask list.
 pub(crate) fn task(row: &PgRow, parent: Option<Uuid>) -> Result<TaskRow, String> {
     let task_id = id(row, "task_id")?;
-    let action: String = get(row, "action").ok_or("action is NULL")?;
+    let action = action(row, "action").ok_or("action is NULL")?;
     let created = ts(row, "created")
         .or_else(|| ts(row, "updated"))
         .ok_or("created and updated are NULL")?;
-    let status: TaskStatus = get::<String>(row, "status")
-        .unwrap_or_else(|| "requested".into())
-        .parse()
-        .map_err(|e| format!("status: {e}"))?;
+    let status = status(row, "status")?;
     let result_status: ResultStatus = get::<String>(row, "result_status")
         .unwrap_or_else(|| "incomplete".into())
         .parse()
@@ -95,13 +111,13 @@ pub(crate) fn task(row: &PgRow, parent: Option<Uuid>) -> Result<TaskRow, String>
     let parent_task_id = get::<Vec<u8>>(row, "parent_task_id")
         .and_then(|b| uuid(&b))
         .or(parent);
-    let interrupted = matches!(status, TaskStatus::Running | TaskStatus::Terminating);
+    let interrupted = interrupted(&status);
     let task = Task {
         task_id,
         parent_task_id,
         subtask_id_list: Vec::new(),
         status,
-        action: action.parse().unwrap_or_else(TaskAction::Unknown),
+        action,
         design_ref: get(row, "design_ref"),
         design_snapshot_id: None,
         node_filter,

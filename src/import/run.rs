@@ -38,8 +38,8 @@ pub async fn import(
         options,
         progress,
         report: ImportReport::default(),
-        next_seq: HashMap::new(),
-        skipped_tasks: HashMap::new(),
+        bad_tasks: HashMap::new(),
+        numbering: None,
     }
     .run()
     .await;
@@ -53,10 +53,28 @@ struct Importer<'a, 'p> {
     options: &'a ImportOptions,
     progress: Progress<'p>,
     report: ImportReport,
-    /// Imported tasks → the last sequence given to one of their messages.
-    next_seq: HashMap<Uuid, i64>,
-    /// Tasks not imported → why.
-    skipped_tasks: HashMap<Uuid, String>,
+    /// Task rows that could not be read → why (only those: the other
+    /// reasons to skip a task are decided again from its message's row).
+    bad_tasks: HashMap<Uuid, String>,
+    /// The task whose messages are being numbered (they come in task
+    /// order), and the last sequence given.
+    numbering: Option<(Uuid, i64)>,
+}
+
+/// Why a readable task is not imported, if it is not: decided alike for
+/// the task and for its messages.
+fn skip_reason(
+    action: &TaskAction,
+    status: &TaskStatus,
+    options: &ImportOptions,
+) -> Option<&'static str> {
+    if *action == TaskAction::Noop && !options.include_noop {
+        Some("noop task (a health probe; --include-noop imports it)")
+    } else if rows::interrupted(status) && options.interrupted == Interrupted::Skip {
+        Some("left running or terminating (--interrupted skip)")
+    } else {
+        None
+    }
 }
 
 impl Importer<'_, '_> {
@@ -111,23 +129,16 @@ impl Importer<'_, '_> {
     async fn tasks(&mut self) -> Result<(), ImportError> {
         let options = self.options;
         let total = self.src.count("tasks").await?;
-        let counts = self.src.message_counts().await?;
-        let parents = self.src.subtask_lists().await?;
         self.src.declare("c_tasks", "tasks").await?;
         let mut done = 0;
         while let Some(batch_rows) = self.batches("tasks").await? {
             let mut batch = ImportBatch::default();
             for row in &batch_rows {
                 let raw_id: Option<Vec<u8>> = super::source::get(row, "task_id");
-                let parent = raw_id
-                    .as_ref()
-                    .and_then(|id| parents.get(id))
-                    .and_then(|p| rows::uuid(p));
-                let (n, errors) = raw_id
-                    .as_ref()
-                    .and_then(|id| counts.get(id))
-                    .copied()
-                    .unwrap_or((0, 0));
+                let parent = super::source::get::<Vec<u8>>(row, "listed_parent")
+                    .and_then(|p| rows::uuid(&p));
+                let n: i64 = super::source::get(row, "message_count").unwrap_or(0);
+                let errors: i64 = super::source::get(row, "error_count").unwrap_or(0);
                 let t = self.report.tables.entry("tasks".into()).or_default();
                 t.read += 1;
                 let mut row = match rows::task(row, parent) {
@@ -135,22 +146,14 @@ impl Importer<'_, '_> {
                     Err(reason) => {
                         t.skip(reason.clone());
                         if let Some(id) = raw_id.as_deref().and_then(rows::uuid) {
-                            self.skipped_tasks.insert(id, reason);
+                            self.bad_tasks.insert(id, reason);
                         }
                         continue;
                     }
                 };
                 let id = row.task.task_id;
-                let skip = if row.task.action == TaskAction::Noop && !options.include_noop {
-                    Some("noop task (a health probe; --include-noop imports it)")
-                } else if row.interrupted && options.interrupted == Interrupted::Skip {
-                    Some("left running or terminating (--interrupted skip)")
-                } else {
-                    None
-                };
-                if let Some(reason) = skip {
+                if let Some(reason) = skip_reason(&row.task.action, &row.task.status, options) {
                     t.skip(reason);
-                    self.skipped_tasks.insert(id, reason.to_owned());
                     continue;
                 }
                 if row.bad_json {
@@ -189,7 +192,6 @@ impl Importer<'_, '_> {
                         }
                     }
                 }
-                self.next_seq.insert(id, 0);
                 batch.tasks.push(crate::store::ImportedTask {
                     task: row.task,
                     message_seq: seq,
@@ -238,14 +240,27 @@ impl Importer<'_, '_> {
         match table {
             "result_message" => {
                 let (mut message, bad) = rows::message(row)?;
-                let Some(seq) = self.next_seq.get_mut(&message.task_id) else {
-                    return Err(match self.skipped_tasks.get(&message.task_id) {
-                        Some(why) => format!("its task was skipped: {why}"),
-                        None => "its task is not in the tasks table".into(),
-                    });
+                let task = message.task_id;
+                if super::source::get::<bool>(row, "task_known") != Some(true) {
+                    return Err("its task is not in the tasks table".into());
+                }
+                if let Some(why) = self.bad_tasks.get(&task) {
+                    return Err(format!("its task was skipped: {why}"));
+                }
+                // A readable task: skipped for the same reason as it was.
+                let action = rows::action(row, "task_action");
+                let status = rows::status(row, "task_status")?;
+                if let Some(why) = action.and_then(|a| skip_reason(&a, &status, self.options)) {
+                    return Err(format!("its task was skipped: {why}"));
+                }
+                let seq = match &mut self.numbering {
+                    Some((current, seq)) if *current == task => {
+                        *seq += 1;
+                        *seq
+                    }
+                    numbering => numbering.insert((task, 1)).1,
                 };
-                *seq += 1;
-                message.sequence = *seq;
+                message.sequence = seq;
                 if bad {
                     self.entry(table)
                         .note("extra held text that is no JSON: kept as a JSON string");

@@ -1,7 +1,7 @@
 //! The original Drydock's database, read in one read-only transaction: its
 //! Alembic level, its column lengths, and its tables through cursors.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnection, PgRow};
@@ -180,54 +180,52 @@ impl Source {
         Ok(u64::try_from(n).unwrap_or_default())
     }
 
-    /// Per task id (raw bytes): its messages and how many are errors.
-    pub async fn message_counts(&mut self) -> Result<HashMap<Vec<u8>, (i64, i64)>, ImportError> {
-        let rows: Vec<(Vec<u8>, i64, i64)> = sqlx::query_as(
-            "SELECT task_id, count(*), count(*) FILTER (WHERE error IS TRUE) \
-             FROM result_message WHERE task_id IS NOT NULL GROUP BY task_id",
-        )
-        .fetch_all(&mut self.conn)
-        .await
-        .map_err(|e| self.failed(e))?;
-        Ok(rows.into_iter().map(|(t, n, e)| (t, (n, e))).collect())
-    }
-
-    /// Child → parent, from the parents' `subtask_id_list`.
-    pub async fn subtask_lists(&mut self) -> Result<HashMap<Vec<u8>, Vec<u8>>, ImportError> {
-        let rows: Vec<(Vec<u8>, Vec<u8>)> = sqlx::query_as(
-            "SELECT task_id, unnest(subtask_id_list) FROM tasks WHERE subtask_id_list IS NOT NULL",
-        )
-        .fetch_all(&mut self.conn)
-        .await
-        .map_err(|e| self.failed(e))?;
-        Ok(rows.into_iter().map(|(p, c)| (c, p)).collect())
-    }
-
     /// Opens cursor `name` over `table` (ordered by its key where it has one),
-    /// naive timestamps converted from the source time zone.
+    /// naive timestamps converted from the source time zone. What needs
+    /// more than one row is computed by the source, so memory does not grow
+    /// with it: a task comes with its message and error counts and the task
+    /// whose `subtask_id_list` names it (`listed_parent`); a message, in
+    /// task and sequence order, with its task's action and status
+    /// (`task_known` false when there is no such task).
     pub async fn declare(&mut self, name: &str, table: &str) -> Result<(), ImportError> {
-        let ts = |c: &str| format!("({c} AT TIME ZONE $1) AS {c}");
+        let ts = |c: &str| {
+            let column = c.rsplit('.').next().unwrap_or(c);
+            format!("({c} AT TIME ZONE $1) AS {column}")
+        };
         let links = if self.level >= 2 {
-            "result_links::text AS result_links"
+            "t.result_links::text AS result_links"
         } else {
             "NULL::text AS result_links"
         };
         let select = match table {
             "tasks" => format!(
-                "SELECT task_id, parent_task_id, result_status, result_message, result_reason, \
-                 result_successes::text[] AS result_successes, \
-                 result_failures::text[] AS result_failures, retry, status, {}, created_by, {}, \
-                 design_ref, request_context::text AS request_context, \
-                 node_filter::text AS node_filter, action, {}, terminated_by, terminate, {links} \
-                 FROM tasks ORDER BY task_id",
-                ts("created"),
-                ts("updated"),
-                ts("terminated")
+                "SELECT t.task_id, t.parent_task_id, t.result_status, t.result_message, \
+                 t.result_reason, t.result_successes::text[] AS result_successes, \
+                 t.result_failures::text[] AS result_failures, t.retry, t.status, {}, \
+                 t.created_by, {}, t.design_ref, t.request_context::text AS request_context, \
+                 t.node_filter::text AS node_filter, t.action, {}, t.terminated_by, \
+                 t.terminate, {links}, coalesce(c.n, 0) AS message_count, \
+                 coalesce(c.e, 0) AS error_count, l.parent AS listed_parent \
+                 FROM tasks t \
+                 LEFT JOIN (SELECT task_id, count(*) AS n, \
+                 count(*) FILTER (WHERE error IS TRUE) AS e \
+                 FROM result_message GROUP BY task_id) c ON c.task_id = t.task_id \
+                 LEFT JOIN (SELECT DISTINCT ON (child) child, parent FROM \
+                 (SELECT task_id AS parent, unnest(subtask_id_list) AS child FROM tasks \
+                 WHERE subtask_id_list IS NOT NULL) s ORDER BY child, parent) l \
+                 ON l.child = t.task_id \
+                 ORDER BY t.task_id",
+                ts("t.created"),
+                ts("t.updated"),
+                ts("t.terminated")
             ),
             "result_message" => format!(
-                "SELECT sequence, task_id, message, error, context, context_type, {}, \
-                 extra::text AS extra FROM result_message ORDER BY sequence",
-                ts("ts")
+                "SELECT m.sequence, m.task_id, m.message, m.error, m.context, m.context_type, \
+                 {}, m.extra::text AS extra, t.task_id IS NOT NULL AS task_known, \
+                 t.action AS task_action, t.status AS task_status \
+                 FROM result_message m LEFT JOIN tasks t ON t.task_id = m.task_id \
+                 ORDER BY m.task_id, m.sequence",
+                ts("m.ts")
             ),
             "build_data" => format!(
                 "SELECT node_name, task_id, {}, generator, data_format, data_element \

@@ -86,6 +86,17 @@ pub struct NodeContext<'a> {
     pub store: &'a Store,
 }
 
+impl<'a> NodeContext<'a> {
+    /// The context of a program with this configuration, resolver and store.
+    pub fn new(config: &'a Config, resolver: &'a drydock_core::Resolver, store: &'a Store) -> Self {
+        NodeContext {
+            config,
+            resolver,
+            store,
+        }
+    }
+}
+
 /// Why a source could not list its nodes.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]

@@ -1,9 +1,9 @@
 //! `drydock store import` through the real binary: an original Drydock
 //! database at each of its three Alembic levels (schemas in `original/`,
-//! the DDL of the original's migrations), imported into SQLite and
-//! PostgreSQL stores and read back with `task show`, `task list` and
-//! `node builddata`; a second import adds nothing; a dry run writes
-//! nothing (a bad source: `import_refused`).
+//! dumped after a real run of the original's migrations, 2017 and today's),
+//! imported into SQLite and PostgreSQL stores and read back with `task
+//! show`, `task list` and `node builddata`; a second import adds nothing; a
+//! dry run writes nothing (a bad source: `import_refused`).
 
 use crate::common;
 
@@ -20,21 +20,21 @@ const C: &str = "0c000000-0000-4000-8000-00000000000c";
 const N: &str = "0e000000-0000-4000-8000-00000000000e";
 const R: &str = "0f000000-0000-4000-8000-00000000000f";
 
-/// The schema chain and data of each level, oldest first.
+/// The original database at `level`: the schema the original's own Alembic
+/// migrations built (`original/README.md`: a real run, dumped with
+/// `pg_dump`), then the rows for the tables it has. `before_2018`: built by
+/// the original as it was before its longer host names (short
+/// `node_name` columns, kept when later levels were added on top).
 fn level_sql(level: usize, before_2018: bool) -> Vec<&'static str> {
-    let base = if before_2018 {
-        include_str!("original/9593a123e7c5-2017.sql")
-    } else {
-        include_str!("original/9593a123e7c5.sql")
+    let schema = match (level, before_2018) {
+        (0, true) => include_str!("original/9593a123e7c5-2017.sql"),
+        (0, false) => include_str!("original/9593a123e7c5.sql"),
+        (1, true) => include_str!("original/4a5bef3702b-2017.sql"),
+        (1, false) => include_str!("original/4a5bef3702b.sql"),
+        (_, true) => include_str!("original/4713e7ebca9-2017.sql"),
+        (_, false) => include_str!("original/4713e7ebca9.sql"),
     };
-    let mut sql = vec![base];
-    if level >= 1 {
-        sql.push(include_str!("original/4a5bef3702b.sql"));
-    }
-    if level >= 2 {
-        sql.push(include_str!("original/4713e7ebca9.sql"));
-    }
-    sql.push(include_str!("original/data-base.sql"));
+    let mut sql = vec![schema, include_str!("original/data-base.sql")];
     if level >= 1 {
         sql.push(include_str!("original/data-build.sql"));
     }
@@ -44,10 +44,25 @@ fn level_sql(level: usize, before_2018: bool) -> Vec<&'static str> {
     sql
 }
 
+/// Runs each part on one connection. A `pg_dump` script's psql-only lines
+/// (`\restrict`, `\unrestrict`) are left out, and its session settings
+/// (an empty `search_path`) are reset before the next part.
 pub(crate) async fn run_sql(url: &str, sql: &[&'static str]) {
     let mut conn = sqlx::PgConnection::connect(url).await.expect("the source");
     for part in sql {
-        sqlx::raw_sql(*part).execute(&mut conn).await.expect(part);
+        let statements: String = part
+            .lines()
+            .filter(|line| !line.starts_with('\\'))
+            .flat_map(|line| [line, "\n"])
+            .collect();
+        sqlx::raw_sql(sqlx::AssertSqlSafe(statements))
+            .execute(&mut conn)
+            .await
+            .expect(part);
+        sqlx::raw_sql("RESET ALL")
+            .execute(&mut conn)
+            .await
+            .expect("RESET ALL");
     }
     conn.close().await.ok();
 }
@@ -81,7 +96,7 @@ fn texts(task: &Value) -> Vec<(String, bool)> {
 }
 
 /// Imports a database at `level` into `store` and checks everything read back.
-async fn import_level(home: &Path, source: &str, store: &str, level: usize) {
+async fn import_level(home: &Path, source: &str, store: &str, (level, before_2018): Variant) {
     // A dry run first: a report, and nothing written.
     let dry = import(home, source, store, &["--dry-run"]);
     assert_eq!(dry["dry_run"], true);
@@ -123,7 +138,7 @@ async fn import_level(home: &Path, source: &str, store: &str, level: usize) {
     assert_eq!(report["tables"]["boot_action_status"]["imported"], 2);
     assert_eq!(report["tables"]["active_instance"]["read"], 1);
     let lengths = &report["column_lengths"];
-    let node_len = if level < 2 { 16 } else { 280 };
+    let node_len = if before_2018 { 16 } else { 280 };
     assert_eq!(
         lengths["boot_action.node_name"], node_len,
         "read, not assumed"
@@ -243,18 +258,33 @@ fn common_level(level: usize) -> &'static str {
     drydock::import::LEVELS[level]
 }
 
+/// An Alembic level (an index into `LEVELS`) and whether the database was
+/// first built before 2018 (short `node_name` columns).
+type Variant = (usize, bool);
+
+/// Every database the original's migrations build: each level as built
+/// today, and as built in 2017 (then upgraded by today's original).
+const VARIANTS: [Variant; 6] = [
+    (0, true),
+    (0, false),
+    (1, true),
+    (1, false),
+    (2, true),
+    (2, false),
+];
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn each_alembic_level_imports_into_sqlite_and_postgres() {
-    for level in 0..3 {
+    for variant in VARIANTS {
         let Some(source) = TempDatabase::create("import_source").await else {
             return;
         };
-        run_sql(source.url(), &level_sql(level, level < 2)).await;
+        run_sql(source.url(), &level_sql(variant.0, variant.1)).await;
         let home = tempfile::tempdir().unwrap();
         let sqlite = format!("sqlite://{}", home.path().join("store.db").display());
-        import_level(home.path(), source.url(), &sqlite, level).await;
+        import_level(home.path(), source.url(), &sqlite, variant).await;
         if let Some(target) = TempDatabase::create("import_target").await {
-            import_level(home.path(), source.url(), target.url(), level).await;
+            import_level(home.path(), source.url(), target.url(), variant).await;
             target.drop_database().await;
         }
         source.drop_database().await;
@@ -267,6 +297,16 @@ async fn decisions_are_options_and_a_dry_run_creates_no_store() {
         return;
     };
     run_sql(source.url(), &level_sql(2, false)).await;
+    // A task row that cannot be read (no action), with a message: both
+    // reported, with the reason.
+    run_sql(
+        source.url(),
+        &["INSERT INTO tasks (task_id, status, created) \
+           VALUES (decode('0100000000004000800000000000001d', 'hex'), 'complete', '2018-03-02'); \
+           INSERT INTO result_message (task_id, message, error, ts) \
+           VALUES (decode('0100000000004000800000000000001d', 'hex'), 'lost', false, '2018-03-02')"],
+    )
+    .await;
     let home = tempfile::tempdir().unwrap();
     let path = home.path().join("dry.db");
     let dry_store = format!("sqlite://{}", path.display());
@@ -302,8 +342,19 @@ async fn decisions_are_options_and_a_dry_run_creates_no_store() {
     );
     assert_eq!(report["tables"]["tasks"]["imported"], 5, "{report}");
     assert_eq!(
+        report["tables"]["tasks"]["skipped"],
+        json!({"action is NULL": 1})
+    );
+    assert_eq!(
         report["tables"]["result_message"]["imported"], 8,
         "{report}"
+    );
+    assert_eq!(
+        report["tables"]["result_message"]["skipped"],
+        json!({
+            "its task is not in the tasks table": 1,
+            "its task was skipped: action is NULL": 1,
+        })
     );
     let r = show(home.path(), &store, R);
     assert_eq!(r["status"], "queued");

@@ -23,6 +23,7 @@ mod output;
 mod pg_connections;
 mod remote;
 mod remote_serve;
+mod remote_spellings;
 mod resolve;
 mod secrets;
 mod secrets_env;

@@ -1,72 +1,269 @@
--- Migration 9593a123e7c5 (create base database tables), as run with tables.py since commit 13b768a.
--- alembic: the version table, created by `alembic upgrade` itself.
-CREATE TABLE alembic_version (
-    version_num VARCHAR(32) NOT NULL,
-    CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num)
+--
+-- PostgreSQL database dump
+--
+
+\restrict original
+
+-- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
+-- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+SET default_tablespace = '';
+
+SET default_table_access_method = heap;
+
+--
+-- Name: active_instance; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.active_instance (
+    dummy_key integer NOT NULL,
+    identity bytea,
+    last_ping timestamp without time zone
 );
--- 9593a123e7c5: op.create_table(tables.Tasks.__tablename__, *tables.Tasks.__baseschema__)
-CREATE TABLE tasks (
-    task_id BYTEA NOT NULL,
-    parent_task_id BYTEA,
-    subtask_id_list BYTEA[],
-    result_status VARCHAR(32),
-    result_message VARCHAR(128),
-    result_reason VARCHAR(128),
-    result_error_count INTEGER,
-    result_successes VARCHAR(32)[],
-    result_failures VARCHAR(32)[],
-    retry INTEGER,
-    status VARCHAR(32),
-    created TIMESTAMP WITHOUT TIME ZONE,
-    created_by VARCHAR(16),
-    updated TIMESTAMP WITHOUT TIME ZONE,
-    design_ref VARCHAR(128),
-    request_context JSON,
-    node_filter JSON,
-    action VARCHAR(32),
-    terminated TIMESTAMP WITHOUT TIME ZONE,
-    terminated_by VARCHAR(16),
-    terminate BOOLEAN,
-    PRIMARY KEY (task_id)
+
+
+--
+-- Name: active_instance_dummy_key_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.active_instance_dummy_key_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: active_instance_dummy_key_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.active_instance_dummy_key_seq OWNED BY public.active_instance.dummy_key;
+
+
+--
+-- Name: alembic_version; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.alembic_version (
+    version_num character varying(32) NOT NULL
 );
--- 9593a123e7c5: op.create_table(tables.ResultMessage.__tablename__, *tables.ResultMessage.__baseschema__)
-CREATE TABLE result_message (
-    sequence SERIAL NOT NULL,
-    task_id BYTEA,
-    message VARCHAR(1024),
-    error BOOLEAN,
-    context VARCHAR(64),
-    context_type VARCHAR(16),
-    ts TIMESTAMP WITHOUT TIME ZONE,
-    extra JSON,
-    PRIMARY KEY (sequence)
+
+
+--
+-- Name: boot_action; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.boot_action (
+    node_name character varying(280) NOT NULL,
+    task_id bytea,
+    identity_key bytea
 );
--- 9593a123e7c5: op.create_table(tables.ActiveInstance.__tablename__, *tables.ActiveInstance.__baseschema__)
-CREATE TABLE active_instance (
-    dummy_key SERIAL NOT NULL,
-    identity BYTEA,
-    last_ping TIMESTAMP WITHOUT TIME ZONE,
-    PRIMARY KEY (dummy_key)
+
+
+--
+-- Name: boot_action_status; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.boot_action_status (
+    node_name character varying(280),
+    action_id bytea NOT NULL,
+    action_name character varying(64),
+    task_id bytea,
+    identity_key bytea,
+    action_status character varying(32)
 );
--- 9593a123e7c5: op.create_table(tables.BootAction.__tablename__, *tables.BootAction.__baseschema__)
-CREATE TABLE boot_action (
-    node_name VARCHAR(280) NOT NULL,
-    task_id BYTEA,
-    identity_key BYTEA,
-    PRIMARY KEY (node_name)
+
+
+--
+-- Name: result_message; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.result_message (
+    sequence integer NOT NULL,
+    task_id bytea,
+    message character varying(1024),
+    error boolean,
+    context character varying(64),
+    context_type character varying(16),
+    ts timestamp without time zone,
+    extra json
 );
--- 9593a123e7c5: op.create_table(tables.BootActionStatus.__tablename__, *tables.BootActionStatus.__baseschema__)
-CREATE TABLE boot_action_status (
-    node_name VARCHAR(280),
-    action_id BYTEA NOT NULL,
-    action_name VARCHAR(64),
-    task_id BYTEA,
-    identity_key BYTEA,
-    action_status VARCHAR(32),
-    PRIMARY KEY (action_id)
+
+
+--
+-- Name: result_message_sequence_seq; Type: SEQUENCE; Schema: public; Owner: -
+--
+
+CREATE SEQUENCE public.result_message_sequence_seq
+    AS integer
+    START WITH 1
+    INCREMENT BY 1
+    NO MINVALUE
+    NO MAXVALUE
+    CACHE 1;
+
+
+--
+-- Name: result_message_sequence_seq; Type: SEQUENCE OWNED BY; Schema: public; Owner: -
+--
+
+ALTER SEQUENCE public.result_message_sequence_seq OWNED BY public.result_message.sequence;
+
+
+--
+-- Name: tasks; Type: TABLE; Schema: public; Owner: -
+--
+
+CREATE TABLE public.tasks (
+    task_id bytea NOT NULL,
+    parent_task_id bytea,
+    subtask_id_list bytea[],
+    result_status character varying(32),
+    result_message character varying(128),
+    result_reason character varying(128),
+    result_error_count integer,
+    result_successes character varying(32)[],
+    result_failures character varying(32)[],
+    retry integer,
+    status character varying(32),
+    created timestamp without time zone,
+    created_by character varying(16),
+    updated timestamp without time zone,
+    design_ref character varying(128),
+    request_context json,
+    node_filter json,
+    action character varying(32),
+    terminated timestamp without time zone,
+    terminated_by character varying(16),
+    terminate boolean
 );
--- 9593a123e7c5: index=True on boot_action_status.node_name and .task_id
-CREATE INDEX ix_boot_action_status_node_name ON boot_action_status (node_name);
-CREATE INDEX ix_boot_action_status_task_id ON boot_action_status (task_id);
--- alembic: records the revision.
-INSERT INTO alembic_version (version_num) VALUES ('9593a123e7c5');
+
+
+--
+-- Name: active_instance dummy_key; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.active_instance ALTER COLUMN dummy_key SET DEFAULT nextval('public.active_instance_dummy_key_seq'::regclass);
+
+
+--
+-- Name: result_message sequence; Type: DEFAULT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.result_message ALTER COLUMN sequence SET DEFAULT nextval('public.result_message_sequence_seq'::regclass);
+
+
+--
+-- Name: active_instance active_instance_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.active_instance
+    ADD CONSTRAINT active_instance_pkey PRIMARY KEY (dummy_key);
+
+
+--
+-- Name: alembic_version alembic_version_pkc; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.alembic_version
+    ADD CONSTRAINT alembic_version_pkc PRIMARY KEY (version_num);
+
+
+--
+-- Name: boot_action boot_action_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.boot_action
+    ADD CONSTRAINT boot_action_pkey PRIMARY KEY (node_name);
+
+
+--
+-- Name: boot_action_status boot_action_status_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.boot_action_status
+    ADD CONSTRAINT boot_action_status_pkey PRIMARY KEY (action_id);
+
+
+--
+-- Name: result_message result_message_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.result_message
+    ADD CONSTRAINT result_message_pkey PRIMARY KEY (sequence);
+
+
+--
+-- Name: tasks tasks_pkey; Type: CONSTRAINT; Schema: public; Owner: -
+--
+
+ALTER TABLE ONLY public.tasks
+    ADD CONSTRAINT tasks_pkey PRIMARY KEY (task_id);
+
+
+--
+-- Name: ix_boot_action_status_node_name; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ix_boot_action_status_node_name ON public.boot_action_status USING btree (node_name);
+
+
+--
+-- Name: ix_boot_action_status_task_id; Type: INDEX; Schema: public; Owner: -
+--
+
+CREATE INDEX ix_boot_action_status_task_id ON public.boot_action_status USING btree (task_id);
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict original
+
+--
+-- PostgreSQL database dump
+--
+
+\restrict original
+
+-- Dumped from database version 15.20 (Debian 15.20-0+deb12u1)
+-- Dumped by pg_dump version 15.20 (Debian 15.20-0+deb12u1)
+
+SET statement_timeout = 0;
+SET lock_timeout = 0;
+SET idle_in_transaction_session_timeout = 0;
+SET client_encoding = 'UTF8';
+SET standard_conforming_strings = on;
+SELECT pg_catalog.set_config('search_path', '', false);
+SET check_function_bodies = false;
+SET xmloption = content;
+SET client_min_messages = warning;
+SET row_security = off;
+
+--
+-- Data for Name: alembic_version; Type: TABLE DATA; Schema: public; Owner: -
+--
+
+INSERT INTO public.alembic_version VALUES ('9593a123e7c5');
+
+
+--
+-- PostgreSQL database dump complete
+--
+
+\unrestrict original
+
