@@ -15,7 +15,9 @@ where
     F: FnMut(Event<'t>, Span) -> bool,
 {
     /// The flow collection that opens at `at` (`[` or `{`) and closes before
-    /// `eol`: its events; the offset after its closing bracket.
+    /// `eol`: its events; the offset after its closing bracket. Out of line:
+    /// rare in designs, it should not weigh on the hot path's inlining.
+    #[inline(never)]
     pub(super) fn flow(&mut self, at: usize, eol: usize) -> Option<usize> {
         let map = self.bytes[at] == b'{';
         let (start, end, close) = if map {
