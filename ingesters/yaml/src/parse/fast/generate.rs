@@ -28,10 +28,64 @@ pub(super) fn line() -> impl Strategy<Value = String> {
         "x",
     ]);
     let value = prop::sample::select(vec![
-        "", "", "1", "v", "-1", "- x", "x y", "x  ", "'s'", "'s''t'", "\"d\\n\"", "\"d\\x\"",
-        "\"open", "'open", "[]", "{}", "[a]", "{a: b}", "a: b", "x:y", "x #c", "x#c", "# c",
-        "&a x", "*a", "!!str x", "|", ">", "~", "null", "true", "0x1F", ":", "--- x", "...", "%x",
-        "@x", "`x", "a, b", "]", "\t", "é",
+        "",
+        "",
+        "1",
+        "v",
+        "-1",
+        "- x",
+        "x y",
+        "x  ",
+        "'s'",
+        "'s''t'",
+        "\"d\\n\"",
+        "\"d\\x\"",
+        "\"open",
+        "'open",
+        "[]",
+        "{}",
+        "[a]",
+        "{a: b}",
+        "a: b",
+        "x:y",
+        "x #c",
+        "x#c",
+        "# c",
+        "&a x",
+        "*a",
+        "!!str x",
+        "|",
+        ">",
+        "~",
+        "null",
+        "true",
+        "0x1F",
+        ":",
+        "--- x",
+        "...",
+        "%x",
+        "@x",
+        "`x",
+        "a, b",
+        "]",
+        "\t",
+        "é",
+        "[a, b]",
+        "[ 'x' , \"y\" ,1]",
+        "[a,]",
+        "[a, [b]]",
+        "[a: b]",
+        "[-1, - x]",
+        "{a: b, 'c': \"d\"}",
+        "{a}",
+        "{a:b}",
+        "{a: }",
+        "{a: b",
+        "[a #c]",
+        "[a b , c]",
+        ">-",
+        ">+",
+        "> # c",
     ]);
     let tail = prop::sample::select(vec!["", "", "", " ", "  # c", "#c", ":"]);
     (indent, head, key, value, tail).prop_map(|(i, h, k, v, t)| format!("{i}{h}{k}{v}{t}"))
@@ -48,7 +102,8 @@ pub(super) fn document() -> impl Strategy<Value = String> {
 #[derive(Clone, Debug)]
 pub(super) enum Tree {
     Scalar(&'static str),
-    /// A literal block scalar: its chomping indicator and lines.
+    /// A block scalar: its header (`|` or `>` and a chomping indicator)
+    /// and lines.
     Block(&'static str, Vec<&'static str>),
     Map(Vec<(&'static str, Tree)>),
     Seq(Vec<Tree>),
@@ -76,13 +131,17 @@ pub(super) fn tree() -> impl Strategy<Value = Tree> {
         "{}",
         "<<",
         "null",
+        "[a, b]",
+        "['x', \"y\", 1]",
+        "{k: v, 'q': \"w\"}",
+        "[ a b ,c ]",
     ])
     .prop_map(Tree::Scalar);
     // Leading empty lines are left to the full parser: not generated.
     let first = vec!["x", "  more", "# c", "k: v", "- i", "'q'"];
-    let rest = vec!["x", "", "  more", "# c", "k: v", "- i", "'q'"];
+    let rest = vec!["x", "", "  more", "# c", "k: v", "- i", "'q'", "y z"];
     let block = (
-        prop::sample::select(vec!["", "-", "+"]),
+        prop::sample::select(vec!["|", "|-", "|+", ">", ">-", ">+"]),
         prop::sample::select(first),
         prop::collection::vec(prop::sample::select(rest), 0..4),
     )
@@ -144,7 +203,7 @@ fn render_under(
 ) {
     match value {
         Tree::Block(chomp, lines) => {
-            out.push_str(&format!(" |{chomp}\n"));
+            out.push_str(&format!(" {chomp}\n"));
             for line in lines {
                 if line.is_empty() {
                     out.push('\n');

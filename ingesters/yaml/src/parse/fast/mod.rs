@@ -6,9 +6,10 @@
 //! sequences by indentation, one-line plain or quoted scalars, comments. This
 //! module reads exactly that, a line at a time, and produces the events (and
 //! positions) `saphyr-parser` gives for the same text, borrowing scalars from
-//! the input. Anything else (flow collections other than `[]`/`{}`, block or
-//! multi-line scalars, anchors, aliases, tags, tabs, non-ASCII text, a second
-//! document, unusual escapes) makes it stop and say so: the caller then parses
+//! the input; block scalars (literal and folded) and one-line flow
+//! collections of scalars too. Anything else (nested flow collections,
+//! multi-line flow or plain scalars, anchors, aliases, tags, tabs, non-ASCII
+//! text, a second document, unusual escapes) makes it stop and say so: the caller then parses
 //! the document with `saphyr-parser` from the start. It never reports a
 //! syntax error itself, so every error message comes from one parser; its
 //! tests compare its events with `saphyr-parser`'s on every fixture and on
@@ -21,6 +22,7 @@ use saphyr_parser::{Event, Marker, ScalarStyle, Span};
 use line::{Line, blank_after, classify, nothing_at, plain_end, plain_start, quoted, skip_spaces};
 
 mod block;
+mod flow;
 mod line;
 
 /// Deepest nesting followed here; deeper input goes to the full parser,
@@ -325,26 +327,18 @@ where
                 self.send(Event::Scalar(text, style, 0, None), mark)?;
                 end
             }
-            open @ (b'[' | b'{') => {
-                let close = if open == b'[' { b']' } else { b'}' };
-                if b.get(at + 1) != Some(&close) {
-                    return None;
-                }
-                let (start, end) = if open == b'[' {
-                    (Event::SequenceStart(0, None), Event::SequenceEnd)
-                } else {
-                    (Event::MappingStart(0, None), Event::MappingEnd)
-                };
-                self.send(start, mark)?;
-                let close_mark = self.mark(at + 1);
-                self.send(end, close_mark)?;
-                at + 2
-            }
-            b'|' => {
-                let block = block::literal(b, self.text, at, eol, owner)?;
+            b'[' | b'{' => self.flow(at, eol)?,
+            header @ (b'|' | b'>') => {
+                let folded = header == b'>';
+                let block = block::block(b, self.text, at, eol, owner, folded)?;
                 let mark = Marker::new(block.first, self.line + 1, block.indent);
                 let text = Cow::Owned(block.text);
-                self.send(Event::Scalar(text, ScalarStyle::Literal, 0, None), mark)?;
+                let style = if folded {
+                    ScalarStyle::Folded
+                } else {
+                    ScalarStyle::Literal
+                };
+                self.send(Event::Scalar(text, style, 0, None), mark)?;
                 self.line += block.lines;
                 self.pos = block.next;
                 self.scalar_owner = Some(owner);

@@ -89,6 +89,24 @@ fn reads_literal_block_scalars() {
 }
 
 #[test]
+fn reads_folded_block_scalars() {
+    read("a: >\n  folded\n  text\nb: 1\n");
+    read("a: >-\n  x\n\n  y\n\n\nb: 1\n");
+    read("a: >+\n  x\n  y\n\nb: 1\n");
+    read("a: >\n  x\n    more indented\n  y\n\n  z\n");
+    read("- >\n  x\n\n\n  y\n   z\n- w\n");
+    read("a:\n  b: > # c\n    one\n    two # not a comment\n  c: d\n");
+}
+
+#[test]
+fn reads_one_line_flow_collections_of_scalars() {
+    read("a: [1, 2]\nb: {c: d}\n");
+    read("a: [ x , 'y''s', \"z\\n\" ]  # c\nb: [a b,c]\n");
+    read("- [a]\n- {k: v, 'q': \"w\", n: 1}\n- [ ]\n- { }\n");
+    read("a:\n  - b: [10.0.0.1/24, -1, x-y]\n    c: []\n");
+}
+
+#[test]
 fn reads_empty_values_where_the_full_parser_puts_them() {
     read("a:\nb: 1\n");
     read("a:\n");
@@ -102,16 +120,23 @@ fn reads_empty_values_where_the_full_parser_puts_them() {
 #[test]
 fn leaves_everything_else_to_the_full_parser() {
     for text in [
-        "a: >\n  folded\n",
         "a: |2\n  indicated\n",
+        "a: >2\n  indicated\n",
+        "a: >\n\n  leading empty line\n",
+        "a: [b, [c]]\n",
+        "a: [b,\n  c]\n",
+        "a: [b, ]\n",
+        "a: {b}\n",
+        "a: {b:c}\n",
+        "a: [b: c]\n",
+        "a: [b #c]\n",
+        "a: [&x b]\n",
         "a: |\n\n  leading empty line\n",
         "a: |\n  no final line break",
         "a: |\n  x\n   \n  y\n".replace("   \n", "     \n").leak(),
         "a: |\nb: empty block\n",
         "a: &x 1\nb: *x\n",
         "a: !!str 1\n",
-        "a: [1, 2]\n",
-        "a: {b: c}\n",
         "a: multi\n  line\n",
         "a: 'multi\n  line'\n",
         "a:\tb\n",
