@@ -16,6 +16,7 @@ use crate::registry::Registry;
 mod builder;
 mod cached;
 mod judge;
+mod kept;
 
 pub use builder::ResolverBuilder;
 pub use judge::{AUTO_INGESTER, ingest_key};

@@ -156,10 +156,15 @@ forward_db!(
     crate::sqlite::records::append_in
 );
 
+/// A pooled connection idle this long is pinged before it is handed out.
+pub(crate) const PING_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
+
 /// A pool of connections to one database of backend `DB`, and its redacted URL.
 pub(crate) struct SqlStore<DB: Db> {
     pub(crate) pool: Pool<DB>,
     pub(crate) url: String,
+    /// A connection held out of the pool for claims ([`SqlStore::read_all_held`]).
+    pub(crate) held: super::held::HeldSlot<DB>,
 }
 
 impl<DB: Db> Clone for SqlStore<DB> {
@@ -167,6 +172,7 @@ impl<DB: Db> Clone for SqlStore<DB> {
         SqlStore {
             pool: self.pool.clone(),
             url: self.url.clone(),
+            held: self.held.clone(),
         }
     }
 }
@@ -213,12 +219,29 @@ impl<DB: Db> SqlStore<DB> {
                 .min_connections(options.min_connections)
                 .idle_timeout(Some(options.idle_timeout))
         };
+        // A connection back from the pool is pinged only when it sat idle
+        // long enough for the server to have gone away meanwhile: on a busy
+        // worker every statement is then one round trip, not two (one that
+        // finds the server gone fails retryably, and sqlx closes it).
         let pool = pool
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= PING_IDLE_FOR {
+                        conn.ping().await?;
+                    }
+                    Ok(true)
+                })
+            })
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await
             .map_err(|e| StoreError::from_sqlx(&display, e))?;
-        Ok(SqlStore { pool, url: display })
+        Ok(SqlStore {
+            pool,
+            url: display,
+            held: Default::default(),
+        })
     }
 
     /// Applies the embedded migrations not applied yet, then the data
