@@ -156,9 +156,6 @@ forward_db!(
     crate::sqlite::records::append_in
 );
 
-/// A pooled connection idle this long is pinged before it is handed out.
-pub(crate) const PING_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
-
 /// A pool of connections to one database of backend `DB`, and its redacted URL.
 pub(crate) struct SqlStore<DB: Db> {
     pub(crate) pool: Pool<DB>,
@@ -219,20 +216,7 @@ impl<DB: Db> SqlStore<DB> {
                 .min_connections(options.min_connections)
                 .idle_timeout(Some(options.idle_timeout))
         };
-        // A connection back from the pool is pinged only when it sat idle
-        // long enough for the server to have gone away meanwhile: on a busy
-        // worker every statement is then one round trip, not two (one that
-        // finds the server gone fails retryably, and sqlx closes it).
         let pool = pool
-            .test_before_acquire(false)
-            .before_acquire(|conn, meta| {
-                Box::pin(async move {
-                    if meta.idle_for >= PING_IDLE_FOR {
-                        conn.ping().await?;
-                    }
-                    Ok(true)
-                })
-            })
             .acquire_timeout(options.acquire_timeout)
             .connect_with(connect)
             .await

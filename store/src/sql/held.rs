@@ -7,8 +7,12 @@ use std::time::Instant;
 
 use sqlx::Connection;
 
-use super::db::{Db, Decodes, PING_IDLE_FOR, Q, SqlStore};
+use super::db::{Db, Decodes, Q, SqlStore};
 use crate::error::Result;
+
+/// A held connection idle this long is pinged before it is used again (a
+/// pooled one is pinged every time it is handed out).
+const PING_IDLE_FOR: std::time::Duration = std::time::Duration::from_secs(1);
 
 /// The held connection and when it was last used.
 pub(crate) struct Held<DB: Db> {
@@ -23,8 +27,9 @@ pub(crate) type HeldSlot<DB> = std::sync::Arc<tokio::sync::Mutex<Option<Held<DB>
 impl<DB: Db> SqlStore<DB> {
     /// Every row of `query`, run on the held connection (taken from the pool
     /// the first time, or again after an error or a failed ping: a
-    /// connection idle for a while is pinged first, as the pool does). A
-    /// call that fails or is cancelled drops the connection it had.
+    /// connection idle for a second or more is pinged first). A call that
+    /// fails or is cancelled drops the connection it had, so at most one
+    /// claim fails (retryably) after the server ended the connection.
     pub(crate) async fn read_all_held<O: Decodes>(&self, query: Q<'_, DB>) -> Result<Vec<O>> {
         let mut slot = self.held.lock().await;
         let kept = match slot.take() {
