@@ -57,13 +57,7 @@ fn load() -> String {
         .unwrap_or_else(|| "?".into())
 }
 
-fn worker(
-    bin: &str,
-    url: &str,
-    home: &std::path::Path,
-    concurrency: usize,
-    n: usize,
-) -> Child {
+fn worker(bin: &str, url: &str, home: &std::path::Path, concurrency: usize, n: usize) -> Child {
     let log = std::env::var("DRYDOCK_BENCH_LOG").ok();
     let stderr = match &log {
         Some(prefix) => Stdio::from(std::fs::File::create(format!("{prefix}.{n}")).expect("log")),
@@ -201,7 +195,10 @@ async fn main() {
             rates[rates.len() / 2]
         );
     }
-    println!("fleet: 1-minute load average during the run: {}", loads.join(", "));
+    println!(
+        "fleet: 1-minute load average during the run: {}",
+        loads.join(", ")
+    );
     store.close().await;
     db.drop_database().await;
 }

@@ -67,8 +67,8 @@ mod tree;
 mod worker;
 
 pub use build::ConfigBuilder;
-pub use worker::{DesignCacheSettings, WorkerSettings};
 use tree::{merge, redact, size};
+pub use worker::{DesignCacheSettings, WorkerSettings};
 
 /// The environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "DRYDOCK_CONFIG";

@@ -15,12 +15,8 @@ use sqlx::Connection as _;
 
 /// Runs one worker (one task at a time) until nothing is left; its log.
 fn work(home: &std::path::Path, url: &str, name: &str) -> String {
-    let mut worker = WorkerProc::start(
-        home,
-        url,
-        name,
-        &["--exit-when-idle", "--concurrency", "1"],
-    );
+    let mut worker =
+        WorkerProc::start(home, url, name, &["--exit-when-idle", "--concurrency", "1"]);
     assert_eq!(
         worker.wait(Duration::from_secs(120)),
         Some(0),

@@ -7,11 +7,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
-use super::{ResolveOptions, Resolved, Resolver, ingest_key};
 use super::kept::KeptDesigns;
-use crate::cache::{
-    CacheOptions, CachedEntry, CachedResolution, DesignCacheOptions, ResolveCache,
-};
+use super::{ResolveOptions, Resolved, Resolver, ingest_key};
+use crate::cache::{CacheOptions, CachedEntry, CachedResolution, DesignCacheOptions, ResolveCache};
 use crate::error::Result;
 use crate::fetch::{CacheStatus, FetchMetadata, Fetched};
 use crate::reference::DesignRef;

@@ -262,4 +262,3 @@ impl Setup {
 pub fn opts() -> ResolveOptions {
     ResolveOptions::default().schema_only()
 }
-
