@@ -37,7 +37,8 @@ impl Context {
 
     /// A context over `store`: the resolver uses it as its cache (with the
     /// `[cache]` options), so resolutions are shared by every user of the
-    /// context, and across processes sharing the store.
+    /// context, and across processes sharing the store; designs it loads
+    /// from the store are kept in memory within `[worker.design_cache]`.
     ///
     /// A server builds one at start-up and hands the same objects to its
     /// worker and its handlers:
@@ -79,6 +80,7 @@ impl Context {
         let resolver = config
             .resolver_builder()
             .cache(cache, config.cache().clone())
+            .design_cache(config.worker().design_cache.options())
             .build();
         Context {
             rules: Arc::new(Rules::new(config.validation().clone())),

@@ -144,6 +144,31 @@ impl Default for CacheOptions {
     }
 }
 
+/// Bounds of the resolver's memory of stored resolutions it loaded (see
+/// [`crate::ResolverBuilder::design_cache`]): a long-running process that
+/// resolves one design again and again serves it without loading and parsing
+/// it again. Kept by content digest and ingest key; the least recently used
+/// goes first when either bound is reached.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct DesignCacheOptions {
+    /// Resolutions kept at most (0: none).
+    pub max_entries: usize,
+    /// Bytes kept at most (0: none), each resolution counted as its content
+    /// plus its design and report as JSON.
+    pub max_bytes: u64,
+}
+
+impl DesignCacheOptions {
+    /// Bounds of `max_entries` resolutions and `max_bytes` bytes.
+    pub fn new(max_entries: usize, max_bytes: u64) -> Self {
+        DesignCacheOptions {
+            max_entries,
+            max_bytes,
+        }
+    }
+}
+
 impl CacheOptions {
     /// Sets the TTL.
     pub fn with_ttl(mut self, ttl: Duration) -> Self {

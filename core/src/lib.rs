@@ -27,7 +27,9 @@ pub use bytes::Bytes;
 pub use tokio_util::sync::CancellationToken;
 
 pub use body::LimitedBody;
-pub use cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache, SnapshotId};
+pub use cache::{
+    CacheOptions, CachedEntry, CachedResolution, DesignCacheOptions, ResolveCache, SnapshotId,
+};
 pub use check::DesignCheck;
 pub use config::{DriverConfig, DriversConfig, Env};
 pub use credentials::{Access, AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};

@@ -26,6 +26,9 @@
 //! token_ttl = "5m"         # trust a validated Keystone token this long
 //! tls = { cert = "/etc/drydock/api.pem", key = "/etc/drydock/api.key" }
 //!
+//! [worker]                 # `drydock worker` (and `drydock serve`)
+//! design_cache = { max_entries = 8, max_size = "256MiB" }   # parsed designs kept in memory
+//!
 //! [validation]             # handed to the validation rules
 //! ```
 //!
@@ -62,10 +65,12 @@ use serde_json::{Map, Value};
 mod build;
 mod source;
 mod tree;
+mod worker;
 
 pub use build::ConfigBuilder;
 pub use source::Source;
 use tree::{merge, redact, size};
+pub use worker::{DesignCacheSettings, WorkerSettings};
 
 /// The environment variable naming the configuration file.
 pub const CONFIG_ENV: &str = "DRYDOCK_CONFIG";
@@ -175,6 +180,7 @@ struct Sections {
     cache: CacheOptions,
     store: StoreSettings,
     api: ApiSettings,
+    worker: WorkerSettings,
     /// Each driver's section as given: each driver types its own when the
     /// registry is configured (the facade knows no driver's options).
     drivers: BTreeMap<String, Value>,
@@ -209,6 +215,7 @@ struct Shown<'a> {
     cache: &'a CacheOptions,
     store: &'a StoreSettings,
     api: &'a ApiSettings,
+    worker: &'a WorkerSettings,
     drivers: Map<String, Value>,
     validation: &'a Value,
 }
@@ -296,6 +303,11 @@ impl Config {
         &self.sections.api
     }
 
+    /// `[worker]`: what a long-running worker keeps (the design cache).
+    pub fn worker(&self) -> &WorkerSettings {
+        &self.sections.worker
+    }
+
     /// `[validation]`: the design rules' configuration (e.g. the platform catalogue).
     pub fn validation(&self) -> &ValidationConfig {
         &self.sections.validation
@@ -350,6 +362,7 @@ impl Config {
             cache: &s.cache,
             store: &s.store,
             api: &s.api,
+            worker: &s.worker,
             drivers,
             validation: &self.validation_given,
         };

@@ -271,3 +271,27 @@ fn each_value_knows_its_source() {
     assert_eq!(sources["fetch.connect_timeout"], Source::Default);
     assert!(sources.contains_key("drivers.http.max_redirects"));
 }
+
+#[test]
+fn the_worker_design_cache_has_documented_defaults_and_named_errors() {
+    let c = Config::from_toml_str("", "/etc/d.toml").unwrap();
+    let bounds = c.worker().design_cache.options();
+    assert_eq!((bounds.max_entries, bounds.max_bytes), (8, 256 << 20));
+    let shown = c.effective().unwrap();
+    assert_eq!(shown["worker"]["design_cache"]["max_size"], "256.0 MiB");
+    let c = Config::from_toml_str(
+        "[worker.design_cache]\nmax_entries = 2\nmax_size = \"1GiB\"\n",
+        "/etc/d.toml",
+    )
+    .unwrap();
+    let bounds = c.worker().design_cache.options();
+    assert_eq!((bounds.max_entries, bounds.max_bytes), (2, 1 << 30));
+    for (text, named) in [
+        ("[worker.design_cache]\nmax_size = \"lots\"\n", "lots"),
+        ("[worker.design_cache]\nmax_entries = -1\n", "max_entries"),
+        ("[worker]\ndesign_cach = {}\n", "design_cach"),
+    ] {
+        let err = Config::from_toml_str(text, "/etc/d.toml").unwrap_err();
+        assert!(err.to_string().contains(named), "{text}: {err}");
+    }
+}

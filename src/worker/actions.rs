@@ -105,7 +105,7 @@ async fn finish(
     task: &Task,
     messages: &[NewResultMessage],
 ) -> Result<(), StoreError> {
-    let done = store.finish_task(task, owner, messages).await?;
-    tracing::info!(task = %done.task_id, result = done.result.status.as_str(), messages = messages.len(), "task finished");
+    store.finish_claimed(task, owner, messages).await?;
+    tracing::info!(task = %task.task_id, result = task.result.status.as_str(), messages = messages.len(), "task finished");
     Ok(())
 }

@@ -19,7 +19,8 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct StoreOptions {
-    /// Most connections the pool keeps open (SQLite: readers and the writer together).
+    /// Most connections the pool keeps open (SQLite: readers and the writer
+    /// together; PostgreSQL: plus one held for claims once the store claims).
     pub max_connections: u32,
     /// Connections kept open even when idle.
     pub min_connections: u32,

@@ -4,6 +4,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod design_cache;
 mod outage;
 mod postgres;
 mod sqlite;

@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use super::{ResolveObserver, Resolver, cached::CacheState, scheme_set};
-use crate::cache::{CacheOptions, ResolveCache};
+use crate::cache::{CacheOptions, DesignCacheOptions, ResolveCache};
 use crate::layer::{Layer, RetryPolicy};
 use crate::registry::Registry;
 
@@ -18,6 +18,7 @@ pub struct ResolverBuilder {
     allowed: Option<BTreeSet<String>>,
     cache: Option<(Arc<dyn ResolveCache>, CacheOptions)>,
     observers: Vec<Arc<dyn ResolveObserver>>,
+    design_cache: Option<DesignCacheOptions>,
 }
 
 impl ResolverBuilder {
@@ -62,8 +63,20 @@ impl ResolverBuilder {
         self.observers.push(observer);
         self
     }
+    /// Keeps the stored resolutions the cache loads in memory, within
+    /// `options`' bounds, so that the next resolution served from one of them
+    /// (a hit, or revalidated with the source) does not load and parse it
+    /// again (default: none kept; only with [`ResolverBuilder::cache`]).
+    /// Every check a stored resolution gets still runs: the cache's lookup
+    /// names it (by digest and ingest key), access and confinement are
+    /// checked, and its bytes are hashed again.
+    pub fn design_cache(mut self, options: DesignCacheOptions) -> Self {
+        self.design_cache = Some(options);
+        self
+    }
     /// The resolver.
     pub fn build(self) -> Resolver {
+        let design_cache = self.design_cache;
         let mut layers = crate::layer::standard_layers(self.retry);
         layers.extend(self.extra);
         Resolver {
@@ -72,7 +85,7 @@ impl ResolverBuilder {
             layers,
             cache: self
                 .cache
-                .map(|(cache, options)| Arc::new(CacheState::new(cache, options))),
+                .map(|(cache, options)| Arc::new(CacheState::new(cache, options, design_cache))),
             observers: self.observers,
         }
     }

@@ -7,8 +7,9 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use super::kept::KeptDesigns;
 use super::{ResolveOptions, Resolved, Resolver, ingest_key};
-use crate::cache::{CacheOptions, CachedEntry, CachedResolution, ResolveCache};
+use crate::cache::{CacheOptions, CachedEntry, CachedResolution, DesignCacheOptions, ResolveCache};
 use crate::error::Result;
 use crate::fetch::{CacheStatus, FetchMetadata, Fetched};
 use crate::reference::DesignRef;
@@ -26,6 +27,8 @@ pub(crate) struct CacheState {
     cache: Arc<dyn ResolveCache>,
     options: CacheOptions,
     flights: Mutex<HashMap<String, Slot>>,
+    /// Stored resolutions loaded and verified, kept in memory (if bounded so).
+    kept: Option<KeptDesigns>,
 }
 
 impl std::fmt::Debug for CacheState {
@@ -33,16 +36,22 @@ impl std::fmt::Debug for CacheState {
         f.debug_struct("CacheState")
             .field("cache", &self.cache)
             .field("options", &self.options)
+            .field("kept", &self.kept)
             .finish()
     }
 }
 
 impl CacheState {
-    pub(crate) fn new(cache: Arc<dyn ResolveCache>, options: CacheOptions) -> Self {
+    pub(crate) fn new(
+        cache: Arc<dyn ResolveCache>,
+        options: CacheOptions,
+        design_cache: Option<DesignCacheOptions>,
+    ) -> Self {
         CacheState {
             cache,
             options,
             flights: Mutex::new(HashMap::new()),
+            kept: design_cache.as_ref().and_then(KeptDesigns::new),
         }
     }
 
@@ -120,8 +129,11 @@ impl CacheState {
         let outcome = self
             .resolve_through(resolver, reference, options, &ik, &access)
             .await;
+        // Kept for those waiting on this resolution, or within a TTL; with
+        // neither it would be dropped at once (a copy of a whole design).
+        let wanted = !self.options.ttl.is_zero() || Arc::strong_count(&slot) > 2;
         if let Ok(resolved) = &outcome {
-            *memo = Some(Memo {
+            *memo = wanted.then(|| Memo {
                 at: Instant::now(),
                 resolved: resolved.clone(),
             });
@@ -294,8 +306,25 @@ impl CacheState {
         seen: Option<FetchMetadata>,
         status: CacheStatus,
     ) -> Result<Resolved> {
+        let digest = entry.metadata.digest;
+        if let Some(kept) = self.kept.as_ref().and_then(|k| k.get(&digest, ik)) {
+            tracing::debug!(reference = %reference, id = %entry.id, "the stored resolution is in memory: not loaded again");
+            let loaded =
+                CachedResolution::new(entry.clone(), kept.bytes.clone(), kept.ingested.clone());
+            return self.served(reference, ik, options, loaded, seen, status);
+        }
         let loaded = self.cache.load(entry).await?;
-        self.served(reference, ik, options, loaded, seen, status)
+        let served = self.served(reference, ik, options, loaded, seen, status)?;
+        if let Some(kept) = &self.kept {
+            // Verified: its bytes are the digest the cache named.
+            kept.keep(
+                digest,
+                ik,
+                served.fetched.bytes.clone(),
+                served.ingested.clone(),
+            );
+        }
+        Ok(served)
     }
 
     /// A resolution served from a stored one (with the source's latest word, if any).

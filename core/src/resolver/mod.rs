@@ -16,6 +16,7 @@ use crate::registry::Registry;
 mod builder;
 mod cached;
 mod judge;
+mod kept;
 mod observe;
 
 pub use builder::ResolverBuilder;

@@ -4,7 +4,9 @@
 //! binaries of their own beside this one.
 
 mod cache;
+mod design_cache;
 mod fuzz_reference;
 mod layers;
 mod observe;
 mod resolver;
+mod support;

@@ -1,5 +1,7 @@
-//! Claims on PostgreSQL: a batch taken in one statement with `SKIP LOCKED`,
-//! leases on the database clock (so workers on different hosts agree).
+//! Claims on PostgreSQL: a batch taken in one statement with `SKIP LOCKED`
+//! (one round trip, on a connection held for claims: a worker's claims take
+//! turns on it), leases on the database clock (so workers on different
+//! hosts agree).
 
 use std::time::Duration;
 
@@ -70,7 +72,8 @@ impl PgStore {
             .arg(Ts(now()))
             .arg(c.owner)
             .arg(c.lease.as_secs_f64());
-        let rows: Vec<WithMessages> = self.read_all(query).await?;
+        // One round trip on the connection held for claims.
+        let rows: Vec<WithMessages> = self.read_all_held(query).await?;
         Ok(rows.into_iter().map(Task::from).collect())
     }
 

@@ -174,6 +174,8 @@ fn timed_out(url: String, options: &StoreOptions) -> StoreError {
 pub(crate) struct SqlStore<DB: Db> {
     pub(crate) pool: Pool<DB>,
     pub(crate) url: String,
+    /// A connection held out of the pool for claims ([`SqlStore::read_all_held`]).
+    pub(crate) held: super::held::HeldSlot<DB>,
 }
 
 impl<DB: Db> Clone for SqlStore<DB> {
@@ -181,6 +183,7 @@ impl<DB: Db> Clone for SqlStore<DB> {
         SqlStore {
             pool: self.pool.clone(),
             url: self.url.clone(),
+            held: self.held.clone(),
         }
     }
 }
@@ -250,7 +253,11 @@ impl<DB: Db> SqlStore<DB> {
                 return Err(StoreError::from_sqlx(&display, e));
             }
         }
-        Ok(SqlStore { pool, url: display })
+        Ok(SqlStore {
+            pool,
+            url: display,
+            held: Default::default(),
+        })
     }
 
     /// Applies the embedded migrations not applied yet, then the data

@@ -5,6 +5,7 @@ pub(crate) mod binds;
 mod boot;
 mod claims;
 mod db;
+mod held;
 mod import;
 mod migrations;
 mod model_digest;

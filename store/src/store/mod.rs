@@ -166,7 +166,10 @@ impl Store {
     /// Closes every connection; later calls fail with [`crate::StoreError::Unavailable`].
     pub async fn close(&self) {
         match &self.inner {
-            Inner::Postgres(s) => s.pool.close().await,
+            Inner::Postgres(s) => {
+                s.close_held().await;
+                s.pool.close().await
+            }
             Inner::Sqlite(s) => s.pool.close().await,
         }
     }

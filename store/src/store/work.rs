@@ -48,6 +48,18 @@ impl Store {
         owner: Uuid,
         messages: &[crate::model::NewResultMessage],
     ) -> Result<Task> {
+        self.finish_claimed(task, owner, messages).await?;
+        self.get_task(task.task_id).await
+    }
+
+    /// As [`Store::finish_task`], without reading the task back: for a
+    /// worker, which knows what it wrote (one transaction, no read after it).
+    pub async fn finish_claimed(
+        &self,
+        task: &Task,
+        owner: Uuid,
+        messages: &[crate::model::NewResultMessage],
+    ) -> Result<()> {
         task.validate()?;
         messages
             .iter()
@@ -61,7 +73,7 @@ impl Store {
                     .into(),
             });
         }
-        self.get_task(task.task_id).await
+        Ok(())
     }
 
     /// Gives a claimed task back (a clean shutdown): queued again, no attempt

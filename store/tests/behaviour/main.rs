@@ -3,6 +3,7 @@
 mod boot_actions;
 mod build_data;
 mod claims;
+mod claims_shared;
 mod connect_errors;
 mod finish;
 mod harness;
@@ -50,6 +51,8 @@ behaviour!(
     task_api::orchestrator_helpers_and_what_the_api_shows,
     claims::claim_takes_oldest_matching,
     claims::eight_workers_claim_2000_tasks_once_each,
+    claims_shared::one_store_shared_by_eight_claimers_claims_once_each,
+    claims_shared::a_claim_connection_the_server_ended_is_replaced,
     work_queue::batch_claims_take_each_task_once,
     work_queue::claims_skip_terminated_tasks,
     work_queue::lapsed_leases_requeue_then_fail,
