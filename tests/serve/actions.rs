@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::server::{Server, design, get, poll, post};
+use super::server::{Server, create_task, design, get, poll, post};
 
 #[test]
 fn the_registry_holds_the_built_in_handler() {
@@ -69,17 +69,11 @@ async fn external_actions_are_queued_for_another_worker() {
         &["--auth", "none"],
         &[("DRYDOCK_CONFIG", config_arg.as_str())],
     );
-    let created = post(
+    let external_id = create_task(
         &server,
-        "/api/v1.0/tasks",
         &json!({"action": "deploy_nodes", "design_ref": valid}),
     )
     .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let external_id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
     let refused = post(
         &server,
         "/api/v1.0/tasks",
@@ -92,17 +86,11 @@ async fn external_actions_are_queued_for_another_worker() {
         "{refused}"
     );
     // The built-in handler runs validate_design to its end; deploy_nodes waits for its worker.
-    let created = post(
+    let id = create_task(
         &server,
-        "/api/v1.0/tasks",
         &json!({"action": "validate_design", "design_ref": valid}),
     )
     .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
     let done = poll(&server, &id, Duration::from_secs(60)).await;
     assert_eq!(done["result"]["status"], "success", "{done}");
     let waiting = get(&server, &format!("/api/v1.0/tasks/{external_id}")).await;

@@ -8,7 +8,7 @@ use std::time::Duration;
 use drydock::store::{BuildData, Store, StoreOptions, TaskFilter};
 use serde_json::json;
 
-use super::server::{Answer, Server, design, get, poll, post};
+use super::server::{Answer, Server, create_task, design, get, poll, post};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn health_probes_write_nothing_and_sigterm_stops_the_server() {
@@ -55,12 +55,7 @@ async fn the_api_alone_queues_and_a_separate_worker_runs() {
     assert_eq!(nodes.status, 200, "{}", nodes.text);
     assert_eq!(nodes.json, json!([]));
     let body = json!({"action": "validate_design", "design_ref": design("valid/site-legacy.yaml")});
-    let created = post(&server, "/api/v1.0/tasks", &body).await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
+    let id = create_task(&server, &body).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let still = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
     assert_eq!(

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use serde_json::json;
 
-use super::server::{Server, client, design, poll, post};
+use super::server::{Server, client, create_task, design, poll, post};
 
 /// The text `/metrics` answers.
 async fn scrape(server: &Server) -> String {
@@ -149,17 +149,11 @@ async fn the_workers_resolutions_are_counted_and_a_stored_design_is_revalidated(
     let server = start(home.path(), "", &[]);
     let valid = design("valid/site-legacy.yaml");
     // The in-process worker resolves (fetched) and stores the resolution.
-    let created = post(
+    let id = create_task(
         &server,
-        "/api/v1.0/tasks",
         &json!({"action": "validate_design", "design_ref": valid}),
     )
     .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
     let done = poll(&server, &id, Duration::from_secs(60)).await;
     assert_eq!(done["result"]["status"], "success", "{done}");
     let metrics = scrape(&server).await;

@@ -108,6 +108,17 @@ pub async fn post_raw(server: &Server, path: &str, content_type: &str, body: Vec
     Answer::of(sent.expect("POST")).await
 }
 
+/// Creates a task as Shipyard's `create_task` does (`POST /tasks`, 201
+/// expected); its id.
+pub async fn create_task(server: &Server, body: &Value) -> String {
+    let created = post(server, "/api/v1.0/tasks", body).await;
+    assert_eq!(created.status, 201, "{}", created.text);
+    created.json["task_id"]
+        .as_str()
+        .expect("task_id")
+        .to_owned()
+}
+
 /// Polls the task as Shipyard's `query_task` does until its status is
 /// `complete` or `terminated` (at most `limit`); the last answer.
 pub async fn poll(server: &Server, task_id: &str, limit: Duration) -> Value {

@@ -8,7 +8,7 @@ use std::time::Duration;
 use drydock::store::{BuildData, Store, StoreOptions, Uuid};
 use serde_json::{Value, json};
 
-use super::server::{CONTEXT_MARKER, Server, design, get, poll, post};
+use super::server::{CONTEXT_MARKER, Server, create_task, design, get, poll, post};
 
 /// Every step of the run, on the store `url`.
 async fn shipyard_run(home: &std::path::Path, url: &str) {
@@ -120,12 +120,7 @@ async fn shipyard_run(home: &std::path::Path, url: &str) {
 
     // A failing design's task fails, with its error messages counted.
     let body = json!({"action": "validate_design", "design_ref": invalid});
-    let created = post(&server, "/api/v1.0/tasks", &body).await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let failing_id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
+    let failing_id = create_task(&server, &body).await;
     let failed = poll(&server, &failing_id, Duration::from_secs(60)).await;
     assert_eq!(failed["result"]["status"], "failure");
     let count = failed["result"]["details"]["errorCount"]

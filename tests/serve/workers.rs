@@ -13,7 +13,7 @@ use std::time::Duration;
 use serde_json::json;
 use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
 
-use super::server::{Server, get, post};
+use super::server::{Server, create_task, get};
 
 /// A design source whose first connection stalls (the returned flag says
 /// when it came); later ones get `design`.
@@ -92,12 +92,7 @@ async fn a_worker_killed_mid_task_is_replaced_under_the_server() {
         std::fs::read(root.join("fixtures/designs/valid/site-legacy.yaml")).expect("design");
     let (reference, stalling, source) = stall_once(design).await;
     let body = json!({"action": "validate_design", "design_ref": reference});
-    let created = post(&server, "/api/v1.0/tasks", &body).await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
+    let id = create_task(&server, &body).await;
 
     // The first worker claims the task and stalls on its design: kill it.
     let mut first = worker(home.path(), &url, "first.log");
@@ -181,17 +176,11 @@ async fn sigterm_gives_the_in_process_workers_running_task_back() {
         &["--auth", "none", "--shutdown-grace", "1s"],
         &envs,
     );
-    let created = post(
+    let id = create_task(
         &server,
-        "/api/v1.0/tasks",
         &json!({"action": "validate_design", "design_ref": stalled}),
     )
     .await;
-    assert_eq!(created.status, 201, "{}", created.text);
-    let id = created.json["task_id"]
-        .as_str()
-        .expect("task_id")
-        .to_owned();
     let deadline = std::time::Instant::now() + Duration::from_secs(30);
     loop {
         let task = get(&server, &format!("/api/v1.0/tasks/{id}")).await;
