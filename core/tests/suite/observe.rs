@@ -4,10 +4,10 @@
 
 use std::sync::{Arc, Mutex};
 
+use crate::support::CountingIngester;
 use drydock_core::{
-    Bytes, DesignRef, Detection, Driver, Error, ErrorKind, FetchEvent, FetchOptions, Fetched,
-    IngestOptions, Ingested, Ingester, Registry, ResolveEvent, ResolveObserver, ResolveOptions,
-    ResolveOutcome, Resolver, Result, async_trait,
+    Bytes, DesignRef, Driver, Error, ErrorKind, FetchEvent, FetchOptions, Fetched, Registry,
+    ResolveEvent, ResolveObserver, ResolveOptions, ResolveOutcome, Resolver, Result, async_trait,
 };
 
 /// Serves `kind: demo` except at `/missing` (not found) and `/denied`.
@@ -35,25 +35,6 @@ impl Driver for Source {
     }
 }
 
-#[derive(Debug)]
-struct Demo;
-
-impl Ingester for Demo {
-    fn name(&self) -> &'static str {
-        "demo"
-    }
-    fn detect(&self, bytes: &[u8]) -> Detection {
-        if bytes.starts_with(b"kind: demo") {
-            Detection::Yes
-        } else {
-            Detection::No
-        }
-    }
-    fn ingest(&self, _: &Bytes, _: &IngestOptions) -> Result<Ingested> {
-        Ok(Ingested::default())
-    }
-}
-
 /// What the observer was told: (scheme, outcome, error kind) and fetches.
 #[derive(Debug, Default)]
 struct Recorder {
@@ -76,7 +57,7 @@ impl ResolveObserver for Recorder {
 async fn each_resolution_is_told_once_with_its_outcome() {
     let registry = Registry::builder()
         .driver_instance("test", "src", &["src"], Arc::new(Source))
-        .ingester_instance("test", Arc::new(Demo))
+        .ingester_instance("test", Arc::new(CountingIngester::default()))
         .build()
         .unwrap();
     let recorder = Arc::new(Recorder::default());

@@ -4,6 +4,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::support::CountingIngester;
 use drydock_core::design::{DocumentSource, Item, Network};
 use drydock_core::report::{DocumentRef, Location, Message};
 use drydock_core::{
@@ -50,25 +51,6 @@ impl Driver for TestDriver {
     }
 }
 
-#[derive(Debug)]
-struct DemoIngester;
-
-impl Ingester for DemoIngester {
-    fn name(&self) -> &'static str {
-        "demo"
-    }
-    fn detect(&self, bytes: &[u8]) -> Detection {
-        if bytes.starts_with(b"kind: demo") {
-            Detection::Yes
-        } else {
-            Detection::No
-        }
-    }
-    fn ingest(&self, _: &Bytes, _: &IngestOptions) -> Result<Ingested> {
-        Ok(Ingested::default())
-    }
-}
-
 fn resolver(behaviour: Behaviour) -> Resolver {
     let registry = Registry::builder()
         .driver_instance(
@@ -77,7 +59,7 @@ fn resolver(behaviour: Behaviour) -> Resolver {
             &["test", "other"],
             Arc::new(TestDriver(behaviour)),
         )
-        .ingester_instance("test-crate", Arc::new(DemoIngester))
+        .ingester_instance("test-crate", Arc::new(CountingIngester::default()))
         .build()
         .expect("registry");
     Resolver::with_registry(Arc::new(registry))
