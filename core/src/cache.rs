@@ -7,6 +7,7 @@
 //! [`Resolved`](crate::Resolved) through the store.
 
 use std::fmt;
+use std::sync::Arc;
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -84,17 +85,18 @@ pub struct CachedResolution {
     pub entry: CachedEntry,
     /// The content.
     pub bytes: Bytes,
-    /// The design, report and summary.
-    pub ingested: Ingested,
+    /// The design, report and summary (shared: served resolutions hold the
+    /// same one, not a copy each).
+    pub ingested: Arc<Ingested>,
 }
 
 impl CachedResolution {
     /// A loaded resolution.
-    pub fn new(entry: CachedEntry, bytes: Bytes, ingested: Ingested) -> Self {
+    pub fn new(entry: CachedEntry, bytes: Bytes, ingested: impl Into<Arc<Ingested>>) -> Self {
         CachedResolution {
             entry,
             bytes,
-            ingested,
+            ingested: ingested.into(),
         }
     }
 }

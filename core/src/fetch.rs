@@ -309,13 +309,19 @@ impl Fetched {
     /// Content already held elsewhere (a cache), with the metadata it was
     /// fetched with; the digest is recomputed once over the bytes.
     pub fn from_parts(bytes: Bytes, metadata: FetchMetadata) -> Self {
-        let hashed = HashedBytes::new(bytes);
-        let seal = Seal::of(&hashed, hashed.digest());
+        Fetched::from_hashed_parts(HashedBytes::new(bytes), metadata)
+    }
+
+    /// Content already held elsewhere and hashed by core, with the metadata
+    /// it was fetched with: digest and length are the hashed bytes', with
+    /// no second pass over them.
+    pub(crate) fn from_hashed_parts(content: HashedBytes, metadata: FetchMetadata) -> Self {
+        let seal = Seal::of(&content, content.digest());
         let mut metadata = metadata;
-        metadata.digest = hashed.digest();
-        metadata.length = hashed.len() as u64;
+        metadata.digest = content.digest();
+        metadata.length = content.len() as u64;
         Fetched {
-            bytes: hashed.into_bytes(),
+            bytes: content.into_bytes(),
             metadata,
             seal,
         }

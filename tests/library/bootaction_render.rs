@@ -29,7 +29,7 @@ async fn fullsite() -> SiteDesign {
         .resolve(&url, &ResolveOptions::default().schema_only())
         .await
         .expect("the sample resolves")
-        .ingested
+        .into_ingested()
         .design
 }
 
@@ -398,6 +398,6 @@ async fn design_with_asset(fields: &str) -> SiteDesign {
         )
         .await
         .expect("resolves")
-        .ingested
+        .into_ingested()
         .design
 }

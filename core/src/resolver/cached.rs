@@ -10,8 +10,10 @@ use std::time::Instant;
 use super::kept::KeptDesigns;
 use super::{ResolveOptions, Resolved, Resolver, ingest_key};
 use crate::cache::{CacheOptions, CachedEntry, CachedResolution, DesignCacheOptions, ResolveCache};
+use crate::digest::HashedBytes;
 use crate::error::Result;
 use crate::fetch::{CacheStatus, FetchMetadata, Fetched};
+use crate::ingester::Ingested;
 use crate::reference::DesignRef;
 
 /// A resolution kept in memory: for resolves that waited on it, and within the TTL.
@@ -175,7 +177,7 @@ impl CacheState {
                 }
                 Ok(Some(found)) => {
                     let id = found.entry.id;
-                    match self.served(reference, ik, options, found, None, CacheStatus::Hit) {
+                    match self.served_loaded(reference, ik, options, found, CacheStatus::Hit) {
                         Ok(served) => {
                             tracing::debug!(reference = %reference, id = %id, "served from the cache");
                             return Ok(served);
@@ -290,13 +292,37 @@ impl CacheState {
         Ok(Resolved {
             reference: reference.clone(),
             fetched,
-            ingested,
+            ingested: Arc::new(ingested),
             ingest_key,
             from_snapshot: None,
         })
     }
 
-    /// Loads `entry` and serves it ([`CacheState::served`]).
+    /// Serves a resolution the cache loaded whole ([`CacheState::served`]),
+    /// its bytes hashed against the digest it was stored under.
+    fn served_loaded(
+        &self,
+        reference: &DesignRef,
+        ik: &str,
+        options: &ResolveOptions,
+        loaded: CachedResolution,
+        status: CacheStatus,
+    ) -> Result<Resolved> {
+        let CachedResolution {
+            entry,
+            bytes,
+            ingested,
+            ..
+        } = loaded;
+        let content = HashedBytes::new(bytes);
+        self.served(
+            reference, ik, options, entry, content, ingested, None, status,
+        )
+    }
+
+    /// Loads `entry` and serves it ([`CacheState::served`]): from memory
+    /// when kept there (verified when it was kept), else from the cache,
+    /// hashed against the digest it was stored under.
     async fn load_served(
         &self,
         reference: &DesignRef,
@@ -309,46 +335,62 @@ impl CacheState {
         let digest = entry.metadata.digest;
         if let Some(kept) = self.kept.as_ref().and_then(|k| k.get(&digest, ik)) {
             tracing::debug!(reference = %reference, id = %entry.id, "the stored resolution is in memory: not loaded again");
-            let loaded =
-                CachedResolution::new(entry.clone(), kept.bytes.clone(), kept.ingested.clone());
-            return self.served(reference, ik, options, loaded, seen, status);
+            let content = kept.content.clone();
+            let ingested = kept.ingested.clone();
+            return self.served(
+                reference,
+                ik,
+                options,
+                entry.clone(),
+                content,
+                ingested,
+                seen,
+                status,
+            );
         }
-        let loaded = self.cache.load(entry).await?;
-        let served = self.served(reference, ik, options, loaded, seen, status)?;
+        let CachedResolution {
+            entry: loaded,
+            bytes,
+            ingested,
+            ..
+        } = self.cache.load(entry).await?;
+        let content = HashedBytes::new(bytes);
+        let served = self.served(
+            reference,
+            ik,
+            options,
+            loaded,
+            content.clone(),
+            ingested,
+            seen,
+            status,
+        )?;
         if let Some(kept) = &self.kept {
             // Verified: its bytes are the digest the cache named.
-            kept.keep(
-                digest,
-                ik,
-                served.fetched.bytes.clone(),
-                served.ingested.clone(),
-            );
+            kept.keep(ik, content, served.ingested.clone());
         }
         Ok(served)
     }
 
-    /// A resolution served from a stored one (with the source's latest word, if any).
-    /// The bytes are hashed again: a stored row whose bytes are not the
-    /// digest it was stored under is refused as corrupt, and so are bytes
-    /// other than a pinned digest, whichever way they were found.
+    /// A resolution served from a stored one (with the source's latest word,
+    /// if any). A stored row whose bytes are not the digest it was stored
+    /// under is refused as corrupt, and so are bytes other than a pinned
+    /// digest, whichever way they were found.
+    #[allow(clippy::too_many_arguments)]
     fn served(
         &self,
         reference: &DesignRef,
         ik: &str,
         options: &ResolveOptions,
-        loaded: CachedResolution,
+        entry: CachedEntry,
+        content: HashedBytes,
+        ingested: Arc<Ingested>,
         seen: Option<FetchMetadata>,
         status: CacheStatus,
     ) -> Result<Resolved> {
-        let CachedResolution {
-            entry,
-            bytes,
-            ingested,
-            ..
-        } = loaded;
         let CachedEntry { id, metadata, .. } = entry;
         let stored = metadata.digest;
-        let mut fetched = Fetched::from_parts(bytes, seen.unwrap_or(metadata));
+        let mut fetched = Fetched::from_hashed_parts(content, seen.unwrap_or(metadata));
         let actual = fetched.metadata.digest;
         for expected in [Some(stored), options.fetch.expected_digest]
             .into_iter()

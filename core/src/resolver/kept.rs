@@ -6,26 +6,27 @@
 //!
 //! It is consulted only where the cache would be loaded: after the cache's
 //! lookup named the stored resolution (its digest) and after every check a
-//! stored hit gets (confinement, access); what it gives is hashed again
-//! against that digest like anything loaded.
+//! stored hit gets (confinement, access). What it keeps was hashed when it
+//! was loaded and matched the digest it is kept under; the bytes cannot
+//! change in memory ([`Bytes`] is immutable), so they are not hashed again,
+//! and the design is shared with every resolution served from it, not copied.
 
 use std::num::NonZeroUsize;
 use std::sync::{Arc, Mutex, MutexGuard};
 
-use bytes::Bytes;
 use lru::LruCache;
 
 use crate::cache::DesignCacheOptions;
-use crate::digest::Digest;
+use crate::digest::{Digest, HashedBytes};
 use crate::ingester::Ingested;
 
 /// A loaded, verified resolution: its bytes, design and report.
 #[derive(Debug)]
 pub(crate) struct Kept {
-    /// The content (its digest is the key's).
-    pub(crate) bytes: Bytes,
+    /// The content, hashed when it was loaded (its digest is the key's).
+    pub(crate) content: HashedBytes,
     /// The design, report and summary.
-    pub(crate) ingested: Ingested,
+    pub(crate) ingested: Arc<Ingested>,
     /// What it counts against the byte bound.
     weight: u64,
 }
@@ -84,11 +85,12 @@ impl KeptDesigns {
         self.inner().lru.get(&key).cloned()
     }
 
-    /// Keeps a loaded and verified resolution of content `digest` judged as
-    /// `ingest_key`, making room by dropping the least recently used; one
-    /// heavier than the byte bound by itself is not kept.
-    pub(crate) fn keep(&self, digest: Digest, ingest_key: &str, bytes: Bytes, ingested: Ingested) {
-        let weight = weight(&bytes, &ingested);
+    /// Keeps a loaded and verified resolution judged as `ingest_key`, under
+    /// its content's digest, making room by dropping the least recently
+    /// used; one heavier than the byte bound by itself is not kept.
+    pub(crate) fn keep(&self, ingest_key: &str, content: HashedBytes, ingested: Arc<Ingested>) {
+        let digest = content.digest();
+        let weight = weight(&content, &ingested);
         if weight > self.max_bytes {
             tracing::debug!(
                 weight,
@@ -98,7 +100,7 @@ impl KeptDesigns {
             return;
         }
         let kept = Arc::new(Kept {
-            bytes,
+            content,
             ingested,
             weight,
         });
@@ -118,7 +120,7 @@ impl KeptDesigns {
 
 /// What a kept resolution counts against the byte bound: its content plus
 /// its design and report as JSON (their stored size; memory is of that order).
-fn weight(bytes: &Bytes, ingested: &Ingested) -> u64 {
+fn weight(bytes: &[u8], ingested: &Ingested) -> u64 {
     #[derive(Default)]
     struct Count(u64);
     impl std::io::Write for Count {

@@ -85,8 +85,10 @@ pub struct Resolved {
     pub reference: DesignRef,
     /// The bytes and their metadata.
     pub fetched: Fetched,
-    /// The design and its validation report.
-    pub ingested: Ingested,
+    /// The design and its validation report, shared: a resolution served
+    /// from memory (and every copy of this one) holds the same design, not
+    /// a copy of it.
+    pub ingested: Arc<Ingested>,
     /// How the bytes were judged: the ingester asked for, and the check
     /// after ingest (see [`ingest_key`]); the same bytes judged
     /// the same way give the same report.
@@ -105,6 +107,12 @@ impl Resolved {
     /// source confirmed (revalidated), or served without asking (hit).
     pub fn cache_status(&self) -> CacheStatus {
         self.fetched.metadata.cache
+    }
+
+    /// The design and report, owned: taken as they are when nothing else
+    /// shares them, else copied.
+    pub fn into_ingested(self) -> Ingested {
+        Arc::unwrap_or_clone(self.ingested)
     }
 }
 
@@ -267,7 +275,7 @@ impl Resolver {
         Ok(Resolved {
             reference: reference.clone(),
             fetched,
-            ingested,
+            ingested: Arc::new(ingested),
             ingest_key,
             from_snapshot: None,
         })

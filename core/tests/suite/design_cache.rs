@@ -43,11 +43,18 @@ async fn a_revalidated_resolution_is_loaded_once_then_served_from_memory() {
         assert_eq!(again.fetched.metadata.digest, first.fetched.metadata.digest);
     }
     assert_eq!(loads(&s), 1, "loaded once, then from memory");
+    let (a, _) = s.resolve("src://h/site", &opts()).await;
+    let (b, _) = s.resolve("src://h/site", &opts()).await;
+    assert!(
+        Arc::ptr_eq(&a.ingested, &b.ingested),
+        "resolutions served from memory share one design, not a copy each"
+    );
     assert_eq!(
         s.source.conditional_requests.load(Ordering::SeqCst),
-        3,
+        5,
         "the source is still asked every time"
     );
+    assert_eq!(a.into_ingested(), first.into_ingested(), "the same design");
     assert_eq!(s.ingester.0.load(Ordering::SeqCst), 1);
 
     // Without the memory, every revalidation loads.
