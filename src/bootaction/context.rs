@@ -49,7 +49,7 @@ pub fn node_context(site: &EffectiveSite<'_>, node: &EffectiveNode<'_>) -> Value
         .and_then(|n| site.network(n))
         .map_or("local", |n| n.dns_domain);
     let mut networks = Map::new();
-    for a in &node.addressing {
+    for a in node.addressing() {
         let Some(name) = a.network else { continue };
         let ip = match (a.address, a.dhcp) {
             (Some(ip), _) => ip,

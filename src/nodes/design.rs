@@ -58,8 +58,7 @@ fn entry(node: &EffectiveNode<'_>, collected: bool) -> NodeInfo {
         .find(|(k, _)| *k == "network")
         .map(|(_, v)| v.value.as_ref());
     let on = |network: Option<&str>| {
-        node.addressing
-            .iter()
+        node.addressing()
             .find(|a| network.is_some() && a.network == network)
             .and_then(|a| a.address)
             .map(str::to_owned)

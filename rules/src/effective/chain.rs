@@ -11,7 +11,7 @@ use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
 use super::hardware::{PciAliases, pci_aliases};
 use super::host::{Declared, EffectiveHost};
-use super::{Address, CompileProblem, CompileProblemKind, EffectiveNode, in_document_order};
+use super::{CompileProblem, CompileProblemKind, EffectiveNode, in_document_order};
 use crate::findings::document_ref;
 use crate::paths::field_path;
 use drydock_core::design::{BaremetalNode, DocumentSource, HostSettings, Item, SiteDesign};
@@ -137,28 +137,11 @@ impl<'a> Nodes<'_, 'a> {
             .entry(hw.value)
             .or_insert_with(|| pci_aliases(&profile.data));
         super::hardware::apply(&mut host, &profile.data, aliases);
-        let addressing = item
-            .data
-            .addressing
-            .iter()
-            .flatten()
-            .enumerate()
-            .filter(|(_, a)| a.address.as_deref().is_some_and(|a| !a.is_empty()))
-            .map(|(index, a)| {
-                let dhcp = a.address.as_deref() == Some("dhcp");
-                Address {
-                    index,
-                    network: a.network.as_deref(),
-                    address: if dhcp { None } else { a.address.as_deref() },
-                    dhcp,
-                }
-            })
-            .collect();
         Some(EffectiveNode {
             name: &item.name,
             doc,
             host,
-            addressing,
+            addressing: item.data.addressing.as_deref().unwrap_or_default(),
             boot_mac: settings
                 .metadata
                 .as_ref()

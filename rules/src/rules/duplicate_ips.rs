@@ -19,11 +19,11 @@ impl Rule for DuplicateIps {
                 .report();
             return;
         }
-        let addresses = site.nodes.iter().map(|n| n.addressing.len()).sum();
+        let addresses = site.nodes.iter().map(|n| n.addressing().count()).sum();
         let mut holders: HashMap<&str, &drydock_core::design::DocumentSource> =
             HashMap::with_capacity(addresses);
         for node in &site.nodes {
-            for a in &node.addressing {
+            for a in node.addressing() {
                 let Some(address) = a.address else { continue };
                 match holders.get(address) {
                     Some(first) => out

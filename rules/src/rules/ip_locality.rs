@@ -86,7 +86,7 @@ impl Rule for IpLocality {
                 .report();
         }
         for node in &site.nodes {
-            for a in node.addressing.iter().filter(|a| !a.dhcp) {
+            for a in node.addressing().filter(|a| !a.dhcp) {
                 let name = a.network.unwrap_or("None");
                 let Some(range) = a.network.and_then(|n| networks.get(n)) else {
                     out.error(format_args!("{name} is not a valid network."))

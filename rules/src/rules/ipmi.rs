@@ -41,8 +41,7 @@ impl Rule for Ipmi {
                 .map(|n| n.value.as_ref())
                 .filter(|n| !n.is_empty());
             let address = network.and_then(|net| {
-                node.addressing
-                    .iter()
+                node.addressing()
                     .rfind(|a| a.network == Some(net))
                     .and_then(|a| a.address)
             });
