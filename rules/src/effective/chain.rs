@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 
-use super::hardware::{PciAliases, pci_aliases};
 use super::host::{Declared, EffectiveHost};
 use super::{CompileProblem, CompileProblemKind, EffectiveNode, in_document_order};
 use crate::findings::document_ref;
@@ -101,8 +100,6 @@ struct Nodes<'p, 'a> {
     design: &'a SiteDesign,
     profiles: &'p HashMap<&'a str, Profile<'a>>,
     problems: Vec<CompileProblem>,
-    /// PCI aliases per hardware profile, read on first use.
-    aliases: HashMap<&'a str, PciAliases<'a>>,
 }
 
 impl<'a> Nodes<'_, 'a> {
@@ -132,15 +129,12 @@ impl<'a> Nodes<'_, 'a> {
             self.problems.push(problem(kind, hw.doc, path));
             return None;
         };
-        let aliases = self
-            .aliases
-            .entry(hw.value)
-            .or_insert_with(|| pci_aliases(&profile.data));
-        super::hardware::apply(&mut host, &profile.data, aliases);
+        super::hardware::apply(&mut host, &profile.data);
         Some(EffectiveNode {
             name: &item.name,
             doc,
             host,
+            hardware: &profile.data,
             addressing: item.data.addressing.as_deref().unwrap_or_default(),
             boot_mac: settings
                 .metadata
@@ -178,7 +172,6 @@ pub(super) fn compile_nodes<'a>(
         design,
         profiles: &profiles.compiled,
         problems: Vec::new(),
-        aliases: HashMap::new(),
     }
     .all(&items);
     let mut problems = profiles.problems;

@@ -27,7 +27,7 @@ pub(super) fn pci_aliases(profile: &HardwareProfile) -> PciAliases<'_> {
 }
 
 /// The selector of slave `slave`: the profile's `pci` alias of that name, else the name itself.
-fn selector<'a>(aliases: &PciAliases<'a>, slave: &'a str) -> DeviceSelector<'a> {
+pub(super) fn selector<'a>(aliases: &PciAliases<'a>, slave: &'a str) -> DeviceSelector<'a> {
     match aliases.get(slave) {
         Some((address, device_type)) => DeviceSelector {
             selector_type: SelectorType::Address,
@@ -71,20 +71,9 @@ pub(crate) fn kernel_reference<'a>(
     }
 }
 
-/// Applies the hardware profile: a selector per slave of every interface, and
-/// kernel-parameter references resolved.
-pub(super) fn apply<'a>(
-    host: &mut EffectiveHost<'a>,
-    profile: &'a HardwareProfile,
-    aliases: &PciAliases<'a>,
-) {
-    for iface in &mut host.interfaces {
-        iface.selectors = iface
-            .slaves
-            .iter()
-            .map(|s| selector(aliases, s.value))
-            .collect();
-    }
+/// Applies the hardware profile: kernel-parameter references resolved (the
+/// slaves' selectors are found when asked: [`super::EffectiveNode::selectors`]).
+pub(super) fn apply<'a>(host: &mut EffectiveHost<'a>, profile: &'a HardwareProfile) {
     let refers = |v: &Traced<'a, Cow<'a, str>>| v.value.starts_with("hardwareprofile:");
     if host.kernel_params.iter().any(|(_, v)| refers(v)) {
         host.kernel_params = host

@@ -53,8 +53,6 @@ pub struct Interface<'a> {
     pub networks: Shared<Traced<'a, &'a str>>,
     /// SR-IOV settings; inherited as a scalar (the original loses them on a merge).
     pub sriov: Option<Sriov>,
-    /// One selector per slave, from the hardware profile.
-    pub selectors: Vec<DeviceSelector<'a>>,
 }
 
 impl Keyed for Interface<'_> {
@@ -90,8 +88,8 @@ pub struct EffectiveHost<'a> {
     pub tags: Shared<Traced<'a, &'a str>>,
     /// Owner data (`metadata.owner_data`).
     pub owner_data: Shared<(&'a str, Traced<'a, Cow<'a, str>>)>,
-    /// Interfaces.
-    pub interfaces: Vec<Interface<'a>>,
+    /// Interfaces (each slave's selector: [`super::EffectiveNode::selectors`]).
+    pub interfaces: Shared<Interface<'a>>,
     /// Physical storage devices.
     pub storage_devices: Shared<Device<'a>>,
     /// Volume groups.
@@ -229,7 +227,6 @@ impl<'a> Declared<'a> {
                             .or_else(|| s.extra.get("trustedmode").and_then(|v| v.as_bool()))
                             .unwrap_or(false),
                     }),
-                    selectors: Vec::new(),
                 })
                 .collect(),
             storage_devices,
@@ -249,7 +246,6 @@ fn merge_interface<'a>(c: &Interface<'a>, p: &Interface<'a>) -> Interface<'a> {
         slaves: list(&c.slaves, &p.slaves),
         networks: list(&c.networks, &p.networks),
         sriov: c.sriov.or(p.sriov),
-        selectors: Vec::new(),
     }
 }
 
@@ -279,10 +275,9 @@ impl<'a> EffectiveHost<'a> {
             primary_network: scalar(c.primary_network, |p| &p.primary_network),
             tags: inherit(c.tags, parent.map(|p| &p.tags), merge::list),
             owner_data: map(c.owner_data, |p| &p.owner_data),
-            interfaces: match parent {
-                Some(p) => merge::keyed(c.interfaces, &p.interfaces, merge_interface),
-                None => c.interfaces,
-            },
+            interfaces: inherit(c.interfaces, parent.map(|p| &p.interfaces), |c, p| {
+                merge::keyed(c, p, merge_interface)
+            }),
             storage_devices: inherit(
                 c.storage_devices,
                 parent.map(|p| &p.storage_devices),

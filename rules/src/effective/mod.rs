@@ -10,7 +10,7 @@
 use foldhash::HashMap;
 use std::fmt;
 
-use drydock_core::design::{Addressing, DocumentSource, Item, SiteDesign};
+use drydock_core::design::{Addressing, DocumentSource, HardwareProfile, Item, SiteDesign};
 use drydock_core::report::{DocumentRef, Message, PROCESSING_ERROR};
 
 mod bootaction;
@@ -69,6 +69,8 @@ pub struct EffectiveNode<'a> {
     pub doc: &'a DocumentSource,
     /// Settings with the host-profile chain and hardware profile applied.
     pub host: EffectiveHost<'a>,
+    /// Its hardware profile (compiling checked that it exists).
+    pub hardware: &'a HardwareProfile,
     /// The node's `addressing` as ingested: [`EffectiveNode::addressing`]
     /// reads it when asked (a copy per node was a fifth of the effective
     /// site of a large design).
@@ -164,6 +166,19 @@ pub struct EffectiveSite<'a> {
 }
 
 impl<'a> EffectiveNode<'a> {
+    /// How each slave of `interface` is found on the machine (VALIDATION.md
+    /// 2.6): the hardware profile's `pci` alias of that name, else the name
+    /// itself; one selector per slave, in order. Found when asked, not
+    /// stored per node (no rule needs them all).
+    pub fn selectors(&self, interface: &Interface<'a>) -> Vec<DeviceSelector<'a>> {
+        let aliases = hardware::pci_aliases(self.hardware);
+        interface
+            .slaves
+            .iter()
+            .map(|slave| hardware::selector(&aliases, slave.value))
+            .collect()
+    }
+
     /// Its addresses (not inherited), in document order: `dhcp` has no
     /// address; an empty address is left out.
     pub fn addressing(&self) -> impl DoubleEndedIterator<Item = Address<'a>> + 'a {

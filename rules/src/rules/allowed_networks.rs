@@ -62,7 +62,7 @@ impl Rule for AllowedNetworks {
         // Network lists many nodes share with a profile, found fine once on a link.
         let mut fine: HashSet<(usize, usize)> = HashSet::new();
         for node in &site.nodes {
-            for iface in &node.host.interfaces {
+            for iface in node.host.interfaces.iter() {
                 let link = iface.network_link.as_ref();
                 let found = link.and_then(|l| link_index.get(l.value));
                 let shared = std::sync::Arc::strong_count(&iface.networks) > 1;

@@ -27,13 +27,14 @@ fn a_node_removing_an_inherited_network_keeps_the_profiles_link_and_slaves() {
     assert_eq!(bond.network_link.unwrap().value, "gp");
     assert_eq!(bond.network_link.unwrap().doc.name, "k8-node");
     assert_eq!(values(&bond.slaves), ["prim_nic01", "prim_nic02"]);
-    assert_eq!(bond.selectors.len(), 2);
+    let selectors = node.selectors(bond);
+    assert_eq!(selectors.len(), 2);
     assert!(
-        bond.selectors
+        selectors
             .iter()
             .all(|s| s.selector_type == SelectorType::Address)
     );
-    assert_eq!(bond.selectors[1].address, "0000:00:04.0");
+    assert_eq!(selectors[1].address, "0000:00:04.0");
     // Storage comes from `defaults`, two levels up, and says so.
     let root = &node.host.storage_devices[0].partitions[0];
     assert_eq!(root.size.unwrap().value, "20g");
@@ -223,8 +224,9 @@ fn keyed_removal_and_declaring_storage_over_an_empty_parent() {
         ["!private"],
         "a child-only interface is copied verbatim"
     );
-    assert_eq!(eth9.selectors[0].selector_type, SelectorType::Name);
-    assert_eq!(eth9.selectors[0].address, "!x");
+    let selectors = c.selectors(eth9);
+    assert_eq!(selectors[0].selector_type, SelectorType::Name);
+    assert_eq!(selectors[0].address, "!x");
     assert_eq!(
         c.host
             .storage_devices
