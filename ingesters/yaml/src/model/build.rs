@@ -9,10 +9,11 @@ use std::collections::HashMap;
 
 use serde::de::DeserializeOwned;
 
+use super::pending::Pending;
 use super::schemas;
 use super::validate::{Violation, Violations};
 use super::value::{Node, Path, ScalarKind, Value};
-use drydock_core::design::{DocumentSource, Item, Kind, SiteDesign};
+use drydock_core::design::{DocumentSource, Item, Kind};
 use drydock_core::report::bound::MessageBound;
 use drydock_core::report::{
     Level, Message, PROCESSING_ERROR, SCHEMA_VIOLATION, Status, ValidationReport,
@@ -237,7 +238,7 @@ pub fn document_error(
 /// [`drydock_core::report::bound`]).
 #[derive(Debug)]
 pub struct Assembler {
-    design: SiteDesign,
+    items: Pending,
     report: ValidationReport,
     bound: MessageBound<usize>,
     summary: IngestSummary,
@@ -248,7 +249,7 @@ impl Assembler {
     /// An empty assembler for the ingester named `ingester`.
     pub fn new(ingester: &str) -> Self {
         Assembler {
-            design: SiteDesign::default(),
+            items: Pending::default(),
             report: ValidationReport::default(),
             bound: MessageBound::default(),
             summary: IngestSummary {
@@ -290,23 +291,18 @@ impl Assembler {
     }
 
     fn insert(&mut self, built: Built) {
-        macro_rules! put {
-            ($kind:expr, $map:ident, $item:expr) => {{
-                let item = $item;
-                if self.claim($kind, &item.name, &item.source) {
-                    self.design.$map.insert(item.name.to_string(), item);
-                }
-            }};
-        }
-        match built {
-            Built::Region(i) => put!(Kind::Region, region, i),
-            Built::NetworkLink(i) => put!(Kind::NetworkLink, network_links, i),
-            Built::Network(i) => put!(Kind::Network, networks, i),
-            Built::HardwareProfile(i) => put!(Kind::HardwareProfile, hardware_profiles, i),
-            Built::HostProfile(i) => put!(Kind::HostProfile, host_profiles, i),
-            Built::BaremetalNode(i) => put!(Kind::BaremetalNode, baremetal_nodes, i),
-            Built::Rack(i) => put!(Kind::Rack, racks, i),
-            Built::BootAction(i) => put!(Kind::BootAction, boot_actions, i),
+        let (kind, name, source) = match &built {
+            Built::Region(i) => (Kind::Region, &i.name, &i.source),
+            Built::NetworkLink(i) => (Kind::NetworkLink, &i.name, &i.source),
+            Built::Network(i) => (Kind::Network, &i.name, &i.source),
+            Built::HardwareProfile(i) => (Kind::HardwareProfile, &i.name, &i.source),
+            Built::HostProfile(i) => (Kind::HostProfile, &i.name, &i.source),
+            Built::BaremetalNode(i) => (Kind::BaremetalNode, &i.name, &i.source),
+            Built::Rack(i) => (Kind::Rack, &i.name, &i.source),
+            Built::BootAction(i) => (Kind::BootAction, &i.name, &i.source),
+        };
+        if self.claim(kind, name, source) {
+            self.items.push(built);
         }
     }
 
@@ -338,8 +334,9 @@ impl Assembler {
 
     /// The result.
     pub fn finish(mut self) -> Ingested {
-        if self.design.region.len() > 1 {
-            let names = self.design.names(Kind::Region).join(", ");
+        let design = std::mem::take(&mut self.items).into_design();
+        if design.region.len() > 1 {
+            let names = design.names(Kind::Region).join(", ");
             self.push(Message {
                 level: Level::Warning,
                 ..Message::error(PROCESSING_ERROR, format!("More than one Region: {names}"))
@@ -348,7 +345,7 @@ impl Assembler {
         }
         self.bound.finish(&mut self.report.messages);
         Ingested {
-            design: self.design,
+            design,
             report: self.report,
             summary: self.summary,
         }

@@ -9,6 +9,7 @@
 pub mod batch;
 pub mod build;
 mod de;
+mod pending;
 mod schemas;
 pub mod validate;
 pub mod value;
