@@ -97,8 +97,10 @@ pub fn ingest_with(
     let mut asm = Assembler::new(name);
     match loaded {
         Ok(batches) => {
-            for batch in batches {
-                batch.finish().into_iter().for_each(|o| asm.add(o));
+            let outcomes: Vec<Vec<_>> = batches.into_iter().map(Batch::finish).collect();
+            asm.expect(outcomes.iter().flatten());
+            for outcome in outcomes.into_iter().flatten() {
+                asm.add(outcome);
             }
         }
         Err(e) => asm.push(

@@ -6,6 +6,7 @@
 //! [`Ingested`]: the design, the validation report and the summary.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::de::DeserializeOwned;
 
@@ -242,7 +243,7 @@ pub struct Assembler {
     report: ValidationReport,
     bound: MessageBound<usize>,
     summary: IngestSummary,
-    first_seen: HashMap<(Kind, String), u32>,
+    first_seen: HashMap<(Kind, Text), u32>,
 }
 
 impl Assembler {
@@ -258,6 +259,15 @@ impl Assembler {
             },
             first_seen: HashMap::new(),
         }
+    }
+
+    /// Makes room for the items of `outcomes` (the documents about to be
+    /// added), so that collecting them copies none of them again.
+    pub fn expect<'o>(&mut self, outcomes: impl Iterator<Item = &'o Outcome>) {
+        self.items.reserve(outcomes.filter_map(|o| match o {
+            Outcome::Item(built, _) => Some(&**built),
+            _ => None,
+        }));
     }
 
     /// Adds the outcome of one document.
@@ -307,29 +317,33 @@ impl Assembler {
     }
 
     /// Records `kind`/`name`; a second document of the same kind and name is an error.
-    fn claim(&mut self, kind: Kind, name: &str, source: &DocumentSource) -> bool {
-        if let Some(first) = self.first_seen.get(&(kind, name.to_owned())) {
-            let first = *first;
-            self.push(
-                Message::error(
-                    PROCESSING_ERROR,
-                    format!(
-                        "Duplicate {kind} '{name}': already defined by the document at line {first}"
-                    ),
-                )
-                .with_diagnostic("Each item must be defined once; remove or rename one of them.")
-                .at(u64::from(source.line), 1)
-                .about(source.schema.clone(), name),
-            );
-            return false;
-        }
-        self.first_seen.insert((kind, name.to_owned()), source.line);
-        *self
-            .summary
-            .per_kind
-            .entry(kind.as_str().to_owned())
-            .or_default() += 1;
-        true
+    fn claim(&mut self, kind: Kind, name: &Text, source: &DocumentSource) -> bool {
+        // A name is short: its copy as a key is inline, not an allocation.
+        let first = match self.first_seen.entry((kind, name.clone())) {
+            Entry::Occupied(first) => *first.get(),
+            Entry::Vacant(entry) => {
+                entry.insert(source.line);
+                match self.summary.per_kind.get_mut(kind.as_str()) {
+                    Some(count) => *count += 1,
+                    None => {
+                        self.summary.per_kind.insert(kind.as_str().to_owned(), 1);
+                    }
+                }
+                return true;
+            }
+        };
+        self.push(
+            Message::error(
+                PROCESSING_ERROR,
+                format!(
+                    "Duplicate {kind} '{name}': already defined by the document at line {first}"
+                ),
+            )
+            .with_diagnostic("Each item must be defined once; remove or rename one of them.")
+            .at(u64::from(source.line), 1)
+            .about(source.schema.clone(), name.as_str()),
+        );
+        false
     }
 
     /// The result.

@@ -37,6 +37,31 @@ fn named<T>(list: &mut Named<T>, item: Item<T>) {
 }
 
 impl Pending {
+    /// Makes room for `items` more.
+    pub(crate) fn reserve<'b>(&mut self, items: impl Iterator<Item = &'b Built>) {
+        let mut counts = [0usize; 8];
+        for built in items {
+            counts[match built {
+                Built::Region(_) => 0,
+                Built::NetworkLink(_) => 1,
+                Built::Network(_) => 2,
+                Built::HardwareProfile(_) => 3,
+                Built::HostProfile(_) => 4,
+                Built::BaremetalNode(_) => 5,
+                Built::Rack(_) => 6,
+                Built::BootAction(_) => 7,
+            }] += 1;
+        }
+        self.region.reserve(counts[0]);
+        self.network_links.reserve(counts[1]);
+        self.networks.reserve(counts[2]);
+        self.hardware_profiles.reserve(counts[3]);
+        self.host_profiles.reserve(counts[4]);
+        self.baremetal_nodes.reserve(counts[5]);
+        self.racks.reserve(counts[6]);
+        self.boot_actions.reserve(counts[7]);
+    }
+
     /// Adds an item (its name not yet taken by one of its kind).
     pub(crate) fn push(&mut self, built: Built) {
         match built {
