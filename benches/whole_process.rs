@@ -1,12 +1,15 @@
-//! Whole-process benchmark of `drydock resolve`: the real binary on generated
-//! Deckhand sites (sitegen) of 1,000 and 10,000 nodes, `--json` and human
-//! output to /dev/null. Prints the median wall time and peak RSS (wait4) of
-//! several runs, then a profile: the `-v` spans of one run (fetch, ingest,
+//! Whole-process benchmark of `drydock resolve` and `drydock validate`: the
+//! real binary on generated Deckhand sites (sitegen) of 1,000 and 10,000
+//! nodes (`resolve --json`, `resolve` with human output, `validate`), output
+//! to /dev/null. Prints the median wall time and peak RSS (wait4) of several
+//! runs, then a profile: the `-v` step times of one run (fetch, ingest,
 //! validate, output) and, in this process, read / hash / parse / parse+build
 //! / validate / serialise / drop of the same bytes.
 //!
 //! `cargo bench -p drydock --features cli --bench whole_process [-- SIZES…]`;
 //! `DRYDOCK_BENCH_BIN=/path/to/drydock` measures another binary,
+//! `DRYDOCK_BENCH_BINS=before=/path/a,after=/path/b` several side by side
+//! (each run goes through them in turn),
 //! `DRYDOCK_BENCH_RUNS=N` sets the runs (default 9), `DRYDOCK_BENCH_DIR=DIR`
 //! keeps the generated sites in a directory under DIR.
 
@@ -19,6 +22,47 @@ use drydock_fixtures::sitegen::{self, SiteSpec};
 
 const MIB: f64 = 1024.0 * 1024.0;
 
+/// What is measured: `resolve --json`, `resolve` (human output), `validate`.
+#[derive(Clone, Copy)]
+enum Mode {
+    Json,
+    Human,
+    Validate,
+}
+
+impl Mode {
+    const ALL: [Mode; 3] = [Mode::Json, Mode::Human, Mode::Validate];
+
+    fn label(self) -> &'static str {
+        match self {
+            Mode::Json => "resolve --json",
+            Mode::Human => "resolve       ",
+            Mode::Validate => "validate      ",
+        }
+    }
+}
+
+/// The binaries to measure, labelled: `DRYDOCK_BENCH_BINS`
+/// (`label=path,…`), else `DRYDOCK_BENCH_BIN`, else this build's.
+fn binaries() -> Vec<(String, PathBuf)> {
+    if let Ok(list) = std::env::var("DRYDOCK_BENCH_BINS")
+        && !list.trim().is_empty()
+    {
+        return list
+            .split(',')
+            .map(|item| match item.split_once('=') {
+                Some((label, path)) => (label.to_owned(), PathBuf::from(path)),
+                None => (item.to_owned(), PathBuf::from(item)),
+            })
+            .collect();
+    }
+    let bin = std::env::var_os("DRYDOCK_BENCH_BIN").map_or_else(
+        || PathBuf::from(env!("CARGO_BIN_EXE_drydock")),
+        PathBuf::from,
+    );
+    vec![("this build".to_owned(), bin)]
+}
+
 fn main() {
     let sizes: Vec<usize> = std::env::args()
         .skip(1)
@@ -29,14 +73,12 @@ fn main() {
     } else {
         sizes
     };
-    let bin = std::env::var_os("DRYDOCK_BENCH_BIN").map_or_else(
-        || PathBuf::from(env!("CARGO_BIN_EXE_drydock")),
-        PathBuf::from,
-    );
+    let bins = binaries();
     let runs: usize = std::env::var("DRYDOCK_BENCH_RUNS")
         .ok()
         .and_then(|r| r.parse().ok())
-        .unwrap_or(9);
+        .unwrap_or(9)
+        .max(1);
     let dir = tempfile::tempdir().expect("a temporary directory");
     // DRYDOCK_BENCH_DIR keeps the generated sites there (to profile by hand).
     let dir = match std::env::var_os("DRYDOCK_BENCH_DIR") {
@@ -49,7 +91,9 @@ fn main() {
         None => (dir.path().to_owned(), dir),
     };
     let dir = Dir(dir.0, dir.1);
-    println!("binary {}", bin.display());
+    for (label, bin) in &bins {
+        println!("binary {label}: {}", bin.display());
+    }
     println!("load average {}", load_average());
     for &nodes in &sizes {
         let text = sitegen::deckhand(&SiteSpec::new(nodes));
@@ -61,27 +105,35 @@ fn main() {
             text.len() as f64 / 1e6
         );
         let reference = format!("file://{}", site.display());
-        for json in [true, false] {
-            let mode = if json { "--json" } else { "human " };
-            let mut times = Vec::new();
-            let mut rss = Vec::new();
+        for mode in Mode::ALL {
+            // Each run goes through every binary in turn, so that they
+            // share whatever else the machine is doing.
+            let mut measured = vec![(Vec::new(), Vec::new()); bins.len()];
             for _ in 0..runs {
-                let (time, peak) = run_once(&bin, &reference, json, dir.path());
-                times.push(time);
-                rss.push(peak);
+                for ((_, bin), (times, rss)) in bins.iter().zip(&mut measured) {
+                    let (time, peak) = run_once(bin, &reference, mode, dir.path());
+                    times.push(time);
+                    rss.push(peak);
+                }
             }
-            times.sort();
-            rss.sort();
-            println!(
-                "  resolve {mode}  median {:>7.1} ms  (min {:.1}, max {:.1})  peak RSS median {:.1} MiB (max {:.1})",
-                ms(times[runs / 2]),
-                ms(times[0]),
-                ms(times[runs - 1]),
-                rss[runs / 2] as f64 / MIB,
-                rss[runs - 1] as f64 / MIB,
-            );
+            for ((label, _), (mut times, mut rss)) in bins.iter().zip(measured) {
+                times.sort();
+                rss.sort();
+                println!(
+                    "  {} {label:>12}  median {:>7.1} ms  (min {:.1}, max {:.1})  peak RSS median {:.1} MiB (max {:.1})",
+                    mode.label(),
+                    ms(times[runs / 2]),
+                    ms(times[0]),
+                    ms(times[runs - 1]),
+                    rss[runs / 2] as f64 / MIB,
+                    rss[runs - 1] as f64 / MIB,
+                );
+            }
         }
-        spans(&bin, &reference, dir.path());
+        for (label, bin) in &bins {
+            print!("  {label}:");
+            spans(bin, &reference, dir.path());
+        }
         in_process(&site);
     }
 }
@@ -105,12 +157,13 @@ fn load_average() -> String {
         .unwrap_or_else(|_| "unknown".into())
 }
 
-fn command(bin: &Path, reference: &str, json: bool, home: &Path) -> Command {
+fn command(bin: &Path, reference: &str, mode: Mode, home: &Path) -> Command {
     let mut cmd = Command::new(bin);
-    cmd.arg("resolve").arg(reference);
-    if json {
-        cmd.arg("--json");
-    }
+    match mode {
+        Mode::Json => cmd.arg("resolve").arg(reference).arg("--json"),
+        Mode::Human => cmd.arg("resolve").arg(reference),
+        Mode::Validate => cmd.arg("validate").arg(reference),
+    };
     cmd.env("XDG_CONFIG_HOME", home)
         .env("XDG_DATA_HOME", home)
         .env_remove("DRYDOCK_CONFIG")
@@ -122,9 +175,9 @@ fn command(bin: &Path, reference: &str, json: bool, home: &Path) -> Command {
 /// One run: wall time and peak RSS in bytes (from wait4's rusage).
 // wait4 reaps the child (std's wait cannot report its peak RSS).
 #[allow(clippy::zombie_processes)]
-fn run_once(bin: &Path, reference: &str, json: bool, home: &Path) -> (Duration, u64) {
+fn run_once(bin: &Path, reference: &str, mode: Mode, home: &Path) -> (Duration, u64) {
     let start = Instant::now();
-    let child = command(bin, reference, json, home)
+    let child = command(bin, reference, mode, home)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -146,10 +199,13 @@ fn run_once(bin: &Path, reference: &str, json: bool, home: &Path) -> (Duration, 
     (time, u64::try_from(usage.ru_maxrss).unwrap_or(0) * 1024)
 }
 
-/// The `-v` spans of one `--json` run, and what is left of the wall time.
+/// The `-v` step lines of one `--json` run (`fetched 7.2 MiB (7.7 ms)`,
+/// `validated: … (15.9 ms)`, `ingested … (68.4 ms)`, `printed the result
+/// (19.5 ms)`: each step's own time, validation inside ingest), and the
+/// whole process's wall time.
 fn spans(bin: &Path, reference: &str, home: &Path) {
     let start = Instant::now();
-    let out = command(bin, reference, true, home)
+    let out = command(bin, reference, Mode::Json, home)
         .arg("-v")
         .stdout(Stdio::null())
         .stderr(Stdio::piped())
@@ -157,19 +213,26 @@ fn spans(bin: &Path, reference: &str, home: &Path) {
         .expect("run drydock -v");
     let wall = start.elapsed();
     let stderr = String::from_utf8_lossy(&out.stderr);
-    let mut line = String::from("  spans (-v, --json):");
-    for l in stderr.lines().filter(|l| l.contains("close time.busy=")) {
-        // `… INFO ingest{ingester="yaml"}:validate: drydock_core::…: close …`
-        let path = l.split(" INFO ").nth(1).unwrap_or(l);
-        let path = path.split(": drydock").next().unwrap_or(path);
-        let inner = path.rsplit("}:").next().unwrap_or(path);
-        let name = inner.split('{').next().unwrap_or(inner);
-        let busy = l
-            .split("time.busy=")
-            .nth(1)
-            .and_then(|r| r.split_whitespace().next())
-            .unwrap_or("?");
-        line.push_str(&format!(" {name} {busy};"));
+    let mut line = String::from(" steps (-v, --json):");
+    for l in stderr.lines() {
+        let Some((text, took)) = l
+            .trim_end()
+            .strip_suffix(')')
+            .and_then(|l| l.rsplit_once(" ("))
+        else {
+            continue;
+        };
+        if !took.ends_with("ms") && !took.ends_with('s') {
+            continue;
+        }
+        let step = match text.split([' ', ':']).next().unwrap_or_default() {
+            "fetched" => "fetch",
+            "validated" => "validate",
+            "ingested" => "ingest",
+            "printed" => "output",
+            other => other,
+        };
+        line.push_str(&format!(" {step} {took};"));
     }
     println!("{line} whole process {:.1} ms", ms(wall));
 }
