@@ -60,9 +60,9 @@ pub mod worker;
 pub use context::Context;
 pub use drydock_core::{
     Bytes, CacheOptions, CacheStatus, CachedEntry, CachedResolution, CancellationToken,
-    DesignCheck, DesignRef, Digest, DigestParseError, Driver, Env, Error, ErrorKind, FetchEvent,
-    FetchMetadata, FetchOptions, Fetched, IngestOptions, IngestSummary, Ingested, Ingester,
-    IngesterInfo, Layer, Level, Message, OnProgress, REDACTED, Registry, RegistryBuilder,
+    DesignCheck, DesignReader, DesignRef, Digest, DigestParseError, Driver, Env, Error, ErrorKind,
+    FetchEvent, FetchMetadata, FetchOptions, Fetched, IngestOptions, IngestSummary, Ingested,
+    Ingester, IngesterInfo, Layer, Level, Message, OnProgress, REDACTED, Registry, RegistryBuilder,
     ResolveCache, ResolveEvent, ResolveObserver, ResolveOptions, ResolveOutcome, Resolved,
     Resolver, ResolverBuilder, Result, RetryPolicy, RuleOutcome, RuleRun, SchemeInfo, SiteDesign,
     SnapshotId, Status, ValidationReport, async_trait, redact_str, redact_url,

@@ -1,6 +1,7 @@
 //! [`DesignCheck`]: what the resolver runs on a design after ingest.
 
 use std::fmt;
+use std::sync::Arc;
 
 use crate::design::SiteDesign;
 use crate::report::ValidationReport;
@@ -40,4 +41,44 @@ pub trait DesignCheck: Send + Sync + fmt::Debug {
     /// Checks `design`, adding what it finds to `report` (the ingest
     /// report: its status says whether ingest succeeded).
     fn check(&self, design: &SiteDesign, report: &mut ValidationReport);
+}
+
+/// Reads a design as soon as it is ingested, on a thread of its own while
+/// the [`DesignCheck`] runs (both only read the design): a command line
+/// writes the design out meanwhile rather than after the check. The
+/// resolution waits for it; it is not called for a design served from a
+/// cache (nothing was ingested).
+///
+/// ```
+/// use std::sync::atomic::{AtomicUsize, Ordering};
+/// use std::sync::Arc;
+/// use drydock_core::{DesignReader, SiteDesign};
+///
+/// let nodes = Arc::new(AtomicUsize::new(0));
+/// let seen = nodes.clone();
+/// let reader = DesignReader::new(move |design: &SiteDesign| {
+///     seen.store(design.baremetal_nodes.len(), Ordering::SeqCst);
+/// });
+/// reader.read(&SiteDesign::default());
+/// assert_eq!(nodes.load(Ordering::SeqCst), 0);
+/// ```
+#[derive(Clone)]
+pub struct DesignReader(Arc<dyn Fn(&SiteDesign) + Send + Sync>);
+
+impl DesignReader {
+    /// A reader calling `read` with the design.
+    pub fn new(read: impl Fn(&SiteDesign) + Send + Sync + 'static) -> Self {
+        DesignReader(Arc::new(read))
+    }
+
+    /// Reads `design`.
+    pub fn read(&self, design: &SiteDesign) {
+        (self.0)(design)
+    }
+}
+
+impl fmt::Debug for DesignReader {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("DesignReader")
+    }
 }

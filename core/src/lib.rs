@@ -30,7 +30,7 @@ pub use body::LimitedBody;
 pub use cache::{
     CacheOptions, CachedEntry, CachedResolution, DesignCacheOptions, ResolveCache, SnapshotId,
 };
-pub use check::DesignCheck;
+pub use check::{DesignCheck, DesignReader};
 pub use config::{DriverConfig, DriversConfig, Env};
 pub use credentials::{Access, AuthHeader, BasicAuth, CredentialSource, Secret, StaticToken};
 pub use design::SiteDesign;

@@ -25,9 +25,25 @@ pub fn write_resolved<W: Write>(
     snapshot: Option<&Saved>,
     store_error: Option<&Error>,
 ) -> io::Result<()> {
-    // Top-level keys in sorted order, as a `Value` object prints them.
+    write_head(w, &resolved.ingested.design)?;
+    write_rest(w, resolved, snapshot, store_error)
+}
+
+/// The start of the `--json` document: `{"design":` and the design (its
+/// first key: top-level keys are in sorted order, as a `Value` object
+/// prints them).
+fn write_head<W: Write>(w: &mut W, design: &SiteDesign) -> io::Result<()> {
     w.write_all(b"{\"design\":")?;
-    write_design(w, &resolved.ingested.design)?;
+    write_design(w, design)
+}
+
+/// The `--json` document after its design, with a newline.
+pub fn write_rest<W: Write>(
+    w: &mut W,
+    resolved: &Resolved,
+    snapshot: Option<&Saved>,
+    store_error: Option<&Error>,
+) -> io::Result<()> {
     if let Some(err) = store_error {
         w.write_all(b",\"error\":")?;
         sorted(w, &error_value(err, Some(resolved.reference.redacted())))?;
@@ -43,6 +59,45 @@ pub fn write_resolved<W: Write>(
     w.write_all(b",\"summary\":")?;
     sorted(w, &resolved.ingested.summary)?;
     w.write_all(b"}\n")
+}
+
+/// The end of a `--json` document whose design was printed when the
+/// resolution failed after all (the check panicked): `,"error":{…}}` and a
+/// newline, so the output is still one JSON object naming the error.
+pub fn write_error_end<W: Write>(
+    w: &mut W,
+    err: &Error,
+    reference: Option<&str>,
+) -> io::Result<()> {
+    w.write_all(b",\"error\":")?;
+    sorted(w, &error_value(err, reference))?;
+    w.write_all(b"}\n")
+}
+
+/// Prints the design of a `--json` document as soon as it is ingested, while
+/// the rules run on the other cores, instead of after them: the resolver
+/// calls it ([`drydock::DesignReader`]) on a thread of its own. Once it has
+/// printed, the rest of the document follows it ([`write_rest`]).
+pub struct DesignFirst;
+
+/// Whether the design of this process's `--json` document was printed.
+static DESIGN_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+impl DesignFirst {
+    /// The reader that prints the design.
+    pub fn reader() -> drydock::DesignReader {
+        drydock::DesignReader::new(|design| {
+            let mut out = super::stdout::lock();
+            // A failed write is remembered by `out` and becomes the exit status.
+            let _ = write_head(&mut out, design);
+            DESIGN_PRINTED.store(true, std::sync::atomic::Ordering::SeqCst);
+        })
+    }
+
+    /// Whether the design was printed.
+    pub fn printed() -> bool {
+        DESIGN_PRINTED.load(std::sync::atomic::Ordering::SeqCst)
+    }
 }
 
 /// The `snapshots show --json` document (`design`, `report`, `snapshot`,

@@ -281,14 +281,7 @@ impl CacheState {
                 }
             }
         }
-        let (ingested, ingest_key) = resolver
-            .ingest(
-                reference,
-                &fetched,
-                options.ingester.as_deref(),
-                options.check.clone(),
-            )
-            .await?;
+        let (ingested, ingest_key) = resolver.ingest_for(reference, &fetched, options).await?;
         Ok(Resolved {
             reference: reference.clone(),
             fetched,

@@ -2,51 +2,88 @@
 
 use bytes::Bytes;
 
-use crate::check::DesignCheck;
+use crate::check::{DesignCheck, DesignReader};
+use crate::design::SiteDesign;
 use crate::error::Result;
 use crate::ingester::{IngestOptions, Ingested, Ingester};
 use crate::locate::fill_locations;
+use crate::report::ValidationReport;
 
-/// Ingests `bytes`, runs `check` (when given) and fills the location of
+/// What runs on a design once ingested: the check, and a reader beside it.
+pub(crate) struct Judged<'a> {
+    pub(crate) check: Option<&'a dyn DesignCheck>,
+    pub(crate) reader: Option<&'a DesignReader>,
+}
+
+/// Ingests `bytes`, runs the check (when given) and fills the location of
 /// every message that has a path but no line yet, by asking the ingester's
-/// locator (which re-reads only the documents concerned).
+/// locator (which re-reads only the documents concerned); the reader (when
+/// given) reads the design on a thread of its own meanwhile.
 pub(crate) fn judge(
     ingester: &dyn Ingester,
     bytes: &Bytes,
     options: &IngestOptions,
-    check: Option<&dyn DesignCheck>,
+    judged: Judged<'_>,
 ) -> Result<Ingested> {
     let mut ingested = ingester.ingest(bytes, options)?;
-    if let Some(check) = check {
-        let validate = tracing::info_span!(
-            "validate",
-            errors = tracing::field::Empty,
-            warnings = tracing::field::Empty
-        )
-        .entered();
-        check.check(&ingested.design, &mut ingested.report);
-        let report = &ingested.report;
-        let warnings = report
-            .messages
-            .iter()
-            .filter(|m| m.level == crate::report::Level::Warning)
-            .count();
-        validate.record("errors", report.error_count());
-        validate.record("warnings", warnings);
-        let unplaced = ingested
-            .report
-            .messages
-            .iter()
-            .any(|m| m.path.is_some() && m.location.is_none());
-        if unplaced && let Some(locator) = ingester.locator(bytes) {
-            fill_locations(
-                &mut ingested.report.messages,
-                &ingested.design,
-                locator.as_ref(),
-            );
+    let Some(reader) = judged.reader else {
+        check(ingester, bytes, &mut ingested, judged.check);
+        return Ok(ingested);
+    };
+    let Ingested { design, report, .. } = &mut ingested;
+    let design: &SiteDesign = design;
+    std::thread::scope(|scope| {
+        let reading = scope.spawn(|| reader.read(design));
+        if let Some(c) = judged.check {
+            check_parts(ingester, bytes, design, report, c);
         }
-    }
+        if let Err(panic) = reading.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
     Ok(ingested)
+}
+
+fn check(
+    ingester: &dyn Ingester,
+    bytes: &Bytes,
+    ingested: &mut Ingested,
+    check: Option<&dyn DesignCheck>,
+) {
+    if let Some(c) = check {
+        check_parts(ingester, bytes, &ingested.design, &mut ingested.report, c);
+    }
+}
+
+/// Runs `check` on `design` into `report`, then places its messages.
+fn check_parts(
+    ingester: &dyn Ingester,
+    bytes: &Bytes,
+    design: &SiteDesign,
+    report: &mut ValidationReport,
+    check: &dyn DesignCheck,
+) {
+    let validate = tracing::info_span!(
+        "validate",
+        errors = tracing::field::Empty,
+        warnings = tracing::field::Empty
+    )
+    .entered();
+    check.check(design, report);
+    let warnings = report
+        .messages
+        .iter()
+        .filter(|m| m.level == crate::report::Level::Warning)
+        .count();
+    validate.record("errors", report.error_count());
+    validate.record("warnings", warnings);
+    let unplaced = report
+        .messages
+        .iter()
+        .any(|m| m.path.is_some() && m.location.is_none());
+    if unplaced && let Some(locator) = ingester.locator(bytes) {
+        fill_locations(&mut report.messages, design, locator.as_ref());
+    }
 }
 
 /// The ingester part of an ingest key when the ingester is detected from the content.

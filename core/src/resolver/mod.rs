@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use crate::cache::SnapshotId;
-use crate::check::DesignCheck;
+use crate::check::{DesignCheck, DesignReader};
 use crate::driver::Driver;
 use crate::error::{Error, Result};
 use crate::fetch::{CacheStatus, FetchOptions, Fetched};
@@ -36,6 +36,9 @@ pub struct ResolveOptions {
     pub check: Option<Arc<dyn DesignCheck>>,
     /// Use the resolver's cache, if it has one (default true).
     pub use_cache: bool,
+    /// Reads the design once ingested, while the check runs (see
+    /// [`DesignReader`]); `None`, the default, reads nothing.
+    pub reader: Option<DesignReader>,
 }
 
 impl Default for ResolveOptions {
@@ -45,6 +48,7 @@ impl Default for ResolveOptions {
             ingester: None,
             check: None,
             use_cache: true,
+            reader: None,
         }
     }
 }
@@ -73,6 +77,11 @@ impl ResolveOptions {
     /// Names the ingester to use.
     pub fn with_ingester(mut self, name: impl Into<String>) -> Self {
         self.ingester = Some(name.into());
+        self
+    }
+    /// Has `reader` read the design once ingested, while the check runs.
+    pub fn with_reader(mut self, reader: DesignReader) -> Self {
+        self.reader = Some(reader);
         self
     }
 }
@@ -264,14 +273,7 @@ impl Resolver {
         options: &ResolveOptions,
     ) -> Result<Resolved> {
         let fetched = self.fetch_observed(reference, &options.fetch).await?;
-        let (ingested, ingest_key) = self
-            .ingest(
-                reference,
-                &fetched,
-                options.ingester.as_deref(),
-                options.check.clone(),
-            )
-            .await?;
+        let (ingested, ingest_key) = self.ingest_for(reference, &fetched, options).await?;
         Ok(Resolved {
             reference: reference.clone(),
             fetched,
@@ -290,6 +292,30 @@ impl Resolver {
         fetched: &Fetched,
         ingester: Option<&str>,
         check: Option<Arc<dyn DesignCheck>>,
+    ) -> Result<(Ingested, String)> {
+        self.ingest_reading(reference, fetched, ingester, check, None)
+            .await
+    }
+
+    /// [`Resolver::ingest`] as `options` ask (ingester, check, reader).
+    pub(crate) async fn ingest_for(
+        &self,
+        reference: &DesignRef,
+        fetched: &Fetched,
+        options: &ResolveOptions,
+    ) -> Result<(Ingested, String)> {
+        let (ingester, check) = (options.ingester.as_deref(), options.check.clone());
+        self.ingest_reading(reference, fetched, ingester, check, options.reader.clone())
+            .await
+    }
+
+    async fn ingest_reading(
+        &self,
+        reference: &DesignRef,
+        fetched: &Fetched,
+        ingester: Option<&str>,
+        check: Option<Arc<dyn DesignCheck>>,
+        reader: Option<DesignReader>,
     ) -> Result<(Ingested, String)> {
         let ingester_name = ingester;
         let ingester =
@@ -315,7 +341,13 @@ impl Resolver {
         );
         let within = span.clone();
         let worker = tokio::task::spawn_blocking(move || {
-            within.in_scope(|| judge::judge(ingester.as_ref(), &bytes, &options, check.as_deref()))
+            within.in_scope(|| {
+                let judged = judge::Judged {
+                    check: check.as_deref(),
+                    reader: reader.as_ref(),
+                };
+                judge::judge(ingester.as_ref(), &bytes, &options, judged)
+            })
         });
         let ingested = worker.await.map_err(|join| Error::Ingest {
             ingester: name.into(),
