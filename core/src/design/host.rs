@@ -4,6 +4,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::text::Text;
+
 /// Fields a schema leaves open: kept as they were written.
 pub type Extra = BTreeMap<String, serde_json::Value>;
 
@@ -248,12 +250,13 @@ pub struct HostProfile {
 /// An address of a node on a network.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct Addressing {
-    /// Address, `dhcp` or `slaac`.
+    /// Address, `dhcp` or `slaac` (a short string, held inline: a large
+    /// site has several per node).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub address: Option<String>,
+    pub address: Option<Text>,
     /// Network name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub network: Option<String>,
+    pub network: Option<Text>,
     /// Other keys.
     #[serde(flatten)]
     pub extra: Extra,
