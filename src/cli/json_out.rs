@@ -212,3 +212,25 @@ fn write_each<W: Write, T: Serialize>(w: &mut W, items: &[T]) -> io::Result<()> 
     }
     w.write_all(b"]")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_after_the_design_was_printed_still_ends_one_json_object() {
+        let mut out = Vec::new();
+        write_head(&mut out, &SiteDesign::default()).expect("head");
+        let err = Error::InvalidReference {
+            input: "file:///x".into(),
+            reason: "broken".into(),
+        };
+        write_error_end(&mut out, &err, Some("file:///x")).expect("end");
+        let text = String::from_utf8(out).expect("UTF-8");
+        assert!(text.ends_with("}\n"), "{text}");
+        let value: serde_json::Value = serde_json::from_str(&text).expect("one JSON object");
+        assert!(value["design"]["baremetal_nodes"].is_object(), "{value}");
+        assert_eq!(value["error"]["kind"], err.kind().as_str(), "{value}");
+        assert_eq!(value["error"]["reference"], "file:///x", "{value}");
+    }
+}

@@ -1,16 +1,17 @@
 //! The Resolver's own guarantees, whatever the driver does: allow-list,
-//! deadline, cancellation, size, digest, ingester choice, the check after ingest.
+//! deadline, cancellation, size, digest, ingester choice, the check after
+//! ingest and the reader beside it.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, mpsc};
 use std::time::Duration;
 
 use crate::support::CountingIngester;
 use drydock_core::design::{DocumentSource, Item, Network};
 use drydock_core::report::{DocumentRef, Location, Message};
 use drydock_core::{
-    Bytes, DesignCheck, DesignRef, Detection, Digest, Driver, Error, ErrorKind, FetchOptions,
-    Fetched, IngestOptions, Ingested, Ingester, Locator, Registry, ResolveOptions, Resolver,
-    Result, SiteDesign, Status, ValidationReport, async_trait,
+    Bytes, DesignCheck, DesignReader, DesignRef, Detection, Digest, Driver, Error, ErrorKind,
+    FetchOptions, Fetched, IngestOptions, Ingested, Ingester, Locator, Registry, ResolveOptions,
+    Resolver, Result, SiteDesign, Status, ValidationReport, async_trait,
 };
 
 /// What the test driver does when asked.
@@ -303,5 +304,85 @@ async fn a_design_check_runs_after_ingest_and_its_messages_are_placed() {
     assert_eq!(
         report.messages[0].location,
         Some(Location { line: 7, column: 3 })
+    );
+}
+
+/// A check that meets the reader halfway: each waits for the other's word,
+/// so both finish only if they run at the same time.
+#[derive(Debug)]
+struct MeetingCheck {
+    to_reader: Mutex<mpsc::Sender<()>>,
+    from_reader: Mutex<mpsc::Receiver<()>>,
+}
+
+impl DesignCheck for MeetingCheck {
+    fn key(&self) -> &str {
+        "meeting:1"
+    }
+    fn check(&self, _: &SiteDesign, report: &mut ValidationReport) {
+        let _ = self.to_reader.lock().unwrap().send(());
+        let met = self
+            .from_reader
+            .lock()
+            .unwrap()
+            .recv_timeout(Duration::from_secs(10));
+        if met.is_err() {
+            report.append(vec![Message::error("XX0002", "the reader never ran")]);
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_design_reader_reads_the_design_while_the_check_runs_and_is_waited_for() {
+    let registry = Registry::builder()
+        .driver_instance(
+            "test-crate",
+            "test",
+            &["test"],
+            Arc::new(TestDriver(Behaviour::Serve)),
+        )
+        .ingester_instance("test-crate", Arc::new(NetworkIngester))
+        .build()
+        .expect("registry");
+    let resolver = Resolver::with_registry(Arc::new(registry));
+    let (to_reader, reader_hears) = mpsc::channel();
+    let (reader_says, from_reader) = mpsc::channel();
+    let check = MeetingCheck {
+        to_reader: Mutex::new(to_reader),
+        from_reader: Mutex::new(from_reader),
+    };
+    let seen = Arc::new(Mutex::new(None));
+    let reader = {
+        let (seen, hears, says) = (
+            seen.clone(),
+            Mutex::new(reader_hears),
+            Mutex::new(reader_says),
+        );
+        DesignReader::new(move |design: &SiteDesign| {
+            let _ = says.lock().unwrap().send(());
+            let met = hears.lock().unwrap().recv_timeout(Duration::from_secs(10));
+            // Slow on purpose: the resolution must still wait for it.
+            std::thread::sleep(Duration::from_millis(50));
+            let networks: Vec<String> = design.networks.keys().cloned().collect();
+            *seen.lock().unwrap() = Some((met.is_ok(), networks));
+        })
+    };
+    let options = ResolveOptions::default()
+        .with_check(Arc::new(check))
+        .with_reader(reader);
+    let resolved = resolver
+        .resolve("test://h/site", &options)
+        .await
+        .expect("resolves");
+    assert!(
+        resolved.ingested.report.messages.is_empty(),
+        "the check met the reader: {:?}",
+        resolved.ingested.report
+    );
+    let seen = seen.lock().unwrap().clone();
+    assert_eq!(
+        seen,
+        Some((true, vec!["pxe".to_owned()])),
+        "the reader met the check, read the ingested design and finished before the resolution"
     );
 }
