@@ -225,12 +225,16 @@ fn spans(bin: &Path, reference: &str, home: &Path) {
         if !took.ends_with("ms") && !took.ends_with('s') {
             continue;
         }
-        let step = match text.split([' ', ':']).next().unwrap_or_default() {
-            "fetched" => "fetch",
-            "validated" => "validate",
-            "ingested" => "ingest",
-            "printed" => "output",
-            other => other,
+        let step = if text.starts_with("printed the design") {
+            "design output"
+        } else {
+            match text.split([' ', ':']).next().unwrap_or_default() {
+                "fetched" => "fetch",
+                "validated" => "validate",
+                "ingested" => "ingest",
+                "printed" => "output",
+                other => other,
+            }
         };
         line.push_str(&format!(" {step} {took};"));
     }

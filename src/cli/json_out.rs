@@ -87,6 +87,8 @@ impl DesignFirst {
     /// The reader that prints the design.
     pub fn reader() -> drydock::DesignReader {
         drydock::DesignReader::new(|design| {
+            // With -v, a step of its own (beside `validate`).
+            let _step = tracing::info_span!("print_design").entered();
             let mut out = super::stdout::lock();
             // A failed write is remembered by `out` and becomes the exit status.
             let _ = write_head(&mut out, design);

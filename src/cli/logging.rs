@@ -202,6 +202,7 @@ fn closing(name: &str, f: &Fields, took: &str) -> String {
         ),
         ("store", ..) => format!("storing ended without a snapshot ({took})"),
         ("output", ..) => format!("printed the result ({took})"),
+        ("print_design", ..) => format!("printed the design while validating ({took})"),
         _ => {
             let what = f.sentence();
             let sep = if what.is_empty() { "" } else { " " };
