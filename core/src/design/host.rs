@@ -162,16 +162,16 @@ pub struct Platform {
 pub struct NodeMetadata {
     /// Tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub tags: Option<Vec<String>>,
+    pub tags: Option<Vec<Text>>,
     /// Owner data.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub owner_data: Option<BTreeMap<String, String>>,
     /// Rack name.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rack: Option<String>,
+    pub rack: Option<Text>,
     /// MAC address to boot from.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub boot_mac: Option<String>,
+    pub boot_mac: Option<Text>,
 }
 
 /// SR-IOV settings of an interface.
@@ -193,13 +193,13 @@ pub struct Sriov {
 pub struct Interface {
     /// The NetworkLink it is attached to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub device_link: Option<String>,
+    pub device_link: Option<Text>,
     /// Member devices (aliases or kernel names).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub slaves: Option<Vec<String>>,
+    pub slaves: Option<Vec<Text>>,
     /// Networks on the interface (`!name` removes an inherited one).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub networks: Option<Vec<String>>,
+    pub networks: Option<Vec<Text>>,
     /// SR-IOV (host profiles).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sriov: Option<Sriov>,
@@ -225,13 +225,13 @@ pub struct HostSettings {
     pub metadata: Option<NodeMetadata>,
     /// Parent host profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub host_profile: Option<String>,
+    pub host_profile: Option<Text>,
     /// Hardware profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub hardware_profile: Option<String>,
+    pub hardware_profile: Option<Text>,
     /// Primary network.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub primary_network: Option<String>,
+    pub primary_network: Option<Text>,
     /// Interfaces by device name. Boxed: a map's smallest node has room
     /// for eleven entries, so a host's one interface would cost eleven
     /// interfaces' space (1.8 KB per node of a large site; boxed, 0.5 KB).

@@ -108,28 +108,34 @@ pub(crate) fn python_text(value: &serde_json::Value) -> Cow<'_, str> {
     }
 }
 
-fn traced<'a>(v: &'a Option<String>, doc: &'a DocumentSource) -> Option<Traced<'a, &'a str>> {
-    v.as_deref().map(|v| Traced::at(v, doc, 0))
+fn traced<'a, S: AsRef<str>>(
+    v: &'a Option<S>,
+    doc: &'a DocumentSource,
+) -> Option<Traced<'a, &'a str>> {
+    v.as_ref().map(|v| Traced::at(v.as_ref(), doc, 0))
 }
 
-fn list<'a>(v: &'a Option<Vec<String>>, doc: &'a DocumentSource) -> Vec<Traced<'a, &'a str>> {
+fn list<'a, S: AsRef<str>>(
+    v: &'a Option<Vec<S>>,
+    doc: &'a DocumentSource,
+) -> Vec<Traced<'a, &'a str>> {
     traced_items(v, doc).collect()
 }
 
-fn traced_items<'a>(
-    v: &'a Option<Vec<String>>,
+fn traced_items<'a, S: AsRef<str>>(
+    v: &'a Option<Vec<S>>,
     doc: &'a DocumentSource,
 ) -> impl ExactSizeIterator<Item = Traced<'a, &'a str>> {
-    let items: &'a [String] = v.as_deref().unwrap_or_default();
+    let items: &'a [S] = v.as_deref().unwrap_or_default();
     items
         .iter()
         .enumerate()
-        .map(move |(i, s)| Traced::at(s.as_str(), doc, i))
+        .map(move |(i, s)| Traced::at(s.as_ref(), doc, i))
 }
 
 /// A list as one shared allocation.
-fn shared_list<'a>(
-    v: &'a Option<Vec<String>>,
+fn shared_list<'a, S: AsRef<str>>(
+    v: &'a Option<Vec<S>>,
     doc: &'a DocumentSource,
 ) -> Shared<Traced<'a, &'a str>> {
     traced_items(v, doc).collect()
