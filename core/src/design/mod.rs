@@ -112,8 +112,17 @@ impl Kind {
     }
 
     /// The Deckhand schema of version 1 (`drydock/BaremetalNode/v1`).
-    pub fn schema_v1(self) -> String {
-        format!("drydock/{}/v1", self.as_str())
+    pub fn schema_v1(self) -> &'static str {
+        match self {
+            Kind::Region => "drydock/Region/v1",
+            Kind::NetworkLink => "drydock/NetworkLink/v1",
+            Kind::Network => "drydock/Network/v1",
+            Kind::HardwareProfile => "drydock/HardwareProfile/v1",
+            Kind::HostProfile => "drydock/HostProfile/v1",
+            Kind::BaremetalNode => "drydock/BaremetalNode/v1",
+            Kind::Rack => "drydock/Rack/v1",
+            Kind::BootAction => "drydock/BootAction/v1",
+        }
     }
 }
 
@@ -261,5 +270,19 @@ impl SiteDesign {
     /// The design as stable JSON text (sorted maps, fixed field order).
     pub fn to_stable_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Kind;
+
+    #[test]
+    fn every_kind_names_its_version_1_schema_and_parses_back() {
+        for kind in Kind::ALL {
+            assert_eq!(kind.schema_v1(), format!("drydock/{}/v1", kind.as_str()));
+            let name = kind.schema_v1().split('/').nth(1).unwrap_or_default();
+            assert_eq!(Kind::parse(name), Some(kind));
+        }
     }
 }
