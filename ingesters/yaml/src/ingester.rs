@@ -158,7 +158,7 @@ fn legacy_document(node: Node, start: Mark) -> Outcome {
         Ok(None) => return unknown(format!("Kind {kind_text} and Version {version}")),
         Err(m) => return Outcome::Invalid(vec![m.about(schema.clone(), "(unnamed)")]),
     };
-    let name = match metadata_name(&node, &kind.schema_v1()) {
+    let name = match metadata_name(&node, kind.schema_v1()) {
         Ok(n) => n,
         Err(m) => return Outcome::Invalid(vec![*m]),
     };
