@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use drydock::design::Item;
 use drydock::{Error, Resolved, SiteDesign, ValidationReport};
@@ -18,14 +19,17 @@ use super::output::error_value;
 use super::sorted_json;
 use super::store::Saved;
 
-/// Writes the `--json` document of a resolution, with a newline.
+/// Writes the `--json` document of a resolution, with a newline; only
+/// what follows the design when [`design_reader`] printed it already.
 pub fn write_resolved<W: Write>(
     w: &mut W,
     resolved: &Resolved,
     snapshot: Option<&Saved>,
     store_error: Option<&Error>,
 ) -> io::Result<()> {
-    write_head(w, &resolved.ingested.design)?;
+    if !design_printed() {
+        write_head(w, &resolved.ingested.design)?;
+    }
     write_rest(w, resolved, snapshot, store_error)
 }
 
@@ -38,7 +42,7 @@ fn write_head<W: Write>(w: &mut W, design: &SiteDesign) -> io::Result<()> {
 }
 
 /// The `--json` document after its design, with a newline.
-pub fn write_rest<W: Write>(
+fn write_rest<W: Write>(
     w: &mut W,
     resolved: &Resolved,
     snapshot: Option<&Saved>,
@@ -74,32 +78,27 @@ pub fn write_error_end<W: Write>(
     w.write_all(b"}\n")
 }
 
-/// Prints the design of a `--json` document as soon as it is ingested, while
-/// the rules run on the other cores, instead of after them: the resolver
-/// calls it ([`drydock::DesignReader`]) on a thread of its own. Once it has
-/// printed, the rest of the document follows it ([`write_rest`]).
-pub struct DesignFirst;
+/// Whether this process's `--json` design was printed by [`design_reader`].
+static DESIGN_PRINTED: AtomicBool = AtomicBool::new(false);
 
-/// Whether the design of this process's `--json` document was printed.
-static DESIGN_PRINTED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+/// The reader that prints the design of a `--json` document as soon as it is
+/// ingested, on a thread of its own while the rules run
+/// ([`drydock::DesignReader`]), instead of after them; the rest of the
+/// document then follows it ([`write_rest`]).
+pub fn design_reader() -> drydock::DesignReader {
+    drydock::DesignReader::new(|design| {
+        // With -v, a step of its own (beside `validate`).
+        let _step = tracing::info_span!("print_design").entered();
+        let mut out = super::stdout::lock();
+        // A failed write is remembered by `out` and becomes the exit status.
+        let _ = write_head(&mut out, design);
+        DESIGN_PRINTED.store(true, Ordering::SeqCst);
+    })
+}
 
-impl DesignFirst {
-    /// The reader that prints the design.
-    pub fn reader() -> drydock::DesignReader {
-        drydock::DesignReader::new(|design| {
-            // With -v, a step of its own (beside `validate`).
-            let _step = tracing::info_span!("print_design").entered();
-            let mut out = super::stdout::lock();
-            // A failed write is remembered by `out` and becomes the exit status.
-            let _ = write_head(&mut out, design);
-            DESIGN_PRINTED.store(true, std::sync::atomic::Ordering::SeqCst);
-        })
-    }
-
-    /// Whether the design was printed.
-    pub fn printed() -> bool {
-        DESIGN_PRINTED.load(std::sync::atomic::Ordering::SeqCst)
-    }
+/// Whether [`design_reader`] printed the design already.
+pub fn design_printed() -> bool {
+    DESIGN_PRINTED.load(Ordering::SeqCst)
 }
 
 /// The `snapshots show --json` document (`design`, `report`, `snapshot`,

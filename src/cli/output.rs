@@ -102,13 +102,6 @@ pub fn print_json(resolved: &Resolved, snapshot: Option<&Saved>, store_error: Op
     let _ = super::json_out::write_resolved(&mut out, resolved, snapshot, store_error);
 }
 
-/// The rest of the `--json` document once its design was printed (by
-/// [`super::json_out::DesignFirst`], while the rules ran).
-pub fn print_json_rest(resolved: &Resolved, snapshot: Option<&Saved>, store_error: Option<&Error>) {
-    let mut out = super::stdout::lock();
-    let _ = super::json_out::write_rest(&mut out, resolved, snapshot, store_error);
-}
-
 /// `{"kind", "message", "hint", "reference"}` of an error (the reference redacted).
 pub fn error_value(err: &Error, reference: Option<&str>) -> serde_json::Value {
     serde_json::json!({
@@ -123,7 +116,7 @@ pub fn error_value(err: &Error, reference: Option<&str>) -> serde_json::Value {
 /// (or, when the design was printed already, the `error` that ends its
 /// object); otherwise one line plus a hint on stderr.
 pub fn report_error(err: &Error, json: bool, reference: Option<&str>) {
-    if json && super::json_out::DesignFirst::printed() {
+    if json && super::json_out::design_printed() {
         let mut out = super::stdout::lock();
         let _ = super::json_out::write_error_end(&mut out, err, reference);
     } else if json {

@@ -154,7 +154,7 @@ async fn judge(
     // With --json and no spinner on the terminal, the design (most of the
     // output) is printed as soon as it is ingested, while the rules run.
     if json && !progress.shown() {
-        options = options.with_reader(super::json_out::DesignFirst::reader());
+        options = options.with_reader(super::json_out::design_reader());
     }
     let given = super::reference::from_arg(&args.reference);
     let outcome = resolver.resolve(&given, &options).await;
@@ -178,9 +178,7 @@ async fn judge(
     };
     // With -v, the time spent writing the output is a step of its own.
     let output_span = tracing::info_span!("output").entered();
-    if json && super::json_out::DesignFirst::printed() {
-        output::print_json_rest(&resolved, snapshot.as_ref(), store_error.as_ref());
-    } else if json {
+    if json {
         output::print_json(&resolved, snapshot.as_ref(), store_error.as_ref());
     } else {
         output::print_human(&resolved);

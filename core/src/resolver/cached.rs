@@ -177,7 +177,8 @@ impl CacheState {
                 }
                 Ok(Some(found)) => {
                     let id = found.entry.id;
-                    match self.served_loaded(reference, ik, options, found, CacheStatus::Hit) {
+                    match self.served_loaded(reference, ik, options, found, None, CacheStatus::Hit)
+                    {
                         Ok(served) => {
                             tracing::debug!(reference = %reference, id = %id, "served from the cache");
                             return Ok(served);
@@ -299,6 +300,7 @@ impl CacheState {
         ik: &str,
         options: &ResolveOptions,
         loaded: CachedResolution,
+        seen: Option<FetchMetadata>,
         status: CacheStatus,
     ) -> Result<Resolved> {
         let CachedResolution {
@@ -309,7 +311,7 @@ impl CacheState {
         } = loaded;
         let content = HashedBytes::new(bytes);
         self.served(
-            reference, ik, options, entry, content, ingested, None, status,
+            reference, ik, options, entry, content, ingested, seen, status,
         )
     }
 
@@ -341,25 +343,12 @@ impl CacheState {
                 status,
             );
         }
-        let CachedResolution {
-            entry: loaded,
-            bytes,
-            ingested,
-            ..
-        } = self.cache.load(entry).await?;
-        let content = HashedBytes::new(bytes);
-        let served = self.served(
-            reference,
-            ik,
-            options,
-            loaded,
-            content.clone(),
-            ingested,
-            seen,
-            status,
-        )?;
+        let loaded = self.cache.load(entry).await?;
+        let served = self.served_loaded(reference, ik, options, loaded, seen, status)?;
         if let Some(kept) = &self.kept {
             // Verified: its bytes are the digest the cache named.
+            let fetched = &served.fetched;
+            let content = HashedBytes::from_parts(fetched.bytes.clone(), fetched.verified_digest());
             kept.keep(ik, content, served.ingested.clone());
         }
         Ok(served)

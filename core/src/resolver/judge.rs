@@ -26,33 +26,24 @@ pub(crate) fn judge(
     judged: Judged<'_>,
 ) -> Result<Ingested> {
     let mut ingested = ingester.ingest(bytes, options)?;
-    let Some(reader) = judged.reader else {
-        check(ingester, bytes, &mut ingested, judged.check);
-        return Ok(ingested);
-    };
     let Ingested { design, report, .. } = &mut ingested;
     let design: &SiteDesign = design;
-    std::thread::scope(|scope| {
-        let reading = scope.spawn(|| reader.read(design));
+    let check = |report: &mut ValidationReport| {
         if let Some(c) = judged.check {
             check_parts(ingester, bytes, design, report, c);
         }
-        if let Err(panic) = reading.join() {
-            std::panic::resume_unwind(panic);
-        }
-    });
-    Ok(ingested)
-}
-
-fn check(
-    ingester: &dyn Ingester,
-    bytes: &Bytes,
-    ingested: &mut Ingested,
-    check: Option<&dyn DesignCheck>,
-) {
-    if let Some(c) = check {
-        check_parts(ingester, bytes, &ingested.design, &mut ingested.report, c);
+    };
+    match judged.reader {
+        None => check(report),
+        Some(reader) => std::thread::scope(|scope| {
+            let reading = scope.spawn(|| reader.read(design));
+            check(report);
+            if let Err(panic) = reading.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }),
     }
+    Ok(ingested)
 }
 
 /// Runs `check` on `design` into `report`, then places its messages.

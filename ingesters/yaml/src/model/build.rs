@@ -301,16 +301,7 @@ impl Assembler {
     }
 
     fn insert(&mut self, built: Built) {
-        let (kind, name, source) = match &built {
-            Built::Region(i) => (Kind::Region, &i.name, &i.source),
-            Built::NetworkLink(i) => (Kind::NetworkLink, &i.name, &i.source),
-            Built::Network(i) => (Kind::Network, &i.name, &i.source),
-            Built::HardwareProfile(i) => (Kind::HardwareProfile, &i.name, &i.source),
-            Built::HostProfile(i) => (Kind::HostProfile, &i.name, &i.source),
-            Built::BaremetalNode(i) => (Kind::BaremetalNode, &i.name, &i.source),
-            Built::Rack(i) => (Kind::Rack, &i.name, &i.source),
-            Built::BootAction(i) => (Kind::BootAction, &i.name, &i.source),
-        };
+        let (kind, name, source) = built.identity();
         if self.claim(kind, name, source) {
             self.items.push(built);
         }

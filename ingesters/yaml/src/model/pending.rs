@@ -9,9 +9,10 @@
 
 use std::collections::BTreeMap;
 
+use drydock_core::Text;
 use drydock_core::design::{
-    BaremetalNode, BootAction, HardwareProfile, HostProfile, Item, Network, NetworkLink, Rack,
-    Region, SiteDesign,
+    BaremetalNode, BootAction, DocumentSource, HardwareProfile, HostProfile, Item, Kind, Network,
+    NetworkLink, Rack, Region, SiteDesign,
 };
 
 use super::build::Built;
@@ -32,6 +33,22 @@ pub(crate) struct Pending {
     boot_actions: Named<BootAction>,
 }
 
+impl Built {
+    /// Its kind, name and document.
+    pub(crate) fn identity(&self) -> (Kind, &Text, &DocumentSource) {
+        match self {
+            Built::Region(i) => (Kind::Region, &i.name, &i.source),
+            Built::NetworkLink(i) => (Kind::NetworkLink, &i.name, &i.source),
+            Built::Network(i) => (Kind::Network, &i.name, &i.source),
+            Built::HardwareProfile(i) => (Kind::HardwareProfile, &i.name, &i.source),
+            Built::HostProfile(i) => (Kind::HostProfile, &i.name, &i.source),
+            Built::BaremetalNode(i) => (Kind::BaremetalNode, &i.name, &i.source),
+            Built::Rack(i) => (Kind::Rack, &i.name, &i.source),
+            Built::BootAction(i) => (Kind::BootAction, &i.name, &i.source),
+        }
+    }
+}
+
 fn named<T>(list: &mut Named<T>, item: Item<T>) {
     list.push((item.name.to_string(), item));
 }
@@ -39,27 +56,19 @@ fn named<T>(list: &mut Named<T>, item: Item<T>) {
 impl Pending {
     /// Makes room for `items` more.
     pub(crate) fn reserve<'b>(&mut self, items: impl Iterator<Item = &'b Built>) {
-        let mut counts = [0usize; 8];
+        let mut counts = [0usize; Kind::ALL.len()];
         for built in items {
-            counts[match built {
-                Built::Region(_) => 0,
-                Built::NetworkLink(_) => 1,
-                Built::Network(_) => 2,
-                Built::HardwareProfile(_) => 3,
-                Built::HostProfile(_) => 4,
-                Built::BaremetalNode(_) => 5,
-                Built::Rack(_) => 6,
-                Built::BootAction(_) => 7,
-            }] += 1;
+            counts[built.identity().0 as usize] += 1;
         }
-        self.region.reserve(counts[0]);
-        self.network_links.reserve(counts[1]);
-        self.networks.reserve(counts[2]);
-        self.hardware_profiles.reserve(counts[3]);
-        self.host_profiles.reserve(counts[4]);
-        self.baremetal_nodes.reserve(counts[5]);
-        self.racks.reserve(counts[6]);
-        self.boot_actions.reserve(counts[7]);
+        let count = |kind: Kind| counts[kind as usize];
+        self.region.reserve(count(Kind::Region));
+        self.network_links.reserve(count(Kind::NetworkLink));
+        self.networks.reserve(count(Kind::Network));
+        self.hardware_profiles.reserve(count(Kind::HardwareProfile));
+        self.host_profiles.reserve(count(Kind::HostProfile));
+        self.baremetal_nodes.reserve(count(Kind::BaremetalNode));
+        self.racks.reserve(count(Kind::Rack));
+        self.boot_actions.reserve(count(Kind::BootAction));
     }
 
     /// Adds an item (its name not yet taken by one of its kind).
